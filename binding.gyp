@@ -1,0 +1,37 @@
+{
+  "targets": [
+    {
+      "target_name": "pktkit",
+      "sources": [
+        "native/addon.cc",
+        "native/capture.cc",
+        "native/interfaces.cc",
+        "native/errors.cc",
+        "native/dissect/dissect.cc",
+        "native/dissect/link.cc",
+        "native/dissect/vlan.cc",
+        "native/dissect/arp.cc",
+        "native/dissect/ipv4.cc",
+        "native/dissect/ipv6.cc",
+        "native/dissect/icmp.cc",
+        "native/dissect/icmpv6.cc",
+        "native/dissect/tcp.cc",
+        "native/dissect/udp.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!(node scripts/check-pcap-header.js)"
+      ],
+      "libraries": ["-lpcap", "-lpthread"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++14"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "OTHER_LDFLAGS": ["-lpcap"]
+      }
+    }
+  ]
+}
