@@ -1,0 +1,88 @@
+/**
+ * Writes a benchmark input file: `count` frames of one kind from one seed. The
+ * file name carries kind, count and seed, so a file already generated with the
+ * same parameters (by this generator version) is reused instead of rewritten.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MixGenerator, MIX_MAX_FRAME } from './mix';
+import { MinimalGenerator, MIN_FRAME } from './minimal';
+import { PcapFileOut } from './pcap-out';
+
+/** Kinds of input: `mix` (realistic, mean near 600 B) or `min` (64-byte frames). */
+export type InputKind = 'mix' | 'min';
+
+/** Bumped whenever the generator's output changes, so stale cached files are not reused. */
+export const GENERATOR_VERSION = 1;
+
+/** What to generate. */
+export interface GenerateOptions {
+  /** Directory the file is written to (created if missing). */
+  outDir: string;
+  /** Number of frames. */
+  count: number;
+  kind: InputKind;
+  /** Seed of the random generator; the default gives the published figures. */
+  seed?: number;
+}
+
+/** A generated input file and what it holds. */
+export interface InputFile {
+  path: string;
+  kind: InputKind;
+  count: number;
+  seed: number;
+  /** Bytes of frames (without pcap headers). */
+  frameBytes: number;
+  /** Mean frame length in bytes. */
+  meanFrame: number;
+  /** Seconds the generation took (0 when the file was reused). */
+  seconds: number;
+}
+
+/** The default seed. */
+export const DEFAULT_SEED = 20261121;
+
+/** Path of the file that `generate` writes for these options. */
+export function inputPath(o: GenerateOptions): string {
+  return path.join(o.outDir, `${o.kind}-${o.count}-seed${o.seed ?? DEFAULT_SEED}-v${GENERATOR_VERSION}.pcap`);
+}
+
+/** Generates the file (or reuses an identical one) and describes it. */
+export function generate(o: GenerateOptions): InputFile {
+  const seed = o.seed ?? DEFAULT_SEED;
+  const file = inputPath(o);
+  const meta = `${file}.json`;
+  if (fs.existsSync(file) && fs.existsSync(meta)) {
+    const known = JSON.parse(fs.readFileSync(meta, 'utf8')) as InputFile;
+    if (fs.statSync(file).size === 24 + 16 * known.count + known.frameBytes) return { ...known, seconds: 0 };
+  }
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const t0 = process.hrtime.bigint();
+  const tmp = `${file}.partial`;
+  const out = new PcapFileOut(tmp);
+  const gen = o.kind === 'mix' ? new MixGenerator(seed) : new MinimalGenerator(seed);
+  const maxLen = o.kind === 'mix' ? MIX_MAX_FRAME : MIN_FRAME;
+  // Timestamps are part of the output, so they come from the seed too, not the clock.
+  let usec = 0;
+  let sec = 1_763_683_200; // 2025-11-21 00:00:00 UTC
+  const b = out.buf;
+  for (let i = 0; i < o.count; i++) {
+    const at = out.reserve(maxLen);
+    const len = gen.frame(b, at);
+    usec += 1 + ((i * 2654435761) >>> 27); // 1..32 us apart, deterministic
+    if (usec >= 1_000_000) {
+      sec += 1;
+      usec -= 1_000_000;
+    }
+    out.commit(len, sec, usec);
+  }
+  out.close();
+  fs.renameSync(tmp, file);
+  const result: InputFile = {
+    path: file, kind: o.kind, count: o.count, seed, frameBytes: out.frameBytes,
+    meanFrame: out.frameBytes / o.count, seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+  };
+  fs.writeFileSync(meta, JSON.stringify(result));
+  return result;
+}
