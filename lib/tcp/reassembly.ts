@@ -1,0 +1,209 @@
+/**
+ * Reassembly of one direction of a TCP stream (RFC 793 section 3.3 sequence
+ * space: SYN and FIN each take one number, data bytes one each).
+ *
+ * Segments may come in any order, repeat, or overlap. Bytes are delivered in
+ * stream order as soon as they are contiguous; for overlapping bytes the first
+ * copy that arrived wins (what the receiving stack kept), and a later copy that
+ * disagrees is counted as a conflict. Without a SYN the stream start is not
+ * known, so nothing is delivered until {@link StreamReassembler.finish}, which
+ * then starts at the lowest sequence number seen.
+ */
+import { type TcpSegment, TcpFlag, segmentLength } from './segment';
+import { SeqUnwrapper } from './seq';
+
+/** A run of stream bytes handed out in order. */
+export interface ReassembledChunk {
+  /** Offset of the first byte in the stream (0 = first byte after the SYN, or the lowest byte seen without one). */
+  offset: number;
+  /** The bytes. */
+  data: Uint8Array;
+  /** Bytes the capture never saw just before this chunk (0 when contiguous). */
+  missingBefore: number;
+  /** Capture time of the segment that made these bytes deliverable. */
+  timestamp: number;
+}
+
+/** What the reassembler saw, for summaries and tests. */
+export interface ReassemblyStats {
+  /** Segments given to {@link StreamReassembler.add}. */
+  segments: number;
+  /** Payload bytes that repeated bytes already held or delivered. */
+  duplicateBytes: number;
+  /** Repeated bytes whose value differed from the first copy (detectable while that copy is still held). */
+  conflictingBytes: number;
+  /** Segments that arrived ahead of a hole. */
+  outOfOrderSegments: number;
+  /** Bytes delivered in order. */
+  deliveredBytes: number;
+  /** Bytes reported missing by {@link StreamReassembler.finish}. */
+  missingBytes: number;
+}
+
+interface Pending {
+  start: number;
+  end: number;
+  data: Uint8Array;
+  timestamp: number;
+}
+
+/** Reassembles the bytes one side of a TCP connection sent. */
+export class StreamReassembler {
+  private unwrapper: SeqUnwrapper | undefined;
+  /** Position of stream offset 0 on the unwrapped line, once known. */
+  private origin: number | undefined;
+  /** Next position to deliver, once the origin is known. */
+  private next = 0;
+  /** Disjoint held ranges, sorted by start. */
+  private pending: Pending[] = [];
+  private finPos: number | undefined;
+  private sawSyn = false;
+
+  /** Counters of what was seen so far. */
+  readonly stats: ReassemblyStats = {
+    segments: 0,
+    duplicateBytes: 0,
+    conflictingBytes: 0,
+    outOfOrderSegments: 0,
+    deliveredBytes: 0,
+    missingBytes: 0,
+  };
+
+  /** Whether a SYN fixed the stream start. */
+  get synSeen(): boolean {
+    return this.sawSyn;
+  }
+
+  /** Whether every byte up to the FIN has been delivered. */
+  get complete(): boolean {
+    return this.finPos !== undefined && this.origin !== undefined && this.next >= this.finPos;
+  }
+
+  /**
+   * Takes one segment of this direction; returns the bytes that became
+   * contiguous because of it (empty when it filled no hole or repeated data).
+   */
+  add(seg: TcpSegment): ReassembledChunk[] {
+    this.stats.segments++;
+    this.unwrapper ??= new SeqUnwrapper(seg.seq);
+    let pos = this.unwrapper.unwrap(seg.seq);
+    if (seg.flags & TcpFlag.SYN) {
+      if (this.origin === undefined) {
+        this.sawSyn = true;
+        this.origin = pos + 1;
+        this.next = this.origin;
+        this.dropBefore(this.next);
+      }
+      pos += 1;
+    }
+    // Bytes past the snap length were never captured: the held range stops where the capture did.
+    const data = seg.payload.subarray(0, Math.min(seg.payload.length, segmentLength(seg)));
+    if (seg.flags & TcpFlag.FIN) this.finPos ??= pos + segmentLength(seg);
+    if (data.length > 0) this.hold(pos, data, seg.timestamp);
+    return this.origin === undefined ? [] : this.deliver(seg.timestamp);
+  }
+
+  /**
+   * Ends the stream: delivers what is still held, reporting holes as
+   * `missingBefore`. Without a SYN, the stream starts at the lowest byte seen.
+   */
+  finish(): ReassembledChunk[] {
+    if (this.origin === undefined) {
+      if (this.pending.length === 0) return [];
+      this.origin = this.pending[0]!.start;
+      this.next = this.origin;
+    }
+    const out: ReassembledChunk[] = [];
+    while (this.pending.length > 0) {
+      const first = this.pending[0]!;
+      const missing = first.start - this.next;
+      this.stats.missingBytes += missing;
+      this.next = first.start;
+      const chunks = this.deliver(first.timestamp);
+      if (chunks.length > 0) chunks[0]!.missingBefore += missing;
+      out.push(...chunks);
+    }
+    return out;
+  }
+
+  /** Stream offset of the next byte expected (bytes delivered so far plus holes skipped). */
+  get nextOffset(): number {
+    return this.origin === undefined ? 0 : this.next - this.origin;
+  }
+
+  private hold(start: number, data: Uint8Array, timestamp: number): void {
+    const end = start + data.length;
+    // Already delivered bytes: a retransmission; compare nothing (they are gone), count them.
+    if (this.origin !== undefined && start < this.next) {
+      const cut = Math.min(end, this.next) - start;
+      this.stats.duplicateBytes += cut;
+      if (cut === data.length) return;
+      data = data.subarray(cut);
+      start += cut;
+    }
+    // Held ranges that reach `next` are delivered at once, so a start beyond it means a hole before.
+    if (this.origin !== undefined && start > this.next) this.stats.outOfOrderSegments++;
+    // Cut the new range around the held ones: the first copy of a byte wins.
+    const pieces: Pending[] = [];
+    let cursor = start;
+    for (const p of this.pending) {
+      if (p.end <= cursor) continue;
+      if (p.start >= end) break;
+      if (p.start > cursor) {
+        pieces.push({ start: cursor, end: p.start, data: data.subarray(cursor - start, p.start - start), timestamp });
+      }
+      const ovStart = Math.max(cursor, p.start);
+      const ovEnd = Math.min(end, p.end);
+      this.stats.duplicateBytes += ovEnd - ovStart;
+      for (let i = ovStart; i < ovEnd; i++) {
+        if (data[i - start] !== p.data[i - p.start]) this.stats.conflictingBytes++;
+      }
+      cursor = ovEnd;
+    }
+    if (cursor < end) pieces.push({ start: cursor, end, data: data.subarray(cursor - start, end - start), timestamp });
+    for (const piece of pieces) {
+      // Copy: the caller's payload is typically a view into a capture ring that is reused.
+      piece.data = new Uint8Array(piece.data); // (Buffer#slice would be a view)
+      const at = this.pending.findIndex((p) => p.start > piece.start);
+      if (at < 0) this.pending.push(piece);
+      else this.pending.splice(at, 0, piece);
+    }
+  }
+
+  private dropBefore(pos: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.start < pos) {
+      const p = this.pending[0]!;
+      if (p.end <= pos) {
+        this.pending.shift();
+      } else {
+        p.data = p.data.subarray(pos - p.start);
+        p.start = pos;
+      }
+    }
+  }
+
+  private deliver(timestamp: number): ReassembledChunk[] {
+    const out: ReassembledChunk[] = [];
+    while (this.pending.length > 0 && this.pending[0]!.start <= this.next) {
+      const p = this.pending.shift()!;
+      if (p.end <= this.next) continue;
+      const data = p.data.subarray(this.next - p.start);
+      const last = out[out.length - 1];
+      if (last !== undefined && last.missingBefore === 0 && last.offset + last.data.length === this.next - this.origin!) {
+        last.data = concat(last.data, data);
+      } else {
+        out.push({ offset: this.next - this.origin!, data, missingBefore: 0, timestamp });
+      }
+      this.next = p.end;
+      this.stats.deliveredBytes += data.length;
+    }
+    return out;
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
