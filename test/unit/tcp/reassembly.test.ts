@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { StreamReassembler, type ReassembledChunk } from '../../../lib/tcp/reassembly';
 import { type TcpSegment, TcpFlag } from '../../../lib/tcp/segment';
 import { seqAdd, seqDiff, SeqUnwrapper } from '../../../lib/tcp/seq';
+import { ConversationTracker } from '../../../lib/tcp/conversations';
+import { StreamFollower } from '../../../lib/tcp/follow';
 import { TcpScript, text } from './tcp-script';
 
 function clientSegments(segs: TcpSegment[]): TcpSegment[] {
@@ -147,4 +149,29 @@ test('property: any order with duplicates yields exactly the bytes sent', () => 
     ),
     { numRuns: 300 },
   );
+});
+
+test('follow: both directions, in the order they became readable, from a reordered and duplicated capture', () => {
+  const t = new TcpScript()
+    .handshake()
+    .data('c', 'GET /a HTTP/1.1\r\n')
+    .data('c', 'Host: h\r\n\r\n')
+    .data('s', 'HTTP/1.1 200 OK\r\n')
+    .data('s', 'Content-Length: 2\r\n\r\nok')
+    .fin('c')
+    .fin('s')
+    .ack('c');
+  const s = t.segments;
+  const mixed = [s[0]!, s[1]!, s[2]!, s[4]!, s[3]!, s[4]!, s[6]!, s[5]!, s[5]!, s[3]!, s[7]!, s[8]!, s[9]!];
+  const tracker = new ConversationTracker();
+  const follower = new StreamFollower();
+  for (const seg of mixed) follower.add(seg, tracker.add(seg));
+  const [f] = follower.finish();
+  assert.equal(text(f!.chunks.filter((c) => c.fromClient)), 'GET /a HTTP/1.1\r\nHost: h\r\n\r\n');
+  assert.equal(text(f!.chunks.filter((c) => !c.fromClient)), 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+  assert.deepEqual(
+    f!.chunks.map((c) => c.fromClient),
+    [true, false],
+  );
+  assert.equal(f!.client.port, 40000);
 });
