@@ -1,0 +1,118 @@
+/**
+ * Loads the native addon once, hands it the error classes, and checks that it
+ * was built from the same record layout as lib/record.gen.ts.
+ */
+import * as path from 'node:path';
+import { FileError, FilterError, InterfaceError, PcapError, PermissionError, PktkitError } from './errors';
+import { LAYOUT_HASH } from './record.gen';
+
+/** Options handed to the native capture constructor (validated by lib/capture.ts). */
+export interface NativeCaptureOptions {
+  kind: 'live' | 'file';
+  device?: string;
+  path?: string;
+  filter?: string;
+  snaplen?: number;
+  promisc?: boolean;
+  immediate?: boolean;
+  bufferSize?: number;
+  timeoutMs?: number;
+  direction?: 'in' | 'out' | 'inout';
+  ringSize?: number;
+  onWake: () => void;
+}
+
+/** Counters kept by the native side. */
+export interface NativeStats {
+  received: number;
+  delivered: number;
+  droppedByRing: number;
+  droppedByKernel: number;
+  droppedByInterface: number;
+  receivedByFilter: number;
+}
+
+/** The native capture object (native/capture.cc). */
+export interface NativeCapture {
+  readonly ring: ArrayBuffer;
+  readonly linkType: number;
+  readonly linkTypeName: string;
+  readonly snaplen: number;
+  readonly nanosecond: boolean;
+  readonly warning?: string;
+  acquire(): number;
+  release(position: number): void;
+  ref(): void;
+  unref(): void;
+  stats(): NativeStats;
+  finished(): boolean;
+  takeError(): Error | undefined;
+  close(): NativeStats;
+}
+
+/** A network interface as libpcap lists it. */
+export interface InterfaceInfo {
+  name: string;
+  description?: string;
+  addresses: Array<{
+    family: 'IPv4' | 'IPv6' | 'link';
+    address: string;
+    netmask?: string;
+    broadcast?: string;
+    destination?: string;
+  }>;
+  flags: {
+    loopback: boolean;
+    up: boolean;
+    running: boolean;
+    wireless: boolean;
+    connection: 'connected' | 'disconnected' | 'not applicable' | 'unknown';
+  };
+}
+
+interface Addon {
+  NativeCapture: new (options: NativeCaptureOptions) => NativeCapture;
+  setErrorClasses(classes: Record<string, unknown>): void;
+  interfaces(): InterfaceInfo[];
+  dissect(bytes: Uint8Array, linkType: number, wireLen?: number): Uint8Array;
+  dissectLoop(packed: Uint8Array, linkType: number, rounds: number): number;
+  layoutHash: number;
+  recordSize: number;
+  libpcapVersion: string;
+}
+
+let loaded: Addon | undefined;
+
+/** The addon, loaded on first use. */
+export function addon(): Addon {
+  if (loaded) return loaded;
+  const root = path.join(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+  const candidates = ['build/Release/pktkit.node', 'build/Debug/pktkit.node'].map((p) => path.join(root, p));
+  const failures: string[] = [];
+  for (const file of candidates) {
+    try {
+      loaded = require(file) as Addon;
+      break;
+    } catch (err) {
+      failures.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (!loaded) {
+    throw new PktkitError(
+      `pktkit's native addon is not built. Build it with \`npm run build:native\` ` +
+        `(needs libpcap-dev, g++, make, python3). Tried:\n  ${failures.join('\n  ')}`,
+      { code: 'ENOADDON' },
+    );
+  }
+  if (loaded.layoutHash !== LAYOUT_HASH) {
+    const hash = loaded.layoutHash;
+    loaded = undefined;
+    throw new PktkitError(
+      `pktkit's native addon was built from another record layout (${hash} != ${LAYOUT_HASH}): ` +
+        'run `npm run gen && npm run build:native`',
+      { code: 'ELAYOUT' },
+    );
+  }
+  loaded.setErrorClasses({ PcapError, FilterError, PermissionError, InterfaceError, FileError });
+  return loaded;
+}
