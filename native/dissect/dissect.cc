@@ -1,0 +1,85 @@
+// The dissector's entry point and its two dispatch points (EtherType → L3, IP
+// protocol → L4). The protocol decoders live one per file next to this one.
+#include "dissect.h"
+
+#include "decoders.h"
+
+namespace pktkit {
+
+// Link types as pcap reports them (pcap/dlt.h). LINKTYPE_RAW (101) is what a
+// pcap file stores for DLT_RAW, which is 12 in memory on Linux.
+constexpr int kDltNull = 0;
+constexpr int kDltEn10mb = 1;
+constexpr int kDltRaw = 12;
+constexpr int kLinktypeRaw = 101;
+constexpr int kDltLoop = 108;
+constexpr int kDltLinuxSll = 113;
+constexpr int kDltIpv4 = 228;
+constexpr int kDltIpv6 = 229;
+constexpr int kDltLinuxSll2 = 276;
+
+bool set_offset(Cursor& cur, u32 field, u32 value, u32 layer) {
+  if (value >= rec::OFFSET_ABSENT) {
+    cur.stop(rec::FLAG_MALFORMED, layer);
+    return false;
+  }
+  rec::put16(cur.rec(), field, static_cast<u16>(value));
+  return true;
+}
+
+void set_payload(Cursor& cur, u32 off, u32 len) {
+  // An offset past u16 leaves the previous payload in place; the caller's
+  // next set_offset() reports the problem.
+  if (off >= rec::OFFSET_ABSENT) return;
+  rec::put16(cur.rec(), rec::payloadOff, static_cast<u16>(off));
+  rec::put32(cur.rec(), rec::payloadLen, len);
+}
+
+void dissect_l3(Cursor& cur, u32 off, u16 ether_type) {
+  switch (ether_type) {
+    case kEtherTypeIPv4: dissect_ipv4(cur, off); break;
+    case kEtherTypeIPv6: dissect_ipv6(cur, off); break;
+    case kEtherTypeARP: dissect_arp(cur, off); break;
+    default: break;  // not ours to decode: payload stays after the link header
+  }
+}
+
+void dissect_l4(Cursor& cur, u32 off, u32 avail, u8 proto, bool fragment) {
+  switch (proto) {
+    case kProtoTCP: dissect_tcp(cur, off, avail, fragment); break;
+    case kProtoUDP: dissect_udp(cur, off, avail, fragment); break;
+    case kProtoICMP: dissect_icmp(cur, off, avail); break;
+    case kProtoICMPv6: dissect_icmpv6(cur, off, avail); break;
+    default: break;
+  }
+}
+
+void dissect_packet(const u8* data, u32 caplen, u32 wirelen, int linktype, u8* rec) {
+  std::memset(rec, 0, rec::RECORD_SIZE);
+  rec::put16(rec, rec::l2Off, rec::OFFSET_ABSENT);
+  rec::put16(rec, rec::l3Off, rec::OFFSET_ABSENT);
+  rec::put16(rec, rec::l4Off, rec::OFFSET_ABSENT);
+  rec::put16(rec, rec::payloadOff, rec::OFFSET_ABSENT);
+  rec::put16(rec, rec::l3Next, rec::OFFSET_ABSENT);
+  rec::put8(rec, rec::pktType, rec::PKTTYPE_UNKNOWN);
+  rec::put8(rec, rec::stopLayer, rec::LAYER_NONE);
+  rec::put32(rec, rec::capLen, caplen);
+  rec::put32(rec, rec::wireLen, wirelen);
+  rec::put16(rec, rec::linkType, static_cast<u16>(linktype));
+
+  Cursor cur(data, caplen, wirelen, rec);
+  switch (linktype) {
+    case kDltEn10mb: dissect_ethernet(cur); break;
+    case kDltLinuxSll: dissect_sll(cur); break;
+    case kDltLinuxSll2: dissect_sll2(cur); break;
+    case kDltRaw:
+    case kLinktypeRaw: dissect_raw_ip(cur, 0); break;
+    case kDltIpv4: dissect_raw_ip(cur, 4); break;
+    case kDltIpv6: dissect_raw_ip(cur, 6); break;
+    case kDltNull: dissect_loopback(cur, false); break;
+    case kDltLoop: dissect_loopback(cur, true); break;
+    default: cur.flag(rec::FLAG_UNKNOWN_LINK); break;
+  }
+}
+
+}  // namespace pktkit

@@ -1,0 +1,87 @@
+// Bounds-checked big-endian reads over one captured packet, in the manner of
+// tcpdump's extract.h: every byte the dissector looks at comes through a Cursor,
+// and a read that would pass caplen returns 0 and marks the record TRUNCATED
+// instead of touching memory. Decoders normally ask `need()` first so that they
+// can stop at a header boundary; the checks inside the reads are the backstop
+// that keeps a mistake in a decoder from ever becoming an out-of-bounds read.
+#pragma once
+
+#include "../record.h"
+
+namespace pktkit {
+
+class Cursor {
+ public:
+  Cursor(const u8* data, u32 caplen, u32 wirelen, u8* rec)
+      : data_(data), caplen_(caplen), wirelen_(wirelen < caplen ? caplen : wirelen), rec_(rec) {}
+
+  // Bytes captured (what may be read).
+  u32 caplen() const { return caplen_; }
+  // Bytes the packet had on the wire, never less than caplen: a file that claims
+  // otherwise is lying and the captured bytes are the better witness.
+  u32 wirelen() const { return wirelen_; }
+  u8* rec() const { return rec_; }
+
+  // True when [off, off+n) was captured. Written to be immune to u32 overflow.
+  bool has(u32 off, u32 n) const { return off <= caplen_ && n <= caplen_ - off; }
+
+  // Like has(), but a miss marks the record TRUNCATED at `layer`.
+  bool need(u32 off, u32 n, u32 layer) {
+    if (has(off, n)) return true;
+    stop(rec::FLAG_TRUNCATED, layer);
+    return false;
+  }
+
+  u8 get8(u32 off) {
+    if (!has(off, 1)) return miss();
+    return data_[off];
+  }
+  u16 be16(u32 off) {
+    if (!has(off, 2)) return miss();
+    return static_cast<u16>(data_[off] << 8 | data_[off + 1]);
+  }
+  u32 be32(u32 off) {
+    if (!has(off, 4)) return miss();
+    return static_cast<u32>(data_[off]) << 24 | static_cast<u32>(data_[off + 1]) << 16 |
+           static_cast<u32>(data_[off + 2]) << 8 | data_[off + 3];
+  }
+  u32 le32(u32 off) {
+    if (!has(off, 4)) return miss();
+    return static_cast<u32>(data_[off + 3]) << 24 | static_cast<u32>(data_[off + 2]) << 16 |
+           static_cast<u32>(data_[off + 1]) << 8 | data_[off];
+  }
+  // Copies n captured bytes into the record at field offset `field`; nothing
+  // is copied (and TRUNCATED is set) if they were not all captured.
+  void copy_to_record(u32 off, u32 n, u32 field) {
+    if (!has(off, n)) {
+      miss();
+      return;
+    }
+    rec::put_bytes(rec_, field, data_ + off, n);
+  }
+
+  // Records why decoding stops. The first reason wins: later layers never ran.
+  void stop(u32 flag, u32 layer) {
+    rec::put32(rec_, rec::flags, rec::get32(rec_, rec::flags) | flag);
+    if (rec_[rec::stopLayer] == rec::LAYER_NONE) rec::put8(rec_, rec::stopLayer, static_cast<u8>(layer));
+  }
+  void flag(u32 f) { rec::put32(rec_, rec::flags, rec::get32(rec_, rec::flags) | f); }
+  void add_layer(u32 layer) {
+    rec::put32(rec_, rec::layers, rec::get32(rec_, rec::layers) | rec::layer_bit(layer));
+  }
+
+ private:
+  // A read past caplen: a decoder forgot to call need(). Mark the record so the
+  // packet is not mistaken for a complete one, and hand back a harmless zero.
+  u8 miss() {
+    flag(rec::FLAG_TRUNCATED);
+    return 0;
+  }
+
+  const u8* data_;
+  u32 caplen_;
+  u32 wirelen_;
+  u8* rec_;
+};
+
+}  // namespace pktkit
