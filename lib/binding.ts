@@ -19,6 +19,7 @@ export interface NativeCaptureOptions {
   timeoutMs?: number;
   direction?: 'in' | 'out' | 'inout';
   ringSize?: number;
+  linkType?: number;
   onWake: () => void;
 }
 

@@ -30,9 +30,16 @@ export interface LiveOptions {
   direction?: 'in' | 'out' | 'inout';
   /** Bytes of the ring shared with the capture thread. Default 32 MiB. Full ring: packets are dropped and counted. */
   ringSize?: number;
+  /**
+   * Link type (tcpdump's `-y`), as a DLT number or libpcap's name (`'EN10MB'`, `'LINUX_SLL'`,
+   * `'LINUX_SLL2'`). Default: the interface's own; `LINUX_SLL2` on `any`, as tcpdump.
+   */
+  linkType?: number | string;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
+
+const LINK_TYPE_NAMES: Record<string, number> = { NULL: 0, EN10MB: 1, RAW: 12, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 };
 
 /** Options of {@link openFile}. */
 export interface FileOptions {
@@ -68,7 +75,7 @@ export function interfaces(): InterfaceInfo[] {
 /** Opens a live capture on `device` (a name from {@link interfaces}, or `'any'`). */
 export function openLive(device: string, options: LiveOptions = {}): Capture {
   if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
-  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'signal']);
+  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'signal']);
   const { snaplen = 262144, timeout = 100, bufferSize = 0, ringSize = 32 << 20 } = options;
   checkInteger('snaplen', snaplen, 1, 262144);
   checkInteger('timeout', timeout, 0, 60_000);
@@ -81,9 +88,14 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
   }
   checkFilter(options.filter);
   checkSignal(options.signal);
+  const linkType = typeof options.linkType === 'string' ? LINK_TYPE_NAMES[options.linkType.toUpperCase()] : options.linkType;
+  if (options.linkType !== undefined && (linkType === undefined || !Number.isInteger(linkType) || linkType < 0)) {
+    throw new TypeError(expected(`a DLT number or one of ${Object.keys(LINK_TYPE_NAMES).join(', ')}`, 'linkType', options.linkType));
+  }
   return new Capture(
     (onWake) =>
       new (addon().NativeCapture)({
+        linkType,
         kind: 'live',
         device,
         filter: options.filter,

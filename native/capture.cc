@@ -140,6 +140,21 @@ void NativeCapture::open_live(Napi::Env env, const Napi::Object& options) {
     warning_ = std::string(pcap_status_name(status)) + ": " + pcap_geterr(pcap_);
   }
 
+  // Link type (tcpdump's -y). On `any`, prefer SLL2 as tcpdump does: it adds
+  // the interface index and keeps the packet type.
+  int64_t link_type = get_int(options, "linkType", -1);
+  if (link_type >= 0) {
+    if (pcap_set_datalink(pcap_, static_cast<int>(link_type)) != 0) {
+      std::string detail = pcap_geterr(pcap_);
+      pcap_close(pcap_);
+      pcap_ = nullptr;
+      throw make_error(env, ErrorKind::Pcap,
+                       "cannot use link type " + std::to_string(link_type) + " on " + device + ": " + detail, "EPCAP");
+    }
+  } else if (device == "any") {
+    pcap_set_datalink(pcap_, DLT_LINUX_SLL2);
+  }
+
   std::string direction = get_string(options, "direction");
   if (!direction.empty() && direction != "inout") {
     if (pcap_setdirection(pcap_, direction == "in" ? PCAP_D_IN : PCAP_D_OUT) != 0) {
