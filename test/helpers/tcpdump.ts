@@ -3,8 +3,8 @@
  * file, started inside a namespace (or in the root namespace, for loopback).
  */
 import { once } from 'node:events';
-import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { countPcapRecords } from './pcap-file';
 import { spawnTracked, stopProcess } from './processes';
 
 /** Options for {@link startTcpdump}. */
@@ -66,29 +66,6 @@ export interface Tcpdump {
   stop(options?: TcpdumpStopOptions): Promise<TcpdumpResult>;
 }
 
-/**
- * Counts the records of a classic pcap file that are complete so far, by
- * walking the record headers (either byte order, us or ns magic).
- */
-export function countPcapRecords(file: string): number {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch {
-    return 0;
-  }
-  if (buf.length < 24) return 0;
-  const magic = buf.readUInt32LE(0);
-  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
-  if (!le && magic !== 0xd4c3b2a1 && magic !== 0x4d3cb2a1) throw new Error(`${file} is not a classic pcap file`);
-  let n = 0;
-  for (let off = 24; off + 16 <= buf.length; n++) {
-    const caplen = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
-    if (off + 16 + caplen > buf.length) break;
-    off += 16 + caplen;
-  }
-  return n;
-}
 
 /**
  * Starts tcpdump and resolves once it reports "listening on", i.e. once the
