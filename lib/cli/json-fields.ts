@@ -1,0 +1,173 @@
+/**
+ * `--json`: one object per packet whose keys are Wireshark display-filter
+ * field names and whose values are written as `tshark -T fields` writes them
+ * (hex fields as `0x` strings of tshark's width, decimal fields as numbers,
+ * epoch time with nanoseconds). A field that occurs more than once in the
+ * packet (the outer and the quoted header of an ICMP error, several DNS
+ * answers) is an array, in tshark's order: `tshark -E occurrence=a` joins the
+ * same values with commas.
+ */
+import { dissect } from '../dissect';
+import type { Packet } from '../packet';
+import type { SegmentAnalysis } from '../tcp/conversations';
+import type { TCPOption } from '../layers/tcp';
+
+/** The JSON value of one field. */
+export type FieldValue = string | number | Array<string | number>;
+
+/** Field name → value, in insertion order. */
+export type PacketFields = Record<string, FieldValue>;
+
+const LINKTYPE_RAW = 101;
+
+/** Collects fields; a repeated name turns into an array. */
+class Fields {
+  readonly out: PacketFields = {};
+  add(name: string, value: string | number | undefined): void {
+    if (value === undefined) return;
+    const had = this.out[name];
+    if (had === undefined) this.out[name] = value;
+    else if (Array.isArray(had)) had.push(value);
+    else this.out[name] = [had, value];
+  }
+}
+
+const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(digits, '0')}`;
+
+/** tshark's `tcp.flags.str`: 12 positions, reserved bits first, `·` when clear. */
+export function tcpFlagsString(flags: number): string {
+  const letters = '···NCEUAPRSF';
+  let s = '';
+  for (let i = 0; i < 12; i++) {
+    const bit = 11 - i;
+    s += flags & (1 << bit) ? (i < 3 ? 'R' : letters[i]!) : '·';
+  }
+  return s;
+}
+
+/** Context the fields need beyond the packet itself. */
+export interface JsonContext {
+  /** 1-based frame number. */
+  number: number;
+  /** The conversation tracker's analysis, for TCP. */
+  tcp?: SegmentAnalysis;
+  /** Decoded TCP options, for TCP. */
+  tcpOptions?: readonly TCPOption[];
+  /** Fields from application-layer decoders (DNS), added after the transport. */
+  extra?: (p: Packet, add: (name: string, value: string | number | undefined) => void) => void;
+}
+
+/** The fields of one packet. */
+export function packetFields(p: Packet, ctx: JsonContext): PacketFields {
+  const f = new Fields();
+  const add = f.add.bind(f);
+  add('frame.number', ctx.number);
+  add('frame.time_epoch', `${p.tsSec}.${String(p.tsNsec).padStart(9, '0')}`);
+  add('frame.len', p.length);
+  add('frame.cap_len', p.caplen);
+  const eth = p.eth;
+  if (eth !== undefined) {
+    add('eth.dst', eth.dst);
+    add('eth.src', eth.src);
+    add('eth.type', hex(eth.type, 4));
+  }
+  const arp = p.arp;
+  if (arp !== undefined) {
+    add('arp.opcode', arp.op);
+    add('arp.src.hw_mac', arp.hwsrc);
+    add('arp.src.proto_ipv4', arp.psrc);
+    add('arp.dst.hw_mac', arp.hwdst);
+    add('arp.dst.proto_ipv4', arp.pdst);
+  }
+  networkAndTransport(p, f, ctx);
+  const icmp = p.icmp;
+  const icmp6 = p.icmpv6;
+  const quoteOff = icmp?.quoteOff ?? icmp6?.quoteOff;
+  if (quoteOff !== undefined && quoteOff < p.caplen) {
+    // The quoted header is decoded by the same native dissector, as a raw IP packet.
+    const quoted = p.data.subarray(quoteOff);
+    networkAndTransport(dissect(quoted, LINKTYPE_RAW), f, { number: ctx.number });
+  }
+  ctx.extra?.(p, add);
+  return f.out;
+}
+
+function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
+  const add = f.add.bind(f);
+  const ip = p.ip;
+  if (ip !== undefined) {
+    add('ip.version', 4);
+    add('ip.hdr_len', ip.ihl * 4);
+    add('ip.dsfield', hex(ip.tos, 2));
+    add('ip.len', ip.len);
+    add('ip.id', hex(ip.id, 4));
+    add('ip.flags', hex(ip.flags, 2));
+    add('ip.frag_offset', ip.frag * 8);
+    add('ip.ttl', ip.ttl);
+    add('ip.proto', ip.proto);
+    add('ip.src', ip.src);
+    add('ip.dst', ip.dst);
+  }
+  const ip6 = p.ipv6;
+  const l3 = p.l3Off;
+  if (ip6 !== undefined && l3 !== undefined) {
+    const d = p.data;
+    add('ipv6.version', 6);
+    add('ipv6.plen', (d[l3 + 4]! << 8) | d[l3 + 5]!);
+    // The fixed header's next header (tshark's ipv6.nxt), not the transport after extension headers.
+    add('ipv6.nxt', d[l3 + 6]);
+    add('ipv6.hlim', ip6.hlim);
+    add('ipv6.src', ip6.src);
+    add('ipv6.dst', ip6.dst);
+  }
+  const tcp = p.tcp;
+  if (tcp !== undefined) {
+    const a = ctx.tcp;
+    add('tcp.srcport', tcp.sport);
+    add('tcp.dstport', tcp.dport);
+    if (a !== undefined) add('tcp.stream', a.stream);
+    add('tcp.len', p.payloadLength);
+    if (a !== undefined) add('tcp.seq', a.relSeq);
+    add('tcp.seq_raw', tcp.seq);
+    if (a !== undefined && (p.payloadLength > 0 || tcp.flags & 0x03)) add('tcp.nxtseq', a.nextRelSeq);
+    if (a !== undefined) add('tcp.ack', a.relAck);
+    if (tcp.flags & 0x10) add('tcp.ack_raw', tcp.ack);
+    add('tcp.hdr_len', tcp.dataofs * 4);
+    add('tcp.flags', hex(tcp.flags, 4));
+    add('tcp.flags.str', tcpFlagsString(tcp.flags));
+    add('tcp.window_size_value', tcp.window);
+    if (a !== undefined) add('tcp.window_size', a.windowScaled);
+    for (const o of ctx.tcpOptions ?? []) {
+      if (o[0] === 'MSS') add('tcp.options.mss_val', o[1]);
+      else if (o[0] === 'WScale') add('tcp.options.wscale.shift', o[1]);
+      else if (o[0] === 'Timestamp') {
+        add('tcp.options.timestamp.tsval', o[1][0]);
+        add('tcp.options.timestamp.tsecr', o[1][1]);
+      }
+    }
+  }
+  const udp = p.udp;
+  if (udp !== undefined) {
+    add('udp.srcport', udp.sport);
+    add('udp.dstport', udp.dport);
+    add('udp.length', udp.len);
+  }
+  const icmp = p.icmp;
+  if (icmp !== undefined) {
+    add('icmp.type', icmp.type);
+    add('icmp.code', icmp.code);
+    if (icmp.type === 0 || icmp.type === 8) {
+      add('icmp.ident', icmp.id);
+      add('icmp.seq', icmp.seq);
+    }
+  }
+  const icmp6 = p.icmpv6;
+  if (icmp6 !== undefined) {
+    add('icmpv6.type', icmp6.type);
+    add('icmpv6.code', icmp6.code);
+    if (icmp6.type === 128 || icmp6.type === 129) {
+      add('icmpv6.echo.identifier', hex(icmp6.id, 4));
+      add('icmpv6.echo.sequence_number', icmp6.seq);
+    }
+  }
+}

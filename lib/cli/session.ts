@@ -1,0 +1,139 @@
+/**
+ * One run over a capture (live or file): reads packets, feeds the TCP
+ * analysis, prints lines / -v blocks / JSON, writes -w files, and at the end
+ * prints the conversation table, the followed streams and (live) the counters.
+ * The commands differ only in how they open the capture and what they know
+ * about this host's addresses.
+ */
+import type { Capture, CaptureStats } from '../capture';
+import type { Packet } from '../packet';
+import { ConversationTracker, type SegmentAnalysis } from '../tcp/conversations';
+import { StreamFollower } from '../tcp/follow';
+import type { CliOptions } from './args';
+import { formatLine } from './format-line';
+import { type LocalAddresses, verboseLines } from './format-verbose';
+import { followLines } from './follow-output';
+import { packetFields } from './json-fields';
+import type { TextOutput } from './output';
+import { segmentOf, tcpOptionsOf } from './packet-segment';
+import { RotatingWriter } from './rotating-writer';
+import { liveCounter, statsLines } from './stats';
+import { conversationTable } from './summary-table';
+import { hexdumpTcpdump } from '../hexdump';
+
+/** What a session needs besides the parsed options. */
+export interface SessionIO {
+  /** Where lines go (stdout). */
+  out: TextOutput;
+  /** Where the counters and notices go (stderr). */
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Addresses of this host, for -v directions. */
+  local: LocalAddresses;
+  /** Live captures print tcpdump's end-of-capture counters. */
+  live: boolean;
+  /** Interface name recorded in pcapng files. */
+  ifName?: string;
+}
+
+/** The outcome of a session. */
+export interface SessionResult {
+  /** Packets processed. */
+  packets: number;
+  /** Final capture counters. */
+  stats: CaptureStats;
+  /** Files written with -w. */
+  files: string[];
+}
+
+/** Runs the packet loop until the capture ends, -c is reached, the pipe breaks, or the capture is closed. */
+export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
+  const { out } = io;
+  const tracker = new ConversationTracker();
+  const follower = opts.follow ? new StreamFollower() : undefined;
+  const writer =
+    opts.write !== undefined
+      ? new RotatingWriter({
+          path: opts.write,
+          linkType: cap.linkType,
+          snaplen: cap.snaplen,
+          fileSize: opts.fileSize,
+          fileCount: opts.fileCount,
+          ifName: io.ifName,
+        })
+      : undefined;
+  // tcpdump prints nothing per packet while writing a file.
+  const printPackets = writer === undefined;
+  out.onBrokenPipe(() => cap.close());
+
+  let packets = 0;
+  let counterTimer: NodeJS.Timeout | undefined;
+  const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
+  if (showCounter) {
+    counterTimer = setInterval(() => io.err.write(`\r${liveCounter(packets, cap.stats())}`), 1000);
+  }
+
+  try {
+    for await (const p of cap) {
+      packets++;
+      if (writer !== undefined) writer.writePacket(p);
+      const options = p.tcp !== undefined ? tcpOptionsOf(p) : [];
+      const seg = segmentOf(p, options);
+      const analysis = seg !== undefined ? tracker.add(seg) : undefined;
+      if (follower !== undefined && seg !== undefined && analysis !== undefined) follower.add(seg, analysis);
+      if (printPackets) printPacket(p, analysis, options, packets, opts, io);
+      if (out.full) await out.drain();
+      if (out.broken) break;
+      if (opts.count !== undefined && packets >= opts.count) break;
+    }
+  } finally {
+    if (counterTimer !== undefined) {
+      clearInterval(counterTimer);
+      io.err.write(`\r${liveCounter(packets, cap.stats())}\n`);
+    }
+    cap.close();
+    if (writer !== undefined) await writer.close();
+  }
+  const stats = cap.stats();
+
+  if (!out.broken && printPackets) {
+    if (follower !== undefined) {
+      for (const s of follower.finish()) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
+    }
+    if (!opts.json && !opts.quiet) {
+      const table = conversationTable(tracker.summaries());
+      if (table.length > 0) out.write(`\n${table.join('\n')}\n`);
+    }
+  }
+  await out.end();
+  if (io.live) io.err.write(statsLines(packets, stats).join('\n') + '\n');
+  return { packets, stats, files: writer?.files ?? [] };
+}
+
+function printPacket(
+  p: Packet,
+  analysis: SegmentAnalysis | undefined,
+  options: ReturnType<typeof tcpOptionsOf>,
+  number: number,
+  opts: CliOptions,
+  io: SessionIO,
+): void {
+  const { out } = io;
+  if (opts.json) {
+    const fields = packetFields(p, { number, tcp: analysis, tcpOptions: options });
+    out.write(JSON.stringify(fields) + '\n');
+    return;
+  }
+  let text = formatLine(p, analysis, opts) + '\n';
+  if (opts.verbose) {
+    for (const line of verboseLines(p, analysis, options, io.local)) text += line + '\n';
+  }
+  if (opts.hex !== undefined) {
+    // tcpdump's -x/-X start at the network header.
+    const from = p.l3Off ?? 0;
+    const dump = hexdumpTcpdump(p.data.subarray(from));
+    if (dump !== '') {
+      text += (opts.hex === 'X' ? dump : dump.replace(/^(\t0x[0-9a-f]+: [ 0-9a-f]{40}).*$/gm, (_m, hexPart: string) => hexPart.trimEnd())) + '\n';
+    }
+  }
+  out.write(text);
+}
