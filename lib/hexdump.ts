@@ -1,0 +1,54 @@
+// Two hex dump layouts of packet bytes: Scapy's hexdump() and tcpdump -X.
+
+function hex2(b: number, upper: boolean): string {
+  const s = b.toString(16).padStart(2, '0');
+  return upper ? s.toUpperCase() : s;
+}
+
+/**
+ * Scapy's `hexdump()` layout: a 4-digit hex offset, 16 upper-case bytes and
+ * their printable characters ('.' for the rest), lines joined by '\n':
+ * `0000  45 00 00 1C 00 01 00 00 40 01 ...  E.......@.`
+ */
+export function hexdump(data: Uint8Array): string {
+  const lines: string[] = [];
+  for (let i = 0; i < data.length; i += 16) {
+    let s = i.toString(16).padStart(4, '0') + '  ';
+    let text = '';
+    for (let j = 0; j < 16; j++) {
+      if (i + j < data.length) {
+        const b = data[i + j];
+        s += hex2(b, true) + ' ';
+        text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+      } else {
+        s += '   ';
+      }
+    }
+    lines.push(`${s} ${text}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * tcpdump -X's layout: `\t0x0000:  4500 0054 ...  E..T..` — 16 bytes per line in
+ * lower-case pairs, the hex column padded to 40 characters, then the graphic
+ * characters ('.' for space and the rest). Lines joined by '\n', without the
+ * leading newline tcpdump prints before each line.
+ */
+export function hexdumpTcpdump(data: Uint8Array, startOffset = 0): string {
+  const lines: string[] = [];
+  for (let i = 0; i < data.length; i += 16) {
+    let hexPart = '';
+    let text = '';
+    const n = Math.min(16, data.length - i);
+    for (let j = 0; j < n; j += 2) {
+      hexPart += ' ' + hex2(data[i + j], false) + (j + 1 < n ? hex2(data[i + j + 1], false) : '');
+      for (let k = j; k < Math.min(j + 2, n); k++) {
+        const b = data[i + k];
+        text += b > 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+      }
+    }
+    lines.push(`\t0x${(startOffset + i).toString(16).padStart(4, '0')}: ${hexPart.padEnd(40)}  ${text}`);
+  }
+  return lines.join('\n');
+}

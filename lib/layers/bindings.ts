@@ -1,0 +1,70 @@
+// Which layer follows which (Scapy's bind_layers), in one table: used to
+// dissect (ethertype -> IP, proto -> TCP ...) and to fill the lower layer's
+// unset fields when building (`IP().div(TCP())` gets proto 6).
+import { ARPLayer } from './arp';
+import { DNSLayer } from './dns';
+import { CookedLinuxLayer, CookedLinuxV2Layer, Dot1QLayer, EtherLayer, LoopbackLayer } from './ether';
+import {
+  ICMPV6_CLASSES, ICMPv6ND_NALayer, ICMPv6ND_NSLayer, ICMPv6ND_RALayer, ICMPv6ND_RSLayer, ICMPv6UnknownLayer, setQuotedClass,
+} from './icmpv6';
+import { ICMPerrorLayer, ICMPLayer } from './icmp';
+import { IPerrorLayer, IPLayer } from './ip';
+import {
+  IPerror6Layer, IPv6ExtHdrDestOptLayer, IPv6ExtHdrFragmentLayer, IPv6ExtHdrHopByHopLayer, IPv6ExtHdrRoutingLayer, IPv6Layer,
+} from './ipv6';
+import { bindLayers, type LayerClass } from './layer';
+import { TCPerrorLayer, TCPLayer } from './tcp';
+import { UDPerrorLayer, UDPLayer } from './udp';
+
+const C = <T>(c: T) => c as unknown as LayerClass;
+
+// Link layers: ethertype (or SLL protocol) -> network layer.
+const byEthertype: [number, LayerClass][] = [[0x0800, C(IPLayer)], [0x0806, C(ARPLayer)], [0x86dd, C(IPv6Layer)], [0x8100, C(Dot1QLayer)]];
+for (const lower of [EtherLayer, Dot1QLayer]) for (const [type, upper] of byEthertype) bindLayers(C(lower), upper, { type });
+for (const lower of [CookedLinuxLayer, CookedLinuxV2Layer]) for (const [proto, upper] of byEthertype) bindLayers(C(lower), upper, { proto });
+bindLayers(C(EtherLayer), C(Dot1QLayer), { type: 0x88a8 }, { overload: false });
+bindLayers(C(Dot1QLayer), C(Dot1QLayer), { type: 0x88a8 }, { overload: false });
+bindLayers(C(LoopbackLayer), C(IPLayer), { type: 2 });
+// BSD address families for IPv6 differ by system: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS).
+for (const type of [24, 28, 30]) bindLayers(C(LoopbackLayer), C(IPv6Layer), { type }, { overload: type === 24 });
+
+// IPv4: only the first fragment carries the upper-layer header.
+for (const [proto, upper] of [[1, ICMPLayer], [6, TCPLayer], [17, UDPLayer], [4, IPLayer], [41, IPv6Layer]] as const) {
+  bindLayers(C(IPLayer), C(upper), { frag: 0, proto });
+}
+for (const [proto, upper] of [[1, ICMPerrorLayer], [6, TCPerrorLayer], [17, UDPerrorLayer], [4, IPerrorLayer]] as const) {
+  bindLayers(C(IPerrorLayer), C(upper), { frag: 0, proto });
+}
+
+// DNS on its well-known ports (5353: multicast DNS); ports are not changed when building.
+for (const port of [53, 5353]) {
+  bindLayers(C(UDPLayer), C(DNSLayer), { dport: port }, { overload: false });
+  bindLayers(C(UDPLayer), C(DNSLayer), { sport: port }, { overload: false });
+}
+
+// IPv6 and its extension headers share one next-header space.
+const extHeaders: [number, LayerClass][] = [
+  [0, C(IPv6ExtHdrHopByHopLayer)], [43, C(IPv6ExtHdrRoutingLayer)], [44, C(IPv6ExtHdrFragmentLayer)], [60, C(IPv6ExtHdrDestOptLayer)],
+];
+const ndDefaults: [LayerClass, string][] = [
+  [C(ICMPv6ND_RSLayer), 'ff02::2'], [C(ICMPv6ND_RALayer), 'ff02::1'], [C(ICMPv6ND_NSLayer), 'ff02::1'], [C(ICMPv6ND_NALayer), 'ff02::1'],
+];
+function bindNextHeaders(lowers: LayerClass[], tcp: LayerClass, udp: LayerClass): void {
+  for (const lower of lowers) {
+    for (const [nh, upper] of extHeaders) bindLayers(lower, upper, { nh });
+    bindLayers(lower, tcp, { nh: 6 });
+    bindLayers(lower, udp, { nh: 17 });
+    bindLayers(lower, C(IPLayer), { nh: 4 });
+    bindLayers(lower, C(IPv6Layer), { nh: 41 });
+    for (const [type, upper] of Object.entries(ICMPV6_CLASSES)) {
+      // Neighbor Discovery must arrive with hop limit 255 (RFC 4861 7.1); Scapy also picks the multicast group.
+      const nd = ndDefaults.find(([c]) => c === upper);
+      const buildOnly = nd && (lower === C(IPv6Layer) ? { hlim: 255, dst: nd[1] } : undefined);
+      bindLayers(lower, upper, { nh: 58 }, { when: (b, o) => b[o] === Number(type), buildOnly });
+    }
+    bindLayers(lower, C(ICMPv6UnknownLayer), { nh: 58 });
+  }
+}
+bindNextHeaders([C(IPv6Layer), ...extHeaders.map(([, c]) => c)], C(TCPLayer), C(UDPLayer));
+bindNextHeaders([C(IPerror6Layer)], C(TCPerrorLayer), C(UDPerrorLayer));
+setQuotedClass(C(IPerror6Layer));

@@ -1,0 +1,324 @@
+// Link layers: Ethernet II (IEEE 802.3), 802.1Q VLAN tags, Linux cooked
+// captures SLL (DLT 113) and SLL2 (DLT 276), and BSD loopback (DLT_NULL).
+import { getMAC, putMAC } from './addr';
+import { bytes, mac, uint } from './field';
+import { defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
+import { ETHER_TYPES } from './names';
+import { pyStrOfBytes } from './pyrepr';
+
+function withPayload(header: Uint8Array, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(header.length + payload.length);
+  out.set(header, 0);
+  out.set(payload, header.length);
+  return out;
+}
+
+/** Fields of Ether. */
+export interface EtherFields {
+  /** Destination MAC (default ff:ff:ff:ff:ff:ff). */
+  dst?: string;
+  /** Source MAC (default 00:00:00:00:00:00 when unset). */
+  src?: string | null;
+  /** Ethertype (default: from the layer above, else 0x9000); a number or a name like 'IPv4'. */
+  type?: number | string;
+}
+/** An Ethernet II header. */
+export interface EtherLayer {
+  dst: string;
+  src: string | null;
+  type: number;
+}
+/** An Ethernet II header (Scapy's Ether). */
+export class EtherLayer extends Layer {
+  static override readonly layerName: string = 'Ether';
+  static override readonly displayName: string = 'Ethernet';
+  static override readonly fieldDefs = [
+    mac('dst', 'ff:ff:ff:ff:ff:ff'),
+    mac('src', null),
+    uint('type', 16, 0x9000, { hex: true, names: ETHER_TYPES }),
+  ];
+
+  constructor(fields?: EtherFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(14);
+    putMAC(h, 0, this.dst);
+    putMAC(h, 6, this.src ?? '00:00:00:00:00:00');
+    view(h).setUint16(12, this.value('type') as number);
+    return withPayload(h, payload);
+  }
+
+  override mySummary(): string {
+    return `${this.fieldRepr('src')} > ${this.fieldRepr('dst')} (${this.fieldRepr('type')})`;
+  }
+
+  /** Decodes 14 bytes. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 14);
+    const layer = new this();
+    layer.setParsed({ dst: getMAC(buf, off), src: getMAC(buf, off + 6), type: view(buf).getUint16(off + 12) });
+    return { layer, headerEnd: off + 14 };
+  }
+}
+defineAccessors(EtherLayer);
+
+/** Fields of Dot1Q. */
+export interface Dot1QFields {
+  /** Priority code point, 3 bits. */
+  prio?: number;
+  /** Drop eligible indicator, 1 bit (Scapy calls it `id`). */
+  id?: number;
+  /** VLAN id, 12 bits (default 1). */
+  vlan?: number;
+  /** Ethertype of what follows (default: from the layer above). */
+  type?: number | string;
+}
+/** An 802.1Q tag. */
+export interface Dot1QLayer {
+  prio: number;
+  id: number;
+  vlan: number;
+  type: number;
+}
+/** An 802.1Q VLAN tag (Scapy's Dot1Q). */
+export class Dot1QLayer extends Layer {
+  static override readonly layerName: string = 'Dot1Q';
+  static override readonly displayName: string = '802.1Q';
+  static override readonly fieldDefs = [
+    uint('prio', 3, 0),
+    uint('id', 1, 0),
+    uint('vlan', 12, 1),
+    uint('type', 16, 0, { hex: true, names: ETHER_TYPES }),
+  ];
+
+  constructor(fields?: Dot1QFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(4);
+    const dv = view(h);
+    dv.setUint16(0, (this.prio << 13) | (this.id << 12) | this.vlan);
+    dv.setUint16(2, this.value('type') as number);
+    return withPayload(h, payload);
+  }
+
+  override mySummary(): string {
+    if (this.underlayer instanceof EtherLayer) {
+      const e = this.underlayer;
+      return `802.1q ${e.fieldRepr('src')} > ${e.fieldRepr('dst')} (${this.fieldRepr('type')}) vlan ${this.vlan}`;
+    }
+    return `802.1q (${this.fieldRepr('type')}) vlan ${this.vlan}`;
+  }
+
+  /** Decodes a 4-byte tag. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 4);
+    const dv = view(buf);
+    const tci = dv.getUint16(off);
+    const layer = new this();
+    layer.setParsed({ prio: tci >> 13, id: (tci >> 12) & 1, vlan: tci & 0xfff, type: dv.getUint16(off + 2) });
+    return { layer, headerEnd: off + 4 };
+  }
+}
+defineAccessors(Dot1QLayer);
+
+/** Linux packet types of SLL/SLL2 headers. */
+export const COOKED_LINUX_PACKET_TYPES = {
+  0: 'unicast', 1: 'broadcast', 2: 'multicast', 3: 'unicast-to-another-host', 4: 'sent-by-us',
+} as const;
+
+/** Fields of CookedLinux (SLL). */
+export interface CookedLinuxFields {
+  pkttype?: number | string;
+  lladdrtype?: number;
+  lladdrlen?: number;
+  /** Link-layer source address field, up to 8 bytes (zero-padded). */
+  src?: Uint8Array | string;
+  proto?: number | string;
+}
+/** A Linux cooked capture header, version 1. */
+export interface CookedLinuxLayer {
+  pkttype: number;
+  lladdrtype: number;
+  lladdrlen: number;
+  src: Uint8Array;
+  proto: number;
+}
+const src8 = {
+  ...bytes('src', new Uint8Array(0), { maxLength: 8 }),
+  // Scapy's fixed-length string field does not print the zero padding.
+  repr: (v: unknown) => {
+    const b = v as Uint8Array;
+    let n = b.length;
+    while (n > 0 && b[n - 1] === 0) n--;
+    return pyStrOfBytes(b.subarray(0, n));
+  },
+};
+/** A Linux cooked capture header (DLT_LINUX_SLL, 113; Scapy's CookedLinux). */
+export class CookedLinuxLayer extends Layer {
+  static override readonly layerName: string = 'CookedLinux';
+  static override readonly displayName: string = 'cooked linux';
+  static override readonly fieldDefs = [
+    uint('pkttype', 16, 0, { names: COOKED_LINUX_PACKET_TYPES }),
+    uint('lladdrtype', 16, 512, { hex: true }),
+    uint('lladdrlen', 16, 0),
+    src8,
+    uint('proto', 16, 0x800, { hex: true, names: ETHER_TYPES }),
+  ];
+
+  constructor(fields?: CookedLinuxFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(16);
+    const dv = view(h);
+    dv.setUint16(0, this.pkttype);
+    dv.setUint16(2, this.lladdrtype);
+    dv.setUint16(4, this.lladdrlen);
+    h.set(this.src.subarray(0, 8), 6);
+    dv.setUint16(14, this.value('proto') as number);
+    return withPayload(h, payload);
+  }
+
+  /** Decodes 16 bytes. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 16);
+    const dv = view(buf);
+    const layer = new this();
+    layer.setParsed({
+      pkttype: dv.getUint16(off), lladdrtype: dv.getUint16(off + 2), lladdrlen: dv.getUint16(off + 4),
+      src: buf.slice(off + 6, off + 14), proto: dv.getUint16(off + 14),
+    });
+    return { layer, headerEnd: off + 16 };
+  }
+}
+defineAccessors(CookedLinuxLayer);
+
+/** Fields of CookedLinuxV2 (SLL2). */
+export interface CookedLinuxV2Fields {
+  proto?: number | string;
+  reserved?: number;
+  ifindex?: number;
+  lladdrtype?: number;
+  pkttype?: number | string;
+  lladdrlen?: number;
+  src?: Uint8Array | string;
+}
+/** A Linux cooked capture header, version 2. */
+export interface CookedLinuxV2Layer {
+  proto: number;
+  reserved: number;
+  ifindex: number;
+  lladdrtype: number;
+  pkttype: number;
+  lladdrlen: number;
+  src: Uint8Array;
+}
+/** A Linux cooked capture header v2 (DLT_LINUX_SLL2, 276; Scapy's CookedLinuxV2). */
+export class CookedLinuxV2Layer extends Layer {
+  static override readonly layerName: string = 'CookedLinuxV2';
+  static override readonly displayName: string = 'cooked linux v2';
+  static override readonly fieldDefs = [
+    uint('proto', 16, 0x800, { hex: true, names: ETHER_TYPES }),
+    uint('reserved', 16, 0),
+    uint('ifindex', 32, 0),
+    uint('lladdrtype', 16, 512, { hex: true }),
+    uint('pkttype', 8, 0, { names: COOKED_LINUX_PACKET_TYPES }),
+    uint('lladdrlen', 8, 0),
+    src8,
+  ];
+
+  constructor(fields?: CookedLinuxV2Fields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(20);
+    const dv = view(h);
+    dv.setUint16(0, this.value('proto') as number);
+    dv.setUint16(2, this.reserved);
+    dv.setUint32(4, this.ifindex);
+    dv.setUint16(8, this.lladdrtype);
+    h[10] = this.pkttype;
+    h[11] = this.lladdrlen;
+    h.set(this.src.subarray(0, 8), 12);
+    return withPayload(h, payload);
+  }
+
+  /** Decodes 20 bytes. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 20);
+    const dv = view(buf);
+    const layer = new this();
+    layer.setParsed({
+      proto: dv.getUint16(off), reserved: dv.getUint16(off + 2), ifindex: dv.getUint32(off + 4),
+      lladdrtype: dv.getUint16(off + 8), pkttype: buf[off + 10], lladdrlen: buf[off + 11],
+      src: buf.slice(off + 12, off + 20),
+    });
+    return { layer, headerEnd: off + 20 };
+  }
+}
+defineAccessors(CookedLinuxV2Layer);
+
+/** Address families of the BSD loopback header. */
+export const LOOPBACK_TYPES = { 2: 'IPv4', 7: 'OSI', 16: 'Appletalk', 23: 'Netware IPX/SPX', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } as const;
+
+/** Fields of Loopback. */
+export interface LoopbackFields {
+  /** Address family, stored in host (little-endian) byte order. */
+  type?: number | string;
+}
+/** A BSD loopback header. */
+export interface LoopbackLayer {
+  type: number;
+}
+/** The 4-byte BSD loopback header of DLT_NULL captures (Scapy's Loopback). */
+export class LoopbackLayer extends Layer {
+  static override readonly layerName: string = 'Loopback';
+  static override readonly displayName: string = 'Loopback';
+  static override readonly fieldDefs = [uint('type', 32, 2, { names: LOOPBACK_TYPES })];
+
+  constructor(fields?: LoopbackFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(4);
+    view(h).setUint32(0, this.value('type') as number, true);
+    return withPayload(h, payload);
+  }
+
+  /** Decodes 4 bytes. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 4);
+    const layer = new this();
+    layer.setParsed({ type: view(buf).getUint32(off, true) });
+    return { layer, headerEnd: off + 4 };
+  }
+}
+defineAccessors(LoopbackLayer);
+
+/** Builds an Ethernet header: `Ether({ dst: '02:00:00:00:00:02' })`. */
+export const Ether = factory(EtherLayer);
+/** An Ethernet layer. */
+export type Ether = EtherLayer;
+/** Builds an 802.1Q tag: `Dot1Q({ vlan: 10 })`. */
+export const Dot1Q = factory(Dot1QLayer);
+/** An 802.1Q layer. */
+export type Dot1Q = Dot1QLayer;
+/** Builds a Linux cooked (SLL) header. */
+export const CookedLinux = factory(CookedLinuxLayer);
+/** A Linux cooked (SLL) layer. */
+export type CookedLinux = CookedLinuxLayer;
+/** Builds a Linux cooked v2 (SLL2) header. */
+export const CookedLinuxV2 = factory(CookedLinuxV2Layer);
+/** A Linux cooked v2 (SLL2) layer. */
+export type CookedLinuxV2 = CookedLinuxV2Layer;
+/** Builds a BSD loopback header. */
+export const Loopback = factory(LoopbackLayer);
+/** A BSD loopback layer. */
+export type Loopback = LoopbackLayer;

@@ -1,0 +1,215 @@
+// Field descriptors: one per Scapy field. A descriptor validates what the user
+// passes (TypeError naming layer and field), knows its default, and prints
+// its value the way Scapy's i2repr does for show() and summary().
+import { isIPv4, isMAC, normalizeIPv6 } from './addr';
+import type { NameTable } from './names';
+import { pyHex, pyStrOfBytes } from './pyrepr';
+
+/** What every field descriptor provides. `default: null` means "filled in when the packet is built". */
+export interface FieldDef {
+  /** Scapy's field name. */
+  readonly name: string;
+  /** Value used when the user leaves the field unset; null = computed at build time. */
+  readonly default: unknown;
+  /** Validates and normalises a user value; throws TypeError naming `layer.field`. */
+  check(layer: string, value: unknown): unknown;
+  /** Scapy's printed form of a value (`None` for an unset automatic field). */
+  repr(value: unknown, owner: object): string;
+  /** When present, the field exists only while this returns true (Scapy's ConditionalField). */
+  readonly when?: (owner: never) => boolean;
+  /** show() prints the value as nested layers (Scapy's PacketListField / PacketField). */
+  readonly nested?: 'list' | 'chain';
+  /** Deep copy for mutable values (arrays, bytes). */
+  clone?(value: unknown): unknown;
+}
+
+/** Builds the TypeError all layers throw for bad input: `IP.ttl: expected ... but received 300`. */
+export function fieldError(layer: string, field: string, message: string): TypeError {
+  return new TypeError(`${layer}.${field}: ${message}`);
+}
+
+/** How a received value is named in error messages. */
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (Array.isArray(v)) return 'an array';
+  return `a value of type ${typeof v}`;
+}
+
+/** Reverse lookup of a name in a table (Scapy's enum fields accept names too). */
+function byName(table: NameTable, name: string): number | undefined {
+  for (const [k, v] of Object.entries(table)) if (v === name) return Number(k);
+  return undefined;
+}
+
+/** Options of an unsigned integer field. */
+export interface UintOptions {
+  /** Print as hex (Scapy's X...Field). */
+  hex?: boolean;
+  /** Names printed instead of numbers (Scapy's ...EnumField); accepted as input too. */
+  names?: NameTable | (() => NameTable);
+  /** Names that depend on another field of the layer (Scapy's MultiEnumField). */
+  namesFor?: (owner: never) => NameTable | undefined;
+  /** Field exists only when this is true. */
+  when?: (owner: never) => boolean;
+}
+
+/** An unsigned integer of `bits` bits. `def: null` makes it automatic (length, checksum ...). */
+export function uint(name: string, bits: number, def: number | null, opts: UintOptions = {}): FieldDef {
+  const max = 2 ** bits - 1;
+  const table = (): NameTable | undefined => (typeof opts.names === 'function' ? opts.names() : opts.names);
+  return {
+    name,
+    default: def,
+    when: opts.when,
+    check(layer, v) {
+      if (v === null && def === null) return null;
+      if (typeof v === 'string') {
+        const t = table();
+        const n = t ? byName(t, v) : undefined;
+        if (n === undefined) throw fieldError(layer, name, `unknown name '${v}'` + (t ? '' : ', expected a number'));
+        return n;
+      }
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+        throw fieldError(layer, name, `expected an integer 0..${max} but received ${describe(v)}`);
+      }
+      return v;
+    },
+    repr(v, owner) {
+      if (v === null || v === undefined) return 'None';
+      const n = v as number;
+      const named = (opts.namesFor ? opts.namesFor(owner as never) : table())?.[n];
+      if (named !== undefined) return named;
+      return opts.hex ? pyHex(n) : String(n);
+    },
+  };
+}
+
+/**
+ * A flags field: bit i is named `names[i]`. Accepts a number or Scapy's text:
+ * single-letter names written together ('SA'), longer names joined with '+' ('MF+DF').
+ */
+export function flags(name: string, bits: number, names: readonly string[], def: number, opts: { when?: (o: never) => boolean } = {}): FieldDef {
+  const max = 2 ** bits - 1;
+  const letters = names.every((n) => n.length === 1);
+  return {
+    name,
+    default: def,
+    when: opts.when,
+    check(layer, v) {
+      if (typeof v === 'string') return parseFlags(layer, name, names, v);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+        throw fieldError(layer, name, `expected flags (an integer 0..${max} or a string like '${letters ? names.slice(0, 2).join('') : names.slice(0, 2).join('+')}') but received ${describe(v)}`);
+      }
+      return v;
+    },
+    repr(v) {
+      return flagsToString(names, v as number);
+    },
+  };
+}
+
+/** Text of a flag value as Scapy prints it ('SA', 'MF+DF', '' for none). */
+export function flagsToString(names: readonly string[], value: number): string {
+  const set: string[] = [];
+  for (let i = 0; i < names.length; i++) if (value & (1 << i)) set.push(names[i]);
+  // Bits beyond the named ones have no name; Scapy shows them as numbers only, so keep them visible.
+  const extra = value >>> names.length;
+  const letters = names.every((n) => n.length === 1);
+  const text = letters ? set.join('') : set.join('+');
+  return extra ? `${text}${text ? '+' : ''}${pyHex(extra << names.length)}` : text;
+}
+
+function parseFlags(layer: string, field: string, names: readonly string[], text: string): number {
+  const letters = names.every((n) => n.length === 1);
+  const parts = letters ? [...text] : text.split('+').filter((p) => p !== '');
+  let value = 0;
+  for (const p of parts) {
+    const i = names.indexOf(p);
+    if (i < 0) throw fieldError(layer, field, `unknown flag ${letters ? 'letter ' : ''}'${p}' in '${text}'`);
+    value |= 1 << i;
+  }
+  return value;
+}
+
+/** An IPv4 address as dotted-quad text. */
+export function ipv4(name: string, def: string | null, opts: { when?: (o: never) => boolean } = {}): FieldDef {
+  return {
+    name,
+    default: def,
+    when: opts.when,
+    check(layer, v) {
+      if (v === null && def === null) return null;
+      if (typeof v !== 'string' || !isIPv4(v)) {
+        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not an IPv4 address` : `expected an IPv4 address string but received ${describe(v)}`);
+      }
+      return v;
+    },
+    repr: (v) => (v === null ? 'None' : String(v)),
+  };
+}
+
+/** An IPv6 address, kept in inet_ntop's text form. */
+export function ipv6(name: string, def: string | null): FieldDef {
+  return {
+    name,
+    default: def,
+    check(layer, v) {
+      if (v === null && def === null) return null;
+      const n = typeof v === 'string' ? normalizeIPv6(v) : undefined;
+      if (n === undefined) {
+        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not an IPv6 address` : `expected an IPv6 address string but received ${describe(v)}`);
+      }
+      return n;
+    },
+    repr: (v) => (v === null ? 'None' : String(v)),
+  };
+}
+
+/** A MAC address, kept lower-case with ':' separators. */
+export function mac(name: string, def: string | null): FieldDef {
+  return {
+    name,
+    default: def,
+    check(layer, v) {
+      if (v === null && def === null) return null;
+      if (typeof v !== 'string' || !isMAC(v)) {
+        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not a MAC address` : `expected a MAC address string but received ${describe(v)}`);
+      }
+      return v.toLowerCase().replace(/-/g, ':');
+    },
+    repr: (v) => (v === null ? 'None' : String(v)),
+  };
+}
+
+/** Converts user bytes: Uint8Array as is, strings as UTF-8 (like Scapy's bytes_encode). */
+export function toBytes(layer: string, field: string, v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return new Uint8Array(v);
+  if (typeof v === 'string') return new TextEncoder().encode(v);
+  throw fieldError(layer, field, `expected a Uint8Array or a string but received ${describe(v)}`);
+}
+
+/** A byte string (Scapy's StrField). `fixed` pads or rejects to an exact length. */
+export function bytes(name: string, def: Uint8Array | null, opts: { maxLength?: number } = {}): FieldDef {
+  return {
+    name,
+    default: def,
+    check(layer, v) {
+      if (v === null && def === null) return null;
+      const b = toBytes(layer, name, v);
+      if (opts.maxLength !== undefined && b.length > opts.maxLength) {
+        throw fieldError(layer, name, `expected at most ${opts.maxLength} bytes but received ${b.length}`);
+      }
+      return b;
+    },
+    repr: (v) => (v === null ? 'None' : pyStrOfBytes(v as Uint8Array)),
+    clone: (v) => (v instanceof Uint8Array ? new Uint8Array(v) : v),
+  };
+}
+
+/** A field with its own checking and printing. */
+export function custom(def: FieldDef): FieldDef {
+  return def;
+}

@@ -1,0 +1,231 @@
+// IPv4 (RFC 791): header with options, flags and fragment offset; IPerror is
+// the same header quoted inside an ICMP error (Scapy's "IP in ICMP").
+import { getIPv4, isIPv4, putIPv4 } from './addr';
+import { internetChecksum } from './checksum';
+import { custom, describe, fieldError, flags, ipv4, uint } from './field';
+import { defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
+import { ipProtocolNames } from './names';
+import { pyBytes } from './pyrepr';
+
+/** Names of IPv4 option types (the whole type byte). */
+export const IP_OPTION_NAMES: Readonly<Record<number, string>> = {
+  0: 'EOL', 1: 'NOP', 7: 'RR', 68: 'Timestamp', 130: 'Security', 131: 'LSRR', 136: 'StreamId', 137: 'SSRR',
+  148: 'RouterAlert',
+};
+
+/** One IPv4 option: its type byte and, except for EOL (0) and NOP (1), its data (the length byte is computed). */
+export interface IPOption {
+  type: number;
+  data?: Uint8Array;
+}
+
+function checkIPOptions(layer: string, v: unknown): IPOption[] {
+  if (!Array.isArray(v)) throw fieldError(layer, 'options', `expected an array of { type, data? } but received ${describe(v)}`);
+  let total = 0;
+  const out = v.map((o, i): IPOption => {
+    if (typeof o !== 'object' || o === null || !Number.isInteger((o as IPOption).type) || (o as IPOption).type < 0 || (o as IPOption).type > 255) {
+      throw fieldError(layer, 'options', `option ${i}: expected { type: 0..255, data?: Uint8Array }`);
+    }
+    const { type, data } = o as IPOption;
+    if (data !== undefined && !(data instanceof Uint8Array)) throw fieldError(layer, 'options', `option ${i}: data must be a Uint8Array`);
+    if (type > 1 && (data?.length ?? 0) > 38) throw fieldError(layer, 'options', `option ${i}: data longer than 38 bytes`);
+    total += type <= 1 ? 1 : 2 + (data?.length ?? 0);
+    return type <= 1 ? { type } : { type, data: new Uint8Array(data ?? []) };
+  });
+  if (total > 40) throw fieldError(layer, 'options', `options take ${total} bytes, at most 40 fit`);
+  return out;
+}
+
+/** Encodes options padded with zeros (EOL) to a multiple of 4 bytes. */
+export function encodeIPOptions(opts: readonly IPOption[]): Uint8Array {
+  const parts: number[] = [];
+  for (const o of opts) {
+    if (o.type <= 1) parts.push(o.type);
+    else parts.push(o.type, 2 + (o.data?.length ?? 0), ...(o.data ?? []));
+  }
+  while (parts.length % 4) parts.push(0);
+  return Uint8Array.from(parts);
+}
+
+function decodeIPOptions(buf: Uint8Array, off: number, end: number): IPOption[] {
+  const out: IPOption[] = [];
+  let p = off;
+  while (p < end) {
+    const type = buf[p];
+    if (type <= 1) {
+      out.push({ type });
+      p++;
+      continue;
+    }
+    const len = p + 1 < end ? buf[p + 1] : 0;
+    if (len < 2 || p + len > end) {
+      // A broken length: keep the rest as one option's data so the bytes survive a rebuild where possible.
+      out.push({ type, data: buf.slice(Math.min(p + 2, end), end) });
+      break;
+    }
+    out.push({ type, data: buf.slice(p + 2, p + len) });
+    p += len;
+  }
+  return out;
+}
+
+function reprIPOptions(v: unknown): string {
+  const opts = v as IPOption[];
+  return '[' + opts.map((o) => `${IP_OPTION_NAMES[o.type] ?? o.type}${o.data ? `(${pyBytes(o.data)})` : ''}`).join(', ') + ']';
+}
+
+/** IPv4 flags bit names, low bit first (Scapy's order). */
+export const IP_FLAG_NAMES = ['MF', 'DF', 'evil'] as const;
+
+/** Fields of IP. */
+export interface IPFields {
+  version?: number;
+  /** Header length in 32-bit words (default: computed). */
+  ihl?: number | null;
+  tos?: number;
+  /** Total length (default: computed). */
+  len?: number | null;
+  id?: number;
+  /** 'DF', 'MF', 'MF+DF', 'evil' or a number 0..7. */
+  flags?: number | string;
+  /** Fragment offset in 8-byte units. */
+  frag?: number;
+  ttl?: number;
+  /** Protocol (default: from the layer above, else 0); a number or a name like 'tcp'. */
+  proto?: number | string | null;
+  /** Header checksum (default: computed). */
+  chksum?: number | null;
+  /** Source (default: 127.0.0.1 towards 127/8, else 0.0.0.0). */
+  src?: string | null;
+  dst?: string;
+  options?: IPOption[];
+}
+/** An IPv4 header. */
+export interface IPLayer {
+  version: number;
+  ihl: number | null;
+  tos: number;
+  len: number | null;
+  id: number;
+  get flags(): number;
+  set flags(v: number | string);
+  frag: number;
+  ttl: number;
+  proto: number | null;
+  chksum: number | null;
+  src: string | null;
+  dst: string;
+  options: IPOption[];
+}
+/** An IPv4 header (Scapy's IP). */
+export class IPLayer extends Layer {
+  static override readonly layerName: string = 'IP';
+  static override readonly displayName: string = 'IP';
+  static override readonly fieldDefs = [
+    uint('version', 4, 4),
+    uint('ihl', 4, null),
+    uint('tos', 8, 0, { hex: true }),
+    uint('len', 16, null),
+    uint('id', 16, 1),
+    flags('flags', 3, IP_FLAG_NAMES, 0),
+    uint('frag', 13, 0),
+    uint('ttl', 8, 64),
+    uint('proto', 8, 0, { names: ipProtocolNames }),
+    uint('chksum', 16, null, { hex: true }),
+    ipv4('src', null),
+    ipv4('dst', '127.0.0.1'),
+    custom({
+      name: 'options', default: [], nested: 'list', check: checkIPOptions, repr: reprIPOptions,
+      clone: (v) => (v as IPOption[]).map((o) => ({ ...o, data: o.data && new Uint8Array(o.data) })),
+    }),
+  ];
+
+  constructor(fields?: IPFields) {
+    super(fields);
+  }
+
+  /** The source used when building: the set one, else 127.0.0.1 towards 127/8, else 0.0.0.0. */
+  resolvedSrc(): string {
+    const s = this.getField('src') as string | null;
+    if (s !== null) return s;
+    return this.dst.startsWith('127.') ? '127.0.0.1' : '0.0.0.0';
+  }
+
+  override value(name: string): unknown {
+    return name === 'src' ? this.resolvedSrc() : super.value(name);
+  }
+
+  override pseudoAddresses(): { src: Uint8Array; dst: Uint8Array; v6: boolean } {
+    const a = new Uint8Array(8);
+    putIPv4(a, 0, this.resolvedSrc());
+    putIPv4(a, 4, this.dst);
+    return { src: a.subarray(0, 4), dst: a.subarray(4), v6: false };
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const opts = encodeIPOptions(this.options);
+    const hl = 20 + opts.length;
+    const out = new Uint8Array(hl + payload.length);
+    const dv = view(out);
+    out[0] = (this.version << 4) | ((this.ihl ?? hl / 4) & 0xf);
+    out[1] = this.tos;
+    dv.setUint16(2, this.len ?? Math.min(out.length, 0xffff));
+    dv.setUint16(4, this.id);
+    dv.setUint16(6, ((this.flags & 7) << 13) | this.frag);
+    out[8] = this.ttl;
+    out[9] = this.value('proto') as number;
+    putIPv4(out, 12, this.resolvedSrc());
+    putIPv4(out, 16, this.dst);
+    out.set(opts, 20);
+    dv.setUint16(10, this.chksum ?? internetChecksum(out.subarray(0, hl)));
+    out.set(payload, hl);
+    return out;
+  }
+
+  override mySummary(): string {
+    let s = `${this.fieldRepr('src')} > ${this.fieldRepr('dst')} ${this.fieldRepr('proto')}`;
+    if (this.frag) s += ` frag:${this.frag}`;
+    return s;
+  }
+
+  /** Decodes the header and its options; the payload ends at the total length. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 20);
+    const dv = view(buf);
+    const ihl = buf[off] & 0xf;
+    const hl = Math.max(20, ihl * 4);
+    need(off, end, hl);
+    const len = dv.getUint16(off + 2);
+    const fw = dv.getUint16(off + 6);
+    const layer = new this();
+    layer.setParsed({
+      version: buf[off] >> 4, ihl, tos: buf[off + 1], len, id: dv.getUint16(off + 4), flags: fw >> 13,
+      frag: fw & 0x1fff, ttl: buf[off + 8], proto: buf[off + 9], chksum: dv.getUint16(off + 10),
+      src: getIPv4(buf, off + 12), dst: getIPv4(buf, off + 16), options: decodeIPOptions(buf, off + 20, off + hl),
+    });
+    return { layer, headerEnd: off + hl, payloadEnd: off + Math.max(len, hl) };
+  }
+}
+defineAccessors(IPLayer);
+
+/** An IPv4 header quoted in an ICMP error (Scapy's IPerror). */
+export class IPerrorLayer extends IPLayer {
+  static override readonly layerName: string = 'IPerror';
+  static override readonly displayName: string = 'IP in ICMP';
+
+  override mySummary(): string {
+    return '';
+  }
+}
+
+/** True for dotted-quad text (re-exported for callers validating addresses). */
+export { isIPv4 };
+
+/** Builds an IPv4 header: `IP({ dst: '198.18.0.2', ttl: 5, flags: 'DF' })`. */
+export const IP = factory(IPLayer);
+/** An IPv4 layer. */
+export type IP = IPLayer;
+/** Builds a quoted IPv4 header (inside ICMP errors). */
+export const IPerror = factory(IPerrorLayer);
+/** A quoted IPv4 layer. */
+export type IPerror = IPerrorLayer;

@@ -1,0 +1,403 @@
+// IPv6 (RFC 8200) and its extension headers: hop-by-hop options, routing,
+// fragment, destination options. IPerror6 is the header quoted by ICMPv6 errors.
+import { getIPv6, parseIPv6 } from './addr';
+import { custom, describe, fieldError, ipv6, uint } from './field';
+import { defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
+import { IPV6_NH } from './names';
+import { pyBytes } from './pyrepr';
+import { packSlots, slotsSize, unpackSlots, type Slot } from './struct';
+
+function join(header: Uint8Array, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(header.length + payload.length);
+  out.set(header, 0);
+  out.set(payload, header.length);
+  return out;
+}
+
+/** Fields of IPv6. */
+export interface IPv6Fields {
+  version?: number;
+  /** Traffic class. */
+  tc?: number;
+  /** Flow label (20 bits). */
+  fl?: number;
+  /** Payload length (default: computed). */
+  plen?: number | null;
+  /** Next header (default: from the layer above, else 59). */
+  nh?: number | string;
+  /** Hop limit. */
+  hlim?: number;
+  /** Source (default ::1 towards ::1, else ::). */
+  src?: string | null;
+  dst?: string;
+}
+/** An IPv6 header. */
+export interface IPv6Layer {
+  version: number;
+  tc: number;
+  fl: number;
+  plen: number | null;
+  nh: number;
+  hlim: number;
+  src: string | null;
+  dst: string;
+}
+/** An IPv6 header (Scapy's IPv6). */
+export class IPv6Layer extends Layer {
+  static override readonly layerName: string = 'IPv6';
+  static override readonly displayName: string = 'IPv6';
+  static override readonly fieldDefs = [
+    uint('version', 4, 6),
+    uint('tc', 8, 0),
+    uint('fl', 20, 0),
+    uint('plen', 16, null),
+    uint('nh', 8, 59, { names: IPV6_NH }),
+    uint('hlim', 8, 64),
+    ipv6('src', null),
+    ipv6('dst', '::1'),
+  ];
+
+  constructor(fields?: IPv6Fields) {
+    super(fields);
+  }
+
+  /** The source used when building: the set one, else ::1 towards ::1, else ::. */
+  resolvedSrc(): string {
+    const s = this.getField('src') as string | null;
+    if (s !== null) return s;
+    return this.value('dst') === '::1' ? '::1' : '::';
+  }
+
+  override value(name: string): unknown {
+    return name === 'src' ? this.resolvedSrc() : super.value(name);
+  }
+
+  override pseudoAddresses(): { src: Uint8Array; dst: Uint8Array; v6: boolean } {
+    return { src: parseIPv6(this.resolvedSrc())!, dst: parseIPv6(this.value('dst') as string)!, v6: true };
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(40);
+    const dv = view(h);
+    dv.setUint32(0, ((this.version & 0xf) * 2 ** 28) + (this.tc << 20) + this.fl);
+    dv.setUint16(4, this.plen ?? Math.min(payload.length, 0xffff));
+    h[6] = this.value('nh') as number;
+    h[7] = this.value('hlim') as number;
+    h.set(parseIPv6(this.resolvedSrc())!, 8);
+    h.set(parseIPv6(this.value('dst') as string)!, 24);
+    return join(h, payload);
+  }
+
+  override mySummary(): string {
+    return `${this.value('src')} > ${this.value('dst')} (${this.value('nh')})`;
+  }
+
+  /** Decodes 40 bytes; the payload ends at the payload length. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 40);
+    const dv = view(buf);
+    const w = dv.getUint32(off);
+    const plen = dv.getUint16(off + 4);
+    const layer = new this();
+    layer.setParsed({
+      version: w >>> 28, tc: (w >>> 20) & 0xff, fl: w & 0xfffff, plen, nh: buf[off + 6], hlim: buf[off + 7],
+      src: getIPv6(buf, off + 8), dst: getIPv6(buf, off + 24),
+    });
+    return { layer, headerEnd: off + 40, payloadEnd: off + 40 + plen };
+  }
+}
+defineAccessors(IPv6Layer);
+
+/** An IPv6 header quoted in an ICMPv6 error (Scapy's IPerror6). */
+export class IPerror6Layer extends IPv6Layer {
+  static override readonly layerName: string = 'IPerror6';
+  static override readonly displayName: string = 'IPv6 in ICMPv6';
+
+  override mySummary(): string {
+    return '';
+  }
+}
+
+/** One option of a hop-by-hop or destination options header; Pad1 (0) has no data. */
+export interface IPv6Option {
+  otype: number;
+  optdata?: Uint8Array;
+}
+
+function checkIPv6Options(layer: string, v: unknown): IPv6Option[] {
+  if (!Array.isArray(v)) throw fieldError(layer, 'options', `expected an array of { otype, optdata? } but received ${describe(v)}`);
+  return v.map((o, i) => {
+    const opt = o as IPv6Option;
+    if (typeof o !== 'object' || o === null || !Number.isInteger(opt.otype) || opt.otype < 0 || opt.otype > 255) {
+      throw fieldError(layer, 'options', `option ${i}: expected { otype: 0..255, optdata?: Uint8Array }`);
+    }
+    if (opt.optdata !== undefined && (!(opt.optdata instanceof Uint8Array) || opt.optdata.length > 255)) {
+      throw fieldError(layer, 'options', `option ${i}: optdata must be a Uint8Array of at most 255 bytes`);
+    }
+    return opt.otype === 0 ? { otype: 0 } : { otype: opt.otype, optdata: new Uint8Array(opt.optdata ?? []) };
+  });
+}
+
+function encodeIPv6Options(opts: readonly IPv6Option[], autopad: boolean): Uint8Array {
+  const b: number[] = [];
+  for (const o of opts) {
+    if (o.otype === 0) b.push(0);
+    else b.push(o.otype, o.optdata?.length ?? 0, ...(o.optdata ?? []));
+  }
+  if (autopad) {
+    // The header (2 bytes + options) must fill whole 8-byte units: Pad1 for one byte, PadN for more.
+    const missing = (8 - ((2 + b.length) % 8)) % 8;
+    if (missing === 1) b.push(0);
+    else if (missing > 1) b.push(1, missing - 2, ...new Array<number>(missing - 2).fill(0));
+  }
+  return Uint8Array.from(b);
+}
+
+function decodeIPv6Options(buf: Uint8Array, off: number, end: number): IPv6Option[] {
+  const out: IPv6Option[] = [];
+  let p = off;
+  while (p < end) {
+    const otype = buf[p];
+    if (otype === 0) {
+      out.push({ otype: 0 });
+      p++;
+      continue;
+    }
+    const len = p + 1 < end ? buf[p + 1] : 0;
+    const stop = Math.min(end, p + 2 + len);
+    out.push({ otype, optdata: buf.slice(Math.min(p + 2, end), stop) });
+    p = stop;
+  }
+  return out;
+}
+
+const OPTION_NAMES: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 4: 'Tunnel Encapsulation Limit', 5: 'Router Alert', 6: 'Quick-Start', 0xc2: 'Jumbo Payload', 0xc9: 'Home Address Option' };
+function reprIPv6Options(v: unknown): string {
+  return '[' + (v as IPv6Option[]).map((o) => `${OPTION_NAMES[o.otype] ?? o.otype}${o.optdata ? `(${pyBytes(o.optdata)})` : ''}`).join(', ') + ']';
+}
+
+/** Fields of the hop-by-hop and destination options headers. */
+export interface IPv6ExtHdrOptionsFields {
+  /** Next header (default: from the layer above, else 59). */
+  nh?: number | string;
+  /** Length in 8-byte units, not counting the first 8 (default: computed). */
+  len?: number | null;
+  /** 1 (default): pad the options to a multiple of 8 bytes with Pad1/PadN. */
+  autopad?: number;
+  options?: IPv6Option[];
+}
+/** A hop-by-hop or destination options header. */
+export interface IPv6ExtHdrHopByHopLayer {
+  nh: number;
+  len: number | null;
+  autopad: number;
+  options: IPv6Option[];
+}
+/** An IPv6 hop-by-hop options header (Scapy's IPv6ExtHdrHopByHop). */
+export class IPv6ExtHdrHopByHopLayer extends Layer {
+  static override readonly layerName: string = 'IPv6ExtHdrHopByHop';
+  static override readonly displayName: string = 'IPv6 Extension Header - Hop-by-Hop Options Header';
+  static override readonly fieldDefs = [
+    uint('nh', 8, 59, { names: IPV6_NH }),
+    uint('len', 8, null),
+    uint('autopad', 1, 1, { names: { 0: 'Off', 1: 'On' } }),
+    custom({
+      name: 'options', default: [], check: checkIPv6Options, repr: reprIPv6Options,
+      clone: (v) => (v as IPv6Option[]).map((o) => ({ ...o, optdata: o.optdata && new Uint8Array(o.optdata) })),
+    }),
+  ];
+
+  constructor(fields?: IPv6ExtHdrOptionsFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const opts = encodeIPv6Options(this.options, this.autopad === 1);
+    const h = new Uint8Array(2 + opts.length);
+    h[0] = this.value('nh') as number;
+    h[1] = this.len ?? Math.ceil(h.length / 8) - 1;
+    h.set(opts, 2);
+    return join(h, payload);
+  }
+
+  /** Decodes the header, its options (padding included) and nothing more. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 2);
+    const hl = 8 * (buf[off + 1] + 1);
+    need(off, end, hl);
+    const layer = new this();
+    layer.setParsed({ nh: buf[off], len: buf[off + 1], autopad: 1, options: decodeIPv6Options(buf, off + 2, off + hl) });
+    return { layer, headerEnd: off + hl };
+  }
+}
+defineAccessors(IPv6ExtHdrHopByHopLayer);
+
+/** An IPv6 destination options header (Scapy's IPv6ExtHdrDestOpt). */
+export class IPv6ExtHdrDestOptLayer extends IPv6ExtHdrHopByHopLayer {
+  static override readonly layerName: string = 'IPv6ExtHdrDestOpt';
+  static override readonly displayName: string = 'IPv6 Extension Header - Destination Options Header';
+}
+
+/** Fields of the routing header. */
+export interface IPv6ExtHdrRoutingFields {
+  nh?: number | string;
+  /** Length in 8-byte units (default: 2 per address). */
+  len?: number | null;
+  /** Routing type (0: the deprecated source route Scapy builds). */
+  type?: number;
+  /** Segments left (default: the number of addresses). */
+  segleft?: number | null;
+  reserved?: number;
+  addresses?: string[];
+}
+/** An IPv6 routing header. */
+export interface IPv6ExtHdrRoutingLayer {
+  nh: number;
+  len: number | null;
+  type: number;
+  segleft: number | null;
+  reserved: number;
+  addresses: string[];
+}
+/** An IPv6 routing header (Scapy's IPv6ExtHdrRouting). */
+export class IPv6ExtHdrRoutingLayer extends Layer {
+  static override readonly layerName: string = 'IPv6ExtHdrRouting';
+  static override readonly displayName: string = 'IPv6 Option Header Routing';
+  static override readonly fieldDefs = [
+    uint('nh', 8, 59, { names: IPV6_NH }),
+    uint('len', 8, null),
+    uint('type', 8, 0),
+    uint('segleft', 8, null),
+    uint('reserved', 32, 0),
+    custom({
+      name: 'addresses', default: [],
+      check(layer, v) {
+        if (!Array.isArray(v) || v.length > 127) throw fieldError(layer, 'addresses', `expected an array of up to 127 IPv6 addresses but received ${describe(v)}`);
+        return v.map((a) => ipv6('addresses', '::').check(layer, a));
+      },
+      repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
+      clone: (v) => [...(v as string[])],
+    }),
+  ];
+
+  constructor(fields?: IPv6ExtHdrRoutingFields) {
+    super(fields);
+  }
+
+  override routingFinalDestination(): Uint8Array | undefined {
+    const segleft = this.segleft ?? this.addresses.length;
+    if (segleft === 0 || this.addresses.length === 0) return undefined;
+    return parseIPv6(this.addresses[this.addresses.length - 1]);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(8 + 16 * this.addresses.length);
+    h[0] = this.value('nh') as number;
+    h[1] = this.len ?? 2 * this.addresses.length;
+    h[2] = this.type;
+    h[3] = this.segleft ?? this.addresses.length;
+    view(h).setUint32(4, this.reserved);
+    this.addresses.forEach((a, i) => h.set(parseIPv6(a)!, 8 + 16 * i));
+    return join(h, payload);
+  }
+
+  /** Decodes the header; its length field gives the number of addresses. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 8);
+    const hl = 8 * (buf[off + 1] + 1);
+    need(off, end, hl);
+    const addresses: string[] = [];
+    for (let p = off + 8; p + 16 <= off + hl; p += 16) addresses.push(getIPv6(buf, p));
+    const layer = new this();
+    layer.setParsed({ nh: buf[off], len: buf[off + 1], type: buf[off + 2], segleft: buf[off + 3], reserved: view(buf).getUint32(off + 4), addresses });
+    return { layer, headerEnd: off + hl };
+  }
+}
+defineAccessors(IPv6ExtHdrRoutingLayer);
+
+const FRAG_SLOTS: Slot[] = [
+  { name: 'nh', bits: 8 }, { name: 'res1', bits: 8 }, { name: 'offset', bits: 13 }, { name: 'res2', bits: 2 },
+  { name: 'm', bits: 1 }, { name: 'id', bits: 32 },
+];
+/** Fields of the fragment header. */
+export interface IPv6ExtHdrFragmentFields {
+  nh?: number | string;
+  res1?: number;
+  /** Fragment offset in 8-byte units. */
+  offset?: number;
+  res2?: number;
+  /** More fragments. */
+  m?: number;
+  id?: number;
+}
+/** An IPv6 fragment header. */
+export interface IPv6ExtHdrFragmentLayer {
+  nh: number;
+  res1: number;
+  offset: number;
+  res2: number;
+  m: number;
+  id: number;
+}
+/** An IPv6 fragment header (Scapy's IPv6ExtHdrFragment). */
+export class IPv6ExtHdrFragmentLayer extends Layer {
+  static override readonly layerName: string = 'IPv6ExtHdrFragment';
+  static override readonly displayName: string = 'IPv6 Extension Header - Fragmentation header';
+  static override readonly fieldDefs = [
+    uint('nh', 8, 59, { names: IPV6_NH }),
+    uint('res1', 8, 0),
+    uint('offset', 13, 0),
+    uint('res2', 2, 0),
+    uint('m', 1, 0),
+    uint('id', 32, 0),
+  ];
+
+  constructor(fields?: IPv6ExtHdrFragmentFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const h = new Uint8Array(8);
+    packSlots(FRAG_SLOTS, (n) => this.value(n), h, 0);
+    return join(h, payload);
+  }
+
+  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
+    // Only the first fragment starts with the upper-layer header.
+    return this.offset > 0 ? undefined : super.guessPayloadClass(buf, off, end);
+  }
+
+  /** Decodes 8 bytes. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, slotsSize(FRAG_SLOTS));
+    const layer = new this();
+    layer.setParsed(unpackSlots(FRAG_SLOTS, buf, off));
+    return { layer, headerEnd: off + 8 };
+  }
+}
+defineAccessors(IPv6ExtHdrFragmentLayer);
+
+/** Builds an IPv6 header: `IPv6({ dst: 'fd00::2', hlim: 5 })`. */
+export const IPv6 = factory(IPv6Layer);
+/** An IPv6 layer. */
+export type IPv6 = IPv6Layer;
+/** Builds a quoted IPv6 header (inside ICMPv6 errors). */
+export const IPerror6 = factory(IPerror6Layer);
+/** A quoted IPv6 layer. */
+export type IPerror6 = IPerror6Layer;
+/** Builds a hop-by-hop options header. */
+export const IPv6ExtHdrHopByHop = factory(IPv6ExtHdrHopByHopLayer);
+/** A hop-by-hop options layer. */
+export type IPv6ExtHdrHopByHop = IPv6ExtHdrHopByHopLayer;
+/** Builds a destination options header. */
+export const IPv6ExtHdrDestOpt = factory(IPv6ExtHdrDestOptLayer);
+/** A destination options layer. */
+export type IPv6ExtHdrDestOpt = IPv6ExtHdrDestOptLayer;
+/** Builds a routing header: `IPv6ExtHdrRouting({ addresses: ['fd00::9'] })`. */
+export const IPv6ExtHdrRouting = factory(IPv6ExtHdrRoutingLayer);
+/** A routing header layer. */
+export type IPv6ExtHdrRouting = IPv6ExtHdrRoutingLayer;
+/** Builds a fragment header. */
+export const IPv6ExtHdrFragment = factory(IPv6ExtHdrFragmentLayer);
+/** A fragment header layer. */
+export type IPv6ExtHdrFragment = IPv6ExtHdrFragmentLayer;

@@ -1,0 +1,476 @@
+// The base of every layer: typed fields with defaults, stacking with div()
+// (Scapy's `/`), lookup by type, build (toBytes), summary() and show() in
+// Scapy 2.5's formats, and the generic dissection loop that parse() drives.
+import { fieldError, type FieldDef } from './field';
+import { hexdump } from '../hexdump';
+import { ipv4PseudoHeader, ipv6PseudoHeader } from './checksum';
+
+const EMPTY = new Uint8Array(0);
+
+/** Thrown inside a dissector when the bytes cannot hold the header; the loop turns the rest into Raw. */
+export class ShortInput extends Error {}
+
+/** What a dissector found: the layer, where its header ends and where its payload ends. */
+export interface Dissected {
+  layer: Layer;
+  /** Offset of the first byte after this layer's own header. */
+  headerEnd: number;
+  /** Offset where this layer's payload ends (e.g. IP total length); bytes after it become Padding. */
+  payloadEnd?: number;
+}
+
+/** Anything that names a layer type for get()/has(): the factory (`TCP`) or the class (`TCPLayer`). */
+export interface LayerKind<L extends Layer = Layer> {
+  readonly prototype: L;
+}
+
+/** A layer class as the dissector and the bindings see it. */
+export interface LayerClass<L extends Layer = Layer> {
+  new (fields?: never): L;
+  readonly prototype: L;
+  /** Scapy's class name (summary, errors). */
+  readonly layerName: string;
+  /** Scapy's `name` (the `###[ ... ]###` header of show()). */
+  readonly displayName: string;
+  readonly fieldDefs: readonly FieldDef[];
+  /** Decodes this layer at `off` (never past `end`); throws ShortInput when the bytes are too few. */
+  dissect(buf: Uint8Array, off: number, end: number): Dissected;
+}
+
+/** A Scapy-style binding: lower's fields equal `fields` <=> the payload is `upper`. */
+interface Binding {
+  upper: LayerClass;
+  fields: Readonly<Record<string, unknown>>;
+  /** Whether building fills the lower layer's unset fields from `fields` (Scapy's overload_fields). */
+  overload: boolean;
+  /** An extra test on the payload bytes (ICMPv6 message type, ND option type). */
+  when?: (buf: Uint8Array, off: number, end: number) => boolean;
+  /** Values filled when building only (Neighbor Discovery's hop limit 255). */
+  buildOnly?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of bindLayers(). */
+export interface BindOptions {
+  /** Fill the lower layer's unset fields from the binding when building (default true). */
+  overload?: boolean;
+  /** Only dissect as `upper` when this accepts the payload bytes. */
+  when?: (buf: Uint8Array, off: number, end: number) => boolean;
+  /** Values filled when building only, not tested when dissecting (Scapy: ND's dst ff02::1, hlim 255). */
+  buildOnly?: Record<string, unknown>;
+}
+const bindings = new Map<LayerClass, Binding[]>();
+
+/**
+ * Declares that `upper` follows `lower` when lower's `fields` have these values
+ * (Scapy's bind_layers): used to dissect, and with `overload` to fill lower's
+ * unset fields (ethertype, protocol, next header) when building.
+ */
+export function bindLayers(lower: LayerClass, upper: LayerClass, fields: Record<string, unknown>, opts: BindOptions = {}): void {
+  let list = bindings.get(lower);
+  if (!list) bindings.set(lower, (list = []));
+  list.push({ upper, fields, overload: opts.overload ?? true, when: opts.when, buildOnly: opts.buildOnly });
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * One protocol layer with its payload chain. A packet is its first layer:
+ * `IP({dst}).div(TCP({dport: 80}))` is an IP layer whose payload is TCP.
+ * Field values the user set are kept as given (so broken packets can be built
+ * on purpose); unset automatic fields (null) are computed by toBytes().
+ */
+export abstract class Layer {
+  /** Scapy's class name. */
+  static readonly layerName: string = 'Layer';
+  /** Scapy's display name. */
+  static readonly displayName: string = 'Layer';
+  /** The fields in wire/show order. */
+  static readonly fieldDefs: readonly FieldDef[] = [];
+
+  /** The next layer (Scapy's `payload`), undefined for the last one. */
+  payload: Layer | undefined;
+  /** The layer this one is the payload of (Scapy's `underlayer`). */
+  underlayer: Layer | undefined;
+  /** Values set by the user or read from bytes; a missing key means "default". */
+  protected readonly values: Record<string, unknown> = {};
+
+  constructor(fields?: object) {
+    if (fields) this.setFields(fields);
+  }
+
+  /** The class of this layer as the registry sees it. */
+  get cls(): LayerClass {
+    return this.constructor as unknown as LayerClass;
+  }
+
+  /** Scapy's class name of this layer, e.g. 'TCP'. */
+  get layerName(): string {
+    return this.cls.layerName;
+  }
+
+  /** Validates and sets several fields at once (Scapy's field assignment). */
+  setFields(fields: object): this {
+    const cls = this.cls;
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) continue;
+      const def = cls.fieldDefs.find((f) => f.name === k);
+      if (!def) throw fieldError(cls.layerName, k, `no such field (fields: ${cls.fieldDefs.map((f) => f.name).join(', ')})`);
+      this.values[k] = def.check(cls.layerName, v);
+    }
+    return this;
+  }
+
+  /** Sets values read from bytes without validation (they are in range by construction). For dissectors. */
+  setParsed(values: Record<string, unknown>): this {
+    Object.assign(this.values, values);
+    return this;
+  }
+
+  /** The current value of a field: what was set, else its default (null = automatic). */
+  getField(name: string): unknown {
+    if (name in this.values) return this.values[name];
+    const def = this.cls.fieldDefs.find((f) => f.name === name);
+    if (!def) throw fieldError(this.layerName, name, 'no such field');
+    return def.default;
+  }
+
+  /** True when the field holds a value given by the user or read from bytes. */
+  isSet(name: string): boolean {
+    return name in this.values && this.values[name] !== null;
+  }
+
+  /** The value the layer below would get from its payload binding (ethertype, protocol ...). */
+  protected overloadedBy(name: string): unknown {
+    const up = this.payload;
+    if (!up) return undefined;
+    for (const b of bindings.get(this.cls) ?? []) {
+      if (!b.overload || !(up instanceof (b.upper as unknown as new () => Layer))) continue;
+      if (name in b.fields) return b.fields[name];
+      if (b.buildOnly && name in b.buildOnly) return b.buildOnly[name];
+    }
+    return undefined;
+  }
+
+  /**
+   * The value used for building and printing: the field's value when set, else
+   * what the payload implies (Scapy's overloaded fields), else its default.
+   */
+  value(name: string): unknown {
+    const v = this.getField(name);
+    if (v !== null && name in this.values) return v;
+    return this.overloadedBy(name) ?? v;
+  }
+
+  /** Appends `next` (a layer, or bytes/text as Raw) below the last layer of a copy of this packet: Scapy's `/`. */
+  div(next: Layer | Uint8Array | string): this {
+    const top = this.copy();
+    const tail = next instanceof Layer ? next.copy() : makeRaw(next);
+    top.lastLayer().attach(tail);
+    return top;
+  }
+
+  /** Links `next` as this layer's payload (in place). */
+  attach(next: Layer | undefined): void {
+    this.payload = next;
+    if (next) next.underlayer = this;
+  }
+
+  /** The last layer of the chain. */
+  lastLayer(): Layer {
+    let l: Layer = this;
+    while (l.payload) l = l.payload;
+    return l;
+  }
+
+  /** This layer and every layer after it. */
+  layers(): Layer[] {
+    const out: Layer[] = [];
+    for (let l: Layer | undefined = this; l; l = l.payload) out.push(l);
+    return out;
+  }
+
+  /** The `nth` (0-based) layer of the given type in this chain (Scapy's `pkt[TCP]`), or undefined. */
+  get<L extends Layer>(kind: LayerKind<L>, nth = 0): L | undefined {
+    let seen = 0;
+    for (let l: Layer | undefined = this; l; l = l.payload) {
+      if (l instanceof (kind as unknown as new () => Layer) && seen++ === nth) return l as L;
+    }
+    return undefined;
+  }
+
+  /** True when the chain holds a layer of this type (Scapy's `haslayer`). */
+  has(kind: LayerKind): boolean {
+    return this.get(kind) !== undefined;
+  }
+
+  /**
+   * A deep copy of this layer and its payload chain (Scapy's `copy()`), with
+   * `changes` applied to this layer's fields (null clears a value back to automatic).
+   */
+  copy(changes?: object): this {
+    const cls = this.cls;
+    const c = new (cls as unknown as new () => this)();
+    for (const [k, v] of Object.entries(this.values)) {
+      const def = cls.fieldDefs.find((f) => f.name === k);
+      c.values[k] = def?.clone ? def.clone(v) : v;
+    }
+    this.copyExtra(c);
+    if (changes) {
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === null) delete c.values[k];
+      }
+      c.setFields(Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== null)));
+    }
+    if (this.payload) c.attach(this.payload.copy());
+    return c;
+  }
+
+  /** Hook for subclasses that keep state outside `values`. */
+  protected copyExtra(_target: this): void {}
+
+  /** The packet's bytes from this layer on, with every unset automatic field computed. */
+  toBytes(): Uint8Array {
+    const core = this.buildWithPayload();
+    const pad = this.collectPadding();
+    return pad.length ? concat(core, pad) : core;
+  }
+
+  /** Builds this layer over its already built payload. Padding is added after the whole chain. */
+  buildWithPayload(): Uint8Array {
+    const pay = this.payload ? this.payload.buildWithPayload() : EMPTY;
+    return this.encode(pay);
+  }
+
+  /** Trailer bytes (Padding layers) that go after everything, outside every length and checksum. */
+  protected collectPadding(): Uint8Array {
+    return this.payload ? this.payload.collectPadding() : EMPTY;
+  }
+
+  /** Returns this layer's header followed by `payload`, filling automatic fields. */
+  protected abstract encode(payload: Uint8Array): Uint8Array;
+
+  /** The class of the payload to decode after this layer (bindings; subclasses add rules). */
+  guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
+    for (const b of bindings.get(this.cls) ?? []) {
+      if (Object.entries(b.fields).every(([k, v]) => this.values[k] === v) && (!b.when || b.when(buf, off, end))) return b.upper;
+    }
+    return undefined;
+  }
+
+  /** IP-like layers give the addresses of the TCP/UDP/ICMPv6 pseudo-header. */
+  pseudoAddresses(): { src: Uint8Array; dst: Uint8Array; v6: boolean } | undefined {
+    return undefined;
+  }
+
+  /** IPv6 routing headers give the final destination, which the pseudo-header uses (RFC 8200 8.1). */
+  routingFinalDestination(): Uint8Array | undefined {
+    return undefined;
+  }
+
+  /** Scapy's per-layer summary text ('' when the layer has none, then its class name is used). */
+  mySummary(): string {
+    return '';
+  }
+
+  /** Scapy's one-line summary: `Ether / IP / TCP 198.18.0.1:1234 > 198.18.0.2:8888 S`. */
+  summary(): string {
+    return this.doSummary()[1];
+  }
+
+  /** Scapy's _do_summary: the innermost layer with a summary speaks, the others give their names. */
+  protected doSummary(): [boolean, string] {
+    let [found, s] = this.payload ? this.payload.doSummary() : [false, ''];
+    let ret = '';
+    if (!found) ret = this.mySummary();
+    if (ret) found = true;
+    if (!ret) ret = this.layerName;
+    return [found, ret && s ? `${ret} / ${s}` : ret + s];
+  }
+
+  /** A field's printed form, as Scapy's sprintf('%Layer.field%') gives it. */
+  fieldRepr(name: string): string {
+    const def = this.cls.fieldDefs.find((f) => f.name === name);
+    if (!def) throw fieldError(this.layerName, name, 'no such field');
+    return def.repr(this.value(name), this);
+  }
+
+  /** Scapy's show() layout as a string (`###[ IP ]###` then one `name = value` line per field). */
+  showString(): string {
+    return this.showOrDump('', '');
+  }
+
+  /** Prints show()'s layout (Scapy's `pkt.show()`). */
+  show(): void {
+    console.log(this.showString());
+  }
+
+  /** show() of the packet as built: automatic fields computed (Scapy's `show2()`). */
+  show2String(): string {
+    return reparse(this).showString();
+  }
+
+  /** Prints show2()'s layout. */
+  show2(): void {
+    console.log(this.show2String());
+  }
+
+  /** Scapy's hexdump() of the built bytes. */
+  hexdump(): string {
+    return hexdump(this.toBytes());
+  }
+
+  /** Whether a conditional field currently exists. */
+  hasField(def: FieldDef): boolean {
+    return !def.when || def.when(this as never);
+  }
+
+  /** Scapy's _show_or_dump with indent 3. */
+  showOrDump(lvl: string, labelLvl: string): string {
+    let s = `${labelLvl}###[ ${this.cls.displayName} ]### \n`;
+    for (const def of this.cls.fieldDefs) {
+      if (!this.hasField(def)) continue;
+      const v = this.value(def.name);
+      const pad = ' '.repeat(Math.max(0, 10 - def.name.length));
+      if (def.nested && Array.isArray(v) && (v.length > 0 || def.nested === 'list') && v.every((x) => x instanceof Layer)) {
+        s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
+        // Scapy 2.5 chains DNS records as payloads of each other, so each one is indented further.
+        (v as Layer[]).forEach((p, i) => {
+          s += p.showOrDump(def.nested === 'chain' ? '   '.repeat(i) : '', `${labelLvl + lvl}   |`);
+        });
+      } else {
+        const repr = def.repr(v, this).replace(/\n/g, '\n' + ' '.repeat(labelLvl.length + lvl.length + def.name.length + 4));
+        s += `${labelLvl + lvl}  ${def.name}${pad}= ${repr}\n`;
+      }
+    }
+    if (this.payload) s += this.payload.showOrDump(lvl + '   ', labelLvl);
+    return s;
+  }
+}
+
+/**
+ * The pseudo-header for an upper-layer checksum computed at `l4`: from the
+ * nearest IP or IPv6 layer below it, with an IPv6 routing header's final
+ * destination in place of dst. Undefined when there is no IP layer below.
+ */
+export function pseudoHeader(l4: Layer, proto: number, length: number): Uint8Array | undefined {
+  let finalDst: Uint8Array | undefined;
+  for (let l = l4.underlayer; l; l = l.underlayer) {
+    finalDst ??= l.routingFinalDestination();
+    const a = l.pseudoAddresses();
+    if (a) return a.v6 ? ipv6PseudoHeader(a.src, finalDst ?? a.dst, proto, length) : ipv4PseudoHeader(a.src, a.dst, proto, length);
+  }
+  return undefined;
+}
+
+/** Builds the packet and decodes it again with the same first layer (what show2() prints). */
+function reparse(layer: Layer): Layer {
+  return dissectChain(layer.toBytes(), 0, undefined, layer.cls);
+}
+
+let rawFactory: ((load: Uint8Array) => Layer) | undefined;
+let paddingFactory: ((load: Uint8Array) => Layer) | undefined;
+let rawClass: LayerClass | undefined;
+
+/** Registers Raw and Padding (raw.ts does this; kept out of here to avoid an import cycle). */
+export function registerRaw(raw: LayerClass, makeRawLayer: (b: Uint8Array) => Layer, makePadding: (b: Uint8Array) => Layer): void {
+  rawClass = raw;
+  rawFactory = makeRawLayer;
+  paddingFactory = makePadding;
+}
+
+function makeRaw(data: Uint8Array | string): Layer {
+  const b = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
+  return rawFactory!(b);
+}
+
+/** Options of the dissection loop. */
+export interface DissectOptions {
+  /** Classes to use at given absolute offsets when the bindings do not decide (offsets from a native dissector). */
+  hints?: ReadonlyMap<number, LayerClass>;
+}
+
+/**
+ * Decodes `buf[off, end)` as `first` followed by whatever its fields announce.
+ * Never throws on bad bytes: a header that does not fit becomes Raw; bytes
+ * past a declared length (an Ethernet trailer after the IP packet) become Padding.
+ */
+export function dissectChain(buf: Uint8Array, off: number, end: number | undefined, first: LayerClass, opts: DissectOptions = {}): Layer {
+  const stop = Math.min(end ?? buf.length, buf.length);
+  let d: Dissected;
+  try {
+    d = first.dissect(buf, off, stop);
+  } catch (e) {
+    if (!(e instanceof ShortInput) && !(e instanceof RangeError)) throw e;
+    d = rawClass!.dissect(buf, off, stop);
+  }
+  const layer = d.layer;
+  const payEnd = Math.max(d.headerEnd, Math.min(d.payloadEnd ?? stop, stop));
+  if (d.headerEnd < payEnd) {
+    const next = layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? opts.hints?.get(d.headerEnd) ?? rawClass!;
+    layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, opts));
+  }
+  if (payEnd < stop) layer.lastLayer().attach(paddingFactory!(buf.slice(payEnd, stop)));
+  return layer;
+}
+
+/** Factory + class in one value: `IP({...})` builds, `x instanceof IP` and `pkt.get(IP)` test. */
+export interface LayerFactory<L extends Layer, F> {
+  (fields?: F): L;
+  new (fields?: F): L;
+  readonly prototype: L;
+  /** The class behind the factory. */
+  readonly layerClass: LayerClass<L>;
+  /** Scapy's class name. */
+  readonly layerName: string;
+}
+
+/** Makes the Scapy-named factory for a layer class. */
+export function factory<L extends Layer, F>(cls: new (fields?: F) => L): LayerFactory<L, F> {
+  const f = function (fields?: F): L {
+    return new cls(fields);
+  };
+  Object.defineProperty(f, 'name', { value: (cls as unknown as LayerClass).layerName });
+  f.prototype = cls.prototype;
+  Object.defineProperty(f, 'layerClass', { value: cls });
+  Object.defineProperty(f, 'layerName', { value: (cls as unknown as LayerClass).layerName });
+  return f as unknown as LayerFactory<L, F>;
+}
+
+/**
+ * Installs accessors for a class's fields so `ip.ttl` reads and `ip.ttl = 5`
+ * validates and writes. (Typed through an interface merged with the class.)
+ */
+export function defineAccessors(cls: LayerClass): void {
+  for (const def of cls.fieldDefs) {
+    if (Object.prototype.hasOwnProperty.call(cls.prototype, def.name)) continue;
+    Object.defineProperty(cls.prototype, def.name, {
+      get(this: Layer) {
+        return this.getField(def.name);
+      },
+      set(this: Layer, v: unknown) {
+        if (v === null) {
+          delete (this as unknown as { values: Record<string, unknown> }).values[def.name];
+        } else {
+          this.setFields({ [def.name]: v });
+        }
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+}
+
+/** Throws ShortInput unless `need` bytes are available at `off`. */
+export function need(off: number, end: number, count: number): void {
+  if (off + count > end) throw new ShortInput(`need ${count} bytes at ${off}, have ${Math.max(0, end - off)}`);
+}
+
+/** A DataView over a Uint8Array (which may be a window into a larger buffer). */
+export function view(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}

@@ -1,0 +1,95 @@
+// UDP (RFC 768). The checksum covers the IPv4 or IPv6 pseudo-header; a
+// computed 0 is sent as 0xffff because 0 means "no checksum".
+import { internetChecksum } from './checksum';
+import { uint } from './field';
+import { defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
+import { IPLayer } from './ip';
+import { udpServiceNames } from './names';
+
+/** Fields of UDP. */
+export interface UDPFields {
+  /** Source port (default 53). */
+  sport?: number | string;
+  /** Destination port (default 53). */
+  dport?: number | string;
+  /** Length (default: computed). */
+  len?: number | null;
+  /** Checksum (default: computed with the pseudo-header). */
+  chksum?: number | null;
+}
+/** A UDP header. */
+export interface UDPLayer {
+  sport: number;
+  dport: number;
+  len: number | null;
+  chksum: number | null;
+}
+/** A UDP header (Scapy's UDP). */
+export class UDPLayer extends Layer {
+  static override readonly layerName: string = 'UDP';
+  static override readonly displayName: string = 'UDP';
+  static override readonly fieldDefs = [
+    uint('sport', 16, 53, { names: udpServiceNames }),
+    uint('dport', 16, 53, { names: udpServiceNames }),
+    uint('len', 16, null),
+    uint('chksum', 16, null, { hex: true }),
+  ];
+
+  constructor(fields?: UDPFields) {
+    super(fields);
+  }
+
+  protected encode(payload: Uint8Array): Uint8Array {
+    const out = new Uint8Array(8 + payload.length);
+    const dv = view(out);
+    dv.setUint16(0, this.sport);
+    dv.setUint16(2, this.dport);
+    dv.setUint16(4, this.len ?? Math.min(out.length, 0xffff));
+    out.set(payload, 8);
+    let ck = this.chksum;
+    if (ck === null) {
+      const ph = pseudoHeader(this, 17, out.length);
+      ck = ph ? internetChecksum(ph, out) || 0xffff : 0;
+    }
+    dv.setUint16(6, ck);
+    return out;
+  }
+
+  override mySummary(): string {
+    const u = this.underlayer;
+    if (u instanceof IPLayer || (u && u.layerName.startsWith('IPv6'))) {
+      return `UDP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')}`;
+    }
+    return `UDP ${this.fieldRepr('sport')} > ${this.fieldRepr('dport')}`;
+  }
+
+  /** Decodes 8 bytes; the payload ends where the length field says. */
+  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+    need(off, end, 8);
+    const dv = view(buf);
+    const len = dv.getUint16(off + 4);
+    const layer = new this();
+    layer.setParsed({ sport: dv.getUint16(off), dport: dv.getUint16(off + 2), len, chksum: dv.getUint16(off + 6) });
+    return { layer, headerEnd: off + 8, payloadEnd: off + Math.max(8, len) };
+  }
+}
+defineAccessors(UDPLayer);
+
+/** A UDP header quoted in an ICMP error (Scapy's UDPerror). */
+export class UDPerrorLayer extends UDPLayer {
+  static override readonly layerName: string = 'UDPerror';
+  static override readonly displayName: string = 'UDP in ICMP';
+
+  override mySummary(): string {
+    return '';
+  }
+}
+
+/** Builds a UDP header: `UDP({ sport: 5353, dport: 53 })`. */
+export const UDP = factory(UDPLayer);
+/** A UDP layer. */
+export type UDP = UDPLayer;
+/** Builds a quoted UDP header (inside ICMP errors). */
+export const UDPerror = factory(UDPerrorLayer);
+/** A quoted UDP layer. */
+export type UDPerror = UDPerrorLayer;
