@@ -1,7 +1,8 @@
 /**
  * `pktkit demo`: the main job with no network needed. It reads the HTTP
- * exchange the project's own test captured between two namespaces (shipped
- * in the package) and prints it annotated: every segment's place in the
+ * exchanges the project's fixture script captured in a namespace of its own
+ * (test/fixtures/pcap/http-lo.pcap, shipped in the package as
+ * fixtures/http-lo.pcap) and prints them annotated: every segment's place in the
  * connection, the request and response as escaped hexdumps, the connection
  * table and both streams reassembled. As root it then makes a fresh exchange
  * of its own on loopback and captures that live.
@@ -20,7 +21,7 @@ import { runSession } from './session';
 /** Where the bundled capture may be: the package's fixtures, or the test directory of a checkout. */
 export function demoCaptureCandidates(): string[] {
   const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
-  return [path.join(root, 'fixtures', 'http-exchange.pcap'), path.join(root, 'test', 'cli', 'fixtures', 'http-exchange.pcap')];
+  return [path.join(root, 'fixtures', 'http-lo.pcap'), path.join(root, 'test', 'fixtures', 'pcap', 'http-lo.pcap')];
 }
 
 /** The client of the first handshake in a file: the demo tells the story from its side. */
@@ -46,7 +47,7 @@ export async function runDemo(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
   const shown: CliOptions = opts.json || opts.quiet || opts.hex ? opts : { ...opts, verbose: true, follow: true };
   const client = await firstClient(file);
   out.write(
-    `Part 1: an HTTP exchange captured by pktkit's own test between two network namespaces\n` +
+    `Part 1: HTTP exchanges captured by pktkit's fixture script in a network namespace of its own\n` +
       `(${path.basename(file)}). Directions are told from the client's side${client ? ` (${client})` : ''}.\n\n`,
   );
   await runSession(openFile(file), shown, { out, err, local: new Set(client ? [client] : []), live: false });

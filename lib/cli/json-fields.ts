@@ -69,7 +69,19 @@ export function packetFields(p: Packet, ctx: JsonContext): PacketFields {
   if (eth !== undefined) {
     add('eth.dst', eth.dst);
     add('eth.src', eth.src);
-    add('eth.type', hex(eth.type, 4));
+    // tshark's eth.type is the type field of the Ethernet header itself (0x8100 before a VLAN tag).
+    const l2 = p.l2Off ?? 0;
+    const d = p.data;
+    add('eth.type', hex((d[l2 + 12]! << 8) | d[l2 + 13]!, 4));
+  }
+  const vlan = p.vlan;
+  if (vlan !== undefined) {
+    // An 802.1ad (0x88a8) outer tag is Wireshark's ieee8021ad protocol; 802.1Q tags are vlan.
+    const l2 = p.l2Off ?? 0;
+    const outerIsAd = ((p.data[l2 + 12]! << 8) | p.data[l2 + 13]!) === 0x88a8;
+    add(outerIsAd ? 'ieee8021ad.id' : 'vlan.id', vlan.id);
+    if (!outerIsAd) add('vlan.priority', vlan.prio);
+    if (vlan.innerId !== undefined) add('vlan.id', vlan.innerId);
   }
   const arp = p.arp;
   if (arp !== undefined) {
@@ -102,7 +114,8 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
     add('ip.len', ip.len);
     add('ip.id', hex(ip.id, 4));
     add('ip.flags', hex(ip.flags, 2));
-    add('ip.frag_offset', ip.frag * 8);
+    // tshark 4.0 prints the offset field itself, in 8-byte units.
+    add('ip.frag_offset', ip.frag);
     add('ip.ttl', ip.ttl);
     add('ip.proto', ip.proto);
     add('ip.src', ip.src);
@@ -112,6 +125,7 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
   const l3 = p.l3Off;
   if (ip6 !== undefined && l3 !== undefined) {
     const d = p.data;
+    add('ip.version', 6);
     add('ipv6.version', 6);
     add('ipv6.plen', (d[l3 + 4]! << 8) | d[l3 + 5]!);
     // The fixed header's next header (tshark's ipv6.nxt), not the transport after extension headers.
@@ -129,9 +143,9 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
     add('tcp.len', p.payloadLength);
     if (a !== undefined) add('tcp.seq', a.relSeq);
     add('tcp.seq_raw', tcp.seq);
-    if (a !== undefined && (p.payloadLength > 0 || tcp.flags & 0x03)) add('tcp.nxtseq', a.nextRelSeq);
+    if (a !== undefined) add('tcp.nxtseq', a.nextRelSeq);
     if (a !== undefined) add('tcp.ack', a.relAck);
-    if (tcp.flags & 0x10) add('tcp.ack_raw', tcp.ack);
+    add('tcp.ack_raw', tcp.ack);
     add('tcp.hdr_len', tcp.dataofs * 4);
     add('tcp.flags', hex(tcp.flags, 4));
     add('tcp.flags.str', tcpFlagsString(tcp.flags));
