@@ -13,7 +13,7 @@ import { PcapFileOut } from './pcap-out';
 export type InputKind = 'mix' | 'min';
 
 /** Bumped whenever the generator's output changes, so stale cached files are not reused. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /** What to generate. */
 export interface GenerateOptions {

@@ -1,0 +1,45 @@
+/**
+ * The plain C++ loop (bench/c/c-loop.cc): libpcap's pcap_loop with pktkit's
+ * own dissector compiled in from native/dissect/*.cc. The limit the JS paths
+ * are measured against, and the dissector alone without N-API.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runResultChild } from '../harness/child';
+import type { BenchContext, Driver } from '../harness/types';
+import { buildIfStale, hasCommand } from './build';
+import { dissectCount } from './pktkit';
+
+function binary(ctx: BenchContext): string {
+  return path.join(ctx.outDir, 'c-loop');
+}
+
+function build(ctx: BenchContext): string | undefined {
+  if (!hasCommand('g++')) return 'g++ is not installed';
+  if (!fs.existsSync('/usr/include/pcap/pcap.h')) return 'libpcap-dev is not installed';
+  const dissectDir = path.join(ctx.root, 'native', 'dissect');
+  const sources = fs.readdirSync(dissectDir).filter((f) => f.endsWith('.cc')).map((f) => path.join(dissectDir, f));
+  if (sources.length === 0) return 'native/dissect/*.cc is not there yet';
+  const main = path.join(ctx.root, 'bench', 'c', 'c-loop.cc');
+  // -O2 as binding.gyp builds the addon, so the loop and the addon run the same machine code for the dissector.
+  return buildIfStale(binary(ctx), [main, dissectDir, path.join(ctx.root, 'native', 'record.h'), path.join(ctx.root, 'native', 'record.def')],
+    'g++', ['-std=c++17', '-O2', '-o', binary(ctx), main, ...sources, '-lpcap']);
+}
+
+/** pcap_loop + dissect + the five fields, on a file. */
+export const cLoop: Driver = {
+  name: 'C++ pcap_loop + pktkit dissector',
+  unavailable: build,
+  run: (ctx, input) => runResultChild(binary(ctx), ['loop', input.path], 'c-loop'),
+};
+
+/** dissect_packet over packets in memory, no N-API: what the dissector costs by itself. */
+export const cDissect: Driver = {
+  name: 'C++ dissect_packet (no N-API)',
+  unavailable: build,
+  run: (ctx, input) => {
+    const count = dissectCount(ctx);
+    const m = runResultChild(binary(ctx), ['dissect', input.path, String(count), '20'], 'c-loop');
+    return m;
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * Runs every driver of a table `ctx.runs` times, each run in a fresh child,
+ * and prints the driver's line as soon as its runs are done: packets/s,
+ * ns/packet and MB/s as median [min–max], ±rme, and the ratio
+ * reference/driver. A driver that cannot run prints `skipped: <why>`.
+ */
+import type { InputFile } from '../gen/generate';
+import { count, num, si, withRange } from './format';
+import { spread, type Spread } from './stats';
+import type { BenchContext, Driver, Metrics, Row, Table } from './types';
+
+/** Adds the derived throughput metrics to one run's figures. */
+function derive(m: Metrics): Metrics {
+  if (m.packets > 0 && m.seconds > 0) {
+    m.pps = m.packets / m.seconds;
+    m.nsPerPacket = (m.seconds * 1e9) / m.packets;
+    m.mbps = m.bytes / m.seconds / 1e6;
+  }
+  return m;
+}
+
+function summarize(runs: Metrics[]): Record<string, Spread> {
+  const keys = new Set(runs.flatMap((r) => Object.keys(r)));
+  const out: Record<string, Spread> = {};
+  for (const k of keys) {
+    const xs = runs.map((r) => r[k]).filter((v) => typeof v === 'number' && Number.isFinite(v));
+    if (xs.length === runs.length) out[k] = spread(xs);
+  }
+  return out;
+}
+
+/** The console line of one row. */
+export function rowLine(table: Table, row: Row): string {
+  const name = row.driver.padEnd(42);
+  if (row.skipped) return `  ${name} skipped: ${row.skipped}`;
+  const parts: string[] = [];
+  const m = row.metrics;
+  if (table.throughput && m.pps) {
+    parts.push(`${withRange(m.pps.median, m.pps.min, m.pps.max, si)} packets/s`);
+    parts.push(`${num(m.nsPerPacket.median)} ns/packet`);
+    parts.push(`${num(m.mbps.median)} MB/s`);
+    parts.push(`±${m.pps.rme.toFixed(1)}%`);
+    if (row.ratio !== undefined) parts.push(`pktkit/driver ${row.ratio.toFixed(2)}×`);
+  }
+  for (const c of table.columns) {
+    const s = m[c.key];
+    if (s) parts.push(`${c.heading} ${withRange(s.median, s.min, s.max, c.format)}`);
+  }
+  if (row.subset) parts.push(`(subset: ${count(row.subset)} packets, scaled)`);
+  return `  ${name} ${parts.join('  ')}`;
+}
+
+/** Runs the drivers on `full` (or their subset of it), filling and printing `table`'s rows. */
+export function runTable(ctx: BenchContext, table: Table, drivers: Driver[], full: InputFile): Table {
+  console.log(`\n${table.title} — ${table.input}`);
+  for (const d of drivers) {
+    const row: Row = { driver: d.name, metrics: {} };
+    table.rows.push(row);
+    const why = d.unavailable(ctx);
+    if (why) {
+      row.skipped = why;
+      console.log(rowLine(table, row));
+      continue;
+    }
+    const subset = d.subset?.(ctx);
+    const input = subset !== undefined && subset < full.count ? ctx.input(full.kind, subset) : full;
+    if (input !== full) row.subset = input.count;
+    const runs: Metrics[] = [];
+    try {
+      for (let i = 0; i < ctx.runs; i++) runs.push(derive(d.run(ctx, input)));
+    } catch (err) {
+      row.skipped = `failed: ${(err as Error).message}`;
+      console.log(rowLine(table, row));
+      continue;
+    }
+    row.metrics = summarize(runs);
+    const ref = table.rows.find((r) => r.driver === table.reference && !r.skipped);
+    if (table.throughput && ref?.metrics.pps && row.metrics.pps) row.ratio = ref.metrics.pps.median / row.metrics.pps.median;
+    console.log(rowLine(table, row));
+  }
+  return table;
+}
+
+/** A new, empty table. */
+export function newTable(init: Omit<Table, 'rows' | 'notes'>): Table {
+  return { ...init, rows: [], notes: [] };
+}
+
+/** The median packets/s of a driver's row, when it ran. */
+export function medianPps(table: Table, driver: string): number | undefined {
+  const r = table.rows.find((x) => x.driver === driver && !x.skipped);
+  return r?.metrics.pps?.median;
+}
+
+/**
+ * A note saying whether a measured target was met: `what` ≥ `goal`
+ * (both ratios), with the figure. Missing figures say so.
+ */
+export function targetNote(what: string, value: number | undefined, goal: number, unit = '×'): string {
+  if (value === undefined || !Number.isFinite(value)) return `target ${what} ≥ ${goal}${unit}: not measured here`;
+  const fmt = (v: number): string => (unit === '%' ? `${v.toFixed(0)}%` : `${v.toFixed(2)}${unit}`);
+  return `target ${what} ≥ ${unit === '%' ? `${goal}%` : `${goal}${unit}`}: ${value >= goal ? 'met' : 'MISSED'} (${fmt(value)})`;
+}

@@ -1,0 +1,35 @@
+/**
+ * Trial 2, file → JS: openFile + batches() reading five header fields per
+ * packet, the same through for-await, with heap growth, GC count and peak RSS;
+ * the C loop beside them as the limit. Targets: batch ≥ 80% of the C loop,
+ * for-await ≥ 50% of batch, heap growth per packet ~0.
+ */
+import { cLoop } from '../drivers/c-loop';
+import { PKTKIT_BATCH, PKTKIT_FOR_AWAIT, pktkitFile } from '../drivers/pktkit';
+import { medianPps, newTable, runTable, targetNote } from '../harness/run-table';
+import type { BenchContext, Table } from '../harness/types';
+import { cpuColumn, gcColumn, gcMsColumn, heapColumn, peakRssColumn } from './columns';
+import { describeInput } from './inputs';
+
+/** Runs trial 2 on both inputs. */
+export function fileTrial(ctx: BenchContext): Table[] {
+  return (['mix', 'min'] as const).map((kind) => {
+    const input = ctx.input(kind);
+    const t = newTable({
+      trial: 'file', title: '2. file → JS: five header fields per packet', input: describeInput(input),
+      columns: [heapColumn, gcColumn, gcMsColumn, peakRssColumn, cpuColumn], throughput: true, reference: PKTKIT_BATCH,
+    });
+    runTable(ctx, t, [pktkitFile('batch'), pktkitFile('for-await'), pktkitFile('batch-text'), cLoop], input);
+    const batch = medianPps(t, PKTKIT_BATCH);
+    const c = medianPps(t, cLoop.name);
+    const each = medianPps(t, PKTKIT_FOR_AWAIT);
+    t.notes.push('Timed inside each child from openFile to the last packet (Node start-up and module loading excluded). ' +
+      'Fields: IPv4 addresses as numbers (IPv6 as text: the API has no numeric IPv6 form), ports, TCP flags. ' +
+      'Heap growth is heapUsed after a forced GC at the end minus the same at the start.');
+    t.notes.push(targetNote('batch as % of the C loop', batch && c ? (100 * batch) / c : undefined, 80, '%'));
+    t.notes.push(targetNote('for-await as % of batch', batch && each ? (100 * each) / batch : undefined, 50, '%'));
+    const heap = t.rows.find((r) => r.driver === PKTKIT_BATCH)?.metrics.heapGrowthPerPacket;
+    if (heap) t.notes.push(`target batch heap growth per packet ~0: ${Math.abs(heap.median) < 1 ? 'met' : 'MISSED'} (${heap.median.toFixed(3)} B/packet)`);
+    return t;
+  });
+}

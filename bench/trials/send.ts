@@ -1,0 +1,125 @@
+/**
+ * Trial 5, send: pktkit's sendpfast and tcpreplay --topspeed send the same
+ * frames from one end of the benchmark's veth; tcpdump on the other end counts
+ * what arrived. Target: sendpfast ≥ tcpreplay's packets/s.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { InputFile } from '../gen/generate';
+import { hasCommand } from '../drivers/build';
+import { count, num, si } from '../harness/format';
+import { namespacesUnavailable, parseTcpreplay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
+import { newTable, rowLine } from '../harness/run-table';
+import { spread } from '../harness/stats';
+import type { BenchContext, Metrics, Row, Table } from '../harness/types';
+import { describeInput } from './inputs';
+
+interface Sender {
+  name: string;
+  unavailable(ctx: BenchContext): string | undefined;
+  /** Sends `input` once from nsA; returns what the sender itself reports (sent, seconds, pps). */
+  send(ctx: BenchContext, net: NetPair, input: InputFile): Promise<Metrics>;
+}
+
+const TCPREPLAY: Sender = {
+  name: 'tcpreplay --topspeed',
+  unavailable: () => (hasCommand('tcpreplay') ? undefined : 'tcpreplay is not installed'),
+  send: async (_ctx, net, input) => {
+    const r = await net.execOk(net.nsA, 'tcpreplay', ['--topspeed', '-i', net.ifA, input.path], { timeoutMs: 300_000 });
+    const p = parseTcpreplay(r.stdout);
+    return { sent: p.sent, seconds: p.seconds, pps: p.pps, failed: p.failed };
+  },
+};
+
+const SENDPFAST: Sender = {
+  name: 'pktkit sendpfast',
+  unavailable: (ctx) => {
+    const index = path.join(ctx.root, 'lib', 'index.ts');
+    if (!fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node'))) return 'the addon is not built';
+    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) ? undefined : 'pktkit has no sendpfast yet (lib/index.ts exports none)';
+  },
+  send: async (ctx, net, input) => {
+    const script = path.join(ctx.root, 'bench', 'child', 'pktkit-send.ts');
+    const r = await net.execOk(net.nsA, process.execPath, ['--import', 'tsx', script, net.ifA, input.path, String(input.count)],
+      { timeoutMs: 300_000, cwd: ctx.root });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) throw new Error('pktkit-send printed no RESULT line');
+    return JSON.parse(line.slice(7)) as Metrics;
+  },
+};
+
+async function oneRun(ctx: BenchContext, net: NetPair, s: Sender, input: InputFile): Promise<Metrics> {
+  const counter = net.spawn(net.nsB, 'tcpdump', ['-n', '-i', net.ifB, '-B', '8192', '-w', '/dev/null']);
+  const w = watch(counter, /listening on/);
+  try {
+    await w.ready;
+    await new Promise((r) => setTimeout(r, 300));
+    const m = await s.send(ctx, net, input);
+    await new Promise((r) => setTimeout(r, 1500));
+    await stop(counter, 'SIGINT');
+    const captured = Number(/(\d+) packets? captured/.exec(w.err())?.[1] ?? NaN);
+    const kernelDrops = Number(/(\d+) packets? dropped by kernel/.exec(w.err())?.[1] ?? NaN);
+    return { ...m, arrived: captured + kernelDrops, counterDrops: kernelDrops, arrivedPps: (captured + kernelDrops) / m.seconds };
+  } finally {
+    await stop(counter, 'SIGKILL');
+  }
+}
+
+const COLUMNS: Table['columns'] = [
+  { key: 'pps', heading: 'sent pps', format: si },
+  { key: 'sent', heading: 'sent', format: count },
+  { key: 'arrived', heading: 'arrived', format: count },
+  { key: 'arrivedPps', heading: 'arrived pps', format: si },
+  { key: 'counterDrops', heading: 'counter drops', format: count },
+];
+
+/** Packets each send run offers. */
+function sendCount(ctx: BenchContext): number {
+  return Math.min(ctx.count, ctx.quick ? 50_000 : 200_000);
+}
+
+/** Runs trial 5. */
+export async function sendTrial(ctx: BenchContext): Promise<Table[]> {
+  const input = ctx.input('mix', sendCount(ctx));
+  const t = newTable({ trial: 'send', title: '5. send: the same frames from one end of the veth, counted at the other',
+    input: describeInput(input), columns: COLUMNS, throughput: false });
+  console.log(`\n${t.title} — ${t.input}`);
+  const nsWhy = namespacesUnavailable() ?? (hasCommand('tcpdump') ? undefined : 'tcpdump is not installed');
+  const pending: Array<[Sender, Row]> = [];
+  for (const s of [SENDPFAST, TCPREPLAY]) {
+    const row: Row = { driver: s.name, metrics: {} };
+    t.rows.push(row);
+    const why = nsWhy ?? s.unavailable(ctx);
+    if (why) {
+      row.skipped = why;
+      console.log(rowLine(t, row));
+    } else pending.push([s, row]);
+  }
+  if (pending.length > 0) {
+    await withSilentPair(async (net) => {
+      for (const [s, row] of pending) {
+        const runs: Metrics[] = [];
+        try {
+          for (let i = 0; i < ctx.runs; i++) runs.push(await oneRun(ctx, net, s, input));
+        } catch (err) {
+          row.skipped = `failed: ${(err as Error).message}`;
+          console.log(rowLine(t, row));
+          continue;
+        }
+        for (const k of Object.keys(runs[0])) {
+          const xs = runs.map((r) => r[k]).filter((v) => Number.isFinite(v));
+          if (xs.length === runs.length) row.metrics[k] = spread(xs);
+        }
+        console.log(rowLine(t, row));
+      }
+    });
+  }
+  t.notes.push('The receiving tcpdump counts arrivals (captured + its own kernel drops) with an 8 MiB buffer; sent pps is the ' +
+    "sender's own figure (tcpreplay's Rated line; sendpfast timed around the call, frames already in memory).");
+  const pf = t.rows.find((r) => r.driver === SENDPFAST.name && !r.skipped)?.metrics.pps?.median;
+  const tr = t.rows.find((r) => r.driver === TCPREPLAY.name && !r.skipped)?.metrics.pps?.median;
+  t.notes.push(pf !== undefined && tr !== undefined
+    ? `target sendpfast ≥ tcpreplay pps: ${pf >= tr ? 'met' : 'MISSED'} (${num(pf)} vs ${num(tr)} packets/s)`
+    : 'target sendpfast ≥ tcpreplay pps: not measured here');
+  return [t];
+}
