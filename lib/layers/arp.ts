@@ -10,6 +10,14 @@ export const ARP_OPS = {
   8: 'InARP-req', 9: 'InARP-rep',
 } as const;
 
+/** ARP hardware types (Scapy's HARDWARE_TYPES). */
+export const HARDWARE_TYPES = {
+  1: 'Ethernet (10Mb)', 2: 'Ethernet (3Mb)', 3: 'AX.25', 4: 'Proteon ProNET Token Ring', 5: 'Chaos', 6: 'IEEE 802 Networks',
+  7: 'ARCNET', 8: 'Hyperchannel', 9: 'Lanstar', 10: 'Autonet Short Address', 11: 'LocalTalk', 12: 'LocalNet',
+  13: 'Ultra link', 14: 'SMDS', 15: 'Frame relay', 16: 'ATM', 17: 'HDLC', 18: 'Fibre Channel', 19: 'ATM', 20: 'Serial Line',
+  21: 'ATM',
+} as const;
+
 /** Fields of ARP. */
 export interface ARPFields {
   hwtype?: number;
@@ -42,7 +50,7 @@ export class ARPLayer extends Layer {
   static override readonly layerName: string = 'ARP';
   static override readonly displayName: string = 'ARP';
   static override readonly fieldDefs = [
-    uint('hwtype', 16, 1, { hex: true }),
+    uint('hwtype', 16, 1, { hex: true, names: HARDWARE_TYPES }),
     uint('ptype', 16, 0x800, { hex: true, names: ETHER_TYPES }),
     uint('hwlen', 8, null),
     uint('plen', 8, null),

@@ -52,6 +52,9 @@ export class NameWriter {
   private readonly seen = new Map<string, number>();
   readonly parts: number[] = [];
 
+  /** @param compress - whether names may point at earlier copies of their suffixes. */
+  constructor(private readonly compress = true) {}
+
   /** Current offset in the message. */
   get pos(): number {
     return this.parts.length;
@@ -75,7 +78,7 @@ export class NameWriter {
     const text = name === '.' ? [] : name.slice(0, -1).split('.');
     for (let i = 0; i < labels.length; i++) {
       const key = text.slice(i).join('.').toLowerCase();
-      const at = compress ? this.seen.get(key) : undefined;
+      const at = compress && this.compress ? this.seen.get(key) : undefined;
       if (at !== undefined) {
         this.u16(0xc000 | at);
         return;
@@ -710,8 +713,18 @@ export class DNSLayer extends Layer {
     recordList('an', RR_CLASSES, 'chain'), recordList('ns', RR_CLASSES, 'chain'), recordList('ar', RR_CLASSES, 'chain'),
   ];
 
+  /**
+   * Whether building compresses names (default true). Parsing sets it to
+   * false for messages written without compression, so they rebuild as they were.
+   */
+  compress = true;
+
   constructor(fields?: DNSFields) {
     super(fields);
+  }
+
+  protected override copyExtra(target: this): void {
+    target.compress = this.compress;
   }
 
   override value(name: string): unknown {
@@ -721,7 +734,7 @@ export class DNSLayer extends Layer {
   }
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const w = new NameWriter();
+    const w = new NameWriter(this.compress);
     w.u16(this.id);
     w.parts.push((this.qr << 7) | (this.opcode << 3) | (this.aa << 2) | (this.tc << 1) | this.rd);
     w.parts.push((this.ra << 7) | (this.z << 6) | (this.ad << 5) | (this.cd << 4) | this.rcode);
@@ -778,6 +791,10 @@ export class DNSLayer extends Layer {
     }
     const layer = new this();
     layer.setParsed(v);
+    // Rebuilding should give the same bytes: keep names uncompressed if the sender did.
+    layer.compress = false;
+    const plain = layer.toBytes();
+    if (plain.length !== p || !plain.every((b, i) => b === msg[i])) layer.compress = true;
     return { layer, headerEnd: off + p };
   }
 }

@@ -17,7 +17,11 @@ export interface FieldDef {
   repr(value: unknown, owner: object): string;
   /** When present, the field exists only while this returns true (Scapy's ConditionalField). */
   readonly when?: (owner: never) => boolean;
-  /** show() prints the value as nested layers (Scapy's PacketListField / PacketField). */
+  /**
+   * show() prints the value as nested layers: 'list' like Scapy's
+   * PacketListField (a header even when empty), 'chain' like Scapy 2.5's DNS
+   * record fields (records chained as one packet; `None` when empty).
+   */
   readonly nested?: 'list' | 'chain';
   /** Deep copy for mutable values (arrays, bytes). */
   clone?(value: unknown): unknown;

@@ -144,7 +144,11 @@ export class ICMPLayer extends Layer {
 
   override mySummary(): string {
     const u = this.underlayer;
-    if (u instanceof IPLayer) return `ICMP ${u.fieldRepr('src')} > ${u.fieldRepr('dst')} ${this.fieldRepr('type')} ${this.fieldRepr('code')}`;
+    if (u instanceof IPLayer) {
+      // Scapy looks the addresses up by the name 'IP', which a quoted header (IPerror) does not have.
+      const [src, dst] = u.layerName === 'IP' ? [u.fieldRepr('src'), u.fieldRepr('dst')] : ['??', '??'];
+      return `ICMP ${src} > ${dst} ${this.fieldRepr('type')} ${this.fieldRepr('code')}`;
+    }
     return `ICMP ${this.fieldRepr('type')} ${this.fieldRepr('code')}`;
   }
 

@@ -148,10 +148,17 @@ export abstract class Layer {
   protected overloadedBy(name: string): unknown {
     const up = this.payload;
     if (!up) return undefined;
-    for (const b of bindings.get(this.cls) ?? []) {
-      if (!b.overload || !(up instanceof (b.upper as unknown as new () => Layer))) continue;
-      if (name in b.fields) return b.fields[name];
-      if (b.buildOnly && name in b.buildOnly) return b.buildOnly[name];
+    // The payload's own class first (a destination options header is also a hop-by-hop header to
+    // instanceof), then its base classes; the lower layer's bindings, then those of its base classes.
+    for (const exact of [true, false]) {
+      for (let c = this.cls; c && (c as unknown) !== Layer; c = Object.getPrototypeOf(c) as LayerClass) {
+        for (const b of bindings.get(c) ?? []) {
+          if (!b.overload) continue;
+          if (exact ? up.constructor !== b.upper : !(up instanceof (b.upper as unknown as new () => Layer))) continue;
+          if (name in b.fields) return b.fields[name];
+          if (b.buildOnly && name in b.buildOnly) return b.buildOnly[name];
+        }
+      }
     }
     return undefined;
   }
@@ -338,10 +345,7 @@ export abstract class Layer {
       const pad = ' '.repeat(Math.max(0, 10 - def.name.length));
       if (def.nested && Array.isArray(v) && (v.length > 0 || def.nested === 'list') && v.every((x) => x instanceof Layer)) {
         s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
-        // Scapy 2.5 chains DNS records as payloads of each other, so each one is indented further.
-        (v as Layer[]).forEach((p, i) => {
-          s += p.showOrDump(def.nested === 'chain' ? '   '.repeat(i) : '', `${labelLvl + lvl}   |`);
-        });
+        for (const p of v as Layer[]) s += p.showOrDump('', `${labelLvl + lvl}   |`);
       } else {
         const repr = def.repr(v, this).replace(/\n/g, '\n' + ' '.repeat(labelLvl.length + lvl.length + def.name.length + 4));
         s += `${labelLvl + lvl}  ${def.name}${pad}= ${repr}\n`;

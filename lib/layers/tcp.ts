@@ -181,7 +181,9 @@ export class TCPLayer extends Layer {
     uint('chksum', 16, null, { hex: true }),
     uint('urgptr', 16, 0),
     custom({
-      name: 'options', default: [], check: checkTCPOptions, repr: reprTCPOptions,
+      name: 'options', default: [], check: checkTCPOptions,
+      // Scapy's TCP options default to an empty string, printed as ''.
+      repr: (v) => ((v as TCPOption[]).length ? reprTCPOptions(v) : "''"),
       clone: (v) => (v as TCPOption[]).map((o) => [o[0], o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1]]),
     }),
   ];
@@ -223,7 +225,7 @@ export class TCPLayer extends Layer {
     const u = this.underlayer;
     const f = `${this.fieldRepr('flags')}`;
     if (u instanceof IPLayer) return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
-    if (u && u.layerName.startsWith('IPv6')) return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
+    if (u && (u.layerName === 'IPv6' || u.layerName === 'IPerror6')) return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
     return `TCP ${this.fieldRepr('sport')} > ${this.fieldRepr('dport')} ${f}`;
   }
 

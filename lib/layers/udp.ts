@@ -57,7 +57,7 @@ export class UDPLayer extends Layer {
 
   override mySummary(): string {
     const u = this.underlayer;
-    if (u instanceof IPLayer || (u && u.layerName.startsWith('IPv6'))) {
+    if (u instanceof IPLayer || (u && (u.layerName === 'IPv6' || u.layerName === 'IPerror6'))) {
       return `UDP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')}`;
     }
     return `UDP ${this.fieldRepr('sport')} > ${this.fieldRepr('dport')}`;
