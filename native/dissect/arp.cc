@@ -31,7 +31,7 @@ void dissect_arp(Cursor& cur, u32 off) {
     cur.copy_to_record(off + kArpFixedLen + 16, 4, rec::ipDst);
   }
   // Whatever follows the addresses is link padding, not ARP payload.
-  set_payload(cur, off + kArpFixedLen + body_len, 0);
+  set_payload(cur, off + kArpFixedLen + body_len, 0, rec::LAYER_ARP);
 }
 
 }  // namespace pktkit

@@ -33,8 +33,9 @@ constexpr u8 kProtoICMPv6 = 58;
 // Writes an offset field, or marks the record MALFORMED at `layer` and returns
 // false when the value would not fit in the u16 (0xffff itself means absent).
 bool set_offset(Cursor& cur, u32 field, u32 value, u32 layer);
-// payloadOff = off, payloadLen = len (see the conventions above).
-void set_payload(Cursor& cur, u32 off, u32 len);
+// payloadOff = off, payloadLen = len (see the conventions above); like
+// set_offset(), false (and MALFORMED at `layer`) when off does not fit.
+bool set_payload(Cursor& cur, u32 off, u32 len, u32 layer);
 
 // Link layers (link.cc). Each decodes its header and continues with dissect_ethertype().
 void dissect_ethernet(Cursor& cur);

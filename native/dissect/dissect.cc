@@ -27,12 +27,10 @@ bool set_offset(Cursor& cur, u32 field, u32 value, u32 layer) {
   return true;
 }
 
-void set_payload(Cursor& cur, u32 off, u32 len) {
-  // An offset past u16 leaves the previous payload in place; the caller's
-  // next set_offset() reports the problem.
-  if (off >= rec::OFFSET_ABSENT) return;
-  rec::put16(cur.rec(), rec::payloadOff, static_cast<u16>(off));
+bool set_payload(Cursor& cur, u32 off, u32 len, u32 layer) {
+  if (!set_offset(cur, rec::payloadOff, off, layer)) return false;
   rec::put32(cur.rec(), rec::payloadLen, len);
+  return true;
 }
 
 void dissect_l3(Cursor& cur, u32 off, u16 ether_type) {

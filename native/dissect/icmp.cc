@@ -35,7 +35,7 @@ void dissect_icmp(Cursor& cur, u32 off, u32 avail) {
   }
   if (is_error(type)) cur.flag(rec::FLAG_ICMP_QUOTE);
   cur.add_layer(rec::LAYER_ICMP);
-  set_payload(cur, off + kIcmpHeaderLen, avail - kIcmpHeaderLen);
+  set_payload(cur, off + kIcmpHeaderLen, avail - kIcmpHeaderLen, rec::LAYER_ICMP);
 }
 
 }  // namespace pktkit

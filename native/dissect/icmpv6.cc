@@ -34,7 +34,7 @@ void dissect_icmpv6(Cursor& cur, u32 off, u32 avail) {
   }
   if (is_error(type)) cur.flag(rec::FLAG_ICMP_QUOTE);
   cur.add_layer(rec::LAYER_ICMPV6);
-  set_payload(cur, off + kIcmpv6HeaderLen, avail - kIcmpv6HeaderLen);
+  set_payload(cur, off + kIcmpv6HeaderLen, avail - kIcmpv6HeaderLen, rec::LAYER_ICMPV6);
 }
 
 }  // namespace pktkit

@@ -63,7 +63,7 @@ void dissect_ipv4(Cursor& cur, u32 off) {
 
   const u32 l4 = off + hdr_len;
   const u32 l4_len = total_len - hdr_len;
-  set_payload(cur, l4, l4_len);
+  if (!set_payload(cur, l4, l4_len, rec::LAYER_IPV4)) return;
   // Later fragments start in the middle of the L4 data, so there is no header to read.
   if ((frag & kOffsetMask) != 0) return;
   dissect_l4(cur, l4, l4_len, proto, fragment);

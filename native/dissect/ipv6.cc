@@ -70,7 +70,7 @@ void dissect_ipv6(Cursor& cur, u32 off) {
   }
   const u32 start = off + kIpv6FixedLen;
   const u32 end = start + payload_len;  // <= wirelen: no overflow
-  set_payload(cur, start, payload_len);
+  if (!set_payload(cur, start, payload_len, rec::LAYER_IPV6)) return;
 
   u32 pos = start;
   u32 count = 0;
@@ -115,7 +115,7 @@ void dissect_ipv6(Cursor& cur, u32 off) {
     rec::put16(r, rec::ipExtLen, static_cast<u16>(pos - start));
     rec::put8(r, rec::ipProto, next);
     cur.add_layer(rec::LAYER_IPV6_EXT);
-    set_payload(cur, pos, end - pos);
+    if (!set_payload(cur, pos, end - pos, rec::LAYER_IPV6_EXT)) return;
     // What follows a non-first fragment's header is the middle of some other header.
     if (later_fragment) return;
   }

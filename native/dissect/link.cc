@@ -19,8 +19,7 @@ bool finish_link(Cursor& cur, u32 layer, u32 header_len, u16 ether_type) {
   if (!set_offset(cur, rec::l2Off, 0, layer)) return false;
   cur.add_layer(layer);
   rec::put16(cur.rec(), rec::etherType, ether_type);
-  set_payload(cur, header_len, cur.wirelen() - header_len);
-  return true;
+  return set_payload(cur, header_len, cur.wirelen() - header_len, layer);
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ void dissect_tcp(Cursor& cur, u32 off, u32 avail, bool fragment) {
     return;
   }
   if (!cur.need(off, hdr_len, rec::LAYER_TCP)) return;
-  set_payload(cur, off + hdr_len, avail - hdr_len);
+  set_payload(cur, off + hdr_len, avail - hdr_len, rec::LAYER_TCP);
 }
 
 }  // namespace pktkit

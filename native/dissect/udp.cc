@@ -31,7 +31,7 @@ void dissect_udp(Cursor& cur, u32 off, u32 avail, bool fragment) {
     cur.stop(rec::FLAG_MALFORMED, rec::LAYER_UDP);
     return;
   }
-  set_payload(cur, off + kUdpHeaderLen, udp_len - kUdpHeaderLen);
+  set_payload(cur, off + kUdpHeaderLen, udp_len - kUdpHeaderLen, rec::LAYER_UDP);
 }
 
 }  // namespace pktkit

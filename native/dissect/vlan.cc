@@ -32,7 +32,7 @@ void dissect_ethertype(Cursor& cur, u32 off, u16 ether_type) {
     rec::put16(r, rec::etherType, ether_type);
     cur.add_layer(rec::LAYER_VLAN);
     off += kTagLen;
-    set_payload(cur, off, cur.wirelen() > off ? cur.wirelen() - off : 0);
+    if (!set_payload(cur, off, cur.wirelen() - off, rec::LAYER_VLAN)) return;
   }
   // 802.3 frames carry a length here, and what follows is LLC, which we leave alone.
   if (ether_type <= kEtherTypeMaxLength) return;
