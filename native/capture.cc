@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -63,6 +64,22 @@ Napi::Function NativeCapture::define_class(Napi::Env env) {
 }
 
 NativeCapture::NativeCapture(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeCapture>(info) {
+  try {
+    open(info);
+  } catch (const Napi::Error& error) {
+    // Release what was opened, then hand the error to JS with plain C calls:
+    // rethrowing lets node-addon-api throw again, from its own catch, when the
+    // environment can no longer run JS (a worker being terminated), and that
+    // aborts the process. Then there is nobody to tell and we return quietly.
+    shut_down();
+    napi_value value = nullptr;
+    if (napi_get_reference_value(info.Env(), static_cast<napi_ref>(error), &value) == napi_ok && value != nullptr) {
+      napi_throw(info.Env(), value);
+    }
+  }
+}
+
+void NativeCapture::open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object options = info[0].As<Napi::Object>();
   if (get_string(options, "kind") == "live") {
@@ -176,7 +193,9 @@ void NativeCapture::open_file(Napi::Env env, const Napi::Object& options) {
   std::string path = get_string(options, "path");
   // fopen first, so the error carries errno (ENOENT, EACCES, EISDIR) rather
   // than libpcap's prose.
-  FILE* file = std::fopen(path.c_str(), "rb");
+  struct stat info;
+  FILE* file = stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode) ? (errno = EISDIR, nullptr)
+                                                                      : std::fopen(path.c_str(), "rb");
   if (!file) {
     int err = errno;
     const char* code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == EISDIR ? "EISDIR" : "EIO";
@@ -303,14 +322,23 @@ void NativeCapture::shut_down() {
 }
 
 void NativeCapture::call_js_wake(napi_env env, napi_value, void* context, void*) {
-  if (env == nullptr) return;  // the environment is going away
+  // Plain C calls whose failures are ignored: this runs from the event loop,
+  // outside any C++ try, also while a worker's environment is being torn down
+  // (when every call into JS fails), and a C++ exception here would abort.
+  if (env == nullptr) return;
   NativeCapture* capture = static_cast<WakeTarget*>(context)->capture;
   if (capture == nullptr || capture->on_wake_.IsEmpty()) return;
-  Napi::HandleScope scope(capture->Env());
-  Napi::Value fn = capture->on_wake_.Value();
-  if (!fn.IsFunction()) return;  // the facade was collected
-  napi_value result;
-  napi_call_function(env, capture->Value(), fn, 0, nullptr, &result);
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn = nullptr;
+  napi_valuetype type = napi_undefined;
+  if (napi_get_reference_value(env, capture->on_wake_, &fn) == napi_ok && fn != nullptr &&
+      napi_typeof(env, fn, &type) == napi_ok && type == napi_function) {  // else the facade was collected
+    napi_value receiver, result;
+    napi_get_undefined(env, &receiver);
+    napi_call_function(env, receiver, fn, 0, nullptr, &result);
+  }
+  napi_close_handle_scope(env, scope);
 }
 
 // ---- capture thread -------------------------------------------------------

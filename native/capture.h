@@ -35,6 +35,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value take_error(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
 
+  void open(const Napi::CallbackInfo& info);
   void open_live(Napi::Env env, const Napi::Object& options);
   void open_file(Napi::Env env, const Napi::Object& options);
   void apply_filter(Napi::Env env, const std::string& filter);
