@@ -2,6 +2,8 @@
 // as exactly the packets, timestamps and lengths that went in; and for the
 // same packets it must write the very bytes libpcap (tcpdump -w) wrote.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -157,6 +159,36 @@ describe('what the writer writes reads back the same in tshark and tcpdump', () 
     assert.deepEqual(rows.map((r) => r['frame.time_epoch']), times.map((t) => epoch9(t, 'nano')));
   });
 
+  for (const precision of ['nano', 'micro'] as const) {
+    test(`pcapng (${precision}): any timestamp is stored exactly as seconds * units + fraction`, async () => {
+      // fast-check's integers favour the edges (0, 2^32-1, 999999999, ...) besides random values
+      const times = fc.sample(fc.record({ tsSec: fc.nat({ max: 0xffffffff }), tsNsec: fc.nat({ max: 999_999_999 }) }), { numRuns: 3000, seed: 42 });
+      const file = tmp.file(`ts-${precision}.pcapng`);
+      const w = new PcapngWriter(file, { precision });
+      const frame = new Uint8Array(14);
+      for (const t of times) w.write(frame, t);
+      await w.close();
+
+      const units = precision === 'nano' ? 1_000_000_000n : 1_000_000n;
+      const expectedTs = (t: { tsSec: number; tsNsec: number }) =>
+        BigInt(t.tsSec) * units + BigInt(precision === 'nano' ? t.tsNsec : Math.floor(t.tsNsec / 1000));
+      const buf = fs.readFileSync(file);
+      let off = buf.readUInt32LE(4); // skip the SHB
+      off += buf.readUInt32LE(off + 4); // and the IDB
+      times.forEach((t, i) => {
+        assert.equal(buf.readUInt32LE(off), 6, 'an Enhanced Packet Block');
+        const stored = (BigInt(buf.readUInt32LE(off + 12)) << 32n) | BigInt(buf.readUInt32LE(off + 16));
+        assert.equal(stored, expectedTs(t), `packet ${i + 1}: ${JSON.stringify(t)}`);
+        off += buf.readUInt32LE(off + 4);
+      });
+      assert.equal(off, buf.length);
+
+      // and tshark, which reads the words itself, agrees on the first few hundred
+      const rows = await tsharkFields(file, ['frame.time_epoch'], { extraArgs: ['-c', '300'] });
+      assert.deepEqual(rows.map((r) => r['frame.time_epoch']), times.slice(0, 300).map((t) => epoch9(t, precision)));
+    });
+  }
+
   test('pcapng: interface name, link type and resolution are in the IDB', async () => {
     const file = tmp.file('idb.pcapng');
     const w = new PcapngWriter(file, { ifName: 'veth-test0', linkType: 113, snaplen: 1234, precision: 'micro' });
@@ -242,6 +274,21 @@ describe('targets and buffering', () => {
     fs.writeSync(fd, Buffer.alloc(0)); // still open: a descriptor target is the caller's to close
     fs.closeSync(fd);
     assert.ok(fs.readFileSync(fdFile).equals(expected));
+  });
+
+  test("'-' writes to standard output, which stays open", async () => {
+    const script = [
+      `const { openWriter } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'pcap-writer.ts'))});`,
+      `const w = openWriter('-', { format: 'pcapng' });`,
+      `for (let i = 0; i < 3; i++) w.write(new Uint8Array(60).fill(i), { tsSec: 1000 + i, tsNsec: 5 });`,
+      `w.close().then(() => process.stdout.write('')).catch((e) => { console.error(e); process.exit(1); });`,
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..', '..') });
+    assert.equal(r.status, 0, r.stderr.toString());
+    const file = tmp.file('stdout.pcapng');
+    fs.writeFileSync(file, r.stdout);
+    const rows = await tsharkFields(file, ['frame.time_epoch', 'frame.len']);
+    assert.deepEqual(rows.map((x) => x['frame.time_epoch']), ['1000.000000005', '1001.000000005', '1002.000000005']);
   });
 
   test('flush() puts buffered packets in the file before close()', async () => {
