@@ -263,8 +263,11 @@ export abstract class Layer {
 
   /** The class of the payload to decode after this layer (bindings; subclasses add rules). */
   guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    for (const b of bindings.get(this.cls) ?? []) {
-      if (Object.entries(b.fields).every(([k, v]) => this.values[k] === v) && (!b.when || b.when(buf, off, end))) return b.upper;
+    // A class's own bindings first, then its base classes' (UDPerror decodes DNS like UDP does).
+    for (let c = this.cls; c && (c as unknown) !== Layer; c = Object.getPrototypeOf(c) as LayerClass) {
+      for (const b of bindings.get(c) ?? []) {
+        if (Object.entries(b.fields).every(([k, v]) => this.values[k] === v) && (!b.when || b.when(buf, off, end))) return b.upper;
+      }
     }
     return undefined;
   }
