@@ -66,3 +66,45 @@ export function jsonLines(stdout: Buffer): Array<Record<string, unknown>> {
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** One stream of `--follow` output, split back into each side's bytes. */
+export interface ParsedFollow {
+  stream: number;
+  client: Buffer;
+  server: Buffer;
+  /** Chunk order: true for client chunks. */
+  order: boolean[];
+  missing: number;
+}
+
+/** Parses `--follow` text written to a pipe (exact bytes, each chunk headed by its length). */
+export function parseFollow(out: Buffer): ParsedFollow[] {
+  const streams: ParsedFollow[] = [];
+  let cur: ParsedFollow | undefined;
+  let pos = 0;
+  const line = (): string => {
+    const nl = out.indexOf(0x0a, pos);
+    const end = nl < 0 ? out.length : nl;
+    const s = out.subarray(pos, end).toString('latin1');
+    pos = end + 1;
+    return s;
+  };
+  while (pos < out.length) {
+    const l = line();
+    let m: RegExpMatchArray | null;
+    if ((m = l.match(/^Follow TCP stream (\d+):/))) {
+      cur = { stream: Number(m[1]), client: Buffer.alloc(0), server: Buffer.alloc(0), order: [], missing: 0 };
+      streams.push(cur);
+    } else if ((m = l.match(/^--- (client|server) .*: (\d+) bytes$/)) && cur) {
+      const n = Number(m[2]);
+      const data = out.subarray(pos, pos + n);
+      pos += n + 1; // the bytes, then the newline after them
+      if (m[1] === 'client') cur.client = Buffer.concat([cur.client, data]);
+      else cur.server = Buffer.concat([cur.server, data]);
+      cur.order.push(m[1] === 'client');
+    } else if ((m = l.match(/^\[(\d+) bytes missing in capture\]$/)) && cur) {
+      cur.missing += Number(m[1]);
+    }
+  }
+  return streams;
+}
