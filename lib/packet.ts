@@ -4,6 +4,8 @@
  * wrote; nothing here parses the headers a second time.
  */
 import { formatIPv4, formatIPv6, formatMac } from './addr';
+import { hexdump } from './hexdump';
+import { fromOffsets, type Layer } from './layers';
 import {
   Field,
   FLAG_FRAGMENT,
@@ -235,6 +237,42 @@ export class Packet {
   /** Destination address of the IPv4/IPv6 header (ARP: target protocol address), or undefined. */
   get dst(): string | undefined {
     return this.ip?.dst ?? this.ipv6?.dst ?? this.arp?.pdst;
+  }
+
+  /**
+   * The packet as Scapy-style layers (`get(TCP)`, field access, `show()`),
+   * parsed at the offsets the native dissector found: the header chain is
+   * not dissected a second time. The layers copy nothing they need later, but
+   * read `data`: take them before the iterator advances.
+   */
+  layers(): Layer {
+    return fromOffsets(this.data.slice(), {
+      linkType: this.linkType,
+      l2Off: this.l2Off,
+      l3Off: this.l3Off,
+      l4Off: this.l4Off,
+      payloadOff: this.payloadOff,
+    });
+  }
+
+  /** Scapy's one-line summary, e.g. `Ether / IP / TCP 198.18.0.1:1234 > 198.18.0.2:http S`. */
+  summary(): string {
+    return this.layers().summary();
+  }
+
+  /** Scapy's show() layout of every layer, as a string. */
+  showString(): string {
+    return this.layers().showString();
+  }
+
+  /** Prints Scapy's show() layout (as `pkt.show()` in Scapy). */
+  show(): void {
+    console.log(this.showString());
+  }
+
+  /** Scapy's hexdump() of the captured bytes. */
+  hexdump(): string {
+    return hexdump(this.data);
   }
 
   /** A packet with its own memory, valid for as long as you keep it. */
