@@ -9,6 +9,7 @@ import { NAMESPACE_PATTERN, sweepStaleNamespaces } from '../helpers/cleanup';
 import { makeTempDir } from '../helpers/loopback';
 import { canCreateNamespaces, createNetPair, listNamespaces, withNetPair, type NetPair } from '../helpers/netns';
 import { runNodeInNs, startNodeInNs } from '../helpers/node-in-ns';
+import { leaseSubnet } from '../helpers/subnet-lease';
 import { startTcpdump } from '../helpers/tcpdump';
 import { tcpdumpRead, tsharkFields } from '../helpers/tshark';
 
@@ -93,6 +94,38 @@ describe('createNetPair', { skip }, () => {
     const pairs = await Promise.all([1, 2, 3].map(() => createNetPair({ t })));
     for (const key of ['nsA', 'ifA', 'subnet4', 'subnet6'] as const) {
       assert.equal(new Set(pairs.map((p) => p[key])).size, pairs.length, key);
+    }
+  });
+
+  test('subnet leases are exclusive until released', async () => {
+    const first = await leaseSubnet(7);
+    const second = await leaseSubnet(7);
+    try {
+      assert.notEqual(second.slot, first.slot);
+      first.release();
+      await new Promise((r) => setTimeout(r, 10));
+      const again = await leaseSubnet(first.slot);
+      assert.equal(again.slot, first.slot);
+      again.release();
+    } finally {
+      first.release();
+      second.release();
+    }
+  });
+
+  test('a lease held by another process is skipped, and freed by the kernel when that process is SIGKILLed', async () => {
+    const mine = await leaseSubnet(100);
+    try {
+      const other = startNodeInNs(null, 'test/helpers-selftest/children/lease-slot.ts', [String(mine.slot)]);
+      const got = await other.waitFor<{ slot: number }>((x) => typeof x === 'object' && x !== null && 'slot' in x, 20_000);
+      assert.notEqual(got.slot, mine.slot);
+      const r = await other.stop('SIGKILL');
+      assert.equal(r.signal, 'SIGKILL');
+      const freed = await leaseSubnet(got.slot);
+      assert.equal(freed.slot, got.slot, 'the dead process still holds its slot');
+      freed.release();
+    } finally {
+      mine.release();
     }
   });
 

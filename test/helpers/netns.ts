@@ -18,6 +18,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import type { TestContext } from 'node:test';
 import { deleteNamespaceSync, listNamespacesSync, namespacePidsSync, registerNamespace, sweepStaleNamespaces, unregisterNamespace } from './cleanup';
 import { run, runOk, spawnTracked, stopTracked, type ExecResult, type RunOptions } from './processes';
+import { SUBNET_SLOTS, leaseSubnet } from './subnet-lease';
 
 /** Options for {@link createNetPair}. */
 export interface NetPairOptions {
@@ -51,7 +52,10 @@ export interface NetPair {
   /** MAC addresses of the ends, lower-case `aa:bb:cc:dd:ee:ff`. */
   readonly macA: string;
   readonly macB: string;
-  /** The /24 this pair owns, e.g. `198.18.7.0/24`; hosts .3 to .254 are free for tests. */
+  /**
+   * The /24 this pair owns, e.g. `198.18.7.0/24`, distinct from every other pair
+   * alive on this host; hosts .3 to .254 are free for tests.
+   */
   readonly subnet4: string;
   /** The /64 this pair owns, e.g. `fd00:0:0:7::/64`. */
   readonly subnet6: string;
@@ -74,10 +78,9 @@ export interface NetPair {
 
 let pairCounter = 0;
 
-/** Third and second octet of the pair's /24 inside 198.18.0.0/15 (512 of them). */
-function subnetSlot(n: number): number {
-  // pid spreads parallel test files apart, the counter pairs within one file
-  return (process.pid * 16 + n) % 512;
+/** Where to start looking for a free /24: spread by pid and counter, so the first try is usually free. */
+function preferredSlot(n: number): number {
+  return (process.pid * 16 + n) % SUBNET_SLOTS;
 }
 
 /**
@@ -104,7 +107,8 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
   const ifA = `${tag}a`;
   const ifB = `${tag}b`;
 
-  const slot = subnetSlot(n);
+  const lease = await leaseSubnet(preferredSlot(n));
+  const slot = lease.slot;
   const net4 = `198.${18 + (slot >> 8)}.${slot & 0xff}`;
   const net6 = `fd00:0:0:${slot.toString(16)}`;
   const host4 = (h: number) => {
@@ -117,6 +121,12 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
   };
   const withV6 = options.ipv6 ?? true;
 
+  const mac = async (ns: string, ifc: string) => {
+    const r = await runOk(null, 'ip', ['-n', ns, '-j', 'link', 'show', 'dev', ifc]);
+    return (JSON.parse(r.stdout) as Array<{ address: string }>)[0].address;
+  };
+  let macA = '';
+  let macB = '';
   const made: string[] = [];
   const ip = (args: string[]) => runOk(null, 'ip', args);
   try {
@@ -140,16 +150,13 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
       if (withV6) await ip(['-n', ns, '-6', 'addr', 'add', `${host6(h)}/64`, 'dev', ifc, 'nodad']);
       await ip(['-n', ns, 'link', 'set', ifc, 'up']);
     }
+    [macA, macB] = await Promise.all([mac(nsA, ifA), mac(nsB, ifB)]);
   } catch (err) {
     for (const ns of made) deleteNamespaceSync(ns);
+    lease.release();
     throw err;
   }
 
-  const mac = async (ns: string, ifc: string) => {
-    const r = await runOk(null, 'ip', ['-n', ns, '-j', 'link', 'show', 'dev', ifc]);
-    return (JSON.parse(r.stdout) as Array<{ address: string }>)[0].address;
-  };
-  const [macA, macB] = await Promise.all([mac(nsA, ifA), mac(nsB, ifB)]);
 
   let destroyed: Promise<void> | undefined;
   const destroy = () => {
@@ -164,6 +171,7 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
         }
         unregisterNamespace(ns);
       }
+      lease.release();
     })();
     return destroyed;
   };
