@@ -60,20 +60,30 @@ test('crafted captures: every link type and header decodes as tshark reads it', 
   assert.ok(packets >= 60, `only ${packets} crafted packets were compared`);
 });
 
+/** Loopback ports picked before the capture starts, so its filter can name them. */
+interface TrafficPorts {
+  tcp: number;
+  udp: number;
+  closed: number;
+}
+
+async function pickPorts(host: string): Promise<TrafficPorts> {
+  return { tcp: await freePort('tcp', host), udp: await freePort('udp', host), closed: await freePort('udp', host) };
+}
+
 /**
  * TCP, UDP, ping and ICMP port unreachable over 127.0.0.1 and ::1. Paced: a
  * capture on `any` was seen to miss packets of sub-millisecond bursts on this
  * kernel/libpcap, and coverage is asserted below.
  */
-async function loopbackTraffic(): Promise<void> {
+async function loopbackTraffic(plan: ReadonlyArray<[string, TrafficPorts]>): Promise<void> {
   const pause = () => sleep(40);
-  for (const host of ['127.0.0.1', '::1']) {
+  for (const [host, ports] of plan) {
     // TCP: connect, a request and its echo, close (SYN, data, FIN, with options)
     const server = net.createServer((s) => s.on('data', (d) => s.end(d)));
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
-    const tcpPort = (server.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(ports.tcp, host, resolve));
     await new Promise<void>((resolve, reject) => {
-      const c = net.connect(tcpPort, host, () => void pause().then(() => c.write('hello over loopback')));
+      const c = net.connect(ports.tcp, host, () => void pause().then(() => c.write('hello over loopback')));
       c.on('data', () => undefined).on('end', resolve).on('error', reject);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -81,15 +91,13 @@ async function loopbackTraffic(): Promise<void> {
 
     // UDP to a bound socket, then to a port nobody listens on (ICMP error back)
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve) => sock.bind(0, host, resolve));
-    const udpPort = sock.address().port;
+    await new Promise<void>((resolve, reject) => sock.once('error', reject).bind(ports.udp, host, resolve));
     for (const payload of [Buffer.from('one'), Buffer.alloc(300, 7), Buffer.alloc(0)]) {
-      await sendUdpLoopback(udpPort, [payload], host);
+      await sendUdpLoopback(ports.udp, [payload], host);
       await pause();
     }
     sock.close();
-    const closed = await freePort('udp', host);
-    await sendUdpLoopback(closed, [Buffer.from('nobody home')], host);
+    await sendUdpLoopback(ports.closed, [Buffer.from('nobody home')], host);
     await pause();
 
     await runOk(null, 'ping', [...(host.includes(':') ? ['-6'] : []), '-c', '3', '-i', '0.2', '-W', '1', host]);
@@ -99,10 +107,14 @@ async function loopbackTraffic(): Promise<void> {
 /** Captures loopbackTraffic() with tcpdump and returns the file. */
 async function captureLoopback(name: string, iface: string, linkType?: string, snaplen?: number): Promise<string> {
   const file = dir.file(name);
-  // Other tests may use loopback meanwhile; their packets are compared too.
-  const tcpdump = await startTcpdump({ iface, file, linkType, snaplen, filter: 'icmp or icmp6 or udp or tcp' });
+  const plan: Array<[string, TrafficPorts]> = [['127.0.0.1', await pickPorts('127.0.0.1')], ['::1', await pickPorts('::1')]];
+  // Other tests use loopback too: keep to our ports (and ICMP, whose errors
+  // quote our datagrams; other tests' pings are compared as well).
+  const ports = plan.flatMap(([, p]) => [p.tcp, p.udp, p.closed]);
+  const filter = ['icmp', 'icmp6', ...ports.map((p) => `port ${p}`)].join(' or ');
+  const tcpdump = await startTcpdump({ iface, file, linkType, snaplen, filter });
   try {
-    await loopbackTraffic();
+    await loopbackTraffic(plan);
   } finally {
     await tcpdump.stop({ settleMs: 300 });
   }
