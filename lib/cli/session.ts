@@ -13,6 +13,7 @@ import type { CliOptions } from './args';
 import { formatLine } from './format-line';
 import { type LocalAddresses, verboseLines } from './format-verbose';
 import { followLines } from './follow-output';
+import { dnsFields } from './json-dns';
 import { packetFields } from './json-fields';
 import type { TextOutput } from './output';
 import { segmentOf, tcpOptionsOf } from './packet-segment';
@@ -119,7 +120,7 @@ function printPacket(
 ): void {
   const { out } = io;
   if (opts.json) {
-    const fields = packetFields(p, { number, tcp: analysis, tcpOptions: options });
+    const fields = packetFields(p, { number, tcp: analysis, tcpOptions: options, extra: dnsFields });
     out.write(JSON.stringify(fields) + '\n');
     return;
   }

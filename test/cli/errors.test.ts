@@ -46,7 +46,7 @@ test('no permission: exit 3 with what to do', { skip: !isRoot && 'needs root to 
   const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  const [code] = (await new Promise((resolve) => child.on('close', (...a) => resolve(a)))) as [number];
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   assert.equal(code, 3);
   assertOneLine(stderr, /no permission to capture on 'lo'.*cap_net_raw/);
 });
