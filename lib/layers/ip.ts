@@ -136,7 +136,7 @@ export class IPLayer extends Layer {
     ipv4('dst', '127.0.0.1'),
     custom({
       name: 'options', default: [], nested: 'list', check: checkIPOptions, repr: reprIPOptions,
-      clone: (v) => (v as IPOption[]).map((o) => ({ ...o, data: o.data && new Uint8Array(o.data) })),
+      clone: (v) => (v as IPOption[]).map((o) => (o.data ? { type: o.type, data: new Uint8Array(o.data) } : { type: o.type })),
     }),
   ];
 

@@ -203,7 +203,7 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     uint('autopad', 1, 1, { names: { 0: 'Off', 1: 'On' } }),
     custom({
       name: 'options', default: [], check: checkIPv6Options, repr: reprIPv6Options,
-      clone: (v) => (v as IPv6Option[]).map((o) => ({ ...o, optdata: o.optdata && new Uint8Array(o.optdata) })),
+      clone: (v) => (v as IPv6Option[]).map((o) => (o.optdata ? { otype: o.otype, optdata: new Uint8Array(o.optdata) } : { otype: o.otype })),
     }),
   ];
 
