@@ -75,8 +75,7 @@ void dissect_ipv6(Cursor& cur, u32 off) {
   u32 pos = start;
   u32 count = 0;
   bool fragment = false;
-  for (;;) {
-    if (!is_extension_header(next)) break;
+  while (is_extension_header(next)) {
     if (count == kMaxExtHeaders) {
       cur.stop(rec::FLAG_TOO_DEEP, rec::LAYER_IPV6_EXT);
       return;
@@ -93,8 +92,8 @@ void dissect_ipv6(Cursor& cur, u32 off) {
     next = cur.get8(pos);
     const u32 size_field = cur.get8(pos + 1);
     const u32 len = this_header == kFragment ? kFragmentHeaderLen
-          : this_header == kAh     ? (size_field + 2) * 4
-                                   : (size_field + 1) * 8;
+                    : this_header == kAh     ? (size_field + 2) * 4
+                                             : (size_field + 1) * 8;
     if (len > end - pos) {
       cur.stop(rec::FLAG_MALFORMED, rec::LAYER_IPV6_EXT);
       return;
@@ -120,12 +119,8 @@ void dissect_ipv6(Cursor& cur, u32 off) {
     if (later_fragment) return;
   }
 
-  switch (next) {
-    case kEsp:           // encrypted from here on
-    case kNoNextHeader:  // nothing follows (RFC 8200 section 4.7)
-      return;
-    default: break;
-  }
+  // ESP: encrypted from here on; 59: nothing follows (RFC 8200 section 4.7).
+  if (next == kEsp || next == kNoNextHeader) return;
   dissect_l4(cur, pos, end - pos, next, fragment);
 }
 
