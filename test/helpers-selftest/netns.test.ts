@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { NAMESPACE_PATTERN, sweepStaleNamespaces } from '../helpers/cleanup';
 import { makeTempDir } from '../helpers/loopback';
@@ -23,6 +23,12 @@ function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Waits (up to 3 s) for a killed process to be gone: SIGKILL is delivered, not instant. */
+async function goneSoon(pid: number): Promise<boolean> {
+  for (let i = 0; i < 150 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  return !pidAlive(pid);
 }
 
 function assertGone(...names: string[]): void {
@@ -198,9 +204,18 @@ describe('cleanup', { skip }, () => {
       const m = r.messages[0] as { nsA: string; nsB: string; sleeperPid: number };
       assert.ok(m?.nsA, `child reported nothing; stderr: ${r.stderr}`);
       assertGone(m.nsA, m.nsB);
-      assert.ok(!pidAlive(m.sleeperPid), 'the sleep it spawned is still running');
+      assert.ok(await goneSoon(m.sleeperPid), 'the sleep it spawned is still running');
     });
   }
+
+  test('a process without any net pair that crashes still ends the tcpdump it started', async () => {
+    const r = await runNodeInNs(null, 'test/helpers-selftest/children/tcpdump-owner.ts', [], { timeoutMs: 30_000 });
+    assert.notEqual(r.code, 0);
+    const m = r.messages[0] as { tcpdumpPid: number; file: string };
+    assert.ok(m?.tcpdumpPid, `child reported nothing; stderr: ${r.stderr}`);
+    rmSync(m.file, { force: true });
+    assert.ok(await goneSoon(m.tcpdumpPid), 'tcpdump is still running');
+  });
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     test(`a process ended by ${signal} leaves no namespace or process behind`, async () => {
@@ -210,7 +225,7 @@ describe('cleanup', { skip }, () => {
       const r = await child.stop(signal);
       assert.equal(r.signal, signal, `the child should die of ${signal} as if unhandled (code ${r.code}, ${r.stderr})`);
       assertGone(m.nsA, m.nsB);
-      assert.ok(!pidAlive(m.sleeperPid));
+      assert.ok(await goneSoon(m.sleeperPid));
     });
   }
 

@@ -8,17 +8,36 @@
  * named by this harness whose owning process (the PID in the name) is gone.
  */
 import { execFileSync } from 'node:child_process';
-import { killAllTrackedSync } from './processes';
 
 const liveNamespaces = new Set<string>();
+let namespaceTaskAdded = false;
 let hooksInstalled = false;
+
+/** Synchronous tasks run when the process ends, lowest `order` first. */
+const tasks: Array<{ order: number; run: () => void }> = [];
+
+/**
+ * Runs `task` synchronously when the process exits, is signalled or dies of an
+ * uncaught exception. Lower `order` runs first: processes (0) are killed
+ * before the namespaces they run in are deleted (1).
+ */
+export function onProcessEnd(task: () => void, order: number): void {
+  installHooks();
+  tasks.push({ order, run: task });
+  tasks.sort((a, b) => a.order - b.order);
+}
 
 /** Names the harness gives its namespaces: `pk[-prefix]-<pid>-<n>-<a|b>`. */
 export const NAMESPACE_PATTERN = /^pk(?:-[a-z0-9]+)?-(\d+)-(\d+)-[a-z]$/;
 
 /** Records a namespace this process made, so the exit hooks delete it. */
 export function registerNamespace(ns: string): void {
-  installHooks();
+  if (!namespaceTaskAdded) {
+    namespaceTaskAdded = true;
+    onProcessEnd(() => {
+      for (const n of [...liveNamespaces]) deleteNamespaceSync(n);
+    }, 1);
+  }
   liveNamespaces.add(ns);
 }
 
@@ -64,9 +83,16 @@ export function deleteNamespaceSync(ns: string): void {
   liveNamespaces.delete(ns);
 }
 
+// Every task is idempotent (it acts only on what is still there), so running
+// twice (a signal, then exit) is harmless.
 function cleanupSync(): void {
-  killAllTrackedSync();
-  for (const ns of [...liveNamespaces]) deleteNamespaceSync(ns);
+  for (const t of tasks) {
+    try {
+      t.run();
+    } catch {
+      // one failing task must not keep the others from running
+    }
+  }
 }
 
 function isAlive(pid: number): boolean {

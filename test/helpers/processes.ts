@@ -9,6 +9,7 @@
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
+import { onProcessEnd } from './cleanup';
 
 /** One process a helper started. */
 interface Tracked {
@@ -18,6 +19,7 @@ interface Tracked {
 }
 
 const tracked = new Map<number, Tracked>();
+let exitTaskAdded = false;
 
 /** True while the process has neither exited nor been reaped by a signal. */
 export function isRunning(child: ChildProcess): boolean {
@@ -30,6 +32,10 @@ export function isRunning(child: ChildProcess): boolean {
  * PID we hold is the command's own PID.
  */
 export function spawnTracked(ns: string | null, cmd: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+  if (!exitTaskAdded) {
+    exitTaskAdded = true;
+    onProcessEnd(killAllTrackedSync, 0);
+  }
   const [file, argv] = ns === null ? [cmd, [...args]] : ['ip', ['netns', 'exec', ns, cmd, ...args]];
   const child = nodeSpawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   if (child.pid !== undefined) {
