@@ -100,6 +100,11 @@ export interface PacketWriter {
    * resolves once the stream has finished.
    */
   close(): Promise<void>;
+  /**
+   * Flushes and closes synchronously, for exit handlers and file rotation in
+   * a packet loop. A stream target is ended without waiting for it to finish.
+   */
+  closeSync(): void;
 }
 
 const DEFAULT_SNAPLEN = 262144;
@@ -221,6 +226,14 @@ abstract class BufferedWriter implements PacketWriter {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    const stream = this.#endStream ? this.#stream : undefined;
+    const finished = stream && Promise.race([once(stream, 'finish'), once(stream, 'close')]);
+    this.closeSync();
+    await finished;
+  }
+
+  closeSync(): void {
+    if (this.#closed) return;
     this.flush();
     this.#closed = true;
     if (this.#fd !== undefined && this.#ownsFd) {
@@ -230,12 +243,7 @@ abstract class BufferedWriter implements PacketWriter {
         throw fileError(err, `cannot close ${this.#name}`);
       }
     }
-    const stream = this.#stream;
-    if (stream && this.#endStream) {
-      const finished = Promise.race([once(stream, 'finish'), once(stream, 'close')]);
-      stream.end();
-      await finished;
-    }
+    if (this.#stream && this.#endStream) this.#stream.end();
   }
 
   protected checkPacket(data: Uint8Array, info: PacketInfo): { capLen: number; wireLen: number } {

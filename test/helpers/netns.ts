@@ -70,7 +70,11 @@ export interface NetPair {
   exec(ns: string, cmd: string, args?: readonly string[], options?: RunOptions): Promise<ExecResult>;
   /** Like {@link NetPair.exec}, but rejects with the stderr unless the command exits 0. */
   execOk(ns: string, cmd: string, args?: readonly string[], options?: RunOptions): Promise<ExecResult>;
-  /** Starts a command inside `ns`; it is killed (by its PID) on `destroy()`. */
+  /**
+   * Starts a command inside `ns`; it is killed (by its PID) on `destroy()`.
+   * stdout and stderr are pipes unless `options.stdio` says otherwise: read
+   * them, or a chatty command blocks once the pipe is full.
+   */
   spawn(ns: string, cmd: string, args?: readonly string[], options?: SpawnOptions): ChildProcess;
   /** Ends the processes started in the pair's namespaces, then deletes both namespaces (and so the veth). Idempotent. */
   destroy(): Promise<void>;
@@ -156,7 +160,6 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
     lease.release();
     throw err;
   }
-
 
   let destroyed: Promise<void> | undefined;
   const destroy = () => {

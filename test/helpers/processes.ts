@@ -103,6 +103,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Written to the command's stdin, which is then closed. */
   input?: string | Uint8Array;
+  /** The command's whole environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }

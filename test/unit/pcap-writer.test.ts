@@ -301,6 +301,17 @@ describe('targets and buffering', () => {
     await w.close();
   });
 
+  test('closeSync() leaves a complete file at once', () => {
+    const file = tmp.file('sync.pcapng');
+    const w = openWriter(file);
+    for (const s of list.slice(0, 5)) w.write(s.data, s);
+    w.closeSync();
+    w.closeSync();
+    const buf = fs.readFileSync(file);
+    assert.equal(buf.length, w.bytes);
+    assert.throws(() => w.write(list[0].data, list[0]), (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED');
+  });
+
   test('the caller may reuse its buffer after write(): the packet was copied', async () => {
     const file = tmp.file('reuse.pcap');
     const w = new PcapWriter(file);
