@@ -18,6 +18,9 @@ import type { CliOptions } from './args';
 import type { TextOutput } from './output';
 import { runSession } from './session';
 
+/** Payload bytes shown per packet: enough for the HTTP headers, not every line of a body. */
+const DUMP_LIMIT = 256;
+
 /** Where the bundled capture may be: the package's fixtures, or the test directory of a checkout. */
 export function demoCaptureCandidates(): string[] {
   const root = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
@@ -50,7 +53,7 @@ export async function runDemo(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
     `Part 1: HTTP exchanges captured by pktkit's fixture script in a network namespace of its own\n` +
       `(${path.basename(file)}). Directions are told from the client's side${client ? ` (${client})` : ''}.\n\n`,
   );
-  await runSession(openFile(file), shown, { out, err, local: new Set(client ? [client] : []), live: false });
+  await runSession(openFile(file), shown, { out, err, local: new Set(client ? [client] : []), live: false, dumpLimit: DUMP_LIMIT });
   if (out.broken) return;
 
   if (process.getuid?.() !== 0) {
@@ -75,7 +78,7 @@ async function liveExchange(opts: CliOptions, out: TextOutput, err: NodeJS.Write
   try {
     const cap = openLive('lo', { filter: `tcp port ${port}`, immediate: true, snaplen: 65535 });
     out.write(`\nPart 2: a fresh exchange this demo just made on loopback (127.0.0.1:${port}), captured live.\n\n`);
-    const session = runSession(cap, { ...opts, count: undefined }, { out, err, local: new Set(['127.0.0.1']), live: false });
+    const session = runSession(cap, { ...opts, count: undefined }, { out, err, local: new Set(['127.0.0.1']), live: false, dumpLimit: DUMP_LIMIT });
     await new Promise<void>((resolve, reject) => {
       const req = http.get({ host: '127.0.0.1', port, path: '/demo', agent: false, headers: { Connection: 'close' } }, (res) => {
         res.resume();

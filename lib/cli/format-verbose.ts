@@ -18,9 +18,10 @@ export type LocalAddresses = ReadonlySet<string>;
 
 /**
  * `sent N bytes to REMOTE` / `received N bytes from REMOTE` when one side is
- * this host; otherwise `SRC -> DST, N bytes`.
+ * this host; when both are (loopback), told from the TCP client's side when
+ * `fromClient` is known; otherwise `SRC -> DST, N bytes`.
  */
-export function directionText(p: Packet, local: LocalAddresses): string | undefined {
+export function directionText(p: Packet, local: LocalAddresses, fromClient?: boolean): string | undefined {
   const src = p.src;
   const dst = p.dst;
   if (src === undefined || dst === undefined) return undefined;
@@ -33,19 +34,24 @@ export function directionText(p: Packet, local: LocalAddresses): string | undefi
   const dstLocal = local.has(dst);
   if (srcLocal && !dstLocal) return `sent ${bytes} to ${to}`;
   if (dstLocal && !srcLocal) return `received ${bytes} from ${from}`;
-  if (srcLocal && dstLocal) return `${bytes} within this host, ${from} -> ${to}`;
+  if (srcLocal && dstLocal) {
+    if (fromClient === true) return `sent ${bytes} to ${to} (loopback: the client's view)`;
+    if (fromClient === false) return `received ${bytes} from ${from} (loopback: the client's view)`;
+    return `${bytes} within this host, ${from} -> ${to}`;
+  }
   return `${from} -> ${to}, ${bytes} (neither side is this host)`;
 }
 
-/** The lines of the -v block (each indented). */
+/** The lines of the -v block (each indented); `dumpLimit` caps the bytes shown in the hexdump. */
 export function verboseLines(
   p: Packet,
   a: SegmentAnalysis | undefined,
   options: readonly TCPOption[],
   local: LocalAddresses,
+  dumpLimit = Infinity,
 ): string[] {
   const out: string[] = [];
-  const dir = directionText(p, local);
+  const dir = directionText(p, local, a?.fromClient);
   if (dir !== undefined) out.push(INDENT + dir);
   const tcp = p.tcp;
   if (tcp !== undefined) {
@@ -64,7 +70,9 @@ export function verboseLines(
     out.push(`${INDENT}ip6 hlim ${p.ipv6.hlim}, next header ${p.ipv6.nh}, payload length ${p.ipv6.plen}`);
   }
   const payload = p.payload;
-  if (payload.length > 0) out.push(...escapedHexdump(payload, INDENT));
+  const shown = payload.subarray(0, Math.min(payload.length, dumpLimit));
+  if (shown.length > 0) out.push(...escapedHexdump(shown, INDENT));
+  if (shown.length < payload.length) out.push(`${INDENT}[... ${payload.length - shown.length} more bytes]`);
   if (payload.length < p.payloadLength) out.push(`${INDENT}[${p.payloadLength - payload.length} bytes not captured]`);
   return out;
 }

@@ -34,6 +34,8 @@ export interface SessionIO {
   live: boolean;
   /** Interface name recorded in pcapng files. */
   ifName?: string;
+  /** Most payload bytes shown per -v hexdump (the demo keeps its output short). */
+  dumpLimit?: number;
 }
 
 /** The outcome of a session. */
@@ -126,7 +128,7 @@ function printPacket(
   }
   let text = formatLine(p, analysis, opts) + '\n';
   if (opts.verbose) {
-    for (const line of verboseLines(p, analysis, options, io.local)) text += line + '\n';
+    for (const line of verboseLines(p, analysis, options, io.local, io.dumpLimit)) text += line + '\n';
   }
   if (opts.hex !== undefined) {
     // tcpdump's -x/-X start at the network header.
