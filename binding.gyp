@@ -7,6 +7,7 @@
         "native/capture.cc",
         "native/interfaces.cc",
         "native/errors.cc",
+        "native/send.cc",
         "native/dissect_js.cc",
         "native/dissect/dissect.cc",
         "native/dissect/link.cc",

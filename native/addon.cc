@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "interfaces.h"
 #include "record.h"
+#include "send.h"
 
 namespace pktkit {
 
@@ -25,6 +26,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("layoutHash", Napi::Number::New(env, rec::kLayoutHash));
   exports.Set("recordSize", Napi::Number::New(env, rec::RECORD_SIZE));
   exports.Set("libpcapVersion", Napi::String::New(env, pcap_lib_version()));
+  init_send(env, exports);
   return exports;
 }
 
