@@ -2,7 +2,8 @@
  * `npm run bench [trial ...] [--quick] [--runs N] [--count N] [--seed S] [--data DIR]`
  *
  * Prints the machine, then per trial one line per driver; writes
- * bench/RESULTS.md and bench/results.svg (the chart of the main table).
+ * bench/RESULTS.md and bench/results.svg (the chart of the main table);
+ * --quick writes bench/out/RESULTS-quick.md instead.
  * Trials: dissect, file, peers, live, send (default: all). Each driver run is a
  * fresh child process; each figure is the median of ≥ 5 runs with min–max.
  * Nothing here asserts a target: targets are reported as met or missed.
@@ -52,7 +53,7 @@ function parseArgs(argv: string[]): Args {
   if (!Number.isInteger(a.runs) || a.runs < 5) usage(`Expected an integer ≥ 5 for --runs but received ${a.runs}`);
   if (a.count !== undefined && (!Number.isInteger(a.count) || a.count < 1000)) usage(`Expected an integer ≥ 1000 for --count but received ${a.count}`);
   if (!Number.isInteger(a.seed)) usage(`Expected an integer for --seed but received ${a.seed}`);
-  if (a.trials.length === 0) a.trials = [...TRIAL_NAMES];
+  a.trials = a.trials.length === 0 ? [...TRIAL_NAMES] : TRIAL_NAMES.filter((t) => a.trials.includes(t));
   return a;
 }
 
@@ -99,16 +100,20 @@ async function main(): Promise<void> {
     for (const n of t.notes) console.log(`  - ${n}`);
   }
 
+  // A quick run's figures are not for comparison: they go to bench/out, leaving the committed results alone.
+  const reportDir = args.quick ? ctx.outDir : path.join(root, 'bench');
+  const mdFile = args.quick ? 'RESULTS-quick.md' : 'RESULTS.md';
   const main = tables.find((t) => t.trial === 'peers') ?? tables.find((t) => t.trial === 'file');
-  const chartFile = 'results.svg';
+  const chartFile = args.quick ? 'results-quick.svg' : 'results.svg';
   const svg = main ? svgChart(main, `${main.input}; ${machine[0][1]}, Node ${process.version}`) : undefined;
-  if (svg) fs.writeFileSync(path.join(root, 'bench', chartFile), svg);
+  if (svg) fs.writeFileSync(path.join(reportDir, chartFile), svg);
   const md = resultsMarkdown(machine, tables, {
     date: new Date(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     runs: args.runs, quick: args.quick, seed: args.seed, chart: svg ? chartFile : undefined, seconds: (Date.now() - started) / 1000,
   });
-  fs.writeFileSync(path.join(root, 'bench', 'RESULTS.md'), md);
-  console.log(`\nwrote bench/RESULTS.md${svg ? ` and bench/${chartFile}` : ''} (${Math.round((Date.now() - started) / 1000)} s)`);
+  fs.writeFileSync(path.join(reportDir, mdFile), md);
+  const rel = path.relative(root, reportDir);
+  console.log(`\nwrote ${rel}/${mdFile}${svg ? ` and ${rel}/${chartFile}` : ''} (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
 main().catch((err: unknown) => {

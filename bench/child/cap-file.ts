@@ -30,6 +30,7 @@ function main(file: string): void {
   let bytes = 0;
   let tcp = 0;
   let sink = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const packet = Buffer.alloc(65535);
   forEachRecord(file, (chunk, off, caplen) => {
@@ -51,7 +52,9 @@ function main(file: string): void {
       sink += (u.info.srcport as number) + (u.info.dstport as number);
     }
   });
-  report({ packets, bytes, seconds: since(t0), tcp, sink: sink % 1000000007 });
+  const seconds = since(t0);
+  const cpu = process.cpuUsage(cpu0);
+  report({ packets, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tcp, sink: sink % 1000000007 });
 }
 
 main(process.argv[2]);

@@ -22,6 +22,7 @@ function main(file: string): void {
   let bytes = 0;
   let tcp = 0;
   let sink = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const session = pcap.createOfflineSession(file, { filter: '' });
   session.on('packet', (raw) => {
@@ -42,8 +43,9 @@ function main(file: string): void {
   });
   session.on('complete', () => {
     const seconds = since(t0);
+    const cpu = process.cpuUsage(cpu0);
     session.close();
-    report({ packets, bytes, seconds, tcp, sink: sink % 1000000007 });
+    report({ packets, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tcp, sink: sink % 1000000007 });
   });
 }
 

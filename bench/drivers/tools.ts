@@ -1,7 +1,8 @@
 /**
  * Command-line peers timed from outside: tcpdump and tshark. Their time is the
- * process's wall time minus its start-up, measured as the same command on a
- * one-packet file (median of 3), so a subset's figure scales per packet.
+ * process's wall time (and CPU time, from GNU time) minus its start-up,
+ * measured as the same command on a one-packet file (median of 3), so a
+ * subset's figure scales per packet.
  */
 import type { InputFile } from '../gen/generate';
 import { runProcess } from '../harness/child';
@@ -17,15 +18,15 @@ interface ToolSpec {
   subset?: (ctx: BenchContext) => number;
 }
 
-const startups = new Map<string, number>();
+const startups = new Map<string, { wall: number; cpu: number }>();
 
-function startup(ctx: BenchContext, spec: ToolSpec, kind: InputFile['kind']): number {
+function startup(ctx: BenchContext, spec: ToolSpec, kind: InputFile['kind']): { wall: number; cpu: number } {
   const key = `${spec.name}/${kind}`;
   let s = startups.get(key);
   if (s === undefined) {
     const one = ctx.input(kind, 1);
-    const walls = [0, 1, 2].map(() => runProcess(spec.cmd, spec.args(one.path), { discardStdout: true }).wallSeconds);
-    s = median(walls);
+    const runs = [0, 1, 2].map(() => runProcess(spec.cmd, spec.args(one.path), { discardStdout: true }));
+    s = { wall: median(runs.map((r) => r.wallSeconds)), cpu: median(runs.map((r) => r.cpuSeconds ?? NaN)) };
     startups.set(key, s);
   }
   return s;
@@ -40,8 +41,9 @@ function tool(spec: ToolSpec): Driver {
       const start = startup(ctx, spec, input.kind);
       const o = runProcess(spec.cmd, spec.args(input.path), { discardStdout: true });
       return {
-        packets: input.count, bytes: input.frameBytes, seconds: Math.max(o.wallSeconds - start, 1e-6),
-        wallSeconds: o.wallSeconds, startupSeconds: start, processCpuSeconds: o.cpuSeconds ?? NaN, maxRssKb: o.maxRssKb ?? NaN,
+        packets: input.count, bytes: input.frameBytes, seconds: Math.max(o.wallSeconds - start.wall, 1e-6),
+        cpuSeconds: Math.max((o.cpuSeconds ?? NaN) - start.cpu, 0), wallSeconds: o.wallSeconds, startupSeconds: start.wall,
+        processCpuSeconds: o.cpuSeconds ?? NaN, maxRssKb: o.maxRssKb ?? NaN,
       };
     },
   };

@@ -16,6 +16,7 @@ function derive(m: Metrics): Metrics {
     m.nsPerPacket = (m.seconds * 1e9) / m.packets;
     m.mbps = m.bytes / m.seconds / 1e6;
   }
+  if (m.packets > 0 && Number.isFinite(m.cpuSeconds)) m.cpuNsPerPacket = (m.cpuSeconds * 1e9) / m.packets;
   return m;
 }
 

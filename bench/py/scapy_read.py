@@ -14,6 +14,7 @@ from scapy.utils import PcapReader
 
 def main(path):
     packets = bytes_ = tcp = sink = 0
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     with PcapReader(path) as reader:
         for pkt in reader:
@@ -30,7 +31,8 @@ def main(path):
                 u = pkt[UDP]
                 sink += u.sport + u.dport
     seconds = time.perf_counter() - t0
-    print("RESULT " + json.dumps({"packets": packets, "bytes": bytes_, "seconds": seconds, "tcp": tcp, "sink": sink % 1000000007}))
+    cpu = time.process_time() - cpu0
+    print("RESULT " + json.dumps({"packets": packets, "bytes": bytes_, "seconds": seconds, "cpuSeconds": cpu, "tcp": tcp, "sink": sink % 1000000007}))
 
 
 if __name__ == "__main__":

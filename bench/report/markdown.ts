@@ -63,9 +63,11 @@ export function resultsMarkdown(machine: Machine, tables: Table[], info: RunInfo
     '',
     ...machine.map(([k, v]) => `- ${k}: ${v}`),
     '',
-    '## Results',
-    '',
   ];
+  // The targets of the issue in one place, each with its figure; the README's performance section points here.
+  const targets = tables.flatMap((t) => t.notes.filter((n) => n.startsWith('target')).map((n) => `- ${t.title.split(':')[0]}: ${n.slice(7)}`));
+  if (targets.length > 0) lines.push('## Targets', '', ...targets, '');
+  lines.push('## Results', '');
   if (info.chart) lines.push(`![packets per second, peers on the same file](${info.chart})`, '');
   for (const t of tables) lines.push(...tableMarkdown(t));
   return `${lines.join('\n')}\n`;

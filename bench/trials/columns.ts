@@ -6,6 +6,8 @@ type Column = Table['columns'][number];
 
 /** CPU seconds of the timed work, as the child counted them. */
 export const cpuColumn: Column = { key: 'cpuSeconds', heading: 'CPU s', format: (v) => v.toFixed(2) };
+/** CPU time per packet of the timed work: less disturbed than wall time when the machine is busy. */
+export const cpuNsColumn: Column = { key: 'cpuNsPerPacket', heading: 'CPU ns/packet', format: (v) => num(v) };
 /** CPU seconds of the whole process (start-up included), from GNU time. */
 export const processCpuColumn: Column = { key: 'processCpuSeconds', heading: 'process CPU s', format: (v) => v.toFixed(2) };
 /** Peak resident set size reported by the child itself. */

@@ -7,6 +7,7 @@ import { cDissect } from '../drivers/c-loop';
 import { dissectCount, pktkitDissect } from '../drivers/pktkit';
 import { medianPps, newTable, runTable, targetNote } from '../harness/run-table';
 import type { BenchContext, Table } from '../harness/types';
+import { cpuNsColumn } from './columns';
 import { describeInput } from './inputs';
 
 /** Runs trial 1 on both inputs. */
@@ -16,7 +17,7 @@ export function dissectTrial(ctx: BenchContext): Table[] {
     const n = dissectCount(ctx);
     const t = newTable({
       trial: 'dissect', title: `1. dissect: the dissector alone, ${n.toLocaleString('en-US')} packets in memory`,
-      input: describeInput(input), columns: [], throughput: true, reference: pktkitDissect.name,
+      input: describeInput(input), columns: [cpuNsColumn], throughput: true, reference: pktkitDissect.name,
     });
     runTable(ctx, t, [pktkitDissect, cDissect], input);
     t.notes.push(`The first ${n.toLocaleString('en-US')} packets of the input, packed in memory and dissected in a loop; ` +

@@ -8,7 +8,7 @@ import { cLoop } from '../drivers/c-loop';
 import { PKTKIT_BATCH, PKTKIT_FOR_AWAIT, pktkitFile } from '../drivers/pktkit';
 import { medianPps, newTable, runTable, targetNote } from '../harness/run-table';
 import type { BenchContext, Table } from '../harness/types';
-import { cpuColumn, gcColumn, gcMsColumn, heapColumn, peakRssColumn } from './columns';
+import { cpuNsColumn, gcColumn, gcMsColumn, heapColumn, peakRssColumn } from './columns';
 import { describeInput } from './inputs';
 
 /** Runs trial 2 on both inputs. */
@@ -17,7 +17,7 @@ export function fileTrial(ctx: BenchContext): Table[] {
     const input = ctx.input(kind);
     const t = newTable({
       trial: 'file', title: '2. file → JS: five header fields per packet', input: describeInput(input),
-      columns: [heapColumn, gcColumn, gcMsColumn, peakRssColumn, cpuColumn], throughput: true, reference: PKTKIT_BATCH,
+      columns: [cpuNsColumn, heapColumn, gcColumn, gcMsColumn, peakRssColumn], throughput: true, reference: PKTKIT_BATCH,
     });
     runTable(ctx, t, [pktkitFile('batch'), pktkitFile('for-await'), pktkitFile('batch-text'), cLoop], input);
     const batch = medianPps(t, PKTKIT_BATCH);

@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import type { InputFile } from '../gen/generate';
 import { count, num, si } from '../harness/format';
 import { cpuSecondsOf, namespacesUnavailable, replay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
-import { newTable, rowLine } from '../harness/run-table';
-import { spread } from '../harness/stats';
-import type { BenchContext, Metrics, Row, Table } from '../harness/types';
+import { runAsyncTable, type AsyncDriver } from '../harness/run-async-table';
+import { newTable } from '../harness/run-table';
+import type { BenchContext, Metrics, Table } from '../harness/types';
 import { hasCommand } from '../drivers/build';
 import { describeInput } from './inputs';
 
@@ -114,38 +114,11 @@ export async function liveTrial(ctx: BenchContext): Promise<Table[]> {
   const input = ctx.input('mix');
   const t = newTable({ trial: 'live', title: '4. live: capture on a veth while tcpreplay --topspeed offers the mix',
     input: describeInput(input), columns: COLUMNS, throughput: false });
-  console.log(`\n${t.title} — ${t.input}`);
   const nsWhy = namespacesUnavailable() ?? (hasCommand('tcpreplay') ? undefined : 'tcpreplay is not installed');
-  const capturers = [PKTKIT, TCPDUMP, CAP];
-  const pending: Array<[Capturer, Row]> = [];
-  for (const c of capturers) {
-    const row: Row = { driver: c.name, metrics: {} };
-    t.rows.push(row);
-    const why = nsWhy ?? c.unavailable(ctx);
-    if (why) {
-      row.skipped = why;
-      console.log(rowLine(t, row));
-    } else pending.push([c, row]);
-  }
-  if (pending.length > 0) {
-    await withSilentPair(async (net) => {
-      for (const [c, row] of pending) {
-        const runs: Metrics[] = [];
-        try {
-          for (let i = 0; i < ctx.runs; i++) runs.push(await oneRun(ctx, net, c, input));
-        } catch (err) {
-          row.skipped = `failed: ${(err as Error).message}`;
-          console.log(rowLine(t, row));
-          continue;
-        }
-        for (const k of Object.keys(runs[0])) {
-          const xs = runs.map((r) => r[k]).filter((v) => Number.isFinite(v));
-          if (xs.length === runs.length) row.metrics[k] = spread(xs);
-        }
-        console.log(rowLine(t, row));
-      }
-    });
-  }
+  const drivers = [PKTKIT, TCPDUMP, CAP].map((c): AsyncDriver<NetPair> => ({
+    name: c.name, unavailable: c.unavailable, run: (_ctx, net) => oneRun(ctx, net, c, input),
+  }));
+  await runAsyncTable(ctx, t, drivers, nsWhy, withSilentPair);
   const med = (driver: string, key: string): number | undefined =>
     t.rows.find((r) => r.driver === driver && !r.skipped)?.metrics[key]?.median;
   t.notes.push('Each run: the capturer starts inside the receiving namespace; once it is listening, tcpreplay sends the whole ' +

@@ -12,7 +12,7 @@ import { scapy } from '../drivers/scapy';
 import { tcpdumpPrint, tcpdumpWrite, tshark } from '../drivers/tools';
 import { newTable, runTable, targetNote } from '../harness/run-table';
 import type { BenchContext, Table } from '../harness/types';
-import { maxRssColumn, processCpuColumn } from './columns';
+import { cpuNsColumn, maxRssColumn } from './columns';
 import { describeInput } from './inputs';
 
 /** Runs trial 3 on the realistic mix. */
@@ -20,12 +20,12 @@ export function peersTrial(ctx: BenchContext): Table[] {
   const input = ctx.input('mix');
   const t = newTable({
     trial: 'peers', title: '3. peers on the same file', input: describeInput(input),
-    columns: [maxRssColumn, processCpuColumn], throughput: true, reference: PKTKIT_BATCH,
+    columns: [cpuNsColumn, maxRssColumn], throughput: true, reference: PKTKIT_BATCH,
   });
   runTable(ctx, t, [pktkitFile('batch'), cLoop, gopacket, nodeCap, nodePcap, tcpdumpWrite, tcpdumpPrint, tshark, scapy], input);
   t.notes.push('In-process drivers (pktkit, C++, Go, node peers, Scapy) time themselves from opening the file to the last packet; ' +
     'tcpdump and tshark are timed from outside, minus their start-up on a one-packet file. ' +
-    'A subset is the first N packets of the same input; packets/s scale per packet. Peak RSS and process CPU (start-up included) from GNU time.');
+    'A subset is the first N packets of the same input; packets/s scale per packet. CPU ns/packet: CPU time of the timed work (all threads; tools: GNU time minus start-up). Peak RSS from GNU time.');
   const ratio = (name: string): number | undefined => t.rows.find((r) => r.driver === name && !r.skipped)?.ratio;
   t.notes.push(targetNote('pktkit / node pcap', ratio(nodePcap.name), 5));
   t.notes.push(targetNote('pktkit / node cap', ratio(nodeCap.name), 5));

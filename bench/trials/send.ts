@@ -9,9 +9,9 @@ import type { InputFile } from '../gen/generate';
 import { hasCommand } from '../drivers/build';
 import { count, num, si } from '../harness/format';
 import { namespacesUnavailable, parseTcpreplay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
-import { newTable, rowLine } from '../harness/run-table';
-import { spread } from '../harness/stats';
-import type { BenchContext, Metrics, Row, Table } from '../harness/types';
+import { runAsyncTable, type AsyncDriver } from '../harness/run-async-table';
+import { newTable } from '../harness/run-table';
+import type { BenchContext, Metrics, Table } from '../harness/types';
 import { describeInput } from './inputs';
 
 interface Sender {
@@ -83,37 +83,11 @@ export async function sendTrial(ctx: BenchContext): Promise<Table[]> {
   const input = ctx.input('mix', sendCount(ctx));
   const t = newTable({ trial: 'send', title: '5. send: the same frames from one end of the veth, counted at the other',
     input: describeInput(input), columns: COLUMNS, throughput: false });
-  console.log(`\n${t.title} — ${t.input}`);
   const nsWhy = namespacesUnavailable() ?? (hasCommand('tcpdump') ? undefined : 'tcpdump is not installed');
-  const pending: Array<[Sender, Row]> = [];
-  for (const s of [SENDPFAST, TCPREPLAY]) {
-    const row: Row = { driver: s.name, metrics: {} };
-    t.rows.push(row);
-    const why = nsWhy ?? s.unavailable(ctx);
-    if (why) {
-      row.skipped = why;
-      console.log(rowLine(t, row));
-    } else pending.push([s, row]);
-  }
-  if (pending.length > 0) {
-    await withSilentPair(async (net) => {
-      for (const [s, row] of pending) {
-        const runs: Metrics[] = [];
-        try {
-          for (let i = 0; i < ctx.runs; i++) runs.push(await oneRun(ctx, net, s, input));
-        } catch (err) {
-          row.skipped = `failed: ${(err as Error).message}`;
-          console.log(rowLine(t, row));
-          continue;
-        }
-        for (const k of Object.keys(runs[0])) {
-          const xs = runs.map((r) => r[k]).filter((v) => Number.isFinite(v));
-          if (xs.length === runs.length) row.metrics[k] = spread(xs);
-        }
-        console.log(rowLine(t, row));
-      }
-    });
-  }
+  const drivers = [SENDPFAST, TCPREPLAY].map((s): AsyncDriver<NetPair> => ({
+    name: s.name, unavailable: s.unavailable, run: (_ctx, net) => oneRun(ctx, net, s, input),
+  }));
+  await runAsyncTable(ctx, t, drivers, nsWhy, withSilentPair);
   t.notes.push('The receiving tcpdump counts arrivals (captured + its own kernel drops) with an 8 MiB buffer; sent pps is the ' +
     "sender's own figure (tcpreplay's Rated line; sendpfast timed around the call, frames already in memory).");
   const pf = t.rows.find((r) => r.driver === SENDPFAST.name && !r.skipped)?.metrics.pps?.median;

@@ -8,6 +8,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/google/gopacket"
@@ -15,11 +16,21 @@ import (
 	"github.com/google/gopacket/pcap"
 )
 
+// cpuSeconds is the user + system CPU time of the process so far (all its threads).
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
+}
+
 func main() {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: gopacket-read FILE")
 		os.Exit(2)
 	}
+	cpu0 := cpuSeconds()
 	t0 := time.Now()
 	handle, err := pcap.OpenOffline(os.Args[1])
 	if err != nil {
@@ -77,5 +88,6 @@ func main() {
 	}
 	handle.Close()
 	secs := time.Since(t0).Seconds()
-	fmt.Printf("RESULT {\"packets\":%d,\"bytes\":%d,\"seconds\":%.9f,\"tcp\":%d,\"sink\":%d}\n", packets, bytes, secs, tcpCount, sink%1000000007)
+	cpu := cpuSeconds() - cpu0
+	fmt.Printf("RESULT {\"packets\":%d,\"bytes\":%d,\"seconds\":%.9f,\"cpuSeconds\":%.6f,\"tcp\":%d,\"sink\":%d}\n", packets, bytes, secs, cpu, tcpCount, sink%1000000007)
 }
