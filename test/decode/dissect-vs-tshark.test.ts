@@ -8,6 +8,7 @@
  *   IPv6) captured by tcpdump on `lo` (Ethernet), on `any` as LINUX_SLL2 and
  *   LINUX_SLL, and on `lo` with a 60-byte snaplen.
  * Root only (tcpdump); traffic goes to 127.0.0.1 and ::1 and nowhere else.
+ * KEEP_DISSECT_TMP=1 keeps the temporary directory (captures, harness) for a look.
  */
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
