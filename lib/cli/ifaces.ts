@@ -21,7 +21,8 @@ export function flagWords(i: InterfaceInfo): string[] {
 /** Lines for one interface: `1.eth0 [Up, Running, Connected]` then its addresses. */
 export function interfaceLines(i: InterfaceInfo, index: number): string[] {
   const desc = i.description ? ` (${i.description})` : '';
-  const lines = [`${index}.${i.name}${desc} [${flagWords(i).join(', ')}]`];
+  const words = flagWords(i);
+  const lines = [`${index}.${i.name}${desc} [${words.length ? words.join(', ') : 'none'}]`];
   for (const a of i.addresses) {
     let s = `    ${a.family === 'link' ? 'link' : a.family === 'IPv4' ? 'inet' : 'inet6'} ${a.address}`;
     if (a.netmask) s += ` netmask ${a.netmask}`;

@@ -1,0 +1,89 @@
+/**
+ * Live capture on loopback: one line per packet, -c stops by itself, SIGTERM
+ * ends cleanly with tcpdump's counters, and without -i the interface is the
+ * one tcpdump would pick (opened with -p and never sent on: it only listens).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, sendUdpLoopback } from '../helpers/loopback';
+import { runOk } from '../helpers/processes';
+import { runCli } from './run-cli';
+
+const isRoot = process.getuid?.() === 0;
+
+async function whenListening(getStderr: () => string): Promise<void> {
+  for (let i = 0; i < 200 && !/listening on/.test(getStderr()); i++) await sleep(50);
+  assert.match(getStderr(), /listening on/);
+}
+
+test('SIGTERM ends a live capture with the counters; -c stops by itself', { skip: !isRoot && 'needs root to capture' }, async () => {
+  const port = await freePort('udp');
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  const running = runCli(['capture', '-i', 'lo', `udp port ${port}`], {
+    onSpawn: (c) => {
+      child = c;
+      c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    },
+  });
+  await whenListening(() => stderr);
+  await sendUdpLoopback(port, [Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
+  await sleep(300);
+  child!.kill('SIGTERM');
+  const r = await running;
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.toString().trim().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[2]!, new RegExp(`UDP 127\\.0\\.0\\.1:\\d+ > 127\\.0\\.0\\.1:${port}: length 5$`));
+  assert.match(r.stderr, /\n3 packets captured\n\d+ packets received by filter\n0 packets dropped by kernel\n0 packets dropped by ring\n$/);
+
+  // -c: the capture ends after that many packets, without a signal.
+  let stderr2 = '';
+  const counted = runCli(['capture', '-i', 'lo', '-c', '2', '--json', `udp port ${port}`], {
+    onSpawn: (c) => c.stderr!.on('data', (b: Buffer) => (stderr2 += b.toString())),
+    timeoutMs: 20_000,
+  });
+  await whenListening(() => stderr2);
+  await sendUdpLoopback(port, [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')]);
+  const c = await counted;
+  assert.equal(c.code, 0, c.stderr);
+  const objects = c.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(objects.length, 2);
+  assert.equal(objects[0]!['udp.dstport'], port);
+  assert.match(c.stderr, /\n2 packets captured\n/);
+});
+
+test('without -i, the interface tcpdump would pick', { skip: !isRoot && 'needs root to capture' }, async () => {
+  const list = await runOk(null, 'tcpdump', ['-D']);
+  const first = list.stdout.split('\n')[0]!.replace(/^\d+\./, '').split(' ')[0]!;
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  const running = runCli(['capture', '-p', '-c', '1', 'udp port 9'], {
+    onSpawn: (c) => {
+      child = c;
+      c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    },
+  });
+  await whenListening(() => stderr);
+  child!.kill('SIGINT');
+  const r = await running;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`^pktkit: listening on ${first}, link-type `));
+});
+
+test('ifaces lists what tcpdump -D lists, in its order, with addresses and flags', async () => {
+  const list = await runOk(null, 'tcpdump', ['-D']);
+  const theirs = list.stdout.split('\n').filter(Boolean).map((l) => l.replace(/^\d+\./, '').split(' ')[0]!);
+  const r = await runCli(['ifaces']);
+  assert.equal(r.code, 0, r.stderr);
+  const heads = r.stdout.toString().split('\n').filter((l) => /^\d+\./.test(l));
+  // The same first lines as tcpdump -D: number, name, description, flags.
+  assert.deepEqual(heads, list.stdout.split('\n').filter(Boolean));
+  assert.deepEqual(heads.map((l) => l.replace(/^\d+\./, '').split(' ')[0]), theirs);
+  assert.match(r.stdout.toString(), /\d+\.lo \[Up, Running, Loopback\]\n(?: {4}.*\n)*? {4}inet 127\.0\.0\.1 netmask 255\.0\.0\.0\n/);
+  const json = await runCli(['ifaces', '--json']);
+  const lo = json.stdout.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; addresses: Array<{ address: string }> }).find((i) => i.name === 'lo');
+  assert.ok(lo?.addresses.some((a) => a.address === '127.0.0.1'));
+});
