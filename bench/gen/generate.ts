@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MixGenerator, MIX_MAX_FRAME } from './mix';
 import { MinimalGenerator, MIN_FRAME } from './minimal';
-import { PcapFileOut } from './pcap-out';
+import { PcapWriter } from '../../lib/pcap-writer';
 
 /** Kinds of input: `mix` (realistic, mean near 600 B) or `min` (64-byte frames). */
 export type InputKind = 'mix' | 'min';
@@ -60,28 +60,27 @@ export function generate(o: GenerateOptions): InputFile {
   fs.mkdirSync(o.outDir, { recursive: true });
   const t0 = process.hrtime.bigint();
   const tmp = `${file}.partial`;
-  const out = new PcapFileOut(tmp);
+  const out = new PcapWriter(tmp, { snaplen: 65535, bufferSize: 8 << 20 });
   const gen = o.kind === 'mix' ? new MixGenerator(seed) : new MinimalGenerator(seed);
-  const maxLen = o.kind === 'mix' ? MIX_MAX_FRAME : MIN_FRAME;
+  const frame = new Uint8Array(o.kind === 'mix' ? MIX_MAX_FRAME : MIN_FRAME);
   // Timestamps are part of the output, so they come from the seed too, not the clock.
-  let usec = 0;
-  let sec = 1_763_683_200; // 2025-11-21 00:00:00 UTC
-  const b = out.buf;
+  const info = { tsSec: 1_763_683_200, tsNsec: 0 }; // 2025-11-21 00:00:00 UTC
+  let frameBytes = 0;
   for (let i = 0; i < o.count; i++) {
-    const at = out.reserve(maxLen);
-    const len = gen.frame(b, at);
-    usec += 1 + ((i * 2654435761) >>> 27); // 1..32 us apart, deterministic
-    if (usec >= 1_000_000) {
-      sec += 1;
-      usec -= 1_000_000;
+    const len = gen.frame(frame, 0);
+    info.tsNsec += 1000 * (1 + ((i * 2654435761) >>> 27)); // 1..32 us apart, deterministic
+    if (info.tsNsec >= 1e9) {
+      info.tsSec += 1;
+      info.tsNsec -= 1e9;
     }
-    out.commit(len, sec, usec);
+    out.write(frame.subarray(0, len), info);
+    frameBytes += len;
   }
-  out.close();
+  out.closeSync();
   fs.renameSync(tmp, file);
   const result: InputFile = {
-    path: file, kind: o.kind, count: o.count, seed, frameBytes: out.frameBytes,
-    meanFrame: out.frameBytes / o.count, seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+    path: file, kind: o.kind, count: o.count, seed, frameBytes,
+    meanFrame: frameBytes / o.count, seconds: Number(process.hrtime.bigint() - t0) / 1e9,
   };
   fs.writeFileSync(meta, JSON.stringify(result));
   return result;
