@@ -100,6 +100,9 @@ function decodeLabel(b: Uint8Array): string {
   }
 }
 
+// Compression pointers followed since the DNS layer started reading a message (single-threaded: reset per message).
+let pointersFollowed = 0;
+
 /** Reads a possibly compressed name at `off` of `msg`; returns it and the offset after it in place. */
 export function readName(msg: Uint8Array, off: number, end: number): [string, number] {
   const labels: string[] = [];
@@ -112,6 +115,7 @@ export function readName(msg: Uint8Array, off: number, end: number): [string, nu
     if ((len & 0xc0) === 0xc0) {
       if (p + 1 >= end) throw new ShortInput('DNS pointer cut');
       if (after < 0) after = p + 2;
+      pointersFollowed++;
       // A pointer loop would never end: 128 jumps is more than any valid name needs.
       if (++jumps > 128) throw new ShortInput('DNS compression loop');
       p = ((len & 0x3f) << 8) | msg[p + 1];
@@ -773,6 +777,7 @@ export class DNSLayer extends Layer {
       qdcount: dv.getUint16(4), ancount: dv.getUint16(6), nscount: dv.getUint16(8), arcount: dv.getUint16(10),
     };
     let p = 12;
+    pointersFollowed = 0;
     const qd: DNSQRLayer[] = [];
     for (let i = 0; i < (v.qdcount as number); i++) {
       const [q, next] = DNSQRLayer.read(msg, p, msg.length);
@@ -792,9 +797,7 @@ export class DNSLayer extends Layer {
     const layer = new this();
     layer.setParsed(v);
     // Rebuilding should give the same bytes: keep names uncompressed if the sender did.
-    layer.compress = false;
-    const plain = layer.toBytes();
-    if (plain.length !== p || !plain.every((b, i) => b === msg[i])) layer.compress = true;
+    layer.compress = pointersFollowed > 0;
     return { layer, headerEnd: off + p };
   }
 }
