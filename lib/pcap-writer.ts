@@ -215,11 +215,7 @@ abstract class BufferedWriter implements PacketWriter {
       this.#stream.write(chunk);
       this.#replaceBuffer(this.#bufferSize);
     } else {
-      try {
-        for (let off = 0; off < chunk.length; ) off += fs.writeSync(this.#fd!, chunk, off);
-      } catch (err) {
-        throw fileError(err, `cannot write to ${this.#name}`);
-      }
+      writeAllSync(this.#fd!, chunk, this.#name);
     }
     this.pos = 0;
   }
@@ -255,6 +251,25 @@ abstract class BufferedWriter implements PacketWriter {
     const wireLen = info.wireLen === undefined ? data.length : checkUint(info.wireLen, 'wireLen', 0xffffffff);
     if (wireLen < capLen) throw new RangeError(expected(`integer of at least ${capLen} (the bytes stored)`, 'wireLen', wireLen));
     return { capLen, wireLen };
+  }
+}
+
+/** One Int32 to block on: Atomics.wait is the only synchronous sleep in Node. */
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `chunk`. A descriptor may be non-blocking (Node makes a pipe
+ * on stdout non-blocking once `process.stdout` is touched), so EAGAIN means
+ * "the reader is behind": wait a millisecond and go on, as a blocking write would.
+ */
+function writeAllSync(fd: number, chunk: Uint8Array, name: string): void {
+  for (let off = 0; off < chunk.length; ) {
+    try {
+      off += fs.writeSync(fd, chunk, off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw fileError(err, `cannot write to ${name}`);
+      Atomics.wait(sleepCell, 0, 0, 1);
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 // as exactly the packets, timestamps and lengths that went in; and for the
 // same packets it must write the very bytes libpcap (tcpdump -w) wrote.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -289,6 +290,30 @@ describe('targets and buffering', () => {
     fs.writeFileSync(file, r.stdout);
     const rows = await tsharkFields(file, ['frame.time_epoch', 'frame.len']);
     assert.deepEqual(rows.map((x) => x['frame.time_epoch']), ['1000.000000005', '1001.000000005', '1002.000000005']);
+  });
+
+  test("'-' keeps writing when stdout is a non-blocking pipe whose reader is behind", async () => {
+    const script = [
+      `const { openWriter } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'pcap-writer.ts'))});`,
+      `void process.stdout;`, // as a CLI would: Node makes the pipe on fd 1 non-blocking
+      `const w = openWriter('-');`,
+      `for (let i = 0; i < 3000; i++) w.write(new Uint8Array(1500).fill(i & 0xff), { tsSec: i, tsNsec: 0 });`,
+      `w.closeSync();`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pause(); // let the pipe fill up: the writer meets EAGAIN
+    await new Promise((r) => setTimeout(r, 500));
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.stdout.resume();
+    const [code] = await once(child, 'close');
+    assert.equal(code, 0, stderr);
+    const { records, trailing } = parsePcap(Buffer.concat(chunks));
+    assert.equal(records.length, 3000);
+    assert.equal(trailing, 0);
+    assert.ok(records.every((r, i) => r.tsSec === i && r.data[0] === (i & 0xff)));
   });
 
   test('flush() puts buffered packets in the file before close()', async () => {
