@@ -26,7 +26,9 @@ import { FileError, PktkitError, expected } from './errors';
 /**
  * Where a writer puts its bytes: a file path (created or truncated; `'-'`
  * means standard output, as in `tcpdump -w -`), an open file descriptor (left
- * open), or a stream.
+ * open), or a stream. Paths and descriptors are written synchronously; a
+ * stream is handed each full buffer without waiting for `'drain'`, so a stream
+ * slower than the packets buffers them in memory.
  */
 export type WriterTarget = string | number | NodeJS.WritableStream;
 
