@@ -66,7 +66,6 @@ export interface Tcpdump {
   stop(options?: TcpdumpStopOptions): Promise<TcpdumpResult>;
 }
 
-
 /**
  * Starts tcpdump and resolves once it reports "listening on", i.e. once the
  * capture is active, so that packets sent afterwards are in the file. `-U`
