@@ -15,12 +15,12 @@ function peerMissing(ctx: BenchContext, name: string, binding: string): string |
 export const nodeCap: Driver = {
   name: 'node cap decoders',
   unavailable: (ctx) => peerMissing(ctx, 'cap', 'cap.node'),
-  run: (ctx, input) => runNodeChild(ctx, 'child/cap-file.ts', [input.path]),
+  run: (ctx, input) => runNodeChild(ctx, 'cap-file', [input.path]),
 };
 
 /** node `pcap`'s offline session and decoder. */
 export const nodePcap: Driver = {
   name: 'node pcap decode.packet',
   unavailable: (ctx) => peerMissing(ctx, 'pcap', 'pcap_binding.node'),
-  run: (ctx, input) => runNodeChild(ctx, 'child/pcap-file.ts', [input.path]),
+  run: (ctx, input) => runNodeChild(ctx, 'pcap-file', [input.path]),
 };

@@ -20,7 +20,7 @@ export function dissectCount(ctx: BenchContext): number {
 export const pktkitDissect: Driver = {
   name: 'pktkit dissector (addon, benchmark.js)',
   unavailable: addonMissing,
-  run: (ctx, input) => runNodeChild(ctx, 'child/pktkit-dissect.ts', [input.path, String(dissectCount(ctx))]),
+  run: (ctx, input) => runNodeChild(ctx, 'pktkit-dissect', [input.path, String(dissectCount(ctx))]),
 };
 
 /** The read modes of bench/child/pktkit-file.ts and how the tables name them. */
@@ -35,7 +35,7 @@ export function pktkitFile(mode: keyof typeof FILE_MODES): Driver {
   return {
     name: FILE_MODES[mode],
     unavailable: addonMissing,
-    run: (ctx, input) => runNodeChild(ctx, 'child/pktkit-file.ts', [mode, input.path], ['--expose-gc']),
+    run: (ctx, input) => runNodeChild(ctx, 'pktkit-file', [mode, input.path], ['--expose-gc']),
   };
 }
 

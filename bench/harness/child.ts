@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compileChildren, compiledChild } from './compile';
 import type { BenchContext, Metrics } from './types';
 
 const GNU_TIME = '/usr/bin/time';
@@ -84,8 +85,9 @@ export function runResultChild(cmd: string, args: string[], who: string, opts: P
   return m;
 }
 
-/** Runs a TypeScript child script of the benchmark under a fresh Node (through tsx). */
-export function runNodeChild(ctx: BenchContext, script: string, args: string[], nodeFlags: string[] = []): Metrics {
-  return runResultChild(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(ctx.root, 'bench', script), ...args],
-    script, { cwd: ctx.root });
+/** Runs a child script of the benchmark (bench/child/NAME.ts, compiled: see compile.ts) under a fresh Node. */
+export function runNodeChild(ctx: BenchContext, name: string, args: string[], nodeFlags: string[] = []): Metrics {
+  const why = compileChildren(ctx);
+  if (why) throw new Error(why);
+  return runResultChild(process.execPath, [...nodeFlags, compiledChild(ctx, name), ...args], name, { cwd: ctx.root });
 }

@@ -5,7 +5,7 @@
  */
 import { cDissect } from '../drivers/c-loop';
 import { dissectCount, pktkitDissect } from '../drivers/pktkit';
-import { medianPps, newTable, runTable, targetNote } from '../harness/run-table';
+import { medianCpuNs, medianPps, newTable, runTable, targetNote } from '../harness/run-table';
 import type { BenchContext, Table } from '../harness/types';
 import { cpuNsColumn } from './columns';
 import { describeInput } from './inputs';
@@ -22,7 +22,9 @@ export function dissectTrial(ctx: BenchContext): Table[] {
     runTable(ctx, t, [pktkitDissect, cDissect], input);
     t.notes.push(`The first ${n.toLocaleString('en-US')} packets of the input, packed in memory and dissected in a loop; ` +
       'the addon row is timed by benchmark.js around dissectLoop (one N-API call per pass), the C++ row by its own clock.');
-    t.notes.push(targetNote('dissector alone, M packets/s', (medianPps(t, pktkitDissect.name) ?? NaN) / 1e6, 25, ' M/s'));
+    const cpuNs = medianCpuNs(t, pktkitDissect.name);
+    t.notes.push(targetNote('dissector alone, M packets/s', (medianPps(t, pktkitDissect.name) ?? NaN) / 1e6, 25, ' M/s',
+      cpuNs ? 1e3 / cpuNs : undefined));
     return t;
   });
 }

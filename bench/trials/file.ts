@@ -6,7 +6,7 @@
  */
 import { cLoop } from '../drivers/c-loop';
 import { PKTKIT_BATCH, PKTKIT_FOR_AWAIT, pktkitFile } from '../drivers/pktkit';
-import { medianPps, newTable, runTable, targetNote } from '../harness/run-table';
+import { medianCpuNs, medianPps, newTable, runTable, targetNote } from '../harness/run-table';
 import type { BenchContext, Table } from '../harness/types';
 import { cpuNsColumn, gcColumn, gcMsColumn, heapColumn, peakRssColumn } from './columns';
 import { describeInput } from './inputs';
@@ -26,8 +26,13 @@ export function fileTrial(ctx: BenchContext): Table[] {
     t.notes.push('Timed inside each child from openFile to the last packet (Node start-up and module loading excluded). ' +
       'Fields: IPv4 addresses as numbers (IPv6 as text: the API has no numeric IPv6 form), ports, TCP flags. ' +
       'Heap growth is heapUsed after a forced GC at the end minus the same at the start.');
-    t.notes.push(targetNote('batch as % of the C loop', batch && c ? (100 * batch) / c : undefined, 80, '%'));
-    t.notes.push(targetNote('for-await as % of batch', batch && each ? (100 * each) / batch : undefined, 50, '%'));
+    const cpuBatch = medianCpuNs(t, PKTKIT_BATCH);
+    const cpuC = medianCpuNs(t, cLoop.name);
+    const cpuEach = medianCpuNs(t, PKTKIT_FOR_AWAIT);
+    t.notes.push(targetNote('batch as % of the C loop', batch && c ? (100 * batch) / c : undefined, 80, '%',
+      cpuBatch && cpuC ? (100 * cpuC) / cpuBatch : undefined));
+    t.notes.push(targetNote('for-await as % of batch', batch && each ? (100 * each) / batch : undefined, 50, '%',
+      cpuBatch && cpuEach ? (100 * cpuBatch) / cpuEach : undefined));
     const heap = t.rows.find((r) => r.driver === PKTKIT_BATCH)?.metrics.heapGrowthPerPacket;
     if (heap) t.notes.push(`target batch heap growth per packet ~0: ${Math.abs(heap.median) < 1 ? 'met' : 'MISSED'} (${heap.median.toFixed(3)} B/packet)`);
     return t;

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputFile } from '../gen/generate';
 import { count, num, si } from '../harness/format';
+import { compileChildren, compiledChild } from '../harness/compile';
 import { cpuSecondsOf, namespacesUnavailable, replay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
 import { runAsyncTable, type AsyncDriver } from '../harness/run-async-table';
 import { newTable } from '../harness/run-table';
@@ -28,8 +29,8 @@ interface Capturer {
   parse(stdout: string, stderr: string): Metrics;
 }
 
-const nodeChild = (ctx: BenchContext, script: string, iface: string): [string, string[]] =>
-  [process.execPath, ['--import', 'tsx', path.join(ctx.root, 'bench', 'child', script), iface]];
+const nodeChild = (ctx: BenchContext, name: string, iface: string): [string, string[]] =>
+  [process.execPath, [compiledChild(ctx, name), iface]];
 
 function resultLine(stdout: string): Metrics {
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -39,8 +40,8 @@ function resultLine(stdout: string): Metrics {
 
 const PKTKIT: Capturer = {
   name: 'pktkit openLive + batches()',
-  unavailable: (ctx) => (fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node')) ? undefined : 'the addon is not built'),
-  command: (ctx, iface) => nodeChild(ctx, 'pktkit-live.ts', iface),
+  unavailable: (ctx) => (fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node')) ? compileChildren(ctx) : 'the addon is not built'),
+  command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', iface),
   ready: /READY/,
   stopSignal: 'SIGTERM',
   parse: (stdout) => resultLine(stdout),
@@ -65,8 +66,8 @@ const TCPDUMP: Capturer = {
 const CAP: Capturer = {
   name: 'node cap (Cap.open + decoders)',
   unavailable: (ctx) => (fs.existsSync(path.join(ctx.root, 'bench', 'peers', 'node_modules', 'cap', 'build', 'Release', 'cap.node'))
-    ? undefined : 'node cap is not installed (run scripts/bench-setup.sh)'),
-  command: (ctx, iface) => nodeChild(ctx, 'cap-live.ts', iface),
+    ? compileChildren(ctx) : 'node cap is not installed (run scripts/bench-setup.sh)'),
+  command: (ctx, iface) => nodeChild(ctx, 'cap-live', iface),
   ready: /READY/,
   stopSignal: 'SIGTERM',
   parse: (stdout) => resultLine(stdout),

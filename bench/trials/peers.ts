@@ -10,7 +10,7 @@ import { nodeCap, nodePcap } from '../drivers/node-peers';
 import { PKTKIT_BATCH, pktkitFile } from '../drivers/pktkit';
 import { scapy } from '../drivers/scapy';
 import { tcpdumpPrint, tcpdumpWrite, tshark } from '../drivers/tools';
-import { newTable, runTable, targetNote } from '../harness/run-table';
+import { medianCpuNs, newTable, runTable, targetNote } from '../harness/run-table';
 import type { BenchContext, Table } from '../harness/types';
 import { cpuNsColumn, maxRssColumn } from './columns';
 import { describeInput } from './inputs';
@@ -27,10 +27,17 @@ export function peersTrial(ctx: BenchContext): Table[] {
     'tcpdump and tshark are timed from outside, minus their start-up on a one-packet file. ' +
     'A subset is the first N packets of the same input; packets/s scale per packet. CPU ns/packet: CPU time of the timed work (all threads; tools: GNU time minus start-up). Peak RSS from GNU time.');
   const ratio = (name: string): number | undefined => t.rows.find((r) => r.driver === name && !r.skipped)?.ratio;
-  t.notes.push(targetNote('pktkit / node pcap', ratio(nodePcap.name), 5));
-  t.notes.push(targetNote('pktkit / node cap', ratio(nodeCap.name), 5));
-  t.notes.push(targetNote('pktkit / gopacket', ratio(gopacket.name), 1.5));
+  const pktkitCpu = medianCpuNs(t, PKTKIT_BATCH);
+  const cpuRatio = (name: string): number | undefined => {
+    const other = medianCpuNs(t, name);
+    return other !== undefined && pktkitCpu ? other / pktkitCpu : undefined;
+  };
+  t.notes.push(targetNote('pktkit / node pcap', ratio(nodePcap.name), 5, '×', cpuRatio(nodePcap.name)));
+  t.notes.push(targetNote('pktkit / node cap', ratio(nodeCap.name), 5, '×', cpuRatio(nodeCap.name)));
+  t.notes.push(targetNote('pktkit / gopacket', ratio(gopacket.name), 1.5, '×', cpuRatio(gopacket.name)));
   const c = ratio(cLoop.name);
-  t.notes.push(targetNote('pktkit batch as % of the C loop', c === undefined ? undefined : 100 * c, 80, '%'));
+  const cc = cpuRatio(cLoop.name);
+  t.notes.push(targetNote('pktkit batch as % of the C loop', c === undefined ? undefined : 100 * c, 80, '%',
+    cc === undefined ? undefined : 100 * cc));
   return [t];
 }

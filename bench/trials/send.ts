@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputFile } from '../gen/generate';
 import { hasCommand } from '../drivers/build';
+import { compileChildren, compiledChild } from '../harness/compile';
 import { count, num, si } from '../harness/format';
 import { namespacesUnavailable, parseTcpreplay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
 import { runAsyncTable, type AsyncDriver } from '../harness/run-async-table';
@@ -36,11 +37,10 @@ const SENDPFAST: Sender = {
   unavailable: (ctx) => {
     const index = path.join(ctx.root, 'lib', 'index.ts');
     if (!fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node'))) return 'the addon is not built';
-    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) ? undefined : 'pktkit has no sendpfast yet (lib/index.ts exports none)';
+    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/index.ts exports none)';
   },
   send: async (ctx, net, input) => {
-    const script = path.join(ctx.root, 'bench', 'child', 'pktkit-send.ts');
-    const r = await net.execOk(net.nsA, process.execPath, ['--import', 'tsx', script, net.ifA, input.path, String(input.count)],
+    const r = await net.execOk(net.nsA, process.execPath, [compiledChild(ctx, 'pktkit-send'), net.ifA, input.path, String(input.count)],
       { timeoutMs: 300_000, cwd: ctx.root });
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error('pktkit-send printed no RESULT line');

@@ -1,0 +1,44 @@
+/**
+ * The Node children run as JavaScript compiled by tsc, as a user's code would,
+ * not through tsx: tsx turns every imported binding into a getter call (e.g.
+ * each read of the record's field offsets), which costs pktkit's per-packet
+ * path a measurable share. Compiled once per benchmark run into
+ * bench/out/dist, with bench/out/build pointing at the real build/ so that
+ * lib/binding.ts finds the addon from there as it does from dist/.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BenchContext } from './types';
+
+/** The child scripts (under bench/child) that run under Node. */
+const CHILDREN = ['pktkit-file', 'pktkit-dissect', 'pktkit-live', 'pktkit-send', 'cap-file', 'pcap-file', 'cap-live'];
+
+let outcome: string | undefined | null = null;
+
+/** Compiles the children (once); returns why it failed, or undefined. */
+export function compileChildren(ctx: BenchContext): string | undefined {
+  if (outcome !== null) return outcome;
+  const outDir = path.join(ctx.outDir, 'dist');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [ctx.root] });
+  // The project's compiler options, on these entry points only (other people's files need not compile for this).
+  const args = [tsc, '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node', '--lib', 'ES2022',
+    '--types', 'node', '--strict', '--esModuleInterop', '--skipLibCheck', '--rootDir', ctx.root, '--outDir', outDir,
+    ...CHILDREN.map((c) => path.join(ctx.root, 'bench', 'child', `${c}.ts`))];
+  const r = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', timeout: 300_000 });
+  const missing = CHILDREN.filter((c) => !fs.existsSync(compiledChild(ctx, c)));
+  if (r.error || missing.length > 0) {
+    outcome = `tsc did not compile bench/child (${missing.join(', ')}): ${(r.error?.message ?? r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
+    return outcome;
+  }
+  const link = path.join(ctx.outDir, 'build');
+  if (!fs.existsSync(link)) fs.symlinkSync(path.join('..', '..', 'build'), link);
+  outcome = undefined;
+  return outcome;
+}
+
+/** Path of a compiled child script, e.g. `compiledChild(ctx, 'pktkit-file')`. */
+export function compiledChild(ctx: BenchContext, name: string): string {
+  return path.join(ctx.outDir, 'dist', 'bench', 'child', `${name}.js`);
+}
