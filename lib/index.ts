@@ -17,3 +17,7 @@ export { StreamFollower } from './tcp/follow';
 export type { FollowChunk, FollowedStream } from './tcp/follow';
 export { TcpFlag } from './tcp/segment';
 export type { TcpSegment, TcpSegmentOptions } from './tcp/segment';
+export { send, sendp, sendpfast } from './send';
+export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
+export { sr, sr1, srp, srp1, srloop } from './sendrecv';
+export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';

@@ -1,0 +1,301 @@
+/**
+ * Send and receive, Scapy's sr family: `sr`/`sr1` at layer 3, `srp`/`srp1` at
+ * layer 2, `srloop` to repeat. A live capture (immediate mode, incoming
+ * packets only, a BPF filter narrowed to plausible answers) is active BEFORE
+ * the first packet leaves, so no answer can slip past; every captured packet
+ * is matched against the packets still waiting, as Scapy matches them
+ * (lib/send/match.ts).
+ */
+import { openLive, type Capture } from './capture';
+import { IPerrorLayer, IPLayer } from './layers/ip';
+import { IPerror6Layer, IPv6Layer } from './layers/ipv6';
+import type { Layer } from './layers/layer';
+import { answerFilter } from './send/filter';
+import { answers, hashret } from './send/match';
+import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
+import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
+import { RouteCache } from './send/route';
+import { transmit } from './send/transmit';
+
+/** Options of {@link sr}, {@link sr1}, {@link srp}, {@link srp1}. */
+export interface SrOptions {
+  /** Milliseconds to wait for answers after the last packet of a round is sent (Scapy's `timeout`, in seconds there). Default 2000. */
+  timeout?: number;
+  /**
+   * Rounds of resending the unanswered packets. Negative: keep resending while
+   * rounds bring answers, stopping after `-retry` rounds in a row bring none (Scapy's way). Default 0.
+   */
+  retry?: number;
+  /** Milliseconds between two packets. Default 0. */
+  inter?: number;
+  /** Let one sent packet collect several answers (and wait the whole timeout). Default false. */
+  multi?: boolean;
+  /**
+   * sr: the interface to send through and capture on (default: the routes' interface, `any` when
+   * they differ). srp: the interface (default: the route of the first IP/ARP destination).
+   */
+  iface?: string;
+  /** BPF filter for the capture, replacing the automatic one. */
+  filter?: string;
+  /** Aborting stops waiting; what was matched so far is returned. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link srloop}: those of {@link sr} plus the loop's own. */
+export interface SrloopOptions extends Omit<SrOptions, 'multi'> {
+  /** Times to send the packets. Required unless `signal` is given (then it runs until aborted). */
+  count?: number;
+  /** Milliseconds between two rounds. Default 1000. */
+  interval?: number;
+  /** Layer 2 (srp) instead of layer 3 (sr). Default false. */
+  layer2?: boolean;
+  /** Called for each answer as it is matched. */
+  onAnswer?: (sent: Layer, received: Layer) => void;
+  /** Called for each packet of a round left unanswered. */
+  onUnanswered?: (sent: Layer) => void;
+}
+
+/** Answers matched to their requests, and the requests nobody answered. */
+export interface SrResult {
+  /** `[sent, received]` pairs in the order the answers arrived. */
+  answered: Array<[Layer, Layer]>;
+  /** Sent packets without an answer. */
+  unanswered: Layer[];
+}
+
+const SR_KEYS = ['timeout', 'retry', 'inter', 'multi', 'iface', 'filter', 'signal'] as const;
+
+interface Settings {
+  timeout: number;
+  retry: number;
+  inter: number;
+  multi: boolean;
+  iface: string | undefined;
+  filter: string | undefined;
+  signal: AbortSignal | undefined;
+}
+
+function settings(fn: string, o: SrOptions, keys: readonly string[] = SR_KEYS): Settings {
+  checkKeys(fn, o, keys);
+  if (o.filter !== undefined && typeof o.filter !== 'string') throw new TypeError(`${fn}: filter must be a BPF filter string`);
+  return {
+    timeout: numberOption(fn, 'timeout', o.timeout, 2000, 0, 3_600_000),
+    retry: numberOption(fn, 'retry', o.retry, 0, -1000, 1000, true),
+    inter: numberOption(fn, 'inter', o.inter, 0, 0, 3_600_000),
+    multi: booleanOption(fn, 'multi', o.multi, false),
+    iface: ifaceOption(fn, o.iface),
+    filter: o.filter,
+    signal: signalOption(fn, o.signal),
+  };
+}
+
+interface Entry {
+  packet: PreparedPacket;
+  key: string;
+  answered: boolean;
+}
+
+/** The received packet from its network layer on (what an L3 socket would have given). */
+function networkLayer(l: Layer): Layer | undefined {
+  for (let x: Layer | undefined = l; x; x = x.payload) {
+    if ((x instanceof IPLayer && !(x instanceof IPerrorLayer)) || (x instanceof IPv6Layer && !(x instanceof IPerror6Layer))) {
+      x.underlayer = undefined;
+      return x;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The core of every sr function: capture first, then send in rounds, match
+ * what arrives. `firstOnly` ends at the first answer (sr1/srp1).
+ */
+async function exchange(
+  prepared: PreparedPacket[],
+  captureIface: string,
+  sendIface: string | undefined,
+  s: Settings,
+  layer2: boolean,
+  firstOnly: boolean,
+  onAnswer?: (sent: Layer, received: Layer) => void,
+): Promise<SrResult> {
+  const entries: Entry[] = prepared.map((packet) => ({ packet, key: hashret(packet.parsed), answered: false }));
+  const waiting = new Map<string, Entry[]>();
+  for (const e of entries) {
+    const list = waiting.get(e.key);
+    if (list) list.push(e);
+    else waiting.set(e.key, [e]);
+  }
+  const answered: Array<[Layer, Layer]> = [];
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let captureError: unknown;
+
+  // Opened (and the kernel socket bound and filtering) before anything is sent.
+  const cap: Capture = openLive(captureIface, {
+    filter: s.filter ?? answerFilter(prepared),
+    immediate: true,
+    direction: 'in',
+    snaplen: 65535,
+    promisc: false,
+  });
+  const onAbort = (): void => notify();
+  s.signal?.addEventListener('abort', onAbort);
+
+  const receiving = (async () => {
+    try {
+      for await (const p of cap) {
+        const all = p.layers();
+        const received = layer2 ? all : networkLayer(all);
+        if (!received) continue;
+        const candidates = waiting.get(hashret(received));
+        if (!candidates) continue;
+        const i = candidates.findIndex((e) => answers(received, e.packet.parsed));
+        if (i < 0) continue;
+        const e = candidates[i];
+        if (!s.multi) candidates.splice(i, 1);
+        e.answered = true;
+        answered.push([e.packet.sent, received]);
+        onAnswer?.(e.packet.sent, received);
+        notify();
+      }
+    } catch (err) {
+      captureError = err;
+      notify();
+    }
+  })();
+
+  const done = (): boolean =>
+    captureError !== undefined || s.signal?.aborted === true || (firstOnly && answered.length > 0) || (!s.multi && entries.every((e) => e.answered));
+
+  try {
+    let toSend = entries;
+    const autostop = s.retry < 0 ? -s.retry : 0;
+    let retriesLeft = Math.abs(s.retry);
+    for (;;) {
+      if (s.inter > 0) {
+        for (const [i, e] of toSend.entries()) {
+          if (done()) break;
+          await transmit([e.packet], { iface: sendIface, what: layer2 ? `srp() on ${sendIface}` : 'sr()' });
+          if (i < toSend.length - 1) await sleepUnless(s.inter, done, (w) => (wake = w));
+        }
+      } else {
+        await transmit(toSend.map((e) => e.packet), { iface: sendIface, what: layer2 ? `srp() on ${sendIface}` : 'sr()' });
+      }
+      await sleepUnless(s.timeout, done, (w) => (wake = w));
+      const remain = entries.filter((e) => !e.answered);
+      if (autostop && remain.length > 0 && remain.length !== toSend.length) retriesLeft = autostop;
+      toSend = remain;
+      if (toSend.length === 0 || retriesLeft <= 0 || done()) break;
+      retriesLeft--;
+    }
+  } finally {
+    s.signal?.removeEventListener('abort', onAbort);
+    cap.close();
+    await receiving;
+  }
+  if (captureError !== undefined) throw captureError;
+  return { answered, unanswered: entries.filter((e) => !e.answered).map((e) => e.packet.sent) };
+}
+
+/** Waits `ms` milliseconds, or less when `done()` becomes true (checked whenever the matcher wakes it). */
+function sleepUnless(ms: number, done: () => boolean, setWake: (w: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (done()) return resolve();
+    const timer = setTimeout(resolve, ms);
+    const check = (): void => {
+      if (done()) {
+        clearTimeout(timer);
+        resolve();
+      } else setWake(check);
+    };
+    setWake(check);
+  });
+}
+
+/** The capture interface for L3 packets: the given one, the routes' common one, or `any`. */
+function l3CaptureInterface(prepared: PreparedPacket[], iface: string | undefined, routes: RouteCache): string {
+  if (iface) return iface;
+  const names = new Set(prepared.map((p) => (p.dst ? routes.ifaceFor(p.dst) : undefined) ?? 'any'));
+  return names.size === 1 ? [...names][0] : 'any';
+}
+
+/**
+ * Sends IP/IPv6 packets and collects their answers (Scapy's `sr`). Unset IP
+ * sources are filled from the routes; answers are returned from their IP layer on.
+ */
+export async function sr(packets: PacketInput, options: SrOptions = {}): Promise<SrResult> {
+  const s = settings('sr()', options);
+  const routes = new RouteCache();
+  const prepared = prepareL3(packets, routes, 'sr()');
+  return exchange(prepared, l3CaptureInterface(prepared, s.iface, routes), s.iface, s, false, false);
+}
+
+/** Sends IP/IPv6 packets and resolves with the first answer, or undefined after the timeout (Scapy's `sr1`). */
+export async function sr1(packets: PacketInput, options: SrOptions = {}): Promise<Layer | undefined> {
+  const s = settings('sr1()', options);
+  const routes = new RouteCache();
+  const prepared = prepareL3(packets, routes, 'sr1()');
+  const r = await exchange(prepared, l3CaptureInterface(prepared, s.iface, routes), s.iface, s, false, true);
+  return r.answered[0]?.[1];
+}
+
+/** Sends frames on one interface and collects their answers, whole frames (Scapy's `srp`). */
+export async function srp(packets: PacketInput, options: SrOptions = {}): Promise<SrResult> {
+  const s = settings('srp()', options);
+  const routes = new RouteCache();
+  const list = packetList(packets, 'srp()');
+  const iface = l2Interface(list, s.iface, routes, 'srp()');
+  return exchange(prepareL2(list, iface, routes), iface, iface, s, true, false);
+}
+
+/** Sends frames and resolves with the first answer, or undefined (Scapy's `srp1`). */
+export async function srp1(packets: PacketInput, options: SrOptions = {}): Promise<Layer | undefined> {
+  const s = settings('srp1()', options);
+  const routes = new RouteCache();
+  const list = packetList(packets, 'srp1()');
+  const iface = l2Interface(list, s.iface, routes, 'srp1()');
+  const r = await exchange(prepareL2(list, iface, routes), iface, iface, s, true, true);
+  return r.answered[0]?.[1];
+}
+
+/**
+ * Sends the same packets `count` times, `interval` ms apart, and gathers every
+ * round's answers (Scapy's `srloop`; `onAnswer`/`onUnanswered` take the place
+ * of its printing). Resolves with all answers and all unanswered sends.
+ */
+export async function srloop(packets: PacketInput, options: SrloopOptions = {}): Promise<SrResult> {
+  const fn = 'srloop()';
+  checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered']);
+  const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, ...rest } = options;
+  const s = settings(fn, rest);
+  if (countOpt === undefined && !s.signal) throw new TypeError(`${fn}: give count, or a signal to stop the loop`);
+  const count = numberOption(fn, 'count', countOpt, Infinity, 1, 1e9, true);
+  const interval = numberOption(fn, 'interval', intervalOpt, 1000, 0, 3_600_000);
+  const layer2 = booleanOption(fn, 'layer2', layer2Opt, false);
+  for (const [name, f] of [['onAnswer', onAnswer], ['onUnanswered', onUnanswered]] as const) {
+    if (f !== undefined && typeof f !== 'function') throw new TypeError(`${fn}: ${name} must be a function`);
+  }
+  const routes = new RouteCache();
+  const list = packetList(packets, fn);
+  const iface = layer2 ? l2Interface(list, s.iface, routes, fn) : undefined;
+  const prepared = layer2 ? prepareL2(list, iface!, routes) : prepareL3(list, routes, fn);
+  const captureIface = iface ?? l3CaptureInterface(prepared, s.iface, routes);
+  const total: SrResult = { answered: [], unanswered: [] };
+  for (let round = 0; round < count && !s.signal?.aborted; round++) {
+    const started = Date.now();
+    const r = await exchange(prepared, captureIface, iface ?? s.iface, s, layer2, false, onAnswer);
+    total.answered.push(...r.answered);
+    total.unanswered.push(...r.unanswered);
+    r.unanswered.forEach((p) => onUnanswered?.(p));
+    const left = interval - (Date.now() - started);
+    if (round + 1 < count && left > 0) await sleepUnless(left, () => s.signal?.aborted === true, (w) => s.signal?.addEventListener('abort', w, { once: true }));
+  }
+  return total;
+}
+
+export type { PacketInput, PacketLike } from './send/prepare';
