@@ -238,6 +238,11 @@ export function answers(self: Layer | undefined, other: Layer | undefined): bool
     return self.id === other.id && self.seq === other.seq && Buffer.compare(self.data, other.data) === 0;
   }
   if (self instanceof ICMPv6ND_NALayer) return other instanceof ICMPv6ND_NSLayer && self.tgt === other.tgt;
+  if (self instanceof ICMPv6Base) {
+    // Other ICMPv6 messages answer nothing, unless quoted in an error: then same type and code.
+    const quoted = self.underlayer instanceof IPerror6Layer || isExtHeader(self.underlayer);
+    return quoted && other instanceof ICMPv6Base && self.value('type') === other.value('type') && self.value('code') === other.value('code');
+  }
   if (self instanceof DNSLayer) {
     if (!(other instanceof DNSLayer) || self.id !== other.id || self.qr !== 1 || other.qr !== 0) return false;
     return self.qd.length === 0 || other.qd.length === 0 || questions(self) === questions(other);
