@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { runResultChild } from '../harness/child';
 import type { BenchContext, Driver } from '../harness/types';
 import { buildIfStale, hasCommand } from './build';
-import { dissectCount } from './pktkit';
 
 function binary(ctx: BenchContext): string {
   return path.join(ctx.outDir, 'c-loop');
@@ -33,13 +32,12 @@ export const cLoop: Driver = {
   run: (ctx, input) => runResultChild(binary(ctx), ['loop', input.path], 'c-loop'),
 };
 
-/** dissect_packet over packets in memory, no N-API: what the dissector costs by itself. */
-export const cDissect: Driver = {
-  name: 'C++ dissect_packet (no N-API)',
-  unavailable: build,
-  run: (ctx, input) => {
-    const count = dissectCount(ctx);
-    const m = runResultChild(binary(ctx), ['dissect', input.path, String(count), '20'], 'c-loop');
-    return m;
-  },
-};
+/** dissect_packet over the first `n` packets in memory, no N-API: what the dissector costs by itself. */
+export function cDissect(n: number): Driver {
+  return {
+    name: `C++ dissect_packet (no N-API), ${n.toLocaleString('en-US')} packets`,
+    unavailable: build,
+    // Enough passes for ~2M packets: long enough to time, short enough for 5 runs.
+    run: (ctx, input) => runResultChild(binary(ctx), ['dissect', input.path, String(n), String(Math.ceil(2e6 / n))], 'c-loop'),
+  };
+}
