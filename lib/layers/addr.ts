@@ -10,8 +10,18 @@ export function isIPv4(s: string): boolean {
 
 /** Writes the IPv4 address `s` (already validated) into `out` at `off`. */
 export function putIPv4(out: Uint8Array, off: number, s: string): void {
-  const parts = s.split('.');
-  for (let i = 0; i < 4; i++) out[off + i] = Number(parts[i]);
+  let part = 0;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e) {
+      out[off + part++] = n;
+      n = 0;
+    } else {
+      n = n * 10 + (c - 0x30);
+    }
+  }
+  out[off + part] = n;
 }
 
 /** Reads 4 bytes at `off` as a dotted quad. */
@@ -105,13 +115,13 @@ export function isMAC(s: string): boolean {
 
 /** Writes a validated MAC address into `out` at `off`. */
 export function putMAC(out: Uint8Array, off: number, s: string): void {
-  const parts = s.split(/[:-]/);
-  for (let i = 0; i < 6; i++) out[off + i] = parseInt(parts[i], 16);
+  // Validated text is always six pairs at fixed positions (separators at 2, 5, 8 ...).
+  for (let i = 0; i < 6; i++) out[off + i] = parseInt(s.slice(3 * i, 3 * i + 2), 16);
 }
+
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Reads 6 bytes at `off` as a lower-case colon-separated MAC address. */
 export function getMAC(buf: Uint8Array, off: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 6; i++) parts.push(buf[off + i].toString(16).padStart(2, '0'));
-  return parts.join(':');
+  return `${HEX2[buf[off]]}:${HEX2[buf[off + 1]]}:${HEX2[buf[off + 2]]}:${HEX2[buf[off + 3]]}:${HEX2[buf[off + 4]]}:${HEX2[buf[off + 5]]}`;
 }

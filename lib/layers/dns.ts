@@ -721,10 +721,11 @@ export class DNSLayer extends Layer {
    * Whether building compresses names (default true). Parsing sets it to
    * false for messages written without compression, so they rebuild as they were.
    */
-  compress = true;
+  declare compress: boolean;
 
   constructor(fields?: DNSFields) {
     super(fields);
+    this.compress = true;
   }
 
   protected override copyExtra(target: this): void {

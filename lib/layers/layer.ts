@@ -41,6 +41,8 @@ export interface LayerClass<L extends Layer = Layer> {
 interface Binding {
   upper: LayerClass;
   fields: Readonly<Record<string, unknown>>;
+  /** `fields` as pairs, for the dissection loop. */
+  entries: ReadonlyArray<readonly [string, unknown]>;
   /** Whether building fills the lower layer's unset fields from `fields` (Scapy's overload_fields). */
   overload: boolean;
   /** An extra test on the payload bytes (ICMPv6 message type, ND option type). */
@@ -68,7 +70,15 @@ const bindings = new Map<LayerClass, Binding[]>();
 export function bindLayers(lower: LayerClass, upper: LayerClass, fields: Record<string, unknown>, opts: BindOptions = {}): void {
   let list = bindings.get(lower);
   if (!list) bindings.set(lower, (list = []));
-  list.push({ upper, fields, overload: opts.overload ?? true, when: opts.when, buildOnly: opts.buildOnly });
+  list.push({ upper, fields, entries: Object.entries(fields), overload: opts.overload ?? true, when: opts.when, buildOnly: opts.buildOnly });
+}
+
+const defMaps = new WeakMap<object, Map<string, FieldDef>>();
+/** A class's fields by name (built once per class). */
+function fieldMap(cls: LayerClass): Map<string, FieldDef> {
+  let m = defMaps.get(cls);
+  if (!m) defMaps.set(cls, (m = new Map(cls.fieldDefs.map((f) => [f.name, f]))));
+  return m;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -93,13 +103,17 @@ export abstract class Layer {
   static readonly fieldDefs: readonly FieldDef[] = [];
 
   /** The next layer (Scapy's `payload`), undefined for the last one. */
-  payload: Layer | undefined;
+  declare payload: Layer | undefined;
   /** The layer this one is the payload of (Scapy's `underlayer`). */
-  underlayer: Layer | undefined;
+  declare underlayer: Layer | undefined;
   /** Values set by the user or read from bytes; a missing key means "default". */
-  protected readonly values: Record<string, unknown> = {};
+  protected declare readonly values: Record<string, unknown>;
 
   constructor(fields?: object) {
+    // Plain assignments (not class-field definitions): every layer object gets the same shape cheaply.
+    this.payload = undefined;
+    this.underlayer = undefined;
+    (this as unknown as { values: Record<string, unknown> }).values = {};
     if (fields) this.setFields(fields);
   }
 
@@ -116,9 +130,11 @@ export abstract class Layer {
   /** Validates and sets several fields at once (Scapy's field assignment). */
   setFields(fields: object): this {
     const cls = this.cls;
-    for (const [k, v] of Object.entries(fields)) {
+    const defs = fieldMap(cls);
+    for (const k in fields) {
+      const v = (fields as Record<string, unknown>)[k];
       if (v === undefined) continue;
-      const def = cls.fieldDefs.find((f) => f.name === k);
+      const def = defs.get(k);
       if (!def) throw fieldError(cls.layerName, k, `no such field (fields: ${cls.fieldDefs.map((f) => f.name).join(', ')})`);
       this.values[k] = def.check(cls.layerName, v);
     }
@@ -133,8 +149,9 @@ export abstract class Layer {
 
   /** The current value of a field: what was set, else its default (null = automatic). */
   getField(name: string): unknown {
-    if (name in this.values) return this.values[name];
-    const def = this.cls.fieldDefs.find((f) => f.name === name);
+    const v = this.values[name];
+    if (v !== undefined) return v;
+    const def = fieldMap(this.cls).get(name);
     if (!def) throw fieldError(this.layerName, name, 'no such field');
     return def.default;
   }
@@ -222,8 +239,10 @@ export abstract class Layer {
   copy(changes?: object): this {
     const cls = this.cls;
     const c = new (cls as unknown as new () => this)();
-    for (const [k, v] of Object.entries(this.values)) {
-      const def = cls.fieldDefs.find((f) => f.name === k);
+    const defs = fieldMap(cls);
+    for (const k in this.values) {
+      const v = this.values[k];
+      const def = defs.get(k);
       c.values[k] = def?.clone ? def.clone(v) : v;
     }
     this.copyExtra(c);
@@ -266,7 +285,9 @@ export abstract class Layer {
     // A class's own bindings first, then its base classes' (UDPerror decodes DNS like UDP does).
     for (let c = this.cls; c && (c as unknown) !== Layer; c = Object.getPrototypeOf(c) as LayerClass) {
       for (const b of bindings.get(c) ?? []) {
-        if (Object.entries(b.fields).every(([k, v]) => this.values[k] === v) && (!b.when || b.when(buf, off, end))) return b.upper;
+        let match = true;
+        for (const [k, v] of b.entries) if (this.values[k] !== v) match = false;
+        if (match && (!b.when || b.when(buf, off, end))) return b.upper;
       }
     }
     return undefined;
@@ -304,7 +325,7 @@ export abstract class Layer {
 
   /** A field's printed form, as Scapy's sprintf('%Layer.field%') gives it. */
   fieldRepr(name: string): string {
-    const def = this.cls.fieldDefs.find((f) => f.name === name);
+    const def = fieldMap(this.cls).get(name);
     if (!def) throw fieldError(this.layerName, name, 'no such field');
     return def.repr(this.value(name), this);
   }
@@ -477,7 +498,56 @@ export function need(off: number, end: number, count: number): void {
   if (off + count > end) throw new ShortInput(`need ${count} bytes at ${off}, have ${Math.max(0, end - off)}`);
 }
 
-/** A DataView over a Uint8Array (which may be a window into a larger buffer). */
-export function view(b: Uint8Array): DataView {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+/**
+ * Big-endian (or little-endian on request) 16/32-bit access to a Uint8Array,
+ * with DataView's method names. Cheaper to make than a DataView, which the
+ * layers would otherwise create for every header they read or write.
+ */
+export class ByteView {
+  constructor(private readonly b: Uint8Array) {}
+
+  getUint16(o: number, littleEndian = false): number {
+    const b = this.b;
+    if (o + 2 > b.length) throw new RangeError(`offset ${o} is outside the bounds of the buffer`);
+    return littleEndian ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1];
+  }
+
+  getUint32(o: number, littleEndian = false): number {
+    const b = this.b;
+    if (o + 4 > b.length) throw new RangeError(`offset ${o} is outside the bounds of the buffer`);
+    return littleEndian
+      ? (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0
+      : ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  }
+
+  setUint16(o: number, v: number, littleEndian = false): void {
+    const b = this.b;
+    if (littleEndian) {
+      b[o] = v & 0xff;
+      b[o + 1] = (v >>> 8) & 0xff;
+    } else {
+      b[o] = (v >>> 8) & 0xff;
+      b[o + 1] = v & 0xff;
+    }
+  }
+
+  setUint32(o: number, v: number, littleEndian = false): void {
+    const b = this.b;
+    if (littleEndian) {
+      b[o] = v & 0xff;
+      b[o + 1] = (v >>> 8) & 0xff;
+      b[o + 2] = (v >>> 16) & 0xff;
+      b[o + 3] = (v >>> 24) & 0xff;
+    } else {
+      b[o] = (v >>> 24) & 0xff;
+      b[o + 1] = (v >>> 16) & 0xff;
+      b[o + 2] = (v >>> 8) & 0xff;
+      b[o + 3] = v & 0xff;
+    }
+  }
+}
+
+/** Big-endian field access over a Uint8Array (which may be a window into a larger buffer). */
+export function view(b: Uint8Array): ByteView {
+  return new ByteView(b);
 }

@@ -55,10 +55,14 @@ function checkTCPOptions(layer: string, v: unknown): TCPOption[] {
   return out;
 }
 
+function pushU32(b: number[], n: number): void {
+  b.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+}
+
 /** Encodes options, zero-padded to a multiple of 4 bytes (as Scapy does). */
 export function encodeTCPOptions(opts: readonly TCPOption[]): Uint8Array {
+  if (opts.length === 0) return new Uint8Array(0);
   const b: number[] = [];
-  const u32 = (n: number) => b.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
   for (const o of opts) {
     switch (o[0]) {
       case 'EOL': b.push(0); break;
@@ -66,8 +70,8 @@ export function encodeTCPOptions(opts: readonly TCPOption[]): Uint8Array {
       case 'MSS': b.push(2, 4, o[1] >> 8, o[1] & 0xff); break;
       case 'WScale': b.push(3, 3, o[1]); break;
       case 'SAckOK': b.push(4, 2 + o[1].length, ...o[1]); break;
-      case 'SAck': b.push(5, 2 + 4 * o[1].length); o[1].forEach(u32); break;
-      case 'Timestamp': b.push(8, 10); u32(o[1][0]); u32(o[1][1]); break;
+      case 'SAck': b.push(5, 2 + 4 * o[1].length); for (const e of o[1]) pushU32(b, e); break;
+      case 'Timestamp': b.push(8, 10); pushU32(b, o[1][0]); pushU32(b, o[1][1]); break;
       default: b.push(o[0], 2 + o[1].length, ...o[1]);
     }
   }
