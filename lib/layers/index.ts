@@ -27,3 +27,4 @@ export {
 } from './dns';
 export { parse, fromOffsets, linkLayerClass, type ParseOptions, type LayerOffsets } from './parse';
 export { internetChecksum } from './checksum';
+export { setSourceResolver, type SourceResolver } from './source';

@@ -6,6 +6,7 @@ import { custom, describe, fieldError, flags, ipv4, uint } from './field';
 import { defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
 import { ipProtocolNames } from './names';
 import { pyBytes } from './pyrepr';
+import { resolveSource } from './source';
 
 /** Names of IPv4 option types (the whole type byte). */
 export const IP_OPTION_NAMES: Readonly<Record<number, string>> = {
@@ -144,11 +145,15 @@ export class IPLayer extends Layer {
     super(fields);
   }
 
-  /** The source used when building: the set one, else 127.0.0.1 towards 127/8, else 0.0.0.0. */
+  /**
+   * The source used when building: the set one, else what the registered
+   * source resolver says for the destination (setSourceResolver), else
+   * 127.0.0.1 towards 127/8, else 0.0.0.0.
+   */
   resolvedSrc(): string {
     const s = this.getField('src') as string | null;
     if (s !== null) return s;
-    return this.dst.startsWith('127.') ? '127.0.0.1' : '0.0.0.0';
+    return resolveSource(this.dst, 4) ?? (this.dst.startsWith('127.') ? '127.0.0.1' : '0.0.0.0');
   }
 
   override value(name: string): unknown {
@@ -203,7 +208,8 @@ export class IPLayer extends Layer {
       frag: fw & 0x1fff, ttl: buf[off + 8], proto: buf[off + 9], chksum: dv.getUint16(off + 10),
       src: getIPv4(buf, off + 12), dst: getIPv4(buf, off + 16), options: decodeIPOptions(buf, off + 20, off + hl),
     });
-    return { layer, headerEnd: off + hl, payloadEnd: off + Math.max(len, hl) };
+    // A total length shorter than the header (0 in captures of segmentation-offloaded packets) says nothing: take all.
+    return { layer, headerEnd: off + hl, payloadEnd: len >= hl ? off + len : undefined };
   }
 }
 defineAccessors(IPLayer);

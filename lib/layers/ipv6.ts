@@ -5,6 +5,7 @@ import { custom, describe, fieldError, ipv6, uint } from './field';
 import { defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
 import { IPV6_NH } from './names';
 import { pyBytes } from './pyrepr';
+import { resolveSource } from './source';
 import { packSlots, slotsSize, unpackSlots, type Slot } from './struct';
 
 function join(header: Uint8Array, payload: Uint8Array): Uint8Array {
@@ -61,11 +62,12 @@ export class IPv6Layer extends Layer {
     super(fields);
   }
 
-  /** The source used when building: the set one, else ::1 towards ::1, else ::. */
+  /** The source used when building: the set one, else the source resolver's answer, else ::1 towards ::1, else ::. */
   resolvedSrc(): string {
     const s = this.getField('src') as string | null;
     if (s !== null) return s;
-    return this.value('dst') === '::1' ? '::1' : '::';
+    const dst = this.value('dst') as string;
+    return resolveSource(dst, 6) ?? (dst === '::1' ? '::1' : '::');
   }
 
   override value(name: string): unknown {
@@ -103,7 +105,8 @@ export class IPv6Layer extends Layer {
       version: w >>> 28, tc: (w >>> 20) & 0xff, fl: w & 0xfffff, plen, nh: buf[off + 6], hlim: buf[off + 7],
       src: getIPv6(buf, off + 8), dst: getIPv6(buf, off + 24),
     });
-    return { layer, headerEnd: off + 40, payloadEnd: off + 40 + plen };
+    // Payload length 0 (jumbograms, segmentation-offloaded captures) says nothing: take all.
+    return { layer, headerEnd: off + 40, payloadEnd: plen ? off + 40 + plen : undefined };
   }
 }
 defineAccessors(IPv6Layer);

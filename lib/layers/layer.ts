@@ -147,6 +147,16 @@ export abstract class Layer {
     return this;
   }
 
+  /**
+   * Every field that exists on this layer (conditional ones included only when
+   * present) with the value build and show use; unset automatic fields are null.
+   */
+  fieldValues(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const def of this.cls.fieldDefs) if (this.hasField(def)) out[def.name] = this.value(def.name);
+    return out;
+  }
+
   /** The current value of a field: what was set, else its default (null = automatic). */
   getField(name: string): unknown {
     const v = this.values[name];

@@ -70,7 +70,8 @@ export class UDPLayer extends Layer {
     const len = dv.getUint16(off + 4);
     const layer = new this();
     layer.setParsed({ sport: dv.getUint16(off), dport: dv.getUint16(off + 2), len, chksum: dv.getUint16(off + 6) });
-    return { layer, headerEnd: off + 8, payloadEnd: off + Math.max(8, len) };
+    // A length below 8 (0 in offloaded captures) says nothing: take all.
+    return { layer, headerEnd: off + 8, payloadEnd: len >= 8 ? off + len : undefined };
   }
 }
 defineAccessors(UDPLayer);

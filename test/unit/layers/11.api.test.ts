@@ -105,3 +105,34 @@ describe('layer API', () => {
     assert.equal(parse(cut, { first: IP }).layerName, 'Raw');
   });
 });
+
+describe('sources and lengths', () => {
+  it('an unset source comes from the registered resolver; a set one is kept', async () => {
+    const { setSourceResolver } = await import('../../../lib/layers');
+    setSourceResolver((dst, family) => (family === 4 ? '198.18.0.7' : 'fd00::7'));
+    try {
+      assert.equal(IP({ dst: '198.18.0.2' }).div(UDP()).summary(), 'IP / UDP 198.18.0.7:domain > 198.18.0.2:domain');
+      assert.deepEqual([...IP({ dst: '198.18.0.2' }).toBytes().subarray(12, 16)], [198, 18, 0, 7]);
+      assert.equal(IP({ src: '198.18.0.1', dst: '198.18.0.2' }).fieldValues().src, '198.18.0.1');
+      assert.equal(IPv6({ dst: 'fd00::2' }).fieldValues().src, 'fd00::7');
+    } finally {
+      setSourceResolver(undefined);
+    }
+    assert.equal(IP({ dst: '198.18.0.2' }).fieldValues().src, '0.0.0.0');
+    assert.equal(IP().fieldValues().src, '127.0.0.1');
+  });
+
+  it('fieldValues() lists the fields that exist, automatic ones as null', () => {
+    assert.deepEqual(Object.keys(ICMP({ type: 'echo-request' }).fieldValues()), ['type', 'code', 'chksum', 'id', 'seq', 'unused']);
+    assert.equal(ICMP().fieldValues().chksum, null);
+    assert.equal(IP().div(TCP()).fieldValues().proto, 6);
+  });
+
+  it('zero total/payload lengths (offloaded captures) keep the payload instead of calling it padding', () => {
+    const b = IP({ src: '198.18.0.1', dst: '198.18.0.2', len: 0 }).div(UDP({ sport: 1, dport: 2, len: 0 })).div('data').toBytes();
+    const p = parse(b, { first: IP });
+    assert.deepEqual(p.layers().map((l) => l.layerName), ['IP', 'UDP', 'Raw']);
+    const v6 = parse(IPv6({ plen: 0 }).div(UDP({ sport: 1, dport: 2 })).div('data').toBytes(), { first: IPv6 });
+    assert.deepEqual(v6.layers().map((l) => l.layerName), ['IPv6', 'UDP', 'Raw']);
+  });
+});
