@@ -17,6 +17,7 @@ import {
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { readPcap } from '../helpers/pcap-file';
 import { startTcpdump } from '../helpers/tcpdump';
+import { scapyUnavailable } from '../unit/layers/scapy-oracle';
 import { writePcap } from './write-pcap';
 
 // Prints each datagram's payload (v4 and v6 sockets) as a line; exits after 20 s at most.
@@ -108,6 +109,18 @@ test('the kernel on the other end of a veth accepts packets pktkit built', { ski
   const rr = answer.get(DNS)!.an[0];
   assert.ok(rr instanceof DNSRR);
   assert.deepEqual([rr.rrname, rr.type, rr.rdata], ['www.example.test.', 1, dnsAnswer]);
+
+  // What came back (ARP, neighbor discovery, replies, dnsmasq's compressed answer) reads as Scapy reads it.
+  if (!scapyUnavailable()) {
+    const script = 'import json,sys,logging\nlogging.getLogger("scapy.runtime").setLevel(logging.ERROR)\nfrom scapy.all import rdpcap\nprint(json.dumps([[p.summary(), p.show(dump=True)] for p in rdpcap(sys.argv[1])]))';
+    const r = await net.execOk(net.nsA, '/usr/bin/python3', ['-c', script, capFile]);
+    const scapy = JSON.parse(r.stdout) as [string, string][];
+    assert.equal(scapy.length, replies.length);
+    replies.forEach((p, i) => {
+      assert.equal(p.summary(), scapy[i][0], `summary of packet ${i + 1}`);
+      assert.equal(p.showString(), scapy[i][1], `show() of packet ${i + 1}`);
+    });
+  }
 
   assert.equal(find((p) => p.get(TCP)?.dport === 40007), undefined, 'no answer to a TCP SYN with a bad checksum');
   assert.ok(!received.includes('bad-udp4'), 'a UDP datagram with a bad checksum is dropped');
