@@ -38,6 +38,8 @@ export interface CliOptions {
   follow: boolean;
   /** `-q`: short lines (tcpdump's quick output) and no conversation table. */
   quiet: boolean;
+  /** `--print`: print packets even while writing them with -w (tcpdump's --print). */
+  print: boolean;
   /** `-S`, `--absolute`, `--absolute-tcp-sequence-numbers`: raw seq/ack instead of relative. */
   absolute: boolean;
   /** `-p`, `--no-promiscuous-mode`. */
@@ -106,6 +108,7 @@ const OPTIONS: OptionSpec[] = [
   { key: 'json', long: ['json'], flag: true },
   { key: 'follow', long: ['follow'], flag: true },
   { key: 'quiet', short: 'q', long: ['quiet'], flag: true },
+  { key: 'print', long: ['print'], flag: true },
   { key: 'absolute', short: 'S', long: ['absolute', 'absolute-tcp-sequence-numbers'], flag: true },
   { key: 'promisc', short: 'p', long: ['no-promiscuous-mode'], flag: false },
   { key: 'immediate', long: ['immediate-mode'], flag: true },
@@ -132,7 +135,7 @@ const ALLOWED: Record<Command, ReadonlySet<keyof CliOptions>> = {
   ifaces: new Set(['json']),
   capture: new Set(OPTIONS.map((o) => o.key)),
   read: new Set<keyof CliOptions>([
-    'filter', 'count', 'write', 'fileSize', 'fileCount', 'hex', 'verbose', 'json', 'follow', 'quiet', 'absolute', 'local',
+    'filter', 'count', 'write', 'fileSize', 'fileCount', 'hex', 'verbose', 'json', 'follow', 'quiet', 'print', 'absolute', 'local',
   ]),
   demo: new Set<keyof CliOptions>(['hex', 'verbose', 'json', 'follow', 'quiet', 'absolute']),
   help: new Set(),
@@ -149,6 +152,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     json: false,
     follow: false,
     quiet: false,
+    print: false,
     absolute: false,
     promisc: true,
     immediate: false,
@@ -258,6 +262,7 @@ Options (tcpdump's letters):
   -v, --verbose              direction, seq/ack, TCP options and an escaped hexdump
   -S, --absolute             absolute TCP sequence numbers (default: relative)
   -q, --quiet                short lines, no conversation table
+      --print                print packets even while writing them with -w
   -p, --no-promiscuous-mode  do not put the interface into promiscuous mode
   -B, --buffer-size KiB      kernel capture buffer
   -Q, --direction in|out|inout

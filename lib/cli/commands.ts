@@ -9,51 +9,77 @@ import { addressesOf, defaultInterface } from './ifaces';
 import type { TextOutput } from './output';
 import { runSession, type SessionResult } from './session';
 
-/** Closes `cap` on SIGINT/SIGTERM while `run` is going. */
-async function untilSignal<T>(cap: Capture, run: () => Promise<T>): Promise<T> {
-  let signalled = false;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
-    signalled = true;
-    cap.close();
+/**
+ * Turns SIGINT/SIGTERM into closing the capture. Installed before the capture
+ * is announced, so that a signal sent as soon as "listening on" appears is
+ * never the default (killing) action.
+ */
+class StopSignals {
+  private cap: Capture | undefined;
+  private signalled = false;
+  private readonly onSignal = (sig: NodeJS.Signals): void => {
+    if (this.signalled) process.exit(sig === 'SIGINT' ? 130 : 143);
+    this.signalled = true;
+    this.cap?.close();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await run();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+
+  constructor() {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  /** The capture to close; closed at once if a signal already came. */
+  watch(cap: Capture): void {
+    this.cap = cap;
+    if (this.signalled) cap.close();
+  }
+
+  /** Restores the default handling. */
+  dispose(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
   }
 }
 
 /** `pktkit capture`. */
 export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.WriteStream): Promise<SessionResult> {
-  const device = opts.interface ?? defaultInterface();
-  const cap = openLive(device, {
-    filter: opts.filter,
-    snaplen: opts.snaplen === undefined || opts.snaplen === 0 ? 262144 : opts.snaplen,
-    promisc: opts.promisc,
-    // Printed output should appear as packets arrive; a file can take kernel batches.
-    immediate: opts.immediate || opts.write === undefined,
-    bufferSize: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
-    direction: opts.direction,
-  });
-  if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);
-  if (!opts.quiet || opts.write !== undefined) {
-    err.write(`pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`);
+  const signals = new StopSignals();
+  try {
+    const device = opts.interface ?? defaultInterface();
+    const cap = openLive(device, {
+      filter: opts.filter,
+      snaplen: opts.snaplen === undefined || opts.snaplen === 0 ? 262144 : opts.snaplen,
+      promisc: opts.promisc,
+      // Printed output should appear as packets arrive; a file can take kernel batches.
+      immediate: opts.immediate || opts.write === undefined,
+      bufferSize: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
+      direction: opts.direction,
+    });
+    signals.watch(cap);
+    const local = addressesOf(device);
+    if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);
+    if (!opts.quiet || opts.write !== undefined) {
+      err.write(`pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`);
+    }
+    return await runSession(cap, opts, { out, err, local, live: true, ifName: device });
+  } finally {
+    signals.dispose();
   }
-  const local = addressesOf(device);
-  return untilSignal(cap, () => runSession(cap, opts, { out, err, local, live: true, ifName: device }));
 }
 
 /** `pktkit read FILE`. */
 export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.WriteStream): Promise<SessionResult> {
-  const cap = openFile(opts.file!, { filter: opts.filter });
-  if (!opts.quiet) {
-    err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
+  const signals = new StopSignals();
+  try {
+    const cap = openFile(opts.file!, { filter: opts.filter });
+    signals.watch(cap);
+    if (!opts.quiet) {
+      err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
+    }
+    return await runSession(cap, opts, { out, err, local: localForFile(opts), live: false });
+  } finally {
+    signals.dispose();
   }
-  return untilSignal(cap, () => runSession(cap, opts, { out, err, local: localForFile(opts), live: false }));
 }
 
 /** --local when given; else this host's own addresses (right when the file was captured here). */

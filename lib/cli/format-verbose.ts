@@ -9,7 +9,7 @@ import type { Packet } from '../packet';
 import type { SegmentAnalysis } from '../tcp/conversations';
 import { escapedHexdump } from './escaped-hexdump';
 import { endpoint } from './format-line';
-import { formatTcpOptions } from './packet-segment';
+import { formatTcpOptions } from './tcp-options';
 
 const INDENT = '    ';
 

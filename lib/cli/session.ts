@@ -16,7 +16,7 @@ import { followLines } from './follow-output';
 import { dnsFields } from './json-dns';
 import { packetFields } from './json-fields';
 import type { TextOutput } from './output';
-import { segmentOf, tcpOptionsOf } from './packet-segment';
+import { segmentOf, tcpOptionsOf } from '../tcp/from-packet';
 import { RotatingWriter } from './rotating-writer';
 import { liveCounter, statsLines } from './stats';
 import { conversationTable } from './summary-table';
@@ -64,8 +64,10 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
           ifName: io.ifName,
         })
       : undefined;
-  // tcpdump prints nothing per packet while writing a file.
-  const printPackets = writer === undefined;
+  // tcpdump prints nothing per packet while writing a file, unless --print.
+  const printPackets = writer === undefined || opts.print;
+  // Writing alone needs no TCP analysis: skip it and keep up with the capture.
+  const analyse = printPackets || follower !== undefined;
   out.onBrokenPipe(() => cap.close());
 
   let packets = 0;
@@ -79,8 +81,8 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
     for await (const p of cap) {
       packets++;
       if (writer !== undefined) writer.writePacket(p);
-      const options = p.tcp !== undefined ? tcpOptionsOf(p) : [];
-      const seg = segmentOf(p, options);
+      const options = analyse && p.tcp !== undefined ? tcpOptionsOf(p) : [];
+      const seg = analyse ? segmentOf(p, options) : undefined;
       const analysis = seg !== undefined ? tracker.add(seg) : undefined;
       if (follower !== undefined && seg !== undefined && analysis !== undefined) follower.add(seg, analysis);
       if (printPackets) printPacket(p, analysis, options, packets, opts, io);
@@ -98,11 +100,11 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   }
   const stats = cap.stats();
 
-  if (!out.broken && printPackets) {
+  if (!out.broken) {
     if (follower !== undefined) {
       for (const s of follower.finish()) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
     }
-    if (!opts.json && !opts.quiet) {
+    if (printPackets && !opts.json && !opts.quiet) {
       const table = conversationTable(tracker.summaries());
       if (table.length > 0) out.write(`\n${table.join('\n')}\n`);
     }

@@ -1,13 +1,17 @@
 /**
- * Bridges captured packets to the TCP analysis: a Packet view becomes the
- * plain {@link TcpSegment} that lib/tcp works on, and TCP options are decoded
- * once (with lib/layers' decoder) for both the analysis and the display.
+ * From a captured Packet to the plain {@link TcpSegment} the TCP analysis
+ * works on. TCP options are decoded once, with lib/layers' decoder, so the
+ * caller can reuse them for display.
  */
 import { decodeTCPOptions, type TCPOption } from '../layers/tcp';
 import type { Packet } from '../packet';
-import type { TcpSegment, TcpSegmentOptions } from '../tcp/segment';
+import type { TcpSegment, TcpSegmentOptions } from './segment';
 
-/** The segment of a TCP packet (undefined for anything else). The payload is a view: valid as long as the packet. */
+/**
+ * The segment of a TCP packet (undefined for anything else). Its payload is a
+ * view into the packet: valid as long as the packet is (the reassembler copies
+ * what it keeps).
+ */
 export function segmentOf(p: Packet, options?: readonly TCPOption[]): TcpSegment | undefined {
   const tcp = p.tcp;
   if (tcp === undefined) return undefined;
@@ -37,7 +41,7 @@ export function tcpOptionsOf(p: Packet): TCPOption[] {
   return raw === undefined || raw.length === 0 ? [] : decodeTCPOptions(raw, 0, raw.length);
 }
 
-/** The options the analysis uses, out of the decoded list. */
+/** The options the analysis uses, out of a decoded list. */
 export function summarizeOptions(opts: readonly TCPOption[]): TcpSegmentOptions | undefined {
   if (opts.length === 0) return undefined;
   const out: TcpSegmentOptions = {};
@@ -57,35 +61,4 @@ export function summarizeOptions(opts: readonly TCPOption[]): TcpSegmentOptions 
     }
   }
   return out;
-}
-
-/**
- * Options as tcpdump prints them inside `options [...]`:
- * `mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7`. SACK blocks are shown
- * relative to `sackBase` when given (the peer's initial sequence number), as
- * tcpdump does.
- */
-export function formatTcpOptions(opts: readonly TCPOption[], sackBase?: number): string {
-  return opts
-    .map((o) => {
-      switch (o[0]) {
-        case 'EOL': return 'eol';
-        case 'NOP': return 'nop';
-        case 'MSS': return `mss ${o[1]}`;
-        case 'WScale': return `wscale ${o[1]}`;
-        case 'SAckOK': return 'sackOK';
-        case 'SAck': {
-          const blocks: string[] = [];
-          for (let i = 0; i + 1 < o[1].length; i += 2) {
-            const l = sackBase === undefined ? o[1][i]! : (o[1][i]! - sackBase) >>> 0;
-            const r = sackBase === undefined ? o[1][i + 1]! : (o[1][i + 1]! - sackBase) >>> 0;
-            blocks.push(`{${l}:${r}}`);
-          }
-          return `sack ${blocks.length} ${blocks.join('')}`;
-        }
-        case 'Timestamp': return `TS val ${o[1][0]} ecr ${o[1][1]}`;
-        default: return `unknown-${o[0]} 0x${Buffer.from(o[1]).toString('hex')}`;
-      }
-    })
-    .join(',');
 }
