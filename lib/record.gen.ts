@@ -27,7 +27,7 @@ export const Field = {
   l3Off: 32,
   /** u16: TCP / UDP / ICMP / ICMPv6 header */
   l4Off: 34,
-  /** u16: first byte after the last decoded header */
+  /** u16: first byte after the last decoded header (at most capLen: a TCP header cut in its options puts it at capLen) */
   payloadOff: 36,
   /** u16: ethertype after VLAN tags (or SLL protocol, or from the raw IP version) */
   etherType: 38,

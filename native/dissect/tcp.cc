@@ -1,7 +1,7 @@
 // TCP, RFC 9293. A 20-byte fixed header, then options up to data offset * 4.
 // Options stay in the packet bytes (the JS layer parses them on demand); the
-// header is only complete, and the payload only located, once all of it was
-// captured.
+// header is only complete once all of it was captured, but the payload is
+// located from the data offset alone.
 #include "decoders.h"
 
 namespace pktkit {
@@ -43,8 +43,12 @@ void dissect_tcp(Cursor& cur, u32 off, u32 avail, bool fragment) {
     if (!fragment) cur.stop(rec::FLAG_MALFORMED, rec::LAYER_TCP);
     return;
   }
-  if (!cur.need(off, hdr_len, rec::LAYER_TCP)) return;
-  set_payload(cur, off + hdr_len, avail - hdr_len, rec::LAYER_TCP);
+  // When the snap length cut the options, the payload is still placed after
+  // the header (clamped to what was captured, so it is empty): otherwise
+  // `payload` would hand the TCP header's own bytes to a reader who also sees `tcp`.
+  const u32 payload_off = off + hdr_len < cur.caplen() ? off + hdr_len : cur.caplen();
+  if (!set_payload(cur, payload_off, avail - hdr_len, rec::LAYER_TCP)) return;
+  cur.need(off, hdr_len, rec::LAYER_TCP);
 }
 
 }  // namespace pktkit
