@@ -9,9 +9,8 @@ import { ARPLayer } from '../layers/arp';
 import { EtherLayer } from '../layers/ether';
 import { IPerrorLayer, IPLayer } from '../layers/ip';
 import { IPerror6Layer, IPv6Layer } from '../layers/ipv6';
-import { Layer } from '../layers/layer';
+import { Layer, type LayerKind } from '../layers/layer';
 import { parse } from '../layers/parse';
-import { RawLayer } from '../layers/raw';
 import type { SocketKind } from './native';
 import type { RouteCache } from './route';
 
@@ -24,13 +23,36 @@ export type PacketInput = PacketLike | readonly PacketLike[];
 /** A packet ready to leave: the filled copy, its bytes, and the same bytes parsed back (every field concrete). */
 export interface PreparedPacket {
   /** The packet as sent: the user's layers with the filled fields (or the bytes parsed, when bytes were given). */
-  sent: Layer;
-  bytes: Uint8Array;
+  readonly sent: Layer;
+  readonly bytes: Uint8Array;
   /** `bytes` dissected again, for matching answers (no automatic fields left). */
-  parsed: Layer;
-  kind: SocketKind;
+  readonly parsed: Layer;
+  readonly kind: SocketKind;
   /** IP destination, when the packet has one at its network layer. */
-  dst?: string;
+  readonly dst?: string;
+}
+
+/**
+ * Parses lazily: sendpfast of many frames given as bytes never pays for a
+ * dissection it does not use; sr() asks for `parsed` once per packet.
+ */
+function prepared(bytes: Uint8Array, kind: SocketKind, first: LayerKind, sent?: Layer): PreparedPacket {
+  let parsedCache: Layer | undefined;
+  let sentCache = sent;
+  const parsed = (): Layer => (parsedCache ??= parse(bytes, { first }));
+  return {
+    bytes,
+    kind,
+    get parsed() {
+      return parsed();
+    },
+    get sent() {
+      return (sentCache ??= parse(bytes, { first }));
+    },
+    get dst() {
+      return networkDst(sentCache ?? parsed());
+    },
+  };
 }
 
 /** The packets of `input` as an array, each checked to be a Layer or bytes. */
@@ -86,16 +108,14 @@ export function prepareL3(input: PacketInput, routes: RouteCache, fn: string): P
     if (p instanceof Uint8Array) {
       const v = p.length > 0 ? p[0] >> 4 : 0;
       if (v !== 4 && v !== 6) throw new TypeError(`${fn}: packet ${i} is ${p.length} bytes that do not start with an IPv4 or IPv6 header`);
-      const parsed = parse(p, { first: v === 4 ? IPLayer : IPv6Layer });
-      return { sent: parsed, bytes: p, parsed: parse(p, { first: v === 4 ? IPLayer : IPv6Layer }), kind: v === 4 ? 'ip4' : 'ip6', dst: networkDst(parsed) };
+      return prepared(p, v === 4 ? 'ip4' : 'ip6', v === 4 ? IPLayer : IPv6Layer);
     }
     if (!isIPv4(p) && !isIPv6(p)) {
       throw new TypeError(`${fn}: packet ${i} starts with ${p.layerName}; send() and sr() take IP or IPv6 packets (use sendp()/srp() for ${p.layerName})`);
     }
     const sent = p.copy();
     fillNetwork(sent, routes);
-    const bytes = sent.toBytes();
-    return { sent, bytes, parsed: parse(bytes, { first: isIPv4(p) ? IPLayer : IPv6Layer }), kind: isIPv4(p) ? 'ip4' : 'ip6', dst: networkDst(sent) };
+    return prepared(sent.toBytes(), isIPv4(p) ? 'ip4' : 'ip6', isIPv4(p) ? IPLayer : IPv6Layer, sent);
   });
 }
 
@@ -118,19 +138,14 @@ export function l2Interface(list: PacketLike[], iface: string | undefined, route
 export function prepareL2(list: PacketLike[], iface: string, routes: RouteCache): PreparedPacket[] {
   const mac = routes.iface(iface).mac;
   return list.map((p) => {
-    if (p instanceof Uint8Array) {
-      const parsed = parse(p);
-      return { sent: parsed, bytes: p, parsed: parse(p), kind: 'l2', dst: networkDst(parsed) };
-    }
+    if (p instanceof Uint8Array) return prepared(p, 'l2', EtherLayer);
     const sent = p.copy();
     for (let l: Layer | undefined = sent; l; l = l.payload) {
       if (l instanceof EtherLayer && !l.isSet('src') && mac) l.setFields({ src: mac });
       if (l instanceof ARPLayer && !l.isSet('hwsrc') && mac) l.setFields({ hwsrc: mac });
     }
     fillNetwork(sent, routes);
-    const bytes = sent.toBytes();
     // Frames that do not start with Ethernet are parsed from their own first layer.
-    const parsed = sent instanceof EtherLayer ? parse(bytes) : parse(bytes, { first: sent.cls as never });
-    return { sent, bytes, parsed: parsed ?? parse(bytes, { first: RawLayer }), kind: 'l2', dst: networkDst(sent) };
+    return prepared(sent.toBytes(), 'l2', sent.cls, sent);
   });
 }

@@ -60,6 +60,12 @@ describe('send, sendp, sendpfast deliver what they report', () => {
     assert.ok(report.result!.pps! > 0 && report.result!.mbps! > 0);
   });
 
+  it('sendpfast of frames given as bytes: sent as they are', async () => {
+    const { report, payloads } = await sendAndCount({ fn: 'sendpfast-bytes', count: 500, distinct: 5 }, 500);
+    assert.equal(report.result!.sent, 500);
+    assert.equal(payloads.length, 500);
+  });
+
   it('sendpfast with pps: paced, all delivered, and the JS thread keeps ticking meanwhile', async () => {
     const { report, payloads } = await sendAndCount({ fn: 'sendpfast', count: 400, distinct: 4, pps: 2000 }, 400);
     assert.equal(report.result!.sent, 400);
