@@ -95,6 +95,28 @@ const cases: Record<string, (a: Args) => Promise<unknown>> = {
     return out;
   },
 
+  /** Echo requests nsB silently drops (id 0x5151): timeout, retry, inter and abort are measured on them. */
+  async silent(a) {
+    const probe = (seq: number) => IP({ dst: String(a.dst) }).div(ICMP({ id: 0x5151, seq }));
+    const answered = IP({ dst: String(a.dst) }).div(ICMP({ id: 0x5252, seq: 1 }));
+    const timed = async (f: () => Promise<{ answered: unknown[]; unanswered: unknown[] }>) => {
+      const t0 = Date.now();
+      const r = await f();
+      return { ms: Date.now() - t0, answered: r.answered.length, unanswered: r.unanswered.length };
+    };
+    return {
+      timeout: await timed(() => sr(probe(1), { timeout: 400 })),
+      retry: await timed(() => sr(probe(2), { timeout: 200, retry: 2 })),
+      autostop: await timed(() => sr(probe(3), { timeout: 200, retry: -2 })),
+      inter: await timed(() => sr([probe(4), probe(5), answered, probe(6)], { timeout: 100, inter: 150 })),
+      abort: await timed(() => {
+        const abort = new AbortController();
+        setTimeout(() => abort.abort(), 300);
+        return sr(probe(7), { timeout: 5000, signal: abort.signal });
+      }),
+    };
+  },
+
   async loop(a) {
     const seen: number[] = [];
     const r = await srloop(IP({ dst: String(a.dst) }).div(ICMP({ id: 0x77, seq: 1 })), {
