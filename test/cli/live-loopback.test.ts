@@ -1,15 +1,18 @@
 /**
  * Live capture on loopback: one line per packet, -c stops by itself, SIGTERM
- * ends cleanly with tcpdump's counters, and without -i the interface is the
- * one tcpdump would pick (opened with -p and never sent on: it only listens).
+ * ends cleanly with tcpdump's counters, -w on a terminal shows a live counter,
+ * and without -i the interface is the one tcpdump would pick (opened with -p and never sent on: it only listens).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, sendUdpLoopback } from '../helpers/loopback';
 import { runOk } from '../helpers/processes';
-import { runCli } from './run-cli';
+import { cliCommand, ROOT, runCli } from './run-cli';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -86,4 +89,26 @@ test('ifaces lists what tcpdump -D lists, in its order, with addresses and flags
   const json = await runCli(['ifaces', '--json']);
   const lo = json.stdout.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; addresses: Array<{ address: string }> }).find((i) => i.name === 'lo');
   assert.ok(lo?.addresses.some((a) => a.address === '127.0.0.1'));
+});
+
+test('-w on a terminal: a live "Got N (dropped M)" counter on stderr', { skip: !isRoot && 'needs root to capture' }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-tty-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort('udp');
+  const cmd = cliCommand(['capture', '-i', 'lo', '-c', '3', '-w', path.join(dir, 'out.pcap'), `udp port ${port}`])
+    .map((a) => `'${a}'`)
+    .join(' ');
+  // script(1) runs the command on a pseudo-terminal, as a user at a shell would.
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+  const done = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  await whenListening(() => output);
+  for (const word of ['a', 'b', 'c']) {
+    await sendUdpLoopback(port, [Buffer.from(word)]);
+    await sleep(700);
+  }
+  assert.equal(await done, 0, output);
+  assert.match(output, /\rGot [1-3] \(dropped 0\)/);
+  assert.match(output, /\rGot 3 \(dropped 0\)\r?\n3 packets captured\r?\n/);
 });
