@@ -421,11 +421,13 @@ u8* NativeCapture::reserve_or_wait(u32 bytes) {
     if (u8* entry = ring_->reserve(bytes)) return entry;
     if (ring_->publish()) wake_js();
     std::unique_lock<std::mutex> lock(space_mutex_);
+    // The room is checked again under the lock that release() notifies under,
+    // so a release between the failed reserve() and this wait is not missed.
+    space_freed_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_.load() || ring_->has_room(bytes); });
     if (stop_.load()) {
       pcap_breakloop(pcap_);
       return nullptr;
     }
-    space_freed_.wait_for(lock, std::chrono::milliseconds(20));
   }
 }
 

@@ -68,6 +68,13 @@ class Ring {
     return buf_ + offset;
   }
 
+  // Producer: whether reserve(bytes) would succeed now (changes nothing).
+  bool has_room(u32 bytes) const {
+    size_t room_to_end = cap_ - local_write_ % cap_;
+    size_t needed = bytes + (room_to_end < bytes ? room_to_end : 0);
+    return local_write_ + needed - read_pos_.load(std::memory_order_acquire) <= cap_;
+  }
+
   // Producer: the entry returned by reserve() is complete.
   void commit(u32 bytes) { local_write_ += bytes; }
 
