@@ -23,6 +23,11 @@ export interface FieldDef {
    * record fields (records chained as one packet; `None` when empty).
    */
   readonly nested?: 'list' | 'chain';
+  /**
+   * show() prints a non-empty value as nested records made by this function
+   * (each line starting with `prefix`), for values that are not layers (IP options).
+   */
+  showNested?(value: unknown, prefix: string): string;
   /** Deep copy for mutable values (arrays, bytes). */
   clone?(value: unknown): unknown;
 }
@@ -211,6 +216,16 @@ export function bytes(name: string, def: Uint8Array | null, opts: { maxLength?: 
     repr: (v) => (v === null ? 'None' : pyStrOfBytes(v as Uint8Array)),
     clone: (v) => (v instanceof Uint8Array ? new Uint8Array(v) : v),
   };
+}
+
+/**
+ * Lines of one record in show()'s nested layout, as Scapy prints a packet
+ * inside a field: `|###[ name ]###` then `|  field     = value`.
+ */
+export function showRecord(prefix: string, name: string, fields: ReadonlyArray<readonly [string, string]>): string {
+  let s = `${prefix}###[ ${name} ]### \n`;
+  for (const [k, v] of fields) s += `${prefix}  ${k}${' '.repeat(Math.max(0, 10 - k.length))}= ${v}\n`;
+  return s;
 }
 
 /** A field with its own checking and printing. */

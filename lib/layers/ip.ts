@@ -2,10 +2,10 @@
 // the same header quoted inside an ICMP error (Scapy's "IP in ICMP").
 import { getIPv4, isIPv4, putIPv4 } from './addr';
 import { internetChecksum } from './checksum';
-import { custom, describe, fieldError, flags, ipv4, uint } from './field';
+import { custom, describe, fieldError, flags, ipv4, showRecord, uint } from './field';
 import { defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
 import { ipProtocolNames } from './names';
-import { pyBytes } from './pyrepr';
+import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
 
 /** Names of IPv4 option types (the whole type byte). */
@@ -68,6 +68,72 @@ function decodeIPOptions(buf: Uint8Array, off: number, end: number): IPOption[] 
     p += len;
   }
   return out;
+}
+
+const OPTION_NUMBER_NAMES: Readonly<Record<number, string>> = {
+  0: 'end_of_list', 1: 'nop', 2: 'security', 3: 'loose_source_route', 4: 'timestamp', 5: 'extended_security',
+  6: 'commercial_security', 7: 'record_route', 8: 'stream_id', 9: 'strict_source_route', 10: 'experimental_measurement',
+  11: 'mtu_probe', 12: 'mtu_reply', 13: 'flow_control', 14: 'access_control', 15: 'encode', 16: 'imi_traffic_descriptor',
+  17: 'extended_IP', 18: 'traceroute', 19: 'address_extension', 20: 'router_alert', 21: 'selective_directed_broadcast_mode',
+  23: 'dynamic_packet_state', 24: 'upstream_multicast_packet', 25: 'quick_start', 30: 'rfc4727_experiment',
+};
+const TIMESTAMP_FLAGS: Readonly<Record<number, string>> = { 0: 'timestamp_only', 1: 'timestamp_and_ip_addr', 3: 'prespecified_ip_addr' };
+
+/**
+ * One option as Scapy's IPOption_* classes show it: the type byte split into
+ * copy_flag / optclass / option, then the fields of the option's layout, or
+ * the generic length/value when the data does not fit that layout.
+ */
+function showIPOption(o: IPOption, prefix: string): string {
+  const hdr: [string, string][] = [
+    ['copy_flag', String(o.type >> 7)],
+    ['optclass', ({ 0: 'control', 2: 'debug' } as Record<number, string>)[(o.type >> 5) & 3] ?? String((o.type >> 5) & 3)],
+    ['option', OPTION_NUMBER_NAMES[o.type & 0x1f] ?? String(o.type & 0x1f)],
+  ];
+  const num = o.type & 0x1f;
+  if (num === 0) return showRecord(prefix, 'IP Option End of Options List', hdr);
+  if (num === 1) return showRecord(prefix, 'IP Option No Operation', hdr);
+  const d = o.data ?? new Uint8Array(0);
+  const len = String(d.length + 2);
+  const u16 = (i: number) => String((d[i] << 8) | d[i + 1]);
+  const ip = (i: number) => getIPv4(d, i);
+  const rr = { 3: 'IP Option Loose Source and Record Route', 7: 'IP Option Record Route', 9: 'IP Option Strict Source and Record Route' } as Record<number, string>;
+  if (rr[num] && d.length >= 1 && (d.length - 1) % 4 === 0) {
+    const routers: string[] = [];
+    for (let i = 1; i < d.length; i += 4) routers.push(ip(i));
+    return showRecord(prefix, rr[num], [...hdr, ['length', len], ['pointer', String(d[0])], ['routers', `[${routers.join(', ')}]`]]);
+  }
+  if (num === 4 && (d.length === 6 || d.length === 10)) {
+    const flg = d[1] & 0xf;
+    const rest: [string, string][] = [['pointer', String(d[0])], ['oflw', String(d[1] >> 4)], ['flg', TIMESTAMP_FLAGS[flg] ?? String(flg)]];
+    if (flg !== 0 && d.length === 10) rest.push(['internet_address', ip(2)], ['timestamp', String(new DataView(d.buffer, d.byteOffset).getUint32(6))]);
+    else if (flg === 0 && d.length === 6) rest.push(['timestamp', String(new DataView(d.buffer, d.byteOffset).getUint32(2))]);
+    else return showGeneric();
+    return showRecord(prefix, 'IP Option Timestamp', [...hdr, ['length', len], ...rest]);
+  }
+  if (num === 20 && d.length === 2) {
+    const alert = (d[0] << 8) | d[1];
+    return showRecord(prefix, 'IP Option Router Alert', [...hdr, ['length', len], ['alert', alert === 0 ? 'router_shall_examine_packet' : String(alert)]]);
+  }
+  if (num === 2 && d.length === 9) {
+    return showRecord(prefix, 'IP Option Security', [...hdr, ['length', len], ['security', u16(0)], ['compartment', u16(2)], ['handling_restrictions', u16(4)], ['transmission_control_code', pyStrOfBytes(d.subarray(6, 9))]]);
+  }
+  if (num === 8 && d.length === 2) return showRecord(prefix, 'IP Option Stream ID', [...hdr, ['length', len], ['security', u16(0)]]);
+  if ((num === 11 || num === 12) && d.length === 2) return showRecord(prefix, num === 11 ? 'IP Option MTU Probe' : 'IP Option MTU Reply', [...hdr, ['length', len], ['mtu', u16(0)]]);
+  if (num === 18 && d.length === 10) {
+    return showRecord(prefix, 'IP Option Traceroute', [...hdr, ['length', len], ['id', u16(0)], ['outbound_hops', u16(2)], ['return_hops', u16(4)], ['originator_ip', ip(6)]]);
+  }
+  if (num === 19 && d.length === 8) return showRecord(prefix, 'IP Option Address Extension', [...hdr, ['length', len], ['src_ext', ip(0)], ['dst_ext', ip(4)]]);
+  if (num === 21 && d.length % 4 === 0) {
+    const addrs: string[] = [];
+    for (let i = 0; i < d.length; i += 4) addrs.push(ip(i));
+    return showRecord(prefix, 'IP Option Selective Directed Broadcast Mode', [...hdr, ['length', len], ['addresses', `[${addrs.join(', ')}]`]]);
+  }
+  return showGeneric();
+
+  function showGeneric(): string {
+    return showRecord(prefix, 'IP Option', [...hdr, ['length', len], ['value', pyStrOfBytes(d)]]);
+  }
 }
 
 function reprIPOptions(v: unknown): string {
@@ -137,6 +203,7 @@ export class IPLayer extends Layer {
     ipv4('dst', '127.0.0.1'),
     custom({
       name: 'options', default: [], nested: 'list', check: checkIPOptions, repr: reprIPOptions,
+      showNested: (v, prefix) => (v as IPOption[]).map((o) => showIPOption(o, prefix)).join(''),
       clone: (v) => (v as IPOption[]).map((o) => (o.data ? { type: o.type, data: new Uint8Array(o.data) } : { type: o.type })),
     }),
   ];

@@ -1,10 +1,10 @@
 // IPv6 (RFC 8200) and its extension headers: hop-by-hop options, routing,
 // fragment, destination options. IPerror6 is the header quoted by ICMPv6 errors.
 import { getIPv6, parseIPv6 } from './addr';
-import { custom, describe, fieldError, ipv6, uint } from './field';
+import { custom, describe, fieldError, ipv6, showRecord, uint } from './field';
 import { defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
 import { IPV6_NH } from './names';
-import { pyBytes } from './pyrepr';
+import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
 import { packSlots, slotsSize, unpackSlots, type Slot } from './struct';
 
@@ -175,6 +175,32 @@ function decodeIPv6Options(buf: Uint8Array, off: number, end: number): IPv6Optio
 }
 
 const OPTION_NAMES: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 4: 'Tunnel Encapsulation Limit', 5: 'Router Alert', 6: 'Quick-Start', 0xc2: 'Jumbo Payload', 0xc9: 'Home Address Option' };
+const ROUTER_ALERT_VALUES: Record<number, string> = {
+  0: 'Datagram contains a MLD message', 1: 'Datagram contains RSVP message', 2: 'Datagram contains an Active Network message',
+  68: 'NSIS NATFW NSLP', 69: 'MPLS OAM', 65535: 'Reserved',
+};
+
+/** Scapy's option type text: the name, what to do when it is not understood, and whether it may change en route. */
+function otypeRepr(t: number): string {
+  const pol = ['00: skip', '01: discard', '10: discard+ICMP', '11: discard+ICMP not mcast'][t >> 6];
+  return `${OPTION_NAMES[t] ?? t} [${pol}, ${t & 0x20 ? '1: May change en-route' : "0: Don't change en-route"}]`;
+}
+
+/** One option as Scapy's Pad1 / PadN / RouterAlert / Jumbo / HAO / HBHOptUnknown classes show it. */
+function showIPv6Option(o: IPv6Option, prefix: string): string {
+  const d = o.optdata ?? new Uint8Array(0);
+  const head: [string, string][] = [['otype', otypeRepr(o.otype)]];
+  if (o.otype === 0) return showRecord(prefix, 'Pad1', head);
+  const len: [string, string] = ['optlen', String(d.length)];
+  if (o.otype === 1) return showRecord(prefix, 'PadN', [...head, len, ['optdata', pyStrOfBytes(d)]]);
+  if (o.otype === 5 && d.length === 2) {
+    const v = (d[0] << 8) | d[1];
+    return showRecord(prefix, 'Router Alert', [...head, len, ['value', ROUTER_ALERT_VALUES[v] ?? String(v)]]);
+  }
+  if (o.otype === 0xc2 && d.length === 4) return showRecord(prefix, 'Jumbo Payload', [...head, len, ['jumboplen', String(((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0)]]);
+  if (o.otype === 0xc9 && d.length === 16) return showRecord(prefix, 'Home Address Option', [...head, len, ['hoa', getIPv6(d, 0)]]);
+  return showRecord(prefix, 'Scapy6 Unknown Option', [...head, len, ['optdata', pyStrOfBytes(d)]]);
+}
 function reprIPv6Options(v: unknown): string {
   return '[' + (v as IPv6Option[]).map((o) => `${OPTION_NAMES[o.otype] ?? o.otype}${o.optdata ? `(${pyBytes(o.optdata)})` : ''}`).join(', ') + ']';
 }
@@ -205,7 +231,8 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     uint('len', 8, null),
     uint('autopad', 1, 1, { names: { 0: 'Off', 1: 'On' } }),
     custom({
-      name: 'options', default: [], check: checkIPv6Options, repr: reprIPv6Options,
+      name: 'options', default: [], nested: 'list', check: checkIPv6Options, repr: reprIPv6Options,
+      showNested: (v, prefix) => (v as IPv6Option[]).map((o) => showIPv6Option(o, prefix)).join(''),
       clone: (v) => (v as IPv6Option[]).map((o) => (o.optdata ? { otype: o.otype, optdata: new Uint8Array(o.optdata) } : { otype: o.otype })),
     }),
   ];

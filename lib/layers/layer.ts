@@ -377,7 +377,10 @@ export abstract class Layer {
       if (!this.hasField(def)) continue;
       const v = this.value(def.name);
       const pad = ' '.repeat(Math.max(0, 10 - def.name.length));
-      if (def.nested && Array.isArray(v) && (v.length > 0 || def.nested === 'list') && v.every((x) => x instanceof Layer)) {
+      if (def.showNested && Array.isArray(v) && v.length > 0) {
+        s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
+        s += def.showNested(v, `${labelLvl + lvl}   |`);
+      } else if (def.nested && Array.isArray(v) && (v.length > 0 || def.nested === 'list') && v.every((x) => x instanceof Layer)) {
         s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
         for (const p of v as Layer[]) s += p.showOrDump('', `${labelLvl + lvl}   |`);
       } else {

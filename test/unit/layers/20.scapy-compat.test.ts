@@ -102,9 +102,19 @@ const cases: Case[] = [
     name: 'IP with options, DF and fragment offset',
     ts: () => IP({ src: A, dst: B, flags: 'MF+DF', frag: 100, ttl: 3, tos: 0x10, id: 4242, options: [{ type: 148, data: new Uint8Array([0, 0]) }, { type: 1 }] }).div(Raw({ load: 'frag' })),
     py: `IP(src='${A}',dst='${B}',flags='MF+DF',frag=100,ttl=3,tos=0x10,id=4242,options=[IPOption_Router_Alert(),IPOption_NOP()])/Raw(b'frag')`,
-    // Scapy prints IP options as nested option packets; pktkit prints a list.
+    // Scapy's unbuilt options are IPOption objects with unset fields; pktkit's are bytes already.
     show: false,
-    show2: false,
+  },
+  {
+    name: 'IP options: record route, timestamp, security, traceroute, an unknown one',
+    ts: () => IP({ src: A, dst: B, options: [
+      { type: 7, data: new Uint8Array([4, 1, 2, 3, 4, 5, 6, 7, 8]) },
+      { type: 68, data: new Uint8Array([13, 1, 5, 6, 7, 8, 0, 0, 0, 9]) },
+      { type: 130, data: new Uint8Array([0, 0, 0, 0, 0, 0, 120, 120, 120]) },
+      { type: 30, data: new Uint8Array([1, 2]) },
+    ] }).div(Raw({ load: 'x' })),
+    py: `IP(src='${A}',dst='${B}',options=[IPOption_RR(routers=['1.2.3.4','5.6.7.8']),IPOption_Timestamp(flg=1,internet_address='5.6.7.8',timestamp=9,pointer=13),IPOption_Security(),IPOption(b'\\x1e\\x04\\x01\\x02')])/Raw(b'x')`,
+    show: false,
   },
   {
     name: 'Ether/ARP who-has',
@@ -149,10 +159,16 @@ const cases: Case[] = [
   {
     name: 'IPv6 hop-by-hop (autopadded) / UDP',
     ts: () => ip6().div(IPv6ExtHdrHopByHop({ options: [{ otype: 5, optdata: new Uint8Array([0, 0]) }] })).div(UDP({ sport: 1000, dport: 2000 })).div('x'),
-    py: `${PYIP6}/IPv6ExtHdrHopByHop(options=[RouterAlert()])/UDP(sport=1000,dport=2000)/b'x'`,
-    // Scapy prints extension header options as nested option packets; pktkit prints a list.
+    py: `${PYIP6}/IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])/UDP(sport=1000,dport=2000)/b'x'`,
+    // Scapy's unbuilt options are packets with unset fields; pktkit's are bytes already.
     show: false,
-    show2: false,
+  },
+  {
+    name: 'IPv6 options: jumbo, home address, unknown, PadN',
+    ts: () => ip6().div(IPv6ExtHdrDestOpt({ options: [{ otype: 0xc2, optdata: new Uint8Array([0, 1, 0, 0]) }, { otype: 0xc9, optdata: new Uint8Array(16) }, { otype: 0x3e, optdata: new Uint8Array([7]) }] })).div(UDP()),
+    py: `${PYIP6}/IPv6ExtHdrDestOpt(options=[Jumbo(jumboplen=65536),HAO(hoa='::'),HBHOptUnknown(otype=0x3e,optdata=b'\\x07')],autopad=1)/UDP()`,
+    show: false,
+    bytes: false,
   },
   {
     name: 'IPv6 routing header / TCP (checksum uses the final destination)',
@@ -169,7 +185,6 @@ const cases: Case[] = [
     ts: () => ip6().div(IPv6ExtHdrDestOpt()).div(UDP()),
     py: `${PYIP6}/IPv6ExtHdrDestOpt()/UDP()`,
     show: false,
-    show2: false,
   },
   {
     name: 'ICMPv6 destination unreachable quoting IPv6/UDP',
