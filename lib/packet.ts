@@ -3,7 +3,7 @@
  * detached copy. Every field is read from the record the native dissector
  * wrote; nothing here parses the headers a second time.
  */
-import { formatIPv4, formatIPv6, formatMac } from './addr';
+import { getIPv4 as formatIPv4, getIPv6 as formatIPv6, getMAC as formatMac } from './layers/addr';
 import { hexdump } from './hexdump';
 import { fromOffsets, type Layer } from './layers';
 import {
