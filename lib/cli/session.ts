@@ -71,10 +71,15 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   out.onBrokenPipe(() => cap.close());
 
   let packets = 0;
-  let counterTimer: NodeJS.Timeout | undefined;
+  let tick: NodeJS.Timeout | undefined;
   const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
-  if (showCounter) {
-    counterTimer = setInterval(() => io.err.write(`\r${liveCounter(packets, cap.stats())}`), 1000);
+  if (writer !== undefined && io.live) {
+    // Once a second: hand written packets to the file (a reader, or a crash, sees at most a second's loss)
+    // and, on a terminal, refresh the counter.
+    tick = setInterval(() => {
+      writer.flush();
+      if (showCounter) io.err.write(`\r${liveCounter(packets, cap.stats())}`);
+    }, 1000);
   }
 
   try {
@@ -91,10 +96,8 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
       if (opts.count !== undefined && packets >= opts.count) break;
     }
   } finally {
-    if (counterTimer !== undefined) {
-      clearInterval(counterTimer);
-      io.err.write(`\r${liveCounter(packets, cap.stats())}\n`);
-    }
+    if (tick !== undefined) clearInterval(tick);
+    if (showCounter) io.err.write(`\r${liveCounter(packets, cap.stats())}\n`);
     cap.close();
     if (writer !== undefined) await writer.close();
   }

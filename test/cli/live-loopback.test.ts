@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, sendUdpLoopback } from '../helpers/loopback';
+import { countPcapRecords } from '../helpers/pcap-file';
 import { runOk } from '../helpers/processes';
 import { cliCommand, ROOT, runCli } from './run-cli';
 
@@ -111,4 +112,25 @@ test('-w on a terminal: a live "Got N (dropped M)" counter on stderr', { skip: !
   assert.equal(await done, 0, output);
   assert.match(output, /\rGot [1-3] \(dropped 0\)/);
   assert.match(output, /\rGot 3 \(dropped 0\)\r?\n3 packets captured\r?\n/);
+});
+
+test('-w hands packets to the file within about a second, while still capturing', { skip: !isRoot && 'needs root to capture' }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-flush-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'live.pcap');
+  const port = await freePort('udp');
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  const running = runCli(['capture', '-i', 'lo', '-w', file, `udp port ${port}`], {
+    onSpawn: (c) => {
+      child = c;
+      c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    },
+  });
+  await whenListening(() => stderr);
+  await sendUdpLoopback(port, [Buffer.from('x'), Buffer.from('y')]);
+  await sleep(1500);
+  assert.equal(countPcapRecords(file), 2, 'both packets are in the file before the capture ends');
+  child!.kill('SIGTERM');
+  assert.equal((await running).code, 0);
 });
