@@ -22,6 +22,8 @@ export type LocalAddresses = ReadonlySet<string>;
  * `fromClient` is known; otherwise `SRC -> DST, N bytes`.
  */
 export function directionText(p: Packet, local: LocalAddresses, fromClient?: boolean): string | undefined {
+  // ARP carries no data between the two: there is no direction of bytes to tell.
+  if (p.arp !== undefined) return undefined;
   const src = p.src;
   const dst = p.dst;
   if (src === undefined || dst === undefined) return undefined;
