@@ -163,8 +163,6 @@ void NativeCapture::open_live(Napi::Env env, const Napi::Object& options) {
   if (link_type >= 0) {
     if (pcap_set_datalink(pcap_, static_cast<int>(link_type)) != 0) {
       std::string detail = pcap_geterr(pcap_);
-      pcap_close(pcap_);
-      pcap_ = nullptr;
       throw make_error(env, ErrorKind::Pcap,
                        "cannot use link type " + std::to_string(link_type) + " on " + device + ": " + detail, "EPCAP");
     }
@@ -176,15 +174,11 @@ void NativeCapture::open_live(Napi::Env env, const Napi::Object& options) {
   if (!direction.empty() && direction != "inout") {
     if (pcap_setdirection(pcap_, direction == "in" ? PCAP_D_IN : PCAP_D_OUT) != 0) {
       std::string detail = pcap_geterr(pcap_);
-      pcap_close(pcap_);
-      pcap_ = nullptr;
       throw make_error(env, ErrorKind::Pcap, "cannot set direction '" + direction + "' on " + device + ": " + detail,
                        "EPCAP");
     }
   }
   if (pcap_setnonblock(pcap_, 1, errbuf) != 0) {
-    pcap_close(pcap_);
-    pcap_ = nullptr;
     throw make_error(env, ErrorKind::Pcap, std::string("cannot set non-blocking mode: ") + errbuf, "EPCAP");
   }
 }
@@ -214,16 +208,12 @@ void NativeCapture::apply_filter(Napi::Env env, const std::string& filter) {
   bpf_program program;
   if (pcap_compile(pcap_, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
     std::string detail = pcap_geterr(pcap_);
-    pcap_close(pcap_);
-    pcap_ = nullptr;
     throw make_error(env, ErrorKind::Filter, "bad filter '" + filter + "': " + detail, "EFILTER");
   }
   int status = pcap_setfilter(pcap_, &program);
   pcap_freecode(&program);
   if (status != 0) {
     std::string detail = pcap_geterr(pcap_);
-    pcap_close(pcap_);
-    pcap_ = nullptr;
     throw make_error(env, ErrorKind::Filter, "cannot apply filter '" + filter + "': " + detail, "EFILTER");
   }
 }
@@ -232,8 +222,6 @@ Napi::ArrayBuffer NativeCapture::start(Napi::Env env, Napi::Function on_wake, si
   env_ = env;
   auto memory = std::make_shared<RingMemory>(ring_size);
   if (!memory->data) {
-    pcap_close(pcap_);
-    pcap_ = nullptr;
     throw make_error(env, ErrorKind::Argument, "cannot allocate a ring of " + std::to_string(ring_size) + " bytes", "");
   }
   ring_ = std::make_unique<Ring>(memory);
@@ -257,8 +245,6 @@ Napi::ArrayBuffer NativeCapture::start(Napi::Env env, Napi::Function on_wake, si
   if (status != napi_ok) {
     delete wake_target_;
     wake_target_ = nullptr;
-    pcap_close(pcap_);
-    pcap_ = nullptr;
     throw Napi::Error::New(env, "cannot create the capture's wake-up function");
   }
   // A capture keeps the event loop alive only while JS awaits its packets
