@@ -30,16 +30,38 @@ const NAME_TYPES = [2, 5, 12, 39];
 
 // ---- names ---------------------------------------------------------------
 
-function labelsOf(name: string): Uint8Array[] {
+/**
+ * The labels of a name in presentation form: '.' separates labels, '\\.' and
+ * '\\\\' stand for a dot or backslash inside a label (RFC 1035 section 5.1), and
+ * each character is one byte (latin1), so every name read from the wire
+ * writes back the same bytes. Undefined when a character is above U+00FF.
+ */
+function labelsOf(name: string): Uint8Array[] | undefined {
   if (name === '.') return [];
-  return name.slice(0, -1).split('.').map((l) => new TextEncoder().encode(l));
+  const labels: Uint8Array[] = [];
+  let cur: number[] = [];
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c === 0x5c && i + 1 < name.length) c = name.charCodeAt(++i);
+    else if (c === 0x2e) {
+      labels.push(Uint8Array.from(cur));
+      cur = [];
+      continue;
+    }
+    if (c > 0xff) return undefined;
+    cur.push(c);
+  }
+  // A name ends with its root dot, so there is no trailing label to add; keep one that lacks it.
+  if (cur.length) labels.push(Uint8Array.from(cur));
+  return labels;
 }
 
 /** Validates a domain name and returns it with its trailing dot ('' and '.' are the root). */
 export function checkName(layer: string, field: string, v: unknown): string {
   if (typeof v !== 'string') throw fieldError(layer, field, `expected a domain name string but received ${describe(v)}`);
-  const name = v === '' || v === '.' ? '.' : v.endsWith('.') ? v : `${v}.`;
+  const name = v === '' || v === '.' ? '.' : v.endsWith('.') && !v.endsWith('\\.') ? v : `${v}.`;
   const labels = labelsOf(name);
+  if (!labels) throw fieldError(layer, field, `'${v}' has characters above U+00FF (write international names in punycode)`);
   if (labels.some((l) => l.length === 0 || l.length > 63)) {
     throw fieldError(layer, field, `'${v}' is not a domain name (labels must be 1..63 bytes)`);
   }
@@ -74,10 +96,10 @@ export class NameWriter {
 
   /** Writes a name, pointing at an earlier copy of its longest known suffix. */
   name(name: string, compress = true): void {
-    const labels = labelsOf(name);
-    const text = name === '.' ? [] : name.slice(0, -1).split('.');
+    const labels = labelsOf(name) ?? [];
+    const text = labels.map((l) => String.fromCharCode(...l).toLowerCase());
     for (let i = 0; i < labels.length; i++) {
-      const key = text.slice(i).join('.').toLowerCase();
+      const key = text.slice(i).join('\0');
       const at = compress && this.compress ? this.seen.get(key) : undefined;
       if (at !== undefined) {
         this.u16(0xc000 | at);
@@ -92,12 +114,16 @@ export class NameWriter {
   }
 }
 
+/** A name's characters as bytes (names hold one byte per character). */
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+}
+
+/** A label's bytes in presentation form: one character per byte, dot and backslash escaped. */
 function decodeLabel(b: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b);
-  } catch {
-    return String.fromCharCode(...b);
-  }
+  let s = '';
+  for (const c of b) s += c === 0x2e ? '\\.' : c === 0x5c ? '\\\\' : String.fromCharCode(c);
+  return s;
 }
 
 // Compression pointers followed since the DNS layer started reading a message (single-threaded: reset per message).
@@ -381,7 +407,7 @@ export class DNSRRLayer extends DNSRRBase {
   /** What Scapy's DNS summary prints for this answer. */
   summaryRData(): string {
     const r = this.rdata;
-    if (typeof r === 'string') return NAME_TYPES.includes(this.type) ? pyBytes(new TextEncoder().encode(r)) : r;
+    if (typeof r === 'string') return NAME_TYPES.includes(this.type) ? pyBytes(latin1(r)) : r;
     if (Array.isArray(r)) return '[' + r.map((b) => pyBytes(b)).join(', ') + ']';
     return pyBytes(r);
   }
@@ -760,7 +786,7 @@ export class DNSLayer extends Layer {
       return `DNS Ans${name} `;
     }
     const qd = this.qd[0];
-    if (qd) name = ` "${pyBytes(new TextEncoder().encode(qd.qname))}"`;
+    if (qd) name = ` "${pyBytes(latin1(qd.qname))}"`;
     return `DNS Qry${name} `;
   }
 

@@ -14,10 +14,15 @@ export const IP_OPTION_NAMES: Readonly<Record<number, string>> = {
   148: 'RouterAlert',
 };
 
-/** One IPv4 option: its type byte and, except for EOL (0) and NOP (1), its data (the length byte is computed). */
+/** One IPv4 option: its type byte and, except for EOL (0) and NOP (1), its data. */
 export interface IPOption {
   type: number;
   data?: Uint8Array;
+  /**
+   * The length byte as sent (default: 2 + data length), or null for a type
+   * byte with no length at all; parsing keeps malformed options this way.
+   */
+  length?: number | null;
 }
 
 function checkIPOptions(layer: string, v: unknown): IPOption[] {
@@ -27,11 +32,15 @@ function checkIPOptions(layer: string, v: unknown): IPOption[] {
     if (typeof o !== 'object' || o === null || !Number.isInteger((o as IPOption).type) || (o as IPOption).type < 0 || (o as IPOption).type > 255) {
       throw fieldError(layer, 'options', `option ${i}: expected { type: 0..255, data?: Uint8Array }`);
     }
-    const { type, data } = o as IPOption;
+    const { type, data, length } = o as IPOption;
     if (data !== undefined && !(data instanceof Uint8Array)) throw fieldError(layer, 'options', `option ${i}: data must be a Uint8Array`);
     if (type > 1 && (data?.length ?? 0) > 38) throw fieldError(layer, 'options', `option ${i}: data longer than 38 bytes`);
-    total += type <= 1 ? 1 : 2 + (data?.length ?? 0);
-    return type <= 1 ? { type } : { type, data: new Uint8Array(data ?? []) };
+    if (length !== undefined && length !== null && (!Number.isInteger(length) || length < 0 || length > 255)) {
+      throw fieldError(layer, 'options', `option ${i}: length must be 0..255 or null but received ${describe(length)}`);
+    }
+    total += type <= 1 ? 1 : length === null ? 1 : 2 + (data?.length ?? 0);
+    if (type <= 1) return { type };
+    return length === undefined ? { type, data: new Uint8Array(data ?? []) } : { type, data: new Uint8Array(data ?? []), length };
   });
   if (total > 40) throw fieldError(layer, 'options', `options take ${total} bytes, at most 40 fit`);
   return out;
@@ -41,8 +50,8 @@ function checkIPOptions(layer: string, v: unknown): IPOption[] {
 export function encodeIPOptions(opts: readonly IPOption[]): Uint8Array {
   const parts: number[] = [];
   for (const o of opts) {
-    if (o.type <= 1) parts.push(o.type);
-    else parts.push(o.type, 2 + (o.data?.length ?? 0), ...(o.data ?? []));
+    if (o.type <= 1 || o.length === null) parts.push(o.type);
+    else parts.push(o.type, o.length ?? 2 + (o.data?.length ?? 0), ...(o.data ?? []));
   }
   while (parts.length % 4) parts.push(0);
   return Uint8Array.from(parts);
@@ -60,8 +69,8 @@ function decodeIPOptions(buf: Uint8Array, off: number, end: number): IPOption[] 
     }
     const len = p + 1 < end ? buf[p + 1] : 0;
     if (len < 2 || p + len > end) {
-      // A broken length: keep the rest as one option's data so the bytes survive a rebuild where possible.
-      out.push({ type, data: buf.slice(Math.min(p + 2, end), end) });
+      // A broken length: keep the length byte and the rest as they are, so a rebuild gives the same bytes.
+      out.push(p + 1 < end ? { type, data: buf.slice(p + 2, end), length: len } : { type, length: null });
       break;
     }
     out.push({ type, data: buf.slice(p + 2, p + len) });
@@ -94,6 +103,7 @@ function showIPOption(o: IPOption, prefix: string): string {
   if (num === 0) return showRecord(prefix, 'IP Option End of Options List', hdr);
   if (num === 1) return showRecord(prefix, 'IP Option No Operation', hdr);
   const d = o.data ?? new Uint8Array(0);
+  if (o.length !== undefined && o.length !== d.length + 2) return showRecord(prefix, 'IP Option', [...hdr, ['length', String(o.length)], ['value', pyStrOfBytes(d)]]);
   const len = String(d.length + 2);
   const u16 = (i: number) => String((d[i] << 8) | d[i + 1]);
   const ip = (i: number) => getIPv4(d, i);
@@ -204,7 +214,7 @@ export class IPLayer extends Layer {
     custom({
       name: 'options', default: [], nested: 'list', check: checkIPOptions, repr: reprIPOptions,
       showNested: (v, prefix) => (v as IPOption[]).map((o) => showIPOption(o, prefix)).join(''),
-      clone: (v) => (v as IPOption[]).map((o) => (o.data ? { type: o.type, data: new Uint8Array(o.data) } : { type: o.type })),
+      clone: (v) => (v as IPOption[]).map((o) => ({ ...o, ...(o.data ? { data: new Uint8Array(o.data) } : {}) })),
     }),
   ];
 

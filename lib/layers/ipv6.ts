@@ -125,6 +125,11 @@ export class IPerror6Layer extends IPv6Layer {
 export interface IPv6Option {
   otype: number;
   optdata?: Uint8Array;
+  /**
+   * The length byte as sent (default: data length), or null for a type byte
+   * with no length at all; parsing keeps malformed options this way.
+   */
+  optlen?: number | null;
 }
 
 function checkIPv6Options(layer: string, v: unknown): IPv6Option[] {
@@ -137,15 +142,21 @@ function checkIPv6Options(layer: string, v: unknown): IPv6Option[] {
     if (opt.optdata !== undefined && (!(opt.optdata instanceof Uint8Array) || opt.optdata.length > 255)) {
       throw fieldError(layer, 'options', `option ${i}: optdata must be a Uint8Array of at most 255 bytes`);
     }
-    return opt.otype === 0 ? { otype: 0 } : { otype: opt.otype, optdata: new Uint8Array(opt.optdata ?? []) };
+    if (opt.optlen !== undefined && opt.optlen !== null && (!Number.isInteger(opt.optlen) || opt.optlen < 0 || opt.optlen > 255)) {
+      throw fieldError(layer, 'options', `option ${i}: optlen must be 0..255 or null but received ${describe(opt.optlen)}`);
+    }
+    if (opt.otype === 0) return { otype: 0 };
+    const checked: IPv6Option = { otype: opt.otype, optdata: new Uint8Array(opt.optdata ?? []) };
+    if (opt.optlen !== undefined) checked.optlen = opt.optlen;
+    return checked;
   });
 }
 
 function encodeIPv6Options(opts: readonly IPv6Option[], autopad: boolean): Uint8Array {
   const b: number[] = [];
   for (const o of opts) {
-    if (o.otype === 0) b.push(0);
-    else b.push(o.otype, o.optdata?.length ?? 0, ...(o.optdata ?? []));
+    if (o.otype === 0 || o.optlen === null) b.push(o.otype);
+    else b.push(o.otype, o.optlen ?? o.optdata?.length ?? 0, ...(o.optdata ?? []));
   }
   if (autopad) {
     // The header (2 bytes + options) must fill whole 8-byte units: Pad1 for one byte, PadN for more.
@@ -166,9 +177,16 @@ function decodeIPv6Options(buf: Uint8Array, off: number, end: number): IPv6Optio
       p++;
       continue;
     }
-    const len = p + 1 < end ? buf[p + 1] : 0;
+    if (p + 1 >= end) {
+      out.push({ otype, optlen: null });
+      break;
+    }
+    const len = buf[p + 1];
     const stop = Math.min(end, p + 2 + len);
-    out.push({ otype, optdata: buf.slice(Math.min(p + 2, end), stop) });
+    const o: IPv6Option = { otype, optdata: buf.slice(p + 2, stop) };
+    // A length running past the header is kept as it was, so the bytes survive a rebuild.
+    if (stop - p - 2 !== len) o.optlen = len;
+    out.push(o);
     p = stop;
   }
   return out;
@@ -191,7 +209,7 @@ function showIPv6Option(o: IPv6Option, prefix: string): string {
   const d = o.optdata ?? new Uint8Array(0);
   const head: [string, string][] = [['otype', otypeRepr(o.otype)]];
   if (o.otype === 0) return showRecord(prefix, 'Pad1', head);
-  const len: [string, string] = ['optlen', String(d.length)];
+  const len: [string, string] = ['optlen', String(o.optlen ?? d.length)];
   if (o.otype === 1) return showRecord(prefix, 'PadN', [...head, len, ['optdata', pyStrOfBytes(d)]]);
   if (o.otype === 5 && d.length === 2) {
     const v = (d[0] << 8) | d[1];
@@ -233,7 +251,7 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     custom({
       name: 'options', default: [], nested: 'list', check: checkIPv6Options, repr: reprIPv6Options,
       showNested: (v, prefix) => (v as IPv6Option[]).map((o) => showIPv6Option(o, prefix)).join(''),
-      clone: (v) => (v as IPv6Option[]).map((o) => (o.optdata ? { otype: o.otype, optdata: new Uint8Array(o.optdata) } : { otype: o.otype })),
+      clone: (v) => (v as IPv6Option[]).map((o) => ({ ...o, ...(o.optdata ? { optdata: new Uint8Array(o.optdata) } : {}) })),
     }),
   ];
 

@@ -16,7 +16,12 @@ export type TCPOption =
   | readonly ['SAckOK', Uint8Array]
   | readonly ['SAck', readonly number[]]
   | readonly ['Timestamp', readonly [number, number]]
-  | readonly [number, Uint8Array];
+  /**
+   * Any other kind with its data. The optional third element is the length
+   * byte as sent (default 2 + data length), or null for a kind byte with no
+   * length at all: parsing keeps malformed options this way, byte for byte.
+   */
+  | readonly [number, Uint8Array, (number | null)?];
 
 const KIND: Record<string, number> = { EOL: 0, NOP: 1, MSS: 2, WScale: 3, SAckOK: 4, SAck: 5, Timestamp: 8 };
 const isU = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
@@ -25,7 +30,7 @@ function checkTCPOptions(layer: string, v: unknown): TCPOption[] {
   if (!Array.isArray(v)) throw fieldError(layer, 'options', `expected an array of [name, value] pairs but received ${describe(v)}`);
   const out = v.map((o, i): TCPOption => {
     const bad = (why: string) => fieldError(layer, 'options', `option ${i}: ${why}`);
-    if (!Array.isArray(o) || o.length !== 2) throw bad('expected a [name, value] pair');
+    if (!Array.isArray(o) || o.length < 2 || o.length > 3) throw bad('expected a [name, value] pair');
     const [name, val] = o as [unknown, unknown];
     switch (name) {
       case 'EOL':
@@ -48,6 +53,11 @@ function checkTCPOptions(layer: string, v: unknown): TCPOption[] {
       default:
         if (!isU(name, 0xff)) throw bad(`unknown option '${String(name)}' (names: ${Object.keys(KIND).join(', ')}, or a kind number)`);
         if (!(val instanceof Uint8Array) || val.length > 38) throw bad('a numeric kind expects its data as a Uint8Array of at most 38 bytes');
+        if ((o as unknown[]).length > 2) {
+          const len = (o as unknown[])[2];
+          if (len !== null && !isU(len, 0xff)) throw bad(`the length byte must be 0..255 or null but received ${describe(len)}`);
+          return [name, new Uint8Array(val), len as number | null];
+        }
         return [name, new Uint8Array(val)];
     }
   });
@@ -72,7 +82,9 @@ export function encodeTCPOptions(opts: readonly TCPOption[]): Uint8Array {
       case 'SAckOK': b.push(4, 2 + o[1].length, ...o[1]); break;
       case 'SAck': b.push(5, 2 + 4 * o[1].length); for (const e of o[1]) pushU32(b, e); break;
       case 'Timestamp': b.push(8, 10); pushU32(b, o[1][0]); pushU32(b, o[1][1]); break;
-      default: b.push(o[0], 2 + o[1].length, ...o[1]);
+      default:
+        if (o[2] === null) b.push(o[0]);
+        else b.push(o[0], o[2] ?? 2 + o[1].length, ...o[1]);
     }
   }
   while (b.length % 4) b.push(0);
@@ -99,7 +111,8 @@ export function decodeTCPOptions(buf: Uint8Array, off: number, end: number): TCP
     }
     const len = p + 1 < end ? buf[p + 1] : 0;
     if (len < 2 || p + len > end) {
-      out.push([kind, buf.slice(Math.min(p + 2, end), end)]);
+      // Malformed: keep the rest as it is (kind, length byte if any, bytes) so a rebuild gives the same bytes.
+      out.push(p + 1 < end ? [kind, buf.slice(p + 2, end), len] : [kind, new Uint8Array(0), null]);
       break;
     }
     const d = p + 2;
@@ -188,7 +201,7 @@ export class TCPLayer extends Layer {
       name: 'options', default: [], check: checkTCPOptions,
       // Scapy's TCP options default to an empty string, printed as ''.
       repr: (v) => ((v as TCPOption[]).length ? reprTCPOptions(v) : "''"),
-      clone: (v) => (v as TCPOption[]).map((o) => [o[0], o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1]]),
+      clone: (v) => (v as TCPOption[]).map((o) => [o[0], o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1], ...o.slice(2)]),
     }),
   ];
 
