@@ -84,7 +84,9 @@ function describe(p: Packet, a: SegmentAnalysis | undefined, opts: LineOptions):
     if (opts.quiet) return `${head} tcp ${len}${trunc}`;
     const seq = opts.absolute || a === undefined ? tcp.seq : a.relSeq;
     const parts = [`Flags [${tcpdumpFlags(tcp.flags)}]`];
-    parts.push(len > 0 ? `seq ${seq}:${(seq + len) >>> 0}` : `seq ${seq}`);
+    // As tcpdump: a bare ACK (no data, SYN, FIN or RST) shows only its ack.
+    if (len > 0) parts.push(`seq ${seq}:${(seq + len) >>> 0}`);
+    else if (tcp.flags & 0x07) parts.push(`seq ${seq}`);
     if (tcp.flags & 0x10) parts.push(`ack ${opts.absolute || a === undefined ? tcp.ack : a.relAck}`);
     parts.push(`win ${tcp.window}`, `length ${len}`);
     const label = a === undefined ? '' : `  (${[a.label, ...a.notes].join('; ')})`;

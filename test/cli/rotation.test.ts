@@ -57,4 +57,6 @@ test('rotation by size matches tcpdump file for file and packet for packet', asy
   assert.equal(r.code, 0, r.stderr);
   assert.equal(fs.readFileSync(ng).readUInt32LE(0), 0x0a0d0d0a, 'a pcapng section header');
   assert.equal(await countWithTshark(ng), packets.length * 480);
+  const byTcpdump = await runOk(null, 'tcpdump', ['-n', '-r', ng]);
+  assert.equal(byTcpdump.stdout.split('\n').filter(Boolean).length, packets.length * 480, 'tcpdump reads it too');
 });
