@@ -228,18 +228,30 @@ export abstract class Layer {
     return out;
   }
 
-  /** The `nth` (0-based) layer of the given type in this chain (Scapy's `pkt[TCP]`), or undefined. */
-  get<L extends Layer>(kind: LayerKind<L>, nth = 0): L | undefined {
+  /**
+   * The `nth` (0-based) layer of the given type in this chain (Scapy's
+   * `pkt[TCP]`), or undefined. A name ('TCP') matches the class name exactly.
+   */
+  get<L extends Layer>(kind: LayerKind<L>, nth?: number): L | undefined;
+  get(name: string, nth?: number): Layer | undefined;
+  get(kind: LayerKind | string, nth = 0): Layer | undefined {
     let seen = 0;
+    if (typeof kind === 'string') {
+      for (let l: Layer | undefined = this; l; l = l.payload) if (l.layerName === kind && seen++ === nth) return l;
+      return undefined;
+    }
+    if (typeof kind !== 'function' && (typeof kind !== 'object' || kind === null)) {
+      throw new TypeError(`${this.layerName}.get: expected a layer type (e.g. TCP) or its name but received ${typeof kind}`);
+    }
     for (let l: Layer | undefined = this; l; l = l.payload) {
-      if (l instanceof (kind as unknown as new () => Layer) && seen++ === nth) return l as L;
+      if (l instanceof (kind as unknown as new () => Layer) && seen++ === nth) return l;
     }
     return undefined;
   }
 
   /** True when the chain holds a layer of this type (Scapy's `haslayer`). */
-  has(kind: LayerKind): boolean {
-    return this.get(kind) !== undefined;
+  has(kind: LayerKind | string): boolean {
+    return (typeof kind === 'string' ? this.get(kind) : this.get(kind)) !== undefined;
   }
 
   /**
