@@ -111,7 +111,7 @@ export class TcpScript {
 
 function split(ep: string): [string, number] {
   const i = ep.lastIndexOf(':');
-  return [ep.slice(0, i), Number(ep.slice(i + 1))];
+  return [ep.slice(0, i).replace(/^\[(.*)\]$/, '$1'), Number(ep.slice(i + 1))];
 }
 
 /** Concatenates text for comparisons. */
