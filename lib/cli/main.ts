@@ -45,9 +45,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         break;
     }
     await out.end();
+    if (out.error !== undefined) throw out.error;
     return ExitCode.OK;
   } catch (e) {
-    if (isBrokenPipe(e) || out.broken) return ExitCode.OK;
+    if (isBrokenPipe(e) || (out.broken && out.error === undefined)) return ExitCode.OK;
     await out.end().catch(() => undefined);
     const report = reportFor(e);
     err.write(report.line + '\n');
@@ -56,9 +57,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Last resort for a bug: still one line and a status, the stack only with PKTKIT_DEBUG. */
+function reportAndExit(e: unknown): never {
+  const report = reportFor(e);
+  process.stderr.write(report.line + '\n');
+  if (process.env.PKTKIT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(report.status);
+}
+
 if (require.main === module) {
   // stderr may be a closed pipe too; nothing useful can be said then.
   process.stderr.on('error', () => undefined);
+  process.on('uncaughtException', reportAndExit);
+  process.on('unhandledRejection', reportAndExit);
   main(process.argv.slice(2)).then(
     (status) => {
       process.exitCode = status;

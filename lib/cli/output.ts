@@ -17,12 +17,14 @@ export class TextOutput {
   private timer: NodeJS.Timeout | undefined;
   private waiting = false;
   private onBroken: (() => void) | undefined;
-  /** True once the reader went away; further writes are dropped. */
+  /** True once the reader went away (or writing failed); further writes are dropped. */
   broken = false;
+  /** A write error other than a closed pipe, for the caller to report. */
+  error: unknown;
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {
     stream.on('error', (err: unknown) => {
-      if (!isBrokenPipe(err)) throw err;
+      if (!isBrokenPipe(err)) this.error ??= err;
       this.markBroken();
     });
   }
@@ -83,7 +85,7 @@ export class TextOutput {
     try {
       if (!this.stream.write(text)) this.waiting = true;
     } catch (err) {
-      if (!isBrokenPipe(err)) throw err;
+      if (!isBrokenPipe(err)) this.error ??= err;
       this.markBroken();
     }
   }

@@ -98,3 +98,13 @@ test('a closed pipe (| head) ends quietly with status 0', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a failing stdout (disk full) is one line and exit 1, not a crash', async () => {
+  const script = `${cliCommand(['read', HTTP, '-q']).map((a) => `'${a}'`).join(' ')} > /dev/full`;
+  const child = spawn('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(code, 1);
+  assertOneLine(stderr, /no space left on device/);
+});
