@@ -57,11 +57,13 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
     });
     signals.watch(cap);
     const local = addressesOf(device);
-    if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);
-    if (!opts.quiet || opts.write !== undefined) {
-      err.write(`pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`);
-    }
-    return await runSession(cap, opts, { out, err, local, live: true, ifName: device });
+    const announce = (): void => {
+      if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);
+      if (!opts.quiet || opts.write !== undefined) {
+        err.write(`pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`);
+      }
+    };
+    return await runSession(cap, opts, { out, err, local, live: true, ifName: device, announce });
   } finally {
     signals.dispose();
   }
@@ -73,10 +75,10 @@ export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
   try {
     const cap = openFile(opts.file!, { filter: opts.filter });
     signals.watch(cap);
-    if (!opts.quiet) {
-      err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
-    }
-    return await runSession(cap, opts, { out, err, local: localForFile(opts), live: false });
+    const announce = (): void => {
+      if (!opts.quiet) err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
+    };
+    return await runSession(cap, opts, { out, err, local: localForFile(opts), live: false, announce });
   } finally {
     signals.dispose();
   }

@@ -36,6 +36,8 @@ export interface SessionIO {
   ifName?: string;
   /** Most payload bytes shown per -v hexdump (the demo keeps its output short). */
   dumpLimit?: number;
+  /** Called once the output file is open, just before reading packets ("listening on ..."). */
+  announce?: () => void;
 }
 
 /** The outcome of a session. */
@@ -53,17 +55,24 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   const { out } = io;
   const tracker = new ConversationTracker();
   const follower = opts.follow ? new StreamFollower() : undefined;
-  const writer =
-    opts.write !== undefined
-      ? new RotatingWriter({
-          path: opts.write,
-          linkType: cap.linkType,
-          snaplen: cap.snaplen,
-          fileSize: opts.fileSize,
-          fileCount: opts.fileCount,
-          ifName: io.ifName,
-        })
-      : undefined;
+  let writer: RotatingWriter | undefined;
+  try {
+    writer =
+      opts.write !== undefined
+        ? new RotatingWriter({
+            path: opts.write,
+            linkType: cap.linkType,
+            snaplen: cap.snaplen,
+            fileSize: opts.fileSize,
+            fileCount: opts.fileCount,
+            ifName: io.ifName,
+          })
+        : undefined;
+  } catch (e) {
+    cap.close();
+    throw e;
+  }
+  io.announce?.();
   // tcpdump prints nothing per packet while writing a file, unless --print.
   const printPackets = writer === undefined || opts.print;
   // Writing alone needs no TCP analysis: skip it and keep up with the capture.
@@ -76,8 +85,9 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   if (writer !== undefined && io.live) {
     // Once a second: hand written packets to the file (a reader, or a crash, sees at most a second's loss)
     // and, on a terminal, refresh the counter.
+    const w = writer;
     tick = setInterval(() => {
-      writer.flush();
+      w.flush();
       if (showCounter) io.err.write(`\r${liveCounter(packets, cap.stats())}`);
     }, 1000);
   }

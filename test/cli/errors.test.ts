@@ -108,3 +108,14 @@ test('a failing stdout (disk full) is one line and exit 1, not a crash', async (
   assert.equal(code, 1);
   assertOneLine(stderr, /no space left on device/);
 });
+
+test('an output file that cannot be created: one line, exit 1, before any "listening on"', async () => {
+  const r = await runCli(['read', HTTP, '-w', '/nonexistent-dir/x.pcap']);
+  assert.equal(r.code, 1);
+  assertOneLine(r.stderr, /cannot create \/nonexistent-dir\/x\.pcap/);
+  if (isRoot) {
+    const live = await runCli(['capture', '-i', 'lo', '-c', '1', '-w', '/nonexistent-dir/x.pcap']);
+    assert.equal(live.code, 1);
+    assertOneLine(live.stderr, /cannot create \/nonexistent-dir\/x\.pcap/);
+  }
+});
