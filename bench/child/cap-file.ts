@@ -42,19 +42,19 @@ function main(file: string): void {
     if (eth.info.type === ETH.IPV4) l3 = decoders.IPV4(packet, eth.offset);
     else if (eth.info.type === ETH.IPV6) l3 = decoders.IPV6(packet, eth.offset);
     if (l3 === undefined) return;
-    sink += String(l3.info.srcaddr).length + String(l3.info.dstaddr).length;
+    sink = (sink + String(l3.info.srcaddr).length + String(l3.info.dstaddr).length) & 0x3fffffff;
     if (l3.info.protocol === IP.TCP) {
       const t = decoders.TCP(packet, l3.offset);
       tcp++;
-      sink += (t.info.srcport as number) + (t.info.dstport as number) + (t.info.flags as number);
+      sink = (sink + (t.info.srcport as number) + (t.info.dstport as number) + (t.info.flags as number)) & 0x3fffffff;
     } else if (l3.info.protocol === IP.UDP) {
       const u = decoders.UDP(packet, l3.offset);
-      sink += (u.info.srcport as number) + (u.info.dstport as number);
+      sink = (sink + (u.info.srcport as number) + (u.info.dstport as number)) & 0x3fffffff;
     }
   });
   const seconds = since(t0);
   const cpu = process.cpuUsage(cpu0);
-  report({ packets, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tcp, sink: sink % 1000000007 });
+  report({ packets, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tcp, sink });
 }
 
 main(process.argv[2]);

@@ -42,18 +42,18 @@ function main(iface: string): void {
     if (eth.info.type === ETH.IPV4) l3 = decoders.IPV4(buffer, eth.offset);
     else if (eth.info.type === ETH.IPV6) l3 = decoders.IPV6(buffer, eth.offset);
     if (l3 === undefined) return;
-    sink += String(l3.info.srcaddr).length;
+    sink = (sink + String(l3.info.srcaddr).length) & 0x3fffffff;
     if (l3.info.protocol === IP.TCP) {
       const t = decoders.TCP(buffer, l3.offset);
-      sink += (t.info.srcport as number) + (t.info.dstport as number) + (t.info.flags as number);
+      sink = (sink + (t.info.srcport as number) + (t.info.dstport as number) + (t.info.flags as number)) & 0x3fffffff;
     } else if (l3.info.protocol === IP.UDP) {
       const u = decoders.UDP(buffer, l3.offset);
-      sink += (u.info.srcport as number) + (u.info.dstport as number);
+      sink = (sink + (u.info.srcport as number) + (u.info.dstport as number)) & 0x3fffffff;
     }
   });
   process.on('SIGTERM', () => {
     cap.close();
-    report({ captured: packets, sink: sink % 1000000007 });
+    report({ captured: packets, sink });
     process.exit(0);
   });
   process.stderr.write('READY\n');

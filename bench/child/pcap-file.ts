@@ -31,21 +31,21 @@ function main(file: string): void {
     bytes += raw.header.readUInt32LE(8);
     const ip = decoded.payload?.payload; // PcapPacket → EthernetPacket (VLAN handled there) → IPv4/IPv6
     if (ip === undefined || ip.saddr === undefined) return;
-    sink += (ip.saddr === ip.daddr ? 1 : 2);
+    sink = (sink + (ip.saddr === ip.daddr ? 1 : 2)) & 0x3fffffff;
     const l4 = ip.payload;
     if (l4 === undefined || l4 === null) return;
     if (l4.constructor.name === 'TCP') {
       tcp++;
-      sink += (l4.sport as number) + (l4.dport as number) + (l4.flags === undefined ? 0 : 1);
+      sink = (sink + (l4.sport as number) + (l4.dport as number) + (l4.flags === undefined ? 0 : 1)) & 0x3fffffff;
     } else if (l4.constructor.name === 'UDP') {
-      sink += (l4.sport as number) + (l4.dport as number);
+      sink = (sink + (l4.sport as number) + (l4.dport as number)) & 0x3fffffff;
     }
   });
   session.on('complete', () => {
     const seconds = since(t0);
     const cpu = process.cpuUsage(cpu0);
     session.close();
-    report({ packets, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tcp, sink: sink % 1000000007 });
+    report({ packets, bytes, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, tcp, sink });
   });
 }
 

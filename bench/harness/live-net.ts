@@ -54,11 +54,17 @@ export function watch(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000):
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`exited with ${code ?? signal} before it was ready: ${err.trim().slice(-300)}`));
+      reject(new Error(`exited with ${code ?? signal} before it was ready: ${reason(err)}`));
     });
   });
   ready.catch(() => undefined); // a failure is reported where `ready` is awaited
   return { out: () => out, err: () => err, ready };
+}
+
+/** The line of a child's stderr that says what went wrong (an Error line, else the last line). */
+function reason(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.find((l) => /^\w*Error\b|Error:/.test(l)) ?? lines[lines.length - 1] ?? '').slice(0, 300);
 }
 
 /** Resolves when the child has exited (SIGKILL after `graceMs`). */

@@ -37,7 +37,8 @@ const SENDPFAST: Sender = {
   unavailable: (ctx) => {
     const index = path.join(ctx.root, 'lib', 'index.ts');
     if (!fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node'))) return 'the addon is not built';
-    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/index.ts exports none)';
+    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) && fs.existsSync(path.join(ctx.root, 'lib', 'send.ts'))
+      ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/send.ts)';
   },
   send: async (ctx, net, input) => {
     const r = await net.execOk(net.nsA, process.execPath, [compiledChild(ctx, 'pktkit-send'), net.ifA, input.path, String(input.count)],
@@ -67,6 +68,7 @@ async function oneRun(ctx: BenchContext, net: NetPair, s: Sender, input: InputFi
 
 const COLUMNS: Table['columns'] = [
   { key: 'pps', heading: 'sent pps', format: si },
+  { key: 'callPps', heading: 'pps incl. preparation', format: si },
   { key: 'sent', heading: 'sent', format: count },
   { key: 'arrived', heading: 'arrived', format: count },
   { key: 'arrivedPps', heading: 'arrived pps', format: si },
@@ -89,7 +91,8 @@ export async function sendTrial(ctx: BenchContext): Promise<Table[]> {
   }));
   await runAsyncTable(ctx, t, drivers, nsWhy, withSilentPair);
   t.notes.push('The receiving tcpdump counts arrivals (captured + its own kernel drops) with an 8 MiB buffer; sent pps is the ' +
-    "sender's own figure (tcpreplay's Rated line; sendpfast timed around the call, frames already in memory).");
+    "sender's own figure from its first to its last send (tcpreplay's Rated line; sendpfast's result), frames already in " +
+    "memory for sendpfast; 'pps incl. preparation' times the whole sendpfast call, which also checks and parses every frame.");
   const pf = t.rows.find((r) => r.driver === SENDPFAST.name && !r.skipped)?.metrics.pps?.median;
   const tr = t.rows.find((r) => r.driver === TCPREPLAY.name && !r.skipped)?.metrics.pps?.median;
   t.notes.push(pf !== undefined && tr !== undefined
