@@ -6,6 +6,9 @@
 import { si } from '../harness/format';
 import type { Table } from '../harness/types';
 
+/** Axis labels at powers of ten: 100, 1k, 10k, 1M. */
+const tick = (v: number): string => (v >= 1e6 ? `${v / 1e6}M` : v >= 1e3 ? `${v / 1e3}k` : String(v));
+
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Renders `table` as an SVG bar chart, or undefined when no driver ran. */
@@ -31,7 +34,7 @@ export function svgChart(table: Table, subtitle: string): string | undefined {
   ];
   for (let d = lo; d <= hi; d *= 10) {
     out.push(`<line x1="${x(d)}" y1="${top - 6}" x2="${x(d)}" y2="${top + rows.length * rowH}" stroke="#ddd"/>`);
-    out.push(`<text x="${x(d)}" y="${top + rows.length * rowH + 16}" text-anchor="middle" fill="#555">${si(d).trim()}</text>`);
+    out.push(`<text x="${x(d)}" y="${top + rows.length * rowH + 16}" text-anchor="middle" fill="#555">${tick(d)}</text>`);
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH;
