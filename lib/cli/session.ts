@@ -123,7 +123,8 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
     }
   }
   await out.end();
-  if (io.live) io.err.write(statsLines(packets, stats).join('\n') + '\n');
+  // A reader that went away (| head) gets a quiet end, as tcpdump killed by SIGPIPE gives.
+  if (io.live && !out.broken) io.err.write(statsLines(packets, stats).join('\n') + '\n');
   return { packets, stats, files: writer?.files ?? [] };
 }
 

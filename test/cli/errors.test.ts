@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openFile } from '../../lib/capture';
 import { openWriter } from '../../lib/pcap-writer';
+import { freePort, sendUdpLoopback } from '../helpers/loopback';
 import type { Packet } from '../../lib/packet';
 import { cliCommand, ROOT, runCli } from './run-cli';
 
@@ -118,4 +119,24 @@ test('an output file that cannot be created: one line, exit 1, before any "liste
     assert.equal(live.code, 1);
     assertOneLine(live.stderr, /cannot create \/nonexistent-dir\/x\.pcap/);
   }
+});
+
+test('a live capture piped into head ends quietly too', { skip: !isRoot && 'needs root to capture' }, async () => {
+  const port = await freePort('udp');
+  const script = `${cliCommand(['capture', '-i', 'lo', `udp port ${port}`]).map((a) => `'${a}'`).join(' ')} | head -n 2; echo "status=\${PIPESTATUS[0]}" >&2`;
+  const child = spawn('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const done = new Promise((resolve) => child.on('close', resolve));
+  for (let i = 0; i < 200 && !/listening on/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
+  // head exits after two lines; pktkit notices at its next write.
+  for (let round = 0; round < 20 && !/status=/.test(stderr); round++) {
+    await sendUdpLoopback(port, Array.from({ length: 20 }, () => Buffer.from('ping')));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await done;
+  assert.equal(stdout.split('\n').filter(Boolean).length, 2);
+  assert.deepEqual(stderr.split('\n').filter((l) => l !== '' && !/listening on/.test(l)), ['status=0']);
 });
