@@ -174,3 +174,33 @@ test('relative numbers across the 2^32 wrap', () => {
   assert.equal(out[4]!.relAck, 7);
   assert.equal(out[3]!.label, 'data');
 });
+
+test('simultaneous close: both FINs cross, then both ACKs', () => {
+  const t = new TcpScript().handshake().data('c', 'x').ack('s');
+  const finC = t.send('c', TcpFlag.FIN | TcpFlag.ACK);
+  // The server sends its FIN before it has seen the client's: it acks only the data.
+  const finS = t.send('s', TcpFlag.FIN | TcpFlag.ACK, '', { ack: (finC.seq) >>> 0 });
+  t.ack('c').ack('s');
+  const { out, tracker } = analyse(t.segments);
+  assert.deepEqual(labels(out).slice(5), ['teardown 1 FIN', 'teardown 2 FIN (simultaneous close)', 'teardown 3 ACK', 'teardown 4 ACK']);
+  assert.equal(finS.ack, finC.seq);
+  assert.equal(tracker.summaries()[0]!.closed, 'FIN both ways');
+});
+
+test('an abort by the client is a RST from the client', () => {
+  const t = new TcpScript().handshake().data('c', 'GET');
+  t.send('c', TcpFlag.RST | TcpFlag.ACK);
+  const { out, tracker } = analyse(t.segments);
+  assert.equal(out[4]!.label, 'RST');
+  assert.equal(tracker.summaries()[0]!.closed, 'RST from client');
+  assert.equal(tracker.summaries()[0]!.opened, '3-way handshake');
+});
+
+test('a SYN nobody answers', () => {
+  const t = new TcpScript();
+  const syn = t.send('c', TcpFlag.SYN);
+  const { out, tracker } = analyse([syn, { ...syn, timestamp: syn.timestamp + 1 }, { ...syn, timestamp: syn.timestamp + 3 }]);
+  assert.deepEqual(labels(out), ['handshake 1/3 SYN', 'handshake 1/3 SYN (retransmission)', 'handshake 1/3 SYN (retransmission)']);
+  assert.equal(tracker.summaries()[0]!.opened, 'SYN unanswered');
+  assert.equal(tracker.summaries()[0]!.clientToServer.retransmissions, 2);
+});
