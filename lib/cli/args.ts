@@ -269,7 +269,7 @@ Options (tcpdump's letters):
       --immediate-mode       deliver packets as they arrive
       --json                 one JSON object per packet, Wireshark's field names
       --follow               print each TCP stream reassembled (Follow TCP Stream)
-      --local ADDR           treat ADDR as this host when reading a file (-v directions)
+      --local ADDR           treat ADDR as this host for -v directions (read: instead of this host's addresses)
 
 Exit status: 0 done, 1 capture or file error, 2 usage, 3 no permission, 4 no such interface, 5 bad filter.
 `;

@@ -56,7 +56,7 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
       direction: opts.direction,
     });
     signals.watch(cap);
-    const local = addressesOf(device);
+    const local = new Set([...addressesOf(device), ...opts.local]);
     const announce = (): void => {
       if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);
       if (!opts.quiet || opts.write !== undefined) {
