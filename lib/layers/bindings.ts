@@ -36,11 +36,13 @@ for (const [proto, upper] of [[1, ICMPerrorLayer], [6, TCPerrorLayer], [17, UDPe
   bindLayers(C(IPerrorLayer), C(upper), { frag: 0, proto });
 }
 
-// DNS on its well-known ports (5353: multicast DNS); ports are not changed when building.
+// DNS on its well-known ports (5353: multicast DNS; over TCP only 53); ports are not changed when building.
 for (const port of [53, 5353]) {
   bindLayers(C(UDPLayer), C(DNSLayer), { dport: port }, { overload: false });
   bindLayers(C(UDPLayer), C(DNSLayer), { sport: port }, { overload: false });
 }
+bindLayers(C(TCPLayer), C(DNSLayer), { dport: 53 }, { overload: false });
+bindLayers(C(TCPLayer), C(DNSLayer), { sport: 53 }, { overload: false });
 
 // IPv6 and its extension headers share one next-header space.
 const extHeaders: [number, LayerClass][] = [

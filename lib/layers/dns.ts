@@ -5,6 +5,7 @@ import { getIPv4, getIPv6, isIPv4, parseIPv6, putIPv4 } from './addr';
 import { custom, describe, fieldError, flags, uint, bytes as bytesField, type FieldDef } from './field';
 import { defineAccessors, factory, Layer, need, ShortInput, view, type Dissected, type LayerClass } from './layer';
 import { pyBytes, pyStr, pyStrOfBytes } from './pyrepr';
+import { TCPLayer } from './tcp';
 
 /** DNS record types (Scapy's dnstypes). */
 export const DNS_TYPES: Readonly<Record<number, string>> = {
@@ -582,9 +583,9 @@ export class EDNS0TLVLayer extends DNSRecord {
 }
 defineAccessors(EDNS0TLVLayer as unknown as LayerClass);
 
-const recordList = (name: string, classes: LayerClass[], chain: 'list' | 'chain'): FieldDef => ({
+const recordList = (name: string, classes: LayerClass[], chain: 'list' | 'chain', def: Layer[] = []): FieldDef => ({
   name,
-  default: [],
+  default: def,
   nested: chain,
   check(layer, v) {
     const items = Array.isArray(v) ? v : [v];
@@ -702,7 +703,9 @@ export interface DNSFields {
   ancount?: number | null;
   nscount?: number | null;
   arcount?: number | null;
-  /** Questions (one record or an array). */
+  /** Length prefix over TCP (default: computed); absent over UDP. */
+  length?: number | null;
+  /** Questions (one record or an array; default one DNSQR(), as in Scapy). */
   qd?: DNSQRLayer | DNSQRLayer[];
   an?: DNSResourceRecord | DNSResourceRecord[];
   ns?: DNSResourceRecord | DNSResourceRecord[];
@@ -710,6 +713,7 @@ export interface DNSFields {
 }
 /** A DNS message. */
 export interface DNSLayer {
+  length: number | null;
   id: number;
   qr: number;
   opcode: number;
@@ -735,11 +739,14 @@ export class DNSLayer extends Layer {
   static override readonly layerName: string = 'DNS';
   static override readonly displayName: string = 'DNS';
   static override readonly fieldDefs = [
+    // Over TCP a message starts with its length (RFC 1035 4.2.2).
+    uint('length', 16, null, { when: (o: never) => (o as Layer).underlayer instanceof TCPLayer }),
     uint('id', 16, 0), uint('qr', 1, 0), uint('opcode', 4, 0, { names: DNS_OPCODES }), uint('aa', 1, 0), uint('tc', 1, 0),
     uint('rd', 1, 1), uint('ra', 1, 0), uint('z', 1, 0), uint('ad', 1, 0), uint('cd', 1, 0),
     uint('rcode', 4, 0, { names: DNS_RCODES }),
     uint('qdcount', 16, null), uint('ancount', 16, null), uint('nscount', 16, null), uint('arcount', 16, null),
-    recordList('qd', [DNSQRLayer as unknown as LayerClass], 'chain'),
+    // Scapy's DNS() asks one question by default: DNSQR() (www.example.com, A).
+    recordList('qd', [DNSQRLayer as unknown as LayerClass], 'chain', [new DNSQRLayer()]),
     recordList('an', RR_CLASSES, 'chain'), recordList('ns', RR_CLASSES, 'chain'), recordList('ar', RR_CLASSES, 'chain'),
   ];
 
@@ -748,14 +755,38 @@ export class DNSLayer extends Layer {
    * false for messages written without compression, so they rebuild as they were.
    */
   declare compress: boolean;
+  /**
+   * For a parsed message that pktkit would write differently (compression
+   * pointers placed otherwise, a pointer to the root ...): what pktkit writes
+   * for it and the bytes as received. While the fields still give the first,
+   * building writes the second.
+   */
+  declare private asReceived: { canonical: Uint8Array; original: Uint8Array } | undefined;
 
   constructor(fields?: DNSFields) {
     super(fields);
     this.compress = true;
+    this.asReceived = undefined;
   }
 
   protected override copyExtra(target: this): void {
     target.compress = this.compress;
+    target.asReceived = this.asReceived;
+  }
+
+  /** The message (without the TCP length prefix) as pktkit writes it. */
+  private writeMessage(): Uint8Array {
+    const w = new NameWriter(this.compress);
+    w.u16(this.id);
+    w.parts.push((this.qr << 7) | (this.opcode << 3) | (this.aa << 2) | (this.tc << 1) | this.rd);
+    w.parts.push((this.ra << 7) | (this.z << 6) | (this.ad << 5) | (this.cd << 4) | this.rcode);
+    for (const [count] of COUNTS) w.u16(this.value(count) as number);
+    for (const q of this.qd) q.write(w);
+    for (const list of [this.an, this.ns, this.ar]) for (const rr of list) rr.write(w);
+    const msg = Uint8Array.from(w.parts);
+    const r = this.asReceived;
+    if (r && msg.length === r.canonical.length && msg.every((b, i) => b === r.canonical[i])) return r.original;
+    return msg;
   }
 
   override value(name: string): unknown {
@@ -765,16 +796,13 @@ export class DNSLayer extends Layer {
   }
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const w = new NameWriter(this.compress);
-    w.u16(this.id);
-    w.parts.push((this.qr << 7) | (this.opcode << 3) | (this.aa << 2) | (this.tc << 1) | this.rd);
-    w.parts.push((this.ra << 7) | (this.z << 6) | (this.ad << 5) | (this.cd << 4) | this.rcode);
-    for (const [count] of COUNTS) w.u16(this.value(count) as number);
-    for (const q of this.qd) q.write(w);
-    for (const list of [this.an, this.ns, this.ar]) for (const rr of list) rr.write(w);
-    const out = new Uint8Array(w.parts.length + payload.length);
-    out.set(w.parts, 0);
-    out.set(payload, w.parts.length);
+    const msg = this.writeMessage();
+    const overTcp = this.underlayer instanceof TCPLayer;
+    const pre = overTcp ? 2 : 0;
+    const out = new Uint8Array(pre + msg.length + payload.length);
+    if (overTcp) view(out).setUint16(0, this.length ?? msg.length);
+    out.set(msg, pre);
+    out.set(payload, pre + msg.length);
     return out;
   }
 
@@ -790,8 +818,15 @@ export class DNSLayer extends Layer {
     return `DNS Qry${name} `;
   }
 
-  /** Decodes the header and as many records as the counts announce. */
-  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
+  /** Decodes the header and as many records as the counts announce (after the length prefix over TCP). */
+  static dissect(buf: Uint8Array, off: number, end: number, under?: Layer): Dissected {
+    let length: number | undefined;
+    if (under instanceof TCPLayer) {
+      need(off, end, 2);
+      length = view(buf).getUint16(off);
+      off += 2;
+      end = Math.min(end, off + length);
+    }
     need(off, end, 12);
     // Pointers count from the start of the message: work on a view that starts there.
     const msg = buf.subarray(off, end);
@@ -821,10 +856,14 @@ export class DNSLayer extends Layer {
       }
       v[list] = rrs;
     }
+    if (length !== undefined) v.length = length;
     const layer = new this();
     layer.setParsed(v);
-    // Rebuilding should give the same bytes: keep names uncompressed if the sender did.
+    // Rebuilding should give the same bytes: keep names uncompressed if the sender did, and
+    // remember the received bytes when pktkit would still write them differently.
     layer.compress = pointersFollowed > 0;
+    const canonical = layer.writeMessage();
+    if (canonical.length !== p || !canonical.every((b, i) => b === msg[i])) layer.asReceived = { canonical, original: msg.slice(0, p) };
     return { layer, headerEnd: off + p };
   }
 }

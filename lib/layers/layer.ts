@@ -33,8 +33,12 @@ export interface LayerClass<L extends Layer = Layer> {
   /** Scapy's `name` (the `###[ ... ]###` header of show()). */
   readonly displayName: string;
   readonly fieldDefs: readonly FieldDef[];
-  /** Decodes this layer at `off` (never past `end`); throws ShortInput when the bytes are too few. */
-  dissect(buf: Uint8Array, off: number, end: number): Dissected;
+  /**
+   * Decodes this layer at `off` (never past `end`); throws ShortInput when the
+   * bytes are too few. `under` is the layer it will follow, for layers whose
+   * form depends on it (DNS over TCP has a length prefix).
+   */
+  dissect(buf: Uint8Array, off: number, end: number, under?: Layer): Dissected;
 }
 
 /** A Scapy-style binding: lower's fields equal `fields` <=> the payload is `upper`. */
@@ -74,6 +78,8 @@ export function bindLayers(lower: LayerClass, upper: LayerClass, fields: Record<
 }
 
 const defMaps = new WeakMap<object, Map<string, FieldDef>>();
+/** Copies of default arrays handed out by getField(): still "unset" for isSet(). */
+const materializedDefaults = new WeakSet<object>();
 /** A class's fields by name (built once per class). */
 function fieldMap(cls: LayerClass): Map<string, FieldDef> {
   let m = defMaps.get(cls);
@@ -163,12 +169,20 @@ export abstract class Layer {
     if (v !== undefined) return v;
     const def = fieldMap(this.cls).get(name);
     if (!def) throw fieldError(this.layerName, name, 'no such field');
+    // A default array or byte string becomes this layer's own copy when read, so changing
+    // it in place (ip.options.push(...)) cannot change the default of every other layer.
+    if (def.clone && typeof def.default === 'object' && def.default !== null) {
+      const own = def.clone(def.default) as object;
+      materializedDefaults.add(own);
+      return (this.values[name] = own);
+    }
     return def.default;
   }
 
   /** True when the field holds a value given by the user or read from bytes. */
   isSet(name: string): boolean {
-    return name in this.values && this.values[name] !== null;
+    const v = this.values[name];
+    return v !== undefined && v !== null && !(typeof v === 'object' && materializedDefaults.has(v));
   }
 
   /** The value the layer below would get from its payload binding (ethertype, protocol ...). */
@@ -452,11 +466,11 @@ export interface DissectOptions {
  * Never throws on bad bytes: a header that does not fit becomes Raw; bytes
  * past a declared length (an Ethernet trailer after the IP packet) become Padding.
  */
-export function dissectChain(buf: Uint8Array, off: number, end: number | undefined, first: LayerClass, opts: DissectOptions = {}): Layer {
+export function dissectChain(buf: Uint8Array, off: number, end: number | undefined, first: LayerClass, opts: DissectOptions = {}, under?: Layer): Layer {
   const stop = Math.min(end ?? buf.length, buf.length);
   let d: Dissected;
   try {
-    d = first.dissect(buf, off, stop);
+    d = first.dissect(buf, off, stop, under);
   } catch (e) {
     if (!(e instanceof ShortInput) && !(e instanceof RangeError)) throw e;
     d = rawClass!.dissect(buf, off, stop);
@@ -465,7 +479,7 @@ export function dissectChain(buf: Uint8Array, off: number, end: number | undefin
   const payEnd = Math.max(d.headerEnd, Math.min(d.payloadEnd ?? stop, stop));
   if (d.headerEnd < payEnd) {
     const next = layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? opts.hints?.get(d.headerEnd) ?? rawClass!;
-    layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, opts));
+    layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, opts, layer));
   }
   if (payEnd < stop) layer.lastLayer().attach(paddingFactory!(buf.slice(payEnd, stop)));
   return layer;

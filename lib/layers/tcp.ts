@@ -91,7 +91,7 @@ export function encodeTCPOptions(opts: readonly TCPOption[]): Uint8Array {
   return Uint8Array.from(b);
 }
 
-/** Decodes options; like Scapy, stops at an EOL followed only by zero padding. */
+/** Decodes options; like Scapy, stops at an EOL followed only by the zero padding that rounds to 4 bytes. */
 export function decodeTCPOptions(buf: Uint8Array, off: number, end: number): TCPOption[] {
   const out: TCPOption[] = [];
   const dv = view(buf);
@@ -101,7 +101,8 @@ export function decodeTCPOptions(buf: Uint8Array, off: number, end: number): TCP
     if (kind === 0) {
       out.push(['EOL', null]);
       p++;
-      if (buf.subarray(p, end).every((x) => x === 0)) break;
+      // Zero padding after EOL is what building adds back, if it only rounds up to 4 bytes.
+      if (Math.ceil((p - off) / 4) * 4 === end - off && buf.subarray(p, end).every((x) => x === 0)) break;
       continue;
     }
     if (kind === 1) {
@@ -199,8 +200,8 @@ export class TCPLayer extends Layer {
     uint('urgptr', 16, 0),
     custom({
       name: 'options', default: [], check: checkTCPOptions,
-      // Scapy's TCP options default to an empty string, printed as ''.
-      repr: (v) => ((v as TCPOption[]).length ? reprTCPOptions(v) : "''"),
+      // Scapy prints options it never set or read as '' (its default is an empty string), read ones as a list.
+      repr: (v, o) => ((v as TCPOption[]).length || (o as Layer).isSet('options') ? reprTCPOptions(v) : "''"),
       clone: (v) => (v as TCPOption[]).map((o) => [o[0], o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1], ...o.slice(2)]),
     }),
   ];
@@ -258,8 +259,9 @@ export class TCPLayer extends Layer {
       sport: dv.getUint16(off), dport: dv.getUint16(off + 2), seq: dv.getUint32(off + 4), ack: dv.getUint32(off + 8),
       dataofs, reserved: (buf[off + 12] >> 1) & 7, flags: ((buf[off + 12] & 1) << 8) | buf[off + 13],
       window: dv.getUint16(off + 14), chksum: dv.getUint16(off + 16), urgptr: dv.getUint16(off + 18),
-      options: decodeTCPOptions(buf, off + 20, off + hl),
     });
+    // Scapy stops reading fields when the bytes run out, so a bare 20-byte segment leaves options unread.
+    if (off + hl < end || hl > 20) layer.setParsed({ options: decodeTCPOptions(buf, off + 20, off + hl) });
     return { layer, headerEnd: off + hl };
   }
 }

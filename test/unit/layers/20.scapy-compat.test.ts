@@ -68,6 +68,11 @@ const cases: Case[] = [
     bytes: false,
   },
   {
+    name: 'DNS over TCP (length prefix) and the default question',
+    ts: () => ipA().div(TCP({ sport: 53, dport: 40000, flags: 'PA' })).div(DNS({ id: 9, qr: 1, an: [DNSRR({ rrname: 'x.test', rdata: '198.18.0.9' })] })),
+    py: `${PYIP}/TCP(sport=53,dport=40000,flags='PA')/DNS(id=9,qr=1,an=DNSRR(rrname='x.test',rdata='198.18.0.9'))`,
+  },
+  {
     name: 'ICMP echo request with id, seq, payload',
     ts: () => ipA().div(ICMP({ id: 0x1234, seq: 7 })).div('abcdefgh'),
     py: `${PYIP}/ICMP(id=0x1234,seq=7)/b'abcdefgh'`,
