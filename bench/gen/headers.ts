@@ -5,15 +5,21 @@
  */
 import { finish, ipv4PseudoSum, ipv6PseudoSum, sum16 } from './checksum';
 
-/** Ethertypes used by the generator. */
+/** Ethertype: IPv4. */
 export const ETH_IPV4 = 0x0800;
+/** Ethertype: ARP. */
 export const ETH_ARP = 0x0806;
+/** Ethertype: IPv6. */
 export const ETH_IPV6 = 0x86dd;
+/** Ethertype (TPID): 802.1Q tag. */
 export const ETH_DOT1Q = 0x8100;
-/** IP protocol numbers used by the generator. */
+/** IP protocol: ICMP. */
 export const PROTO_ICMP = 1;
+/** IP protocol: TCP. */
 export const PROTO_TCP = 6;
+/** IP protocol: UDP. */
 export const PROTO_UDP = 17;
+/** IP protocol / next header: ICMPv6. */
 export const PROTO_ICMPV6 = 58;
 
 /** Writes a big-endian u16. */

@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { canCreateNamespaces, createNetPair, type NetPair } from '../../test/helpers/netns';
 
+/** The veth pair of test/helpers/netns.ts, as the trials use it. */
 export type { NetPair };
 
 /** Why namespaces cannot be made here, or undefined. */
