@@ -6,7 +6,10 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'index.ts'), ...process.argv.slice(2)], {
+const args = process.argv.slice(2);
+// `npm run bench --quick` (without `--`) reaches us as npm's config, not as an argument.
+if (process.env.npm_config_quick === 'true' && !args.includes('--quick')) args.push('--quick');
+const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', 'index.ts'), ...args], {
   cwd: root,
   stdio: 'inherit',
 });
