@@ -132,9 +132,25 @@ export function decodeTCPOptions(buf: Uint8Array, off: number, end: number): TCP
   return out;
 }
 
+/** Kinds Scapy names, and how it unpacks their data when the length fits (else it shows the bytes). */
+const SCAPY_KINDS: Record<number, [string, ((d: Uint8Array) => string | undefined) | undefined]> = {
+  2: ['MSS', undefined], 3: ['WScale', undefined], 4: ['SAckOK', undefined], 5: ['SAck', undefined], 8: ['Timestamp', undefined],
+  14: ['AltChkSum', (d) => (d.length === 3 ? `(${d[0]}, ${(d[1] << 8) | d[2]})` : undefined)],
+  15: ['AltChkSumOpt', undefined],
+  19: ['MD5', undefined],
+  25: ['Mood', undefined],
+  28: ['UTO', (d) => (d.length === 2 ? String((d[0] << 8) | d[1]) : undefined)],
+  29: ['AO', undefined],
+  34: ['TFO', (d) => (d.length === 8 ? `(${view(d).getUint32(0)}, ${view(d).getUint32(4)})` : undefined)],
+};
+
 function reprTCPOptions(v: unknown): string {
   const item = (o: TCPOption): string => {
     const [k, val] = o;
+    if (typeof k === 'number' && SCAPY_KINDS[k] && val instanceof Uint8Array) {
+      const [name, unpack] = SCAPY_KINDS[k];
+      return `('${name}', ${unpack?.(val) ?? pyBytes(val)})`;
+    }
     const key = typeof k === 'number' ? String(k) : `'${k}'`;
     let s: string;
     if (val === null) s = 'None';

@@ -46,6 +46,12 @@ const cases: Case[] = [
     py: `${PYIP6}/TCP(sport=443,dport=40000,flags='SA',seq=1,ack=2,window=65535,options=[('SAckOK',b''),('SAck',(10,20)),('Timestamp',(12345,678)),('NOP',None),('EOL',None)])/Raw(b'hello')`,
   },
   {
+    name: 'TCP options Scapy names beyond the common ones, and a malformed MSS',
+    ts: () => ipA().div(TCP({ options: [[19, new Uint8Array(16).fill(7)], [28, new Uint8Array([1, 44])], [34, new Uint8Array([0, 0, 0, 1, 0, 0, 0, 2])], [2, new Uint8Array([5])], [14, new Uint8Array([1, 0, 2])]] })).div('x'),
+    py: `${PYIP}/TCP(options=[('MD5',b'\\x07'*16),('UTO',300),('TFO',(1,2)),(2,b'\\x05'),('AltChkSum',(1,2))])/b'x'`,
+    show: false,
+  },
+  {
     name: 'TCP FPA with urgent pointer and set checksum',
     ts: () => ipA().div(TCP({ flags: 'FPAU', urgptr: 3, chksum: 0x1234 })),
     py: `${PYIP}/TCP(flags='FPAU',urgptr=3,chksum=0x1234)`,
