@@ -110,6 +110,7 @@ async function main(): Promise<void> {
   const md = resultsMarkdown(machine, tables, {
     date: new Date(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     runs: args.runs, quick: args.quick, seed: args.seed, chart: svg ? chartFile : undefined, seconds: (Date.now() - started) / 1000,
+    inputs: [...inputs.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.count - a.count),
   });
   fs.writeFileSync(path.join(reportDir, mdFile), md);
   const rel = path.relative(root, reportDir);

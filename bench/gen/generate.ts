@@ -3,6 +3,7 @@
  * file name carries kind, count and seed, so a file already generated with the
  * same parameters (by this generator version) is reused instead of rewritten.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MixGenerator, MIX_MAX_FRAME } from './mix';
@@ -38,6 +39,20 @@ export interface InputFile {
   meanFrame: number;
   /** Seconds the generation took (0 when the file was reused). */
   seconds: number;
+  /** SHA-256 of the file: the same seed and count must give the same hash on every machine. */
+  sha256: string;
+}
+
+function sha256Of(file: string): string {
+  const hash = crypto.createHash('sha256');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** The default seed. */
@@ -55,7 +70,7 @@ export function generate(o: GenerateOptions): InputFile {
   const meta = `${file}.json`;
   if (fs.existsSync(file) && fs.existsSync(meta)) {
     const known = JSON.parse(fs.readFileSync(meta, 'utf8')) as InputFile;
-    if (fs.statSync(file).size === 24 + 16 * known.count + known.frameBytes) return { ...known, seconds: 0 };
+    if (known.sha256 && fs.statSync(file).size === 24 + 16 * known.count + known.frameBytes) return { ...known, seconds: 0 };
   }
   fs.mkdirSync(o.outDir, { recursive: true });
   const t0 = process.hrtime.bigint();
@@ -80,7 +95,7 @@ export function generate(o: GenerateOptions): InputFile {
   fs.renameSync(tmp, file);
   const result: InputFile = {
     path: file, kind: o.kind, count: o.count, seed, frameBytes,
-    meanFrame: frameBytes / o.count, seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+    meanFrame: frameBytes / o.count, seconds: Number(process.hrtime.bigint() - t0) / 1e9, sha256: sha256Of(file),
   };
   fs.writeFileSync(meta, JSON.stringify(result));
   return result;
