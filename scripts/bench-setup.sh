@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers that `npm run bench` compares pktkit with. None of their
-# code enters the project: node peers go to bench/peers/node_modules (pinned in
-# bench/peers/package.json, apart from the project's dependencies so that a
+# code enters the project: node peers go to bench/peers/node_modules (pinned by
+# bench/peers/package-lock.json, apart from the project's dependencies so that a
 # peer whose native build fails only skips its driver), the rest are Debian
 # packages. Safe to run again; a peer that cannot be installed is reported and
 # its driver prints `skipped: <why>`.
@@ -51,7 +51,8 @@ fi
 mkdir -p bench/out
 if [[ ! -f bench/peers/node_modules/cap/build/Release/cap.node || ! -f bench/peers/node_modules/pcap/build/Release/pcap_binding.node ]]; then
   say "installing node peers (cap, pcap) into bench/peers/node_modules"
-  npm install --prefix bench/peers --no-audit --no-fund --no-save --foreground-scripts >/dev/null 2>bench/out/peers-npm-install.log \
+  # The lock file pins nan too, so every machine builds the same peer sources.
+  npm ci --prefix bench/peers --no-audit --no-fund --foreground-scripts >/dev/null 2>bench/out/peers-npm-install.log \
     || say "npm install of the node peers failed (see bench/out/peers-npm-install.log); their drivers will be skipped"
 fi
 
