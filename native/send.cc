@@ -4,6 +4,13 @@
 //   ip6  AF_INET6 SOCK_RAW IPPROTO_RAW   header included (implied by IPPROTO_RAW since 2.6;
 //                                        IPV6_HDRINCL in 4.5 only extended it to other protocols)
 //   l2   AF_PACKET SOCK_RAW, protocol 0 bound to the interface: sends frames, receives nothing
+// Why a raw IPv6 socket with the header included rather than AF_PACKET on the
+// route's interface: the kernel then routes by the header's destination, does
+// neighbour discovery and runs netfilter, while every header byte (source, flow
+// label, hop limit, extension headers, checksums) stays as the layers built it.
+// AF_PACKET would mean redoing routing and neighbour discovery here, and
+// IPV6_HDRINCL is only needed for protocols other than IPPROTO_RAW. The cost,
+// as for IPv4: the kernel does not fragment such packets (EMSGSIZE above the MTU).
 // Errors are plain JS errors carrying the errno name in `code` (and `sent`);
 // lib/send/errors.ts turns them into pktkit's error classes.
 #include "send.h"
@@ -219,6 +226,13 @@ int open_socket(Napi::Env env, Kind kind, const std::string& iface, size_t batch
     // Broadcast destinations are refused without it (EACCES).
     setsockopt(fd.get(), SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
   }
+#ifdef IPV6_HDRINCL
+  if (kind == Kind::Ip6) {
+    // Already implied by IPPROTO_RAW; said explicitly where the headers know the option. Failure is harmless.
+    int one = 1;
+    setsockopt(fd.get(), IPPROTO_IPV6, IPV6_HDRINCL, &one, sizeof one);
+  }
+#endif
   if (batch > 1) {
     int size = 4 << 20;
     setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { createNetPair, type NetPair } from '../helpers/netns';
 import { runNodeInNs } from '../helpers/node-in-ns';
-import { tcpdumpRead } from '../helpers/tshark';
+import { tcpdumpRead, tsharkFields } from '../helpers/tshark';
 import { startTcpdump } from '../helpers/tcpdump';
 
 interface SendReport {
@@ -88,6 +88,33 @@ describe('send, sendp, sendpfast deliver what they report', () => {
     assert.equal(report.result!.sent, 6);
     assert.deepEqual(payloads, ['frame-0', 'frame-1', 'frame-0', 'frame-1', 'frame-0', 'frame-1']);
     assert.ok(report.result!.seconds >= 0.09, `inter 20 ms between 6 packets: ${report.result!.seconds} s`);
+  });
+
+  it('send keeps the IPv4 and IPv6 headers as built (tshark reads them on the other end)', async () => {
+    const v6 = await createNetPair({ prefix: 'hdr', ipv6: true });
+    try {
+      const port = 7999;
+      const file = path.join(dir.path, 'headers.pcap');
+      const dump = await startTcpdump({ ns: v6.nsB, iface: v6.ifB, file, filter: `udp dst port ${port}` });
+      const r = await runNodeInNs(v6.nsA, 'test/send/scripts/send-headers.ts', [v6.ipB, v6.ip6B, String(port)]);
+      await dump.stop({ packets: 2 });
+      const sent = r.messages[0] as { r4: { sent: number; bytes: number }; r6: { sent: number; bytes: number } };
+      // IPv4 20 + UDP 8 + 2; IPv6 40 + UDP 8 + 2.
+      assert.deepEqual([sent.r4.sent, sent.r4.bytes, sent.r6.sent, sent.r6.bytes], [1, 30, 1, 50], JSON.stringify(r.messages) + r.stderr);
+      // udp.checksum.status 1: tshark verified the UDP checksum, computed over the source filled from the route.
+      const rows = await tsharkFields(file, ['ip.src', 'ip.dsfield', 'ip.ttl', 'ip.id', 'ip.flags.df', 'ipv6.src', 'ipv6.tclass', 'ipv6.flow', 'ipv6.hlim', 'udp.srcport', 'udp.checksum.status'], { extraArgs: ['-o', 'udp.check_checksum:TRUE'] });
+      assert.equal(rows.length, 2);
+      assert.deepEqual(
+        { src: rows[0]['ip.src'], tos: Number(rows[0]['ip.dsfield']), ttl: rows[0]['ip.ttl'], id: Number(rows[0]['ip.id']), df: rows[0]['ip.flags.df'], sport: rows[0]['udp.srcport'], ck: rows[0]['udp.checksum.status'] },
+        { src: v6.ipA, tos: 0xb8, ttl: '7', id: 0xbeef, df: '1', sport: '31337', ck: '1' },
+      );
+      assert.deepEqual(
+        { src: rows[1]['ipv6.src'], tc: Number(rows[1]['ipv6.tclass']), fl: Number(rows[1]['ipv6.flow']), hlim: rows[1]['ipv6.hlim'], sport: rows[1]['udp.srcport'], ck: rows[1]['udp.checksum.status'] },
+        { src: v6.ip6A, tc: 0x2e, fl: 0x12345, hlim: '9', sport: '31338', ck: '1' },
+      );
+    } finally {
+      await v6.destroy();
+    }
   });
 
   it('sendp (layer 2 on the interface)', async () => {
