@@ -142,6 +142,8 @@ async function exchange(
     direction: 'in',
     snaplen: 65535,
     promisc: false,
+    // Answers are few: a small ring instead of the capture default's 32 MiB for every call.
+    ringSize: 4 << 20,
   });
   const onAbort = (): void => notify();
   s.signal?.addEventListener('abort', onAbort);
@@ -299,3 +301,4 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
 }
 
 export type { PacketInput, PacketLike } from './send/prepare';
+export { answers, hashret } from './send/match';
