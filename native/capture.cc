@@ -187,8 +187,12 @@ void NativeCapture::open_file(Napi::Env env, const Napi::Object& options) {
   std::string path = get_string(options, "path");
   // fopen first, so the error carries errno (ENOENT, EACCES, EISDIR) rather
   // than libpcap's prose.
+  // "-" is standard input, as for tcpdump -r - (a duplicate, so closing the
+  // capture does not close the process's stdin).
   struct stat info;
-  FILE* file = stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode) ? (errno = EISDIR, nullptr)
+  int stdin_copy = path == "-" ? dup(STDIN_FILENO) : -1;
+  FILE* file = path == "-"                                          ? (stdin_copy >= 0 ? fdopen(stdin_copy, "rb") : nullptr)
+               : stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode) ? (errno = EISDIR, nullptr)
                                                                       : std::fopen(path.c_str(), "rb");
   if (!file) {
     int err = errno;

@@ -3,6 +3,7 @@
  * (pcapng): every packet reads back equal, field by field, to tshark's reading.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -97,6 +98,19 @@ describe('openFile', () => {
     }
     assert.deepEqual(batched, perPacket);
     assert.ok(batches >= 1);
+  });
+
+  it("reads standard input when the path is '-', as tcpdump -r -", async () => {
+    const expected = await tsharkKeys(pcapng);
+    const index = JSON.stringify(path.resolve(__dirname, '../../lib/index.ts'));
+    const script = `const { openFile } = require(${index});
+      (async () => { const keys = []; for await (const p of openFile('-')) keys.push([p.length, p.tcp?.seq ?? p.icmp?.seq ?? null]);
+        console.log(JSON.stringify(keys)); })();`;
+    const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], { input: fs.readFileSync(pcapng), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout) as Array<[number, number | null]>;
+    assert.equal(got.length, expected.length);
+    assert.deepEqual(got.map(([len]) => `len=${len}`), expected.map((k) => k.split(' ')[0]));
   });
 
   it('copy() detaches a packet from the ring', async () => {
