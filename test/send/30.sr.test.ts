@@ -46,6 +46,14 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
     assert.ok((r.ms as number) < 1500, `took ${r.ms} ms`);
   });
 
+  it('sr1 of an ICMPv6 echo: the reply matched by id, seq and data', async () => {
+    const r = await runCase<Record<string, unknown>>(net.nsA, 'icmp6-echo', { dst: net.ip6B });
+    assert.deepEqual(
+      { answered: r.answered, src: r.src, id: r.id, seq: r.seq, data: r.data, layers: r.layers },
+      { answered: true, src: net.ip6B, id: 0x6464, seq: 2, data: 'pktkit-ping6', layers: ['IPv6', 'ICMPv6EchoReply'] },
+    );
+  });
+
   it('UDP to a closed port: each ICMP / ICMPv6 port-unreachable is matched to the request it quotes', async () => {
     const r = await runCase<{ answered: Array<Record<string, unknown>>; unanswered: number }>(net.nsA, 'udp-closed', {
       dst4: net.ipB, dst6: net.ip6B, port: 9,
@@ -67,7 +75,7 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
   });
 
   it('srp of an ARP who-has: nsB kernel is-at, with the sender filled from the interface', async () => {
-    const r = await runCase<{ answered: Array<Record<string, unknown>>; unanswered: number }>(net.nsA, 'arp', { pdst: net.ipB, iface: net.ifA });
+    const r = await runCase<{ answered: Array<Record<string, unknown>>; unanswered: number; srp1: unknown }>(net.nsA, 'arp', { pdst: net.ipB, iface: net.ifA });
     assert.equal(r.unanswered, 0);
     assert.equal(r.answered.length, 1);
     const a = r.answered[0];
@@ -76,6 +84,7 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
       { sentHwsrc: net.macA, sentPsrc: net.ipA, op: 2, hwsrc: net.macB, psrc: net.ipB, hwdst: net.macA, etherSrc: net.macB },
     );
     assert.equal(a.layers && (a.layers as string[])[0], 'Ether');
+    assert.deepEqual(r.srp1, { op: 2, hwsrc: net.macB });
   });
 
   it('sr1 of IP/UDP/DNS queries to dnsmasq in nsB: the A and AAAA answers decoded', async () => {

@@ -5,7 +5,7 @@
  */
 import {
   ARP, DNS, DNSQR, Ether, ICMP, ICMPerror, IP, IPerror, IPerror6, IPv6, sr, sr1, srloop, srp, TCP, UDP, UDPerror,
-  ICMPv6DestUnreach, type DNSLayer, type Layer,
+  ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, srp1, type DNSLayer, type Layer,
 } from '../../../lib/index';
 import { report } from '../../helpers/report';
 
@@ -24,6 +24,13 @@ const cases: Record<string, (a: Args) => Promise<unknown>> = {
     const ip = reply.get(IP)!;
     const icmp = reply.get(ICMP)!;
     return { answered: true, ms: Date.now() - started, src: ip.src, dst: ip.dst, type: icmp.type, id: icmp.id, seq: icmp.seq, load: Buffer.from(icmp.payload!.toBytes()).toString(), ...describe(reply) };
+  },
+
+  async 'icmp6-echo'(a) {
+    const reply = await sr1(IPv6({ dst: String(a.dst) }).div(ICMPv6EchoRequest({ id: 0x6464, seq: 2, data: 'pktkit-ping6' })), { timeout: 2000 });
+    if (!reply) return { answered: false };
+    const echo = reply.get(ICMPv6EchoReply)!;
+    return { answered: true, src: reply.get(IPv6)!.src, id: echo.id, seq: echo.seq, data: Buffer.from(echo.data).toString(), ...describe(reply) };
   },
 
   async 'tcp-syn'(a) {
@@ -64,6 +71,7 @@ const cases: Record<string, (a: Args) => Promise<unknown>> = {
   },
 
   async arp(a) {
+    const first = await srp1(Ether({ dst: 'ff:ff:ff:ff:ff:ff' }).div(ARP({ pdst: String(a.pdst) })), { iface: String(a.iface), timeout: 2000 });
     const r = await srp(Ether({ dst: 'ff:ff:ff:ff:ff:ff' }).div(ARP({ pdst: String(a.pdst) })), { iface: String(a.iface), timeout: 2000 });
     return {
       answered: r.answered.map(([sent, got]) => ({
@@ -77,6 +85,7 @@ const cases: Record<string, (a: Args) => Promise<unknown>> = {
         ...describe(got),
       })),
       unanswered: r.unanswered.length,
+      srp1: first ? { op: first.get(ARP)!.op, hwsrc: first.get(ARP)!.hwsrc } : null,
     };
   },
 
