@@ -3,11 +3,12 @@
 // unset fields when building (`IP().div(TCP())` gets proto 6).
 import { ARPLayer } from './arp';
 import { DNSLayer } from './dns';
-import { CookedLinuxLayer, CookedLinuxV2Layer, Dot1QLayer, EtherLayer, LoopbackLayer } from './ether';
+import { CookedLinuxLayer, CookedLinuxV2Layer, Dot1ADLayer, Dot1QLayer, EtherLayer, LoopbackLayer } from './ether';
 import {
   ICMPV6_CLASSES, ICMPv6ND_NALayer, ICMPv6ND_NSLayer, ICMPv6ND_RALayer, ICMPv6ND_RSLayer, ICMPv6UnknownLayer, setQuotedClass,
 } from './icmpv6';
 import { ICMPerrorLayer, ICMPLayer } from './icmp';
+import { MLD_CLASSES, MLD_IPV6_DEFAULTS } from './icmpv6-mld';
 import { IPerrorLayer, IPLayer } from './ip';
 import {
   IPerror6Layer, IPv6ExtHdrDestOptLayer, IPv6ExtHdrFragmentLayer, IPv6ExtHdrHopByHopLayer, IPv6ExtHdrRoutingLayer, IPv6Layer,
@@ -19,11 +20,11 @@ import { UDPerrorLayer, UDPLayer } from './udp';
 const C = <T>(c: T) => c as unknown as LayerClass;
 
 // Link layers: ethertype (or SLL protocol) -> network layer.
-const byEthertype: [number, LayerClass][] = [[0x0800, C(IPLayer)], [0x0806, C(ARPLayer)], [0x86dd, C(IPv6Layer)], [0x8100, C(Dot1QLayer)]];
+const byEthertype: [number, LayerClass][] = [
+  [0x0800, C(IPLayer)], [0x0806, C(ARPLayer)], [0x86dd, C(IPv6Layer)], [0x8100, C(Dot1QLayer)], [0x88a8, C(Dot1ADLayer)],
+];
 for (const lower of [EtherLayer, Dot1QLayer]) for (const [type, upper] of byEthertype) bindLayers(C(lower), upper, { type });
 for (const lower of [CookedLinuxLayer, CookedLinuxV2Layer]) for (const [proto, upper] of byEthertype) bindLayers(C(lower), upper, { proto });
-bindLayers(C(EtherLayer), C(Dot1QLayer), { type: 0x88a8 }, { overload: false });
-bindLayers(C(Dot1QLayer), C(Dot1QLayer), { type: 0x88a8 }, { overload: false });
 bindLayers(C(LoopbackLayer), C(IPLayer), { type: 2 });
 // BSD address families for IPv6 differ by system: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS).
 for (const type of [24, 28, 30]) bindLayers(C(LoopbackLayer), C(IPv6Layer), { type }, { overload: type === 24 });
@@ -58,10 +59,12 @@ function bindNextHeaders(lowers: LayerClass[], tcp: LayerClass, udp: LayerClass)
     bindLayers(lower, udp, { nh: 17 });
     bindLayers(lower, C(IPLayer), { nh: 4 });
     bindLayers(lower, C(IPv6Layer), { nh: 41 });
-    for (const [type, upper] of Object.entries(ICMPV6_CLASSES)) {
-      // Neighbor Discovery must arrive with hop limit 255 (RFC 4861 7.1); Scapy also picks the multicast group.
+    for (const [type, upper] of Object.entries({ ...ICMPV6_CLASSES, ...MLD_CLASSES })) {
+      // Neighbor Discovery must arrive with hop limit 255 (RFC 4861 7.1), MLD with 1; Scapy also picks the group.
       const nd = ndDefaults.find(([c]) => c === upper);
-      const buildOnly = nd && (lower === C(IPv6Layer) ? { hlim: 255, dst: nd[1] } : undefined);
+      const mld = MLD_IPV6_DEFAULTS.find(([c]) => c === upper);
+      const ipDefaults = nd ? { hlim: 255, dst: nd[1] } : mld?.[1];
+      const buildOnly = lower === C(IPv6Layer) ? ipDefaults : undefined;
       bindLayers(lower, upper, { nh: 58 }, { when: (b, o) => b[o] === Number(type), buildOnly });
     }
     bindLayers(lower, C(ICMPv6UnknownLayer), { nh: 58 });

@@ -106,6 +106,7 @@ export class Dot1QLayer extends Layer {
   }
 
   override mySummary(): string {
+    // Scapy looks the addresses up by the name 'Ether'; a tag under another tag has none to show.
     if (this.underlayer instanceof EtherLayer) {
       const e = this.underlayer;
       return `802.1q ${e.fieldRepr('src')} > ${e.fieldRepr('dst')} (${this.fieldRepr('type')}) vlan ${this.vlan}`;
@@ -124,6 +125,12 @@ export class Dot1QLayer extends Layer {
   }
 }
 defineAccessors(Dot1QLayer);
+
+/** An 802.1ad service tag (QinQ outer tag, ethertype 0x88a8; Scapy's Dot1AD): Dot1Q's layout. */
+export class Dot1ADLayer extends Dot1QLayer {
+  static override readonly layerName: string = 'Dot1AD';
+  static override readonly displayName: string = '802_1AD';
+}
 
 /** Linux packet types of SLL/SLL2 headers. */
 export const COOKED_LINUX_PACKET_TYPES = {
@@ -310,6 +317,10 @@ export type Ether = EtherLayer;
 export const Dot1Q = factory(Dot1QLayer);
 /** An 802.1Q layer. */
 export type Dot1Q = Dot1QLayer;
+/** Builds an 802.1ad service tag: `Ether().div(Dot1AD({ vlan: 100 })).div(Dot1Q({ vlan: 200 }))`. */
+export const Dot1AD = factory(Dot1ADLayer);
+/** An 802.1ad layer. */
+export type Dot1AD = Dot1ADLayer;
 /** Builds a Linux cooked (SLL) header. */
 export const CookedLinux = factory(CookedLinuxLayer);
 /** A Linux cooked (SLL) layer. */

@@ -20,9 +20,10 @@ export interface FieldDef {
   /**
    * show() prints the value as nested layers: 'list' like Scapy's
    * PacketListField (a header even when empty), 'chain' like Scapy 2.5's DNS
-   * record fields (records chained as one packet; `None` when empty).
+   * record fields (records chained as one packet; `None` when empty), 'indent'
+   * like chained records whose every next one is indented further (MLDv2).
    */
-  readonly nested?: 'list' | 'chain';
+  readonly nested?: 'list' | 'chain' | 'indent';
   /**
    * show() prints a non-empty value as nested records made by this function
    * (each line starting with `prefix`), for values that are not layers (IP options).

@@ -56,7 +56,8 @@ abstract class SlotLayer extends Layer {
   }
 }
 
-const HEAD: Slot[] = [{ name: 'type', bits: 8 }, { name: 'code', bits: 8 }, { name: 'cksum', bits: 16 }];
+/** type, code and checksum: the start of every ICMPv6 message. */
+export const HEAD: Slot[] = [{ name: 'type', bits: 8 }, { name: 'code', bits: 8 }, { name: 'cksum', bits: 16 }];
 
 /** Common base of every ICMPv6 message: type, code, checksum over the IPv6 pseudo-header. */
 export abstract class ICMPv6Base extends SlotLayer {
@@ -79,8 +80,10 @@ export abstract class ICMPv6Base extends SlotLayer {
   }
 }
 
-const typeField = (def: number): FieldDef => uint('type', 8, def, { names: ICMPV6_TYPES });
-const cksumField = uint('cksum', 16, null, { hex: true });
+/** The type field of a message class whose default type is `def`. */
+export const typeField = (def: number): FieldDef => uint('type', 8, def, { names: ICMPV6_TYPES });
+/** The checksum field (computed when unset). */
+export const cksumField = uint('cksum', 16, null, { hex: true });
 
 /** Fields every ICMPv6 message has. */
 export interface ICMPv6CommonFields {

@@ -408,7 +408,9 @@ export abstract class Layer {
         s += def.showNested(v, `${labelLvl + lvl}   |`);
       } else if (def.nested && Array.isArray(v) && (v.length > 0 || def.nested === 'list') && v.every((x) => x instanceof Layer)) {
         s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
-        for (const p of v as Layer[]) s += p.showOrDump('', `${labelLvl + lvl}   |`);
+        (v as Layer[]).forEach((p, i) => {
+          s += p.showOrDump(def.nested === 'indent' ? '   '.repeat(i) : '', `${labelLvl + lvl}   |`);
+        });
       } else {
         const repr = def.repr(v, this).replace(/\n/g, '\n' + ' '.repeat(labelLvl.length + lvl.length + def.name.length + 4));
         s += `${labelLvl + lvl}  ${def.name}${pad}= ${repr}\n`;

@@ -10,9 +10,9 @@ type AnyFactory = LayerFactory<Layer, object>;
 const factories = Object.entries(L).filter(([, v]) => typeof v === 'function' && 'layerClass' in v) as [string, AnyFactory][];
 
 // Layers that only exist inside another one (DNS records) or need a context to be built under.
-const INSIDE_DNS = new Set(['DNSQR', 'DNSRR', 'DNSRRMX', 'DNSRRSOA', 'DNSRRSRV', 'DNSRROPT', 'EDNS0TLV']);
+const INSIDE_DNS = new Set(['DNSQR', 'DNSRR', 'DNSRRMX', 'DNSRRSOA', 'DNSRRSRV', 'DNSRROPT', 'EDNS0TLV', 'ICMPv6MLDMultAddrRec']);
 const UNDER: Record<string, () => Layer> = {
-  IP: () => L.Ether(), IPv6: () => L.Ether(), ARP: () => L.Ether(), Dot1Q: () => L.Ether(),
+  IP: () => L.Ether(), IPv6: () => L.Ether(), ARP: () => L.Ether(), Dot1Q: () => L.Ether(), Dot1AD: () => L.Ether(),
   TCP: () => L.IP({ src: '198.18.0.1', dst: '198.18.0.2' }), UDP: () => L.IP({ src: '198.18.0.1', dst: '198.18.0.2' }),
   ICMP: () => L.IP({ src: '198.18.0.1', dst: '198.18.0.2' }), IPerror: () => L.IP().div(L.ICMP({ type: 3 })),
   TCPerror: () => L.IP().div(L.ICMP({ type: 3 })).div(L.IPerror()), UDPerror: () => L.IP().div(L.ICMP({ type: 3 })).div(L.IPerror()),
