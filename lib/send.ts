@@ -6,7 +6,9 @@
  */
 import { checkKeys, ifaceOption, numberOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput } from './send/prepare';
+import { fillEtherDestinations } from './send/neighbor';
 import { RouteCache } from './send/route';
+import { askLink } from './sendrecv';
 import { transmit } from './send/transmit';
 
 export type { PacketInput, PacketLike } from './send/prepare';
@@ -83,7 +85,8 @@ export async function send(packets: PacketInput, options: SendOptions = {}): Pro
 /**
  * Sends link-layer frames (Ether(...).div(...), or bytes) on one interface
  * through an AF_PACKET socket. Unset Ether/ARP hardware sources come from the
- * interface, IP sources from the routes.
+ * interface, IP sources from the routes, and an unset Ether destination in
+ * front of IP/IPv6 from ARP / neighbor discovery (Scapy's getmacbyip).
  */
 export async function sendp(packets: PacketInput, options: SendpOptions = {}): Promise<SendResult> {
   checkKeys('sendp()', options, ['iface', 'count', 'inter']);
@@ -92,7 +95,7 @@ export async function sendp(packets: PacketInput, options: SendpOptions = {}): P
   const routes = new RouteCache();
   const list = packetList(packets, 'sendp()');
   const iface = l2Interface(list, ifaceOption('sendp()', options.iface), routes, 'sendp()');
-  const prepared = prepareL2(list, iface, routes);
+  const prepared = prepareL2(await fillEtherDestinations(list, iface, routes, askLink), iface, routes);
   return transmit(prepared, { iface, total: prepared.length * count, inter: inter / 1000, what: `sendp() on ${iface}` });
 }
 
@@ -112,7 +115,7 @@ export async function sendpfast(packets: PacketInput, options: SendpfastOptions 
   const list = packetList(packets, 'sendpfast()');
   const count = numberOption('sendpfast()', 'count', options.count, list.length * loop, 1, MAX_TOTAL, true);
   const iface = l2Interface(list, ifaceOption('sendpfast()', options.iface), routes, 'sendpfast()');
-  const prepared = prepareL2(list, iface, routes);
+  const prepared = prepareL2(await fillEtherDestinations(list, iface, routes, askLink), iface, routes);
   const r = await transmit(prepared, { iface, total: count, pps, mbps, batch: 256, what: `sendpfast() on ${iface}` });
   const seconds = r.seconds > 0 ? r.seconds : 1e-9;
   return { ...r, pps: r.sent / seconds, mbps: (r.bytes * 8) / seconds / 1e6 };

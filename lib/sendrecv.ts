@@ -11,6 +11,7 @@ import { IPerrorLayer, IPLayer } from './layers/ip';
 import { IPerror6Layer, IPv6Layer } from './layers/ipv6';
 import type { Layer } from './layers/layer';
 import { answerFilter } from './send/filter';
+import { fillEtherDestinations } from './send/neighbor';
 import { answers, hashret } from './send/match';
 import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
@@ -246,13 +247,18 @@ export async function sr1(packets: PacketInput, options: SrOptions = {}): Promis
   return r.answered[0]?.[1];
 }
 
-/** Sends frames on one interface and collects their answers, whole frames (Scapy's `srp`). */
+/**
+ * Sends frames on one interface and collects their answers, whole frames
+ * (Scapy's `srp`). An unset Ether destination in front of IP/IPv6 is resolved
+ * as Scapy does it (ARP / neighbor solicitation, or the group MAC).
+ */
 export async function srp(packets: PacketInput, options: SrOptions = {}): Promise<SrResult> {
   const s = settings('srp()', options);
   const routes = new RouteCache();
   const list = packetList(packets, 'srp()');
   const iface = l2Interface(list, s.iface, routes, 'srp()');
-  return exchange(prepareL2(list, iface, routes), iface, iface, s, true, false);
+  const frames = await fillEtherDestinations(list, iface, routes, askLink);
+  return exchange(prepareL2(frames, iface, routes), iface, iface, s, true, false);
 }
 
 /** Sends frames and resolves with the first answer, or undefined (Scapy's `srp1`). */
@@ -261,8 +267,18 @@ export async function srp1(packets: PacketInput, options: SrOptions = {}): Promi
   const routes = new RouteCache();
   const list = packetList(packets, 'srp1()');
   const iface = l2Interface(list, s.iface, routes, 'srp1()');
-  const r = await exchange(prepareL2(list, iface, routes), iface, iface, s, true, true);
+  const frames = await fillEtherDestinations(list, iface, routes, askLink);
+  const r = await exchange(prepareL2(frames, iface, routes), iface, iface, s, true, true);
   return r.answered[0]?.[1];
+}
+
+/**
+ * Asks the link for one answer to `frame` (the ARP who-has or neighbor
+ * solicitation behind an unset Ether destination): srp1 with a 1 s timeout.
+ * @internal
+ */
+export function askLink(frame: Layer, iface: string): Promise<Layer | undefined> {
+  return srp1(frame, { iface, timeout: 1000 });
 }
 
 /**
@@ -285,7 +301,7 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   const routes = new RouteCache();
   const list = packetList(packets, fn);
   const iface = layer2 ? l2Interface(list, s.iface, routes, fn) : undefined;
-  const prepared = layer2 ? prepareL2(list, iface!, routes) : prepareL3(list, routes, fn);
+  const prepared = layer2 ? prepareL2(await fillEtherDestinations(list, iface!, routes, askLink), iface!, routes) : prepareL3(list, routes, fn);
   const captureIface = iface ?? l3CaptureInterface(prepared, s.iface, routes);
   const total: SrResult = { answered: [], unanswered: [] };
   for (let round = 0; round < count && !s.signal?.aborted; round++) {

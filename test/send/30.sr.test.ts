@@ -87,6 +87,13 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
     assert.deepEqual(r.srp1, { op: 2, hwsrc: net.macB });
   });
 
+  it('srp with the Ether destination unset: found by ARP and by neighbor solicitation, as Scapy does', async () => {
+    type Pair = { sentDst: string; gotSrc: string; layers: string[] };
+    const r = await runCase<{ v4: Pair[]; v6: Pair[] }>(net.nsA, 'srp-resolve', { dst4: net.ipB, dst6: net.ip6B, iface: net.ifA });
+    assert.deepEqual(r.v4.map((p) => [p.sentDst, p.gotSrc, p.layers.join('/')]), [[net.macB, net.macB, 'Ether/IP/ICMP']]);
+    assert.deepEqual(r.v6.map((p) => [p.sentDst, p.gotSrc, p.layers.join('/')]), [[net.macB, net.macB, 'Ether/IPv6/ICMPv6EchoReply']]);
+  });
+
   it('sr1 of IP/UDP/DNS queries to dnsmasq in nsB: the A and AAAA answers decoded', async () => {
     const a4 = net.host4(53);
     const a6 = net.host6(53);

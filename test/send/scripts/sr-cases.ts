@@ -89,6 +89,19 @@ const cases: Record<string, (a: Args) => Promise<unknown>> = {
     };
   },
 
+  /** srp with the Ether destination left unset: resolved by ARP / neighbor solicitation first. */
+  async 'srp-resolve'(a) {
+    const out: Record<string, unknown> = {};
+    for (const [name, pkt] of [
+      ['v4', Ether().div(IP({ dst: String(a.dst4) })).div(ICMP({ id: 0x99 }))],
+      ['v6', Ether().div(IPv6({ dst: String(a.dst6) })).div(ICMPv6EchoRequest({ id: 0x98 }))],
+    ] as const) {
+      const r = await srp(pkt, { iface: String(a.iface), timeout: 2000 });
+      out[name] = r.answered.map(([sent, got]) => ({ sentDst: sent.get(Ether)!.dst, gotSrc: got.get(Ether)!.src, ...describe(got) }));
+    }
+    return out;
+  },
+
   async dns(a) {
     const out: Record<string, unknown> = {};
     for (const [qtype, id] of [['A', 0x1111], ['AAAA', 0x2222]] as const) {
