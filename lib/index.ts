@@ -12,5 +12,5 @@ export type { WriterTarget, TimestampPrecision, WriterOptions, PcapngWriterOptio
 export * from './tcp';
 export { send, sendp, sendpfast } from './send';
 export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
-export { sr, sr1, srp, srp1, srloop } from './sendrecv';
+export { sr, sr1, srp, srp1, srloop, answers, hashret } from './sendrecv';
 export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';
