@@ -66,8 +66,8 @@ export class ARPLayer extends Layer {
   }
 
   override value(name: string): unknown {
-    if (name === 'hwsrc') return this.hwsrc ?? '00:00:00:00:00:00';
-    if (name === 'psrc') return this.psrc ?? '0.0.0.0';
+    if (name === 'hwsrc') return this.getField('hwsrc') ?? '00:00:00:00:00:00';
+    if (name === 'psrc') return this.getField('psrc') ?? '0.0.0.0';
     return super.value(name);
   }
 

@@ -2,7 +2,11 @@
 // types, parse()/fromOffsets(). Importing it registers the layer bindings.
 import './bindings';
 
-export { Layer, bindLayers, type LayerKind, type LayerClass, type LayerFactory, type Dissected, type BindOptions } from './layer';
+export {
+  Layer, bindLayers, factory, defineAccessors, need, view, ShortInput,
+  type LayerKind, type LayerClass, type LayerFactory, type Dissected, type BindOptions,
+} from './layer';
+export * as fields from './field-builders';
 export { Raw, RawLayer, Padding, PaddingLayer, type RawFields } from './raw';
 export {
   Ether, EtherLayer, Dot1Q, Dot1QLayer, Dot1AD, Dot1ADLayer, CookedLinux, CookedLinuxLayer, CookedLinuxV2, CookedLinuxV2Layer, Loopback, LoopbackLayer,

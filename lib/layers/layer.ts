@@ -512,14 +512,16 @@ export function factory<L extends Layer, F>(cls: new (fields?: F) => L): LayerFa
 
 /**
  * Installs accessors for a class's fields so `ip.ttl` reads and `ip.ttl = 5`
- * validates and writes. (Typed through an interface merged with the class.)
+ * validates and writes. Reading gives value(): `IP().div(TCP()).proto` is 6,
+ * as in Scapy. (Typed through an interface merged with the class.)
  */
 export function defineAccessors(cls: LayerClass): void {
   for (const def of cls.fieldDefs) {
     if (Object.prototype.hasOwnProperty.call(cls.prototype, def.name)) continue;
     Object.defineProperty(cls.prototype, def.name, {
+      // Like Scapy's getfieldval: the value set, else what the payload implies, else the default.
       get(this: Layer) {
-        return this.getField(def.name);
+        return this.value(def.name);
       },
       set(this: Layer, v: unknown) {
         if (v === null) {

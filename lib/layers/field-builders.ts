@@ -1,0 +1,3 @@
+// The field builders, for defining layers outside this package (Scapy's
+// fields_desc): `fields.uint('vni', 24, 0)`, `fields.flags(...)`, ...
+export { uint, flags, ipv4, ipv6, mac, bytes, custom, fieldError, type FieldDef, type UintOptions } from './field';
