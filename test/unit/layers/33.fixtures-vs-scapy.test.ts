@@ -11,7 +11,7 @@ import { readPcap } from '../../helpers/pcap-file';
 import { scapyUnavailable } from './scapy-oracle';
 
 const DIR = path.join(__dirname, '..', '..', 'fixtures', 'pcap');
-const FILES = ['http-lo.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo-truncated.pcap'];
+const FILES = ['http-lo.pcap', 'http-lo-snap96.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo-truncated.pcap'];
 
 const SCRIPT = String.raw`
 import json, sys, logging
