@@ -366,6 +366,20 @@ export abstract class Layer {
     return def.repr(this.value(name), this);
   }
 
+  /**
+   * Scapy's sprintf(): `%IP.src%` is the printed field of the first IP layer
+   * from here on, `%ttl%` a field of this layer, `%%` a percent sign; a layer
+   * or field that is not there prints as `??`.
+   */
+  sprintf(format: string): string {
+    return format.replace(/%%|%(?:([A-Za-z0-9_]+)\.)?([A-Za-z0-9_]+)%/g, (m, layerName: string | undefined, field: string) => {
+      if (m === '%%') return '%';
+      const layer = layerName === undefined ? this : this.get(layerName);
+      if (!layer || !fieldMap(layer.cls).has(field)) return '??';
+      return layer.fieldRepr(field);
+    });
+  }
+
   /** Scapy's show() layout as a string (`###[ IP ]###` then one `name = value` line per field). */
   showString(): string {
     return this.showOrDump('', '');

@@ -136,3 +136,11 @@ describe('sources and lengths', () => {
     assert.deepEqual(v6.layers().map((l) => l.layerName), ['IPv6', 'UDP', 'Raw']);
   });
 });
+
+describe('sprintf', () => {
+  it('prints fields the way summary() and show() do, ?? for what is missing', () => {
+    const p = Ether({ src: '02:00:00:00:00:01' }).div(IP({ src: '198.18.0.1', dst: '198.18.0.2', flags: 'DF' })).div(TCP({ dport: 80, flags: 'SA' }));
+    assert.equal(p.sprintf('%IP.src% -> %IP.dst%:%TCP.dport% [%TCP.flags%] %IP.flags% 100%%'), '198.18.0.1 -> 198.18.0.2:http [SA] DF 100%');
+    assert.equal(p.sprintf('%src% %UDP.dport% %IP.nosuch%'), '02:00:00:00:00:01 ?? ??');
+  });
+});
