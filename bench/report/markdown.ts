@@ -76,7 +76,8 @@ export function resultsMarkdown(machine: Machine, tables: Table[], info: RunInfo
     '',
   ];
   // The targets of the issue in one place, each with its figure; the README's performance section points here.
-  const targets = tables.flatMap((t) => t.notes.filter((n) => n.startsWith('target')).map((n) => `- ${t.title.split(':')[0]}: ${n.slice(7)}`));
+  const targets = tables.flatMap((t) => t.notes.filter((n) => n.startsWith('target'))
+    .map((n) => `- ${t.title.split(':')[0]}, ${t.input.split(':')[0]}: ${n.slice(7)}`));
   if (targets.length > 0) lines.push('## Targets', '', ...targets, '');
   lines.push('## Results', '');
   if (info.chart) lines.push(`![packets per second, peers on the same file](${info.chart})`, '');
