@@ -639,11 +639,6 @@ export const ICMPV6_CLASSES: Readonly<Record<number, LayerClass>> = {
   136: ICMPv6ND_NALayer as unknown as LayerClass,
 };
 
-/** The class for the ICMPv6 message at `off`. */
-export function icmpv6ClassFor(type: number): LayerClass {
-  return ICMPV6_CLASSES[type] ?? (ICMPv6UnknownLayer as unknown as LayerClass);
-}
-
 let quotedClass: LayerClass | undefined;
 /** Sets the class of packets quoted by ICMPv6 errors (IPerror6; set by the bindings to avoid an import cycle). */
 export function setQuotedClass(cls: LayerClass): void {

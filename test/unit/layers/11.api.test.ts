@@ -109,7 +109,7 @@ describe('layer API', () => {
 describe('sources and lengths', () => {
   it('an unset source comes from the registered resolver; a set one is kept', async () => {
     const { setSourceResolver } = await import('../../../lib/layers');
-    setSourceResolver((dst, family) => (family === 4 ? '198.18.0.7' : 'fd00::7'));
+    setSourceResolver((_dst, family) => (family === 4 ? '198.18.0.7' : 'fd00::7'));
     try {
       assert.equal(IP({ dst: '198.18.0.2' }).div(UDP()).summary(), 'IP / UDP 198.18.0.7:domain > 198.18.0.2:domain');
       assert.deepEqual([...IP({ dst: '198.18.0.2' }).toBytes().subarray(12, 16)], [198, 18, 0, 7]);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  DNS, Ether, fromOffsets, ICMP, ICMPv6DestUnreach, IP, IPerror, IPerror6, IPv6, parse, Raw, TCP, UDP, UDPerror, type Layer,
+  DNS, Ether, fromOffsets, ICMP, ICMPv6DestUnreach, IP, IPerror, IPerror6, IPv6, parse, Raw, TCP, UDPerror, type Layer,
 } from '../../../lib/layers';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
