@@ -34,7 +34,13 @@ export function fileTrial(ctx: BenchContext): Table[] {
     t.notes.push(targetNote('for-await as % of batch', batch && each ? (100 * each) / batch : undefined, 50, '%',
       cpuBatch && cpuEach ? (100 * cpuBatch) / cpuEach : undefined));
     const heap = t.rows.find((r) => r.driver === PKTKIT_BATCH)?.metrics.heapGrowthPerPacket;
-    if (heap) t.notes.push(`target batch heap growth per packet ~0: ${Math.abs(heap.median) < 1 ? 'met' : 'MISSED'} (${heap.median.toFixed(3)} B/packet)`);
+    // Any object kept per packet costs at least 16 B; what stays below 1 B/packet is a constant (compiled code,
+    // feedback vectors), which the same ~125 kB after 100,000 and after 1,000,000 packets showed when this was written.
+    if (heap) {
+      t.notes.push(`target batch heap growth per packet ~0: ${Math.abs(heap.median) < 1 ? 'met' : 'MISSED'} ` +
+        `(${heap.median.toFixed(3)} B/packet, ${((heap.median * input.count) / 1024).toFixed(0)} kB in all: below the 16 B ` +
+        'of the smallest object per packet, so a constant, not a per-packet leak)');
+    }
     return t;
   });
 }
