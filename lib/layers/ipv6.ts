@@ -152,18 +152,33 @@ function checkIPv6Options(layer: string, v: unknown): IPv6Option[] {
   });
 }
 
-function encodeIPv6Options(opts: readonly IPv6Option[], autopad: boolean): Uint8Array {
+/** Alignment of options that need one (RFC 8200 4.2: xn+y from the start of the header), as [x, y]. */
+const ALIGNMENT: Record<number, [number, number]> = { 5: [2, 0], 0xc2: [4, 2], 0xc9: [8, 6] };
+
+function pushPad(b: number[], n: number): void {
+  if (n === 1) b.push(0);
+  else if (n > 1) b.push(1, n - 2, ...new Array<number>(n - 2).fill(0));
+}
+
+/**
+ * Encodes options. With `autopad`, as Scapy does: Pad1/PadN before an option
+ * that must be aligned (router alert 2n, jumbo 4n+2, home address 8n+6), and
+ * after the last one to fill whole 8-byte units. `align` false keeps the
+ * options where they are (parsed headers carry their padding already).
+ */
+function encodeIPv6Options(opts: readonly IPv6Option[], autopad: boolean, align: boolean): Uint8Array {
   const b: number[] = [];
   for (const o of opts) {
+    const a = ALIGNMENT[o.otype];
+    if (autopad && align && a) {
+      const pos = 2 + b.length;
+      pushPad(b, a[0] * Math.ceil((pos - a[1]) / a[0]) + a[1] - pos);
+    }
     if (o.otype === 0 || o.optlen === null) b.push(o.otype);
     else b.push(o.otype, o.optlen ?? o.optdata?.length ?? 0, ...(o.optdata ?? []));
   }
-  if (autopad) {
-    // The header (2 bytes + options) must fill whole 8-byte units: Pad1 for one byte, PadN for more.
-    const missing = (8 - ((2 + b.length) % 8)) % 8;
-    if (missing === 1) b.push(0);
-    else if (missing > 1) b.push(1, missing - 2, ...new Array<number>(missing - 2).fill(0));
-  }
+  // The header (2 bytes + options) must fill whole 8-byte units.
+  if (autopad) pushPad(b, (8 - ((2 + b.length) % 8)) % 8);
   return Uint8Array.from(b);
 }
 
@@ -255,12 +270,20 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     }),
   ];
 
+  /** True for a header read from bytes: its options already sit where they were sent. */
+  declare private parsedLayout: boolean;
+
   constructor(fields?: IPv6ExtHdrOptionsFields) {
     super(fields);
+    this.parsedLayout = false;
+  }
+
+  protected override copyExtra(target: this): void {
+    target.parsedLayout = this.parsedLayout;
   }
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const opts = encodeIPv6Options(this.options, this.autopad === 1);
+    const opts = encodeIPv6Options(this.options, this.autopad === 1, !this.parsedLayout);
     const h = new Uint8Array(2 + opts.length);
     h[0] = this.value('nh') as number;
     h[1] = this.len ?? Math.ceil(h.length / 8) - 1;
@@ -275,6 +298,7 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     need(off, end, hl);
     const layer = new this();
     layer.setParsed({ nh: buf[off], len: buf[off + 1], autopad: 1, options: decodeIPv6Options(buf, off + 2, off + hl) });
+    layer.parsedLayout = true;
     return { layer, headerEnd: off + hl };
   }
 }

@@ -179,7 +179,6 @@ const cases: Case[] = [
     ts: () => ip6().div(IPv6ExtHdrDestOpt({ options: [{ otype: 0xc2, optdata: new Uint8Array([0, 1, 0, 0]) }, { otype: 0xc9, optdata: new Uint8Array(16) }, { otype: 0x3e, optdata: new Uint8Array([7]) }] })).div(UDP()),
     py: `${PYIP6}/IPv6ExtHdrDestOpt(options=[Jumbo(jumboplen=65536),HAO(hoa='::'),HBHOptUnknown(otype=0x3e,optdata=b'\\x07')],autopad=1)/UDP()`,
     show: false,
-    bytes: false,
   },
   {
     name: 'IPv6 routing header / TCP (checksum uses the final destination)',
