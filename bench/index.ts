@@ -113,6 +113,9 @@ async function main(): Promise<void> {
     inputs: [...inputs.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.count - a.count),
   });
   fs.writeFileSync(path.join(reportDir, mdFile), md);
+  // Every run's figures, for whoever wants more than median and min–max.
+  fs.writeFileSync(path.join(ctx.outDir, args.quick ? 'results-quick.json' : 'results.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, args, tables }, null, 1)}\n`);
   const rel = path.relative(root, reportDir);
   console.log(`\nwrote ${rel}/${mdFile}${svg ? ` and ${rel}/${chartFile}` : ''} (${Math.round((Date.now() - started) / 1000)} s)`);
 }

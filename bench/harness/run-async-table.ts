@@ -43,6 +43,7 @@ export async function runAsyncTable<N>(ctx: BenchContext, t: Table, drivers: Arr
         console.log(rowLine(t, row));
         continue;
       }
+      row.runs = runs;
       for (const k of Object.keys(runs[0])) {
         const xs = runs.map((r) => r[k]).filter((v) => Number.isFinite(v));
         if (xs.length === runs.length) row.metrics[k] = spread(xs);

@@ -75,6 +75,7 @@ export function runTable(ctx: BenchContext, table: Table, drivers: Driver[], ful
       continue;
     }
     row.metrics = summarize(runs);
+    row.runs = runs;
     const ref = table.rows.find((r) => r.driver === table.reference && !r.skipped);
     if (table.throughput && ref?.metrics.pps && row.metrics.pps) row.ratio = ref.metrics.pps.median / row.metrics.pps.median;
     console.log(rowLine(table, row));

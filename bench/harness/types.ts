@@ -47,6 +47,8 @@ export interface Row {
   skipped?: string;
   /** Per metric, its summary over the runs. */
   metrics: Record<string, Spread>;
+  /** Every run's own figures, kept for bench/out/results.json. */
+  runs?: Metrics[];
   /** Packets per run, when the driver ran on a subset. */
   subset?: number;
   /** Ratio of the reference driver's packets/s to this one's. */
