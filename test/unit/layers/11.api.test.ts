@@ -144,3 +144,16 @@ describe('sprintf', () => {
     assert.equal(p.sprintf('%src% %UDP.dport% %IP.nosuch%'), '02:00:00:00:00:01 ?? ??');
   });
 });
+
+describe('deeply nested input', () => {
+  it('stops decoding after MAX_DEPTH layers and keeps the rest as Raw, without exhausting the stack', () => {
+    const n = 20000;
+    const b = new Uint8Array(14 + 4 * n);
+    b[12] = 0x81; // every tag announces another 802.1Q tag
+    for (let i = 0; i < n; i++) b[14 + 4 * i + 2] = 0x81;
+    const p = parse(b);
+    assert.equal(p.layers().length, 64 + 1);
+    assert.equal(p.lastLayer().layerName, 'Raw');
+    assert.equal(Buffer.compare(Buffer.from(p.toBytes()), Buffer.from(b)), 0);
+  });
+});
