@@ -3,7 +3,7 @@
 import './bindings';
 
 export {
-  Layer, bindLayers, factory, defineAccessors, need, view, ShortInput,
+  Layer, bindLayers, factory, defineAccessors, MAX_DEPTH,
   type LayerKind, type LayerClass, type LayerFactory, type Dissected, type BindOptions,
 } from './layer';
 export * as fields from './field-builders';
