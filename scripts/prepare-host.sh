@@ -21,6 +21,7 @@ needs=(
   "make:make"
   "g++:g++"
   "python3:python3"
+  "/usr/lib/python3/dist-packages/scapy/__init__.py:python3-scapy"
 )
 missing=()
 for entry in "${needs[@]}"; do
