@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { FileError, FilterError, InterfaceError, PcapError, PermissionError, PktkitError } from './errors';
 import { LAYOUT_HASH } from './record.gen';
+import type { CaptureStats } from './capture';
 
 /** Options handed to the native capture constructor (validated by lib/capture.ts). */
 export interface NativeCaptureOptions {
@@ -23,15 +24,6 @@ export interface NativeCaptureOptions {
   onWake: () => void;
 }
 
-/** Counters kept by the native side. */
-export interface NativeStats {
-  received: number;
-  delivered: number;
-  droppedByRing: number;
-  droppedByKernel: number;
-  droppedByInterface: number;
-  receivedByFilter: number;
-}
 
 /** The native capture object (native/capture.cc). */
 export interface NativeCapture {
@@ -45,10 +37,10 @@ export interface NativeCapture {
   release(position: number): void;
   ref(): void;
   unref(): void;
-  stats(): NativeStats;
+  stats(): CaptureStats;
   finished(): boolean;
   takeError(): Error | undefined;
-  close(): NativeStats;
+  close(): CaptureStats;
 }
 
 /** A network interface as libpcap lists it. */

@@ -5,7 +5,7 @@
  * per batch; JS walks the batch in place (no copy, no allocation per packet on
  * the batch path) and releases it when the next one is asked for.
  */
-import { addon, type InterfaceInfo, type NativeCapture, type NativeStats } from './binding';
+import { addon, type InterfaceInfo, type NativeCapture } from './binding';
 import { expected } from './errors';
 import { Packet, recordMemory, type RecordMemory } from './packet';
 import { Field } from './record.gen';
@@ -51,7 +51,7 @@ export interface FileOptions {
   signal?: AbortSignal;
 }
 
-/** Counters of a capture. At close, `received === delivered + droppedByRing`. */
+/** Counters of a capture, as the native side keeps them. At close, `received === delivered + droppedByRing`. */
 export interface CaptureStats {
   /** Packets libpcap handed to the capture thread. */
   received: number;
@@ -277,7 +277,7 @@ export class Capture implements AsyncIterable<Packet> {
 
   /** Counters so far; after close, the final ones. */
   stats(): CaptureStats {
-    return this.#final ?? toStats(this.#native.stats());
+    return this.#final ?? this.#native.stats();
   }
 
   /** True once closed (by close(), break, abort, end of file or error). */
@@ -292,7 +292,7 @@ export class Capture implements AsyncIterable<Packet> {
   close(): CaptureStats {
     if (!this.#closed) {
       this.#closed = true;
-      this.#final = toStats(this.#native.close());
+      this.#final = this.#native.close();
       this.#signal?.removeEventListener('abort', this.#onAbort);
       this.#wake();
     }
@@ -404,17 +404,6 @@ export class Capture implements AsyncIterable<Packet> {
       };
     });
   }
-}
-
-function toStats(s: NativeStats): CaptureStats {
-  return {
-    received: s.received,
-    delivered: s.delivered,
-    droppedByRing: s.droppedByRing,
-    droppedByKernel: s.droppedByKernel,
-    droppedByInterface: s.droppedByInterface,
-    receivedByFilter: s.receivedByFilter,
-  };
 }
 
 function checkOptions(options: object, known: string[]): void {
