@@ -325,32 +325,22 @@ export class Capture implements AsyncIterable<Packet> {
    */
   [Symbol.asyncIterator](): AsyncIterator<Packet> {
     this.#claim();
-    const packet = new Packet(this.#mem, 0);
+    const batch = new Batch(this.#mem, this.#size);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
-    let pos = 0;
+    let packets = batch[Symbol.iterator]();
     let end = 0;
-    const size = this.#size;
-    const u32 = this.#mem.u32;
     return {
       next: async (): Promise<IteratorResult<Packet>> => {
         for (;;) {
           if (this.#closed) return done;
-          while (pos < end) {
-            const offset = pos % size;
-            const len = u32[(offset + Field.entryLen) >>> 2];
-            if (len === 0) {
-              pos += size - offset;
-              continue;
-            }
-            packet.base = offset;
-            pos += len;
-            return { value: packet, done: false };
-          }
+          const step = packets.next();
+          if (!step.done) return step;
           if (end > this.#readPos) this.#release(end);
           const next = await this.#next();
           if (next < 0) return done;
-          pos = this.#readPos;
+          batch.reset(this.#readPos, next);
           end = next;
+          packets = batch[Symbol.iterator]();
         }
       },
       return: async (): Promise<IteratorResult<Packet>> => {
