@@ -24,7 +24,9 @@ struct NativeCapture::WakeTarget {
 
 namespace {
 
-constexpr int kFileBatch = 4096;           // packets per pcap_dispatch on a savefile
+constexpr int kFileBatch = 1024;           // packets per pcap_dispatch on a savefile (then published)
+constexpr size_t kFileBuffer = 1 << 20;    // stdio buffer of a savefile
+constexpr uint64_t kBatchShareOfRing = 4;  // a batch holds at most 1/4 of the ring
 constexpr int kLivePollMs = 250;           // upper bound on a poll() with nothing to do
 constexpr uint64_t kStatsEveryNs = 100'000'000;
 
@@ -199,6 +201,9 @@ void NativeCapture::open_file(Napi::Env env, const Napi::Object& options) {
     const char* code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == EISDIR ? "EISDIR" : "EIO";
     throw make_error(env, ErrorKind::File, "cannot open capture file '" + path + "': " + std::strerror(err), code);
   }
+  // libpcap reads each record with fread(); stdio's default 4 KiB buffer
+  // makes that a read() syscall every few packets. 1 MiB makes it rare.
+  std::setvbuf(file, nullptr, _IOFBF, kFileBuffer);
   char errbuf[PCAP_ERRBUF_SIZE] = "";
   pcap_ = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (!pcap_) {
@@ -443,10 +448,12 @@ void NativeCapture::sample_pcap_stats(bool now_or_never) {
 Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
   if (!ring_) return Napi::Number::New(info.Env(), 0);
   wake_pending_.store(false);
-  uint64_t write_pos = ring_->write_pos();
-  delivered_ += ring_->count_entries(acquired_pos_, write_pos);
-  acquired_pos_ = write_pos;
-  return Napi::Number::New(info.Env(), static_cast<double>(write_pos));
+  // At most a quarter of the ring per batch: JS releases a batch only when it
+  // asks for the next one, and a batch of the whole ring would leave the
+  // capture thread nothing to fill meanwhile (the two threads would take turns).
+  const uint64_t limit = acquired_pos_ + ring_->capacity() / kBatchShareOfRing;
+  acquired_pos_ = ring_->walk(acquired_pos_, ring_->write_pos(), limit, &delivered_);
+  return Napi::Number::New(info.Env(), static_cast<double>(acquired_pos_));
 }
 
 void NativeCapture::release(const Napi::CallbackInfo& info) {

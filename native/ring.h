@@ -95,11 +95,13 @@ class Ring {
   uint64_t read_pos() const { return read_pos_.load(std::memory_order_relaxed); }
   void release(uint64_t pos) { read_pos_.store(pos, std::memory_order_release); }
 
-  // Counts the packet entries in [from, to): used on the consumer's thread for
-  // positions it has acquired, or after the producer has stopped.
-  uint64_t count_entries(uint64_t from, uint64_t to) const {
+  // Consumer: walks whole entries from `from` towards `to`, stopping at the
+  // first entry boundary at or past `limit` (but taking at least one entry);
+  // returns that boundary and adds the packets walked to `*count`. Used on the
+  // consumer's thread for positions it may read, or after the producer stopped.
+  uint64_t walk(uint64_t from, uint64_t to, uint64_t limit, uint64_t* count) const {
     uint64_t n = 0;
-    while (from < to) {
+    while (from < to && (n == 0 || from < limit)) {
       size_t offset = from % cap_;
       u32 len = rec::get32(buf_ + offset, rec::entryLen);
       if (len == 0) {
@@ -109,6 +111,13 @@ class Ring {
         ++n;
       }
     }
+    *count += n;
+    return from;
+  }
+
+  uint64_t count_entries(uint64_t from, uint64_t to) const {
+    uint64_t n = 0;
+    walk(from, to, to, &n);
     return n;
   }
 
