@@ -442,6 +442,22 @@ export class IPv6View extends View {
   get dst(): string {
     return formatIPv6(this.p.mem.u8, this.p.base + Field.ipDst);
   }
+  /**
+   * Word `i` (0..3, big-endian, unsigned) of the source address: the four
+   * words say what `src` says without making a string, e.g. for flow keys.
+   */
+  srcWord(i: number): number {
+    return this.#word(Field.ipSrc, i);
+  }
+  /** Word `i` (0..3, big-endian, unsigned) of the destination address. */
+  dstWord(i: number): number {
+    return this.#word(Field.ipDst, i);
+  }
+  #word(field: number, i: number): number {
+    const u8 = this.p.mem.u8;
+    const at = this.p.base + field + 4 * (i & 3);
+    return ((u8[at] << 24) | (u8[at + 1] << 16) | (u8[at + 2] << 8) | u8[at + 3]) >>> 0;
+  }
   /** Hop limit. */
   get hlim(): number {
     return this.p.u8(Field.ipTtl);

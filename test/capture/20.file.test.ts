@@ -113,6 +113,24 @@ describe('openFile', () => {
     assert.deepEqual(got.map(([len]) => `len=${len}`), expected.map((k) => k.split(' ')[0]));
   });
 
+  it('gives IPv4 and IPv6 addresses as numbers that say what their text says', async () => {
+    let v4 = 0;
+    let v6 = 0;
+    for await (const p of openFile(micro)) {
+      if (p.ip) {
+        v4++;
+        assert.equal([24, 16, 8, 0].map((s) => (p.ip!.srcInt >>> s) & 255).join('.'), p.ip.src);
+      }
+      if (p.ipv6) {
+        v6++;
+        const hex = [0, 1, 2, 3].map((i) => p.ipv6!.dstWord(i).toString(16).padStart(8, '0')).join('');
+        assert.equal(hex, Buffer.from(p.data.subarray(p.l3Off! + 24, p.l3Off! + 40)).toString('hex'));
+        assert.equal(p.ipv6.srcWord(3), 1, '::1');
+      }
+    }
+    assert.ok(v4 > 0 && v6 > 0);
+  });
+
   it('copy() detaches a packet from the ring', async () => {
     const kept: Packet[] = [];
     const seen: string[] = [];
