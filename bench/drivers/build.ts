@@ -13,23 +13,28 @@ function newest(paths: string[]): number {
   return t;
 }
 
-const failures = new Map<string, string>();
+const outcomes = new Map<string, string | undefined>();
 
 /**
  * Runs `cmd args` to make `output` unless it is newer than every source.
- * Returns why it could not be built, or undefined. A failure is remembered, so
- * it is tried once per benchmark run.
+ * Returns why it could not be built, or undefined. Checked once per benchmark
+ * run: sources edited while it runs do not change the program halfway.
  */
 export function buildIfStale(output: string, sources: string[], cmd: string, args: string[], env?: NodeJS.ProcessEnv,
   cwd?: string): string | undefined {
-  if (failures.has(output)) return failures.get(output);
+  if (outcomes.has(output)) return outcomes.get(output);
+  const why = build(output, sources, cmd, args, env, cwd);
+  outcomes.set(output, why);
+  return why;
+}
+
+function build(output: string, sources: string[], cmd: string, args: string[], env?: NodeJS.ProcessEnv,
+  cwd?: string): string | undefined {
   if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= newest(sources)) return undefined;
   fs.mkdirSync(path.dirname(output), { recursive: true });
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env, cwd, timeout: 300_000 });
   if (r.error || r.status !== 0) {
-    const why = `build failed: ${(r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(0, 3).join(' | ')}`;
-    failures.set(output, why);
-    return why;
+    return `build failed: ${(r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(0, 3).join(' | ')}`;
   }
   return undefined;
 }

@@ -4,11 +4,18 @@ import * as path from 'node:path';
 import { runNodeChild } from '../harness/child';
 import type { BenchContext, Driver } from '../harness/types';
 
-function addonMissing(ctx: BenchContext): string | undefined {
-  if (!fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node'))) {
-    return 'the addon is not built (npm run build:native)';
+/**
+ * Why pktkit cannot run: the addon is not built. A build/ directory without
+ * the addon is a build in progress (node-gyp rebuild empties it first), so
+ * that is waited for, up to three minutes.
+ */
+export function addonMissing(ctx: BenchContext): string | undefined {
+  const addon = path.join(ctx.root, 'build', 'Release', 'pktkit.node');
+  const deadline = Date.now() + 180_000;
+  while (!fs.existsSync(addon) && fs.existsSync(path.join(ctx.root, 'build')) && Date.now() < deadline) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
   }
-  return undefined;
+  return fs.existsSync(addon) ? undefined : 'the addon is not built (npm run build:native)';
 }
 
 /**

@@ -3,8 +3,8 @@
  * not through tsx: tsx turns every imported binding into a getter call (e.g.
  * each read of the record's field offsets), which costs pktkit's per-packet
  * path a measurable share. Compiled once per benchmark run into
- * bench/out/dist, with bench/out/build pointing at the real build/ so that
- * lib/binding.ts finds the addon from there as it does from dist/.
+ * bench/out/dist, with a copy of the addon taken at that moment in
+ * bench/out/build, where lib/binding.ts looks from there as it does from dist/.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -32,10 +32,25 @@ export function compileChildren(ctx: BenchContext): string | undefined {
     outcome = `tsc did not compile bench/child (${missing.join(', ')}): ${(r.error?.message ?? r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
     return outcome;
   }
-  const link = path.join(ctx.outDir, 'build');
-  if (!fs.existsSync(link)) fs.symlinkSync(path.join('..', '..', 'build'), link);
+  snapshotAddon(ctx);
   outcome = undefined;
   return outcome;
+}
+
+/**
+ * Copies build/Release/pktkit.node to bench/out/build/Release, where the
+ * compiled lib/binding.ts looks (two levels above bench/out/dist/lib): every
+ * run then loads the same addon, even if build/ is rebuilt during the
+ * benchmark (other work on the repository does that).
+ */
+function snapshotAddon(ctx: BenchContext): void {
+  const dir = path.join(ctx.outDir, 'build');
+  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(dir);
+  const release = path.join(dir, 'Release');
+  fs.mkdirSync(release, { recursive: true });
+  const addon = path.join(ctx.root, 'build', 'Release', 'pktkit.node');
+  if (fs.existsSync(addon)) fs.copyFileSync(addon, path.join(release, 'pktkit.node'));
+  else fs.rmSync(path.join(release, 'pktkit.node'), { force: true });
 }
 
 /** Path of a compiled child script, e.g. `compiledChild(ctx, 'pktkit-file')`. */

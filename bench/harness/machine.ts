@@ -48,6 +48,10 @@ export function describeMachine(root: string): Machine {
   const os_release = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
   const distro = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(os_release)?.[1];
   if (distro) m.push(['distribution', distro]);
+  // Which pktkit was measured: the commit, and whether the tree had changes on top of it.
+  const head = firstLine('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--', 'lib', 'native', 'binding.gyp'], { encoding: 'utf8' }).stdout;
+  if (head) m.push(['pktkit', `git ${head}${dirty?.trim() ? ' with uncommitted changes in lib/ or native/' : ''}`]);
   const peers: Array<[string, string | undefined]> = [
     ['tcpdump', firstLine('tcpdump', ['--version'], /tcpdump version/)],
     ['tshark', firstLine('tshark', ['--version'], /TShark/)],

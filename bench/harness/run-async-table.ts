@@ -2,7 +2,7 @@
  * The live and send trials' version of runTable: drivers whose runs are
  * asynchronous and share one network set up once for the whole table (and
  * always torn down). Same output: one line per driver, `skipped: <why>` when
- * it cannot run, medians with min–max over `ctx.runs` runs.
+ * it cannot run, medians with min–max over `ctx.runs` interleaved runs.
  */
 import { rowLine } from './run-table';
 import { spread } from './stats';
@@ -27,28 +27,33 @@ export async function runAsyncTable<N>(ctx: BenchContext, t: Table, drivers: Arr
     const row: Row = { driver: d.name, metrics: {} };
     t.rows.push(row);
     const why = sharedWhy ?? d.unavailable(ctx);
-    if (why) {
-      row.skipped = why;
-      console.log(rowLine(t, row));
-    } else pending.push([d, row]);
+    if (why) row.skipped = why;
+    else pending.push([d, row]);
   }
-  if (pending.length === 0) return;
-  await withNet(async (net) => {
-    for (const [d, row] of pending) {
-      const runs: Metrics[] = [];
-      try {
-        for (let i = 0; i < ctx.runs; i++) runs.push(await d.run(ctx, net));
-      } catch (err) {
-        row.skipped = `failed: ${(err as Error).message}`;
-        console.log(rowLine(t, row));
-        continue;
+  // Interleaved runs, as in runTable: drift over minutes falls on every driver alike.
+  const runs = new Map<Row, Metrics[]>(pending.map(([, row]) => [row, []]));
+  if (pending.length > 0) await withNet(async (net) => {
+    for (let i = 0; i < ctx.runs; i++) {
+      for (const [d, row] of pending) {
+        if (row.skipped) continue;
+        try {
+          runs.get(row)?.push(await d.run(ctx, net));
+        } catch (err) {
+          row.skipped = `failed: ${(err as Error).message}`;
+        }
       }
-      row.runs = runs;
-      for (const k of Object.keys(runs[0])) {
-        const xs = runs.map((r) => r[k]).filter((v) => Number.isFinite(v));
-        if (xs.length === runs.length) row.metrics[k] = spread(xs);
-      }
-      console.log(rowLine(t, row));
+      process.stderr.write(`  (round ${i + 1}/${ctx.runs} done)\r`);
     }
   });
+  for (const [, row] of pending) {
+    const mine = runs.get(row) ?? [];
+    if (!row.skipped && mine.length > 0) {
+      row.runs = mine;
+      for (const k of Object.keys(mine[0])) {
+        const xs = mine.map((r) => r[k]).filter((v) => Number.isFinite(v));
+        if (xs.length === mine.length) row.metrics[k] = spread(xs);
+      }
+    }
+  }
+  for (const row of t.rows) console.log(rowLine(t, row));
 }

@@ -1,6 +1,6 @@
 /**
  * Runs every driver of a table `ctx.runs` times, each run in a fresh child,
- * and prints the driver's line as soon as its runs are done: packets/s,
+ * and prints one line per driver when the table is done: packets/s,
  * ns/packet and MB/s as median [min–max], ±rme, and the ratio
  * reference/driver. A driver that cannot run prints `skipped: <why>`.
  */
@@ -51,32 +51,47 @@ export function rowLine(table: Table, row: Row): string {
   return `  ${name} ${parts.join('  ')}`;
 }
 
-/** Runs the drivers on `full` (or their subset of it), filling and printing `table`'s rows. */
+/**
+ * Runs the drivers on `full` (or their subset of it), filling and printing
+ * `table`'s rows. Runs are interleaved (run 1 of every driver, then run 2, ...)
+ * so that a slow drift of the machine's speed, which a shared or virtual
+ * machine has over minutes, lands on every driver alike instead of biasing
+ * the ratios; the min–max then shows it.
+ */
 export function runTable(ctx: BenchContext, table: Table, drivers: Driver[], full: InputFile): Table {
   console.log(`\n${table.title} — ${table.input}`);
+  const active: Array<{ d: Driver; row: Row; input: InputFile; runs: Metrics[] }> = [];
   for (const d of drivers) {
     const row: Row = { driver: d.name, metrics: {} };
     table.rows.push(row);
     const why = d.unavailable(ctx);
     if (why) {
       row.skipped = why;
-      console.log(rowLine(table, row));
       continue;
     }
     const subset = d.subset?.(ctx);
     const input = subset !== undefined && subset < full.count ? ctx.input(full.kind, subset) : full;
     if (input !== full) row.subset = input.count;
-    const runs: Metrics[] = [];
-    try {
-      for (let i = 0; i < ctx.runs; i++) runs.push(derive(d.run(ctx, input)));
-    } catch (err) {
-      row.skipped = `failed: ${(err as Error).message}`;
-      console.log(rowLine(table, row));
-      continue;
+    active.push({ d, row, input, runs: [] });
+  }
+  for (let i = 0; i < ctx.runs; i++) {
+    for (const a of active) {
+      if (a.row.skipped) continue;
+      try {
+        a.runs.push(derive(a.d.run(ctx, a.input)));
+      } catch (err) {
+        a.row.skipped = `failed: ${(err as Error).message}`;
+      }
     }
-    row.metrics = summarize(runs);
-    row.runs = runs;
-    const ref = table.rows.find((r) => r.driver === table.reference && !r.skipped);
+    process.stderr.write(`  (round ${i + 1}/${ctx.runs} done)\r`);
+  }
+  for (const a of active) {
+    if (a.row.skipped) continue;
+    a.row.metrics = summarize(a.runs);
+    a.row.runs = a.runs;
+  }
+  const ref = table.rows.find((r) => r.driver === table.reference && !r.skipped);
+  for (const row of table.rows) {
     if (table.throughput && ref?.metrics.pps && row.metrics.pps) row.ratio = ref.metrics.pps.median / row.metrics.pps.median;
     console.log(rowLine(table, row));
   }

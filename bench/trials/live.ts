@@ -16,6 +16,7 @@ import { runAsyncTable, type AsyncDriver } from '../harness/run-async-table';
 import { newTable } from '../harness/run-table';
 import type { BenchContext, Metrics, Table } from '../harness/types';
 import { hasCommand } from '../drivers/build';
+import { addonMissing } from '../drivers/pktkit';
 import { describeInput } from './inputs';
 
 interface Capturer {
@@ -40,7 +41,7 @@ function resultLine(stdout: string): Metrics {
 
 const PKTKIT: Capturer = {
   name: 'pktkit openLive + batches()',
-  unavailable: (ctx) => (fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node')) ? compileChildren(ctx) : 'the addon is not built'),
+  unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx),
   command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', iface),
   ready: /READY/,
   stopSignal: 'SIGTERM',

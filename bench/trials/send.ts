@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputFile } from '../gen/generate';
 import { hasCommand } from '../drivers/build';
+import { addonMissing } from '../drivers/pktkit';
 import { compileChildren, compiledChild } from '../harness/compile';
 import { count, num, si } from '../harness/format';
 import { namespacesUnavailable, parseTcpreplay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
@@ -36,7 +37,8 @@ const SENDPFAST: Sender = {
   name: 'pktkit sendpfast',
   unavailable: (ctx) => {
     const index = path.join(ctx.root, 'lib', 'index.ts');
-    if (!fs.existsSync(path.join(ctx.root, 'build', 'Release', 'pktkit.node'))) return 'the addon is not built';
+    const missing = addonMissing(ctx);
+    if (missing) return missing;
     return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) && fs.existsSync(path.join(ctx.root, 'lib', 'send.ts'))
       ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/send.ts)';
   },
