@@ -38,7 +38,6 @@ const FILE_MODES = {
   batch: 'pktkit batches()',
   'batch-text': 'pktkit batches(), text addresses',
   'for-await': 'pktkit for await',
-  'batch-no-v6': 'pktkit batches(), IPv6 addresses not read',
 } as const;
 
 /** openFile and one of the read modes, in a fresh Node with --expose-gc (for the heap figures). */

@@ -19,15 +19,13 @@ export function fileTrial(ctx: BenchContext): Table[] {
       trial: 'file', title: '2. file → JS: five header fields per packet', input: describeInput(input),
       columns: [cpuNsColumn, heapColumn, gcColumn, gcMsColumn, peakRssColumn], throughput: true, reference: PKTKIT_BATCH,
     });
-    const extra = kind === 'mix' ? [pktkitFile('batch-no-v6')] : []; // the minimal frames have no IPv6
-    runTable(ctx, t, [pktkitFile('batch'), pktkitFile('for-await'), pktkitFile('batch-text'), ...extra, cLoop], input);
+    runTable(ctx, t, [pktkitFile('batch'), pktkitFile('for-await'), pktkitFile('batch-text'), cLoop], input);
     const batch = medianPps(t, PKTKIT_BATCH);
     const c = medianPps(t, cLoop.name);
     const each = medianPps(t, PKTKIT_FOR_AWAIT);
     t.notes.push('Timed inside each child from openFile to the last packet (Node start-up and module loading excluded). ' +
-      'Fields: IPv4 addresses as numbers (IPv6 as text: the API has no numeric IPv6 form), ports, TCP flags. ' +
-      'Heap growth is heapUsed after a forced GC at the end minus the same at the start. ' +
-      'The row without IPv6 addresses shows what formatting them as text costs; it does less work than the others.');
+      'Fields: addresses as numbers (IPv4 srcInt/dstInt, IPv6 srcWord/dstWord), ports, TCP flags; the text-addresses row ' +
+      'formats every address as a string instead. Heap growth is heapUsed after a forced GC at the end minus the same at the start.');
     const cpuBatch = medianCpuNs(t, PKTKIT_BATCH);
     const cpuC = medianCpuNs(t, cLoop.name);
     const cpuEach = medianCpuNs(t, PKTKIT_FOR_AWAIT);
