@@ -48,8 +48,11 @@ void on_packet(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
   const u32 layers = rec::get32(s->record, rec::layers);
   s->packets++;
   s->bytes += h->caplen;
-  if (layers & (rec::layer_bit(rec::LAYER_IPV4) | rec::layer_bit(rec::LAYER_IPV6))) {
+  // Whole addresses, as the JS batch driver reads them (IPv4 srcInt/dstInt, IPv6 the four words).
+  if (layers & rec::layer_bit(rec::LAYER_IPV4)) {
     s->sink += rec::get32(s->record, rec::ipSrc) ^ rec::get32(s->record, rec::ipDst);
+  } else if (layers & rec::layer_bit(rec::LAYER_IPV6)) {
+    for (u32 w = 0; w < 16; w += 4) s->sink += rec::get32(s->record, rec::ipSrc + w) ^ rec::get32(s->record, rec::ipDst + w);
   }
   if (layers & rec::layer_bit(rec::LAYER_TCP)) {
     s->tcp++;
