@@ -12,7 +12,8 @@ export function si(v: number): string {
 /** Three significant digits, without an SI prefix. */
 export function num(v: number): string {
   if (v === 0) return '0';
-  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  // From 999.5 up, three significant digits would print as 1.00e+3.
+  if (Math.abs(v) >= 999.5) return Math.round(v).toLocaleString('en-US');
   return v.toPrecision(3);
 }
 
