@@ -1,6 +1,7 @@
 #include "capture.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -339,6 +340,7 @@ void NativeCapture::call_js_wake(napi_env env, napi_value, void* context, void*)
 // ---- capture thread -------------------------------------------------------
 
 void NativeCapture::run() {
+  pthread_setname_np(pthread_self(), "pktkit-capture");  // so top, perf and gdb can tell it apart
   if (live_) {
     run_live();
   } else {
