@@ -144,54 +144,47 @@ function parseFlags(layer: string, field: string, names: readonly string[], text
   return value;
 }
 
-/** An IPv4 address as dotted-quad text. */
-export function ipv4(name: string, def: string | null, opts: { when?: (o: never) => boolean } = {}): FieldDef {
+/**
+ * A field holding an address as text. `normalize` gives the stored form of a
+ * string, or undefined when the string is not such an address; `what` names
+ * the kind in error messages ("an IPv4 address").
+ */
+function addressField(
+  name: string,
+  def: string | null,
+  what: string,
+  normalize: (s: string) => string | undefined,
+  when?: (o: never) => boolean,
+): FieldDef {
   return {
     name,
     default: def,
-    when: opts.when,
+    when,
     check(layer, v) {
       if (v === null && def === null) return null;
-      if (typeof v !== 'string' || !isIPv4(v)) {
-        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not an IPv4 address` : `expected an IPv4 address string but received ${describe(v)}`);
+      const stored = typeof v === 'string' ? normalize(v) : undefined;
+      if (stored === undefined) {
+        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not ${what}` : `expected ${what} string but received ${describe(v)}`);
       }
-      return v;
+      return stored;
     },
     repr: (v) => (v === null ? 'None' : String(v)),
   };
+}
+
+/** An IPv4 address as dotted-quad text. */
+export function ipv4(name: string, def: string | null, opts: { when?: (o: never) => boolean } = {}): FieldDef {
+  return addressField(name, def, 'an IPv4 address', (s) => (isIPv4(s) ? s : undefined), opts.when);
 }
 
 /** An IPv6 address, kept in inet_ntop's text form. */
 export function ipv6(name: string, def: string | null): FieldDef {
-  return {
-    name,
-    default: def,
-    check(layer, v) {
-      if (v === null && def === null) return null;
-      const n = typeof v === 'string' ? normalizeIPv6(v) : undefined;
-      if (n === undefined) {
-        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not an IPv6 address` : `expected an IPv6 address string but received ${describe(v)}`);
-      }
-      return n;
-    },
-    repr: (v) => (v === null ? 'None' : String(v)),
-  };
+  return addressField(name, def, 'an IPv6 address', normalizeIPv6);
 }
 
 /** A MAC address, kept lower-case with ':' separators. */
 export function mac(name: string, def: string | null): FieldDef {
-  return {
-    name,
-    default: def,
-    check(layer, v) {
-      if (v === null && def === null) return null;
-      if (typeof v !== 'string' || !isMAC(v)) {
-        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not a MAC address` : `expected a MAC address string but received ${describe(v)}`);
-      }
-      return v.toLowerCase().replace(/-/g, ':');
-    },
-    repr: (v) => (v === null ? 'None' : String(v)),
-  };
+  return addressField(name, def, 'a MAC address', (s) => (isMAC(s) ? s.toLowerCase().replace(/-/g, ':') : undefined));
 }
 
 /** Converts user bytes: Uint8Array as is, strings as UTF-8 (like Scapy's bytes_encode). */
