@@ -7,19 +7,12 @@
  *   node --import tsx bench/child/cap-file.ts FILE
  */
 import { forEachRecord } from './pcap-records';
+import type { CapDecoders, Decoded } from './cap-decoders';
 import { peerRequire } from './peers';
 import { report, since } from './report';
 
-interface Decoded { info: Record<string, unknown>; offset: number }
 interface CapModule {
-  decoders: {
-    Ethernet(b: Buffer, offset?: number): Decoded;
-    IPV4(b: Buffer, offset?: number): Decoded;
-    IPV6(b: Buffer, offset?: number): Decoded;
-    TCP(b: Buffer, offset?: number): Decoded;
-    UDP(b: Buffer, offset?: number): Decoded;
-    PROTOCOL: { ETHERNET: Record<string, number>; IP: Record<string, number> };
-  };
+  decoders: CapDecoders;
 }
 
 function main(file: string): void {

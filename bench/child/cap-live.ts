@@ -5,10 +5,10 @@
  * SIGTERM closes and prints RESULT (cap exposes no kernel drop counter).
  *   node --import tsx bench/child/cap-live.ts IFACE
  */
+import type { CapDecoders, Decoded } from './cap-decoders';
 import { peerRequire } from './peers';
 import { report } from './report';
 
-interface Decoded { info: Record<string, unknown>; offset: number }
 interface CapInstance {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
   on(event: 'packet', fn: (nbytes: number, truncated: boolean) => void): void;
@@ -16,14 +16,7 @@ interface CapInstance {
 }
 interface CapModule {
   Cap: new () => CapInstance;
-  decoders: {
-    Ethernet(b: Buffer, offset?: number): Decoded;
-    IPV4(b: Buffer, offset?: number): Decoded;
-    IPV6(b: Buffer, offset?: number): Decoded;
-    TCP(b: Buffer, offset?: number): Decoded;
-    UDP(b: Buffer, offset?: number): Decoded;
-    PROTOCOL: { ETHERNET: Record<string, number>; IP: Record<string, number> };
-  };
+  decoders: CapDecoders;
 }
 
 function main(iface: string): void {

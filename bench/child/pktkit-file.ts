@@ -17,6 +17,18 @@ import { collect, GcCounter, report, since } from './report';
 let sink = 0;
 let tcpCount = 0;
 
+/** Ports and TCP flags: the part of the five fields both read modes share. */
+function readTransport(p: Packet): void {
+  const tcp = p.tcp;
+  if (tcp !== undefined) {
+    tcpCount++;
+    sink = (sink + tcp.sport + tcp.dport + tcp.flags) & 0x3fffffff;
+  } else {
+    const udp = p.udp;
+    if (udp !== undefined) sink = (sink + udp.sport + udp.dport) & 0x3fffffff;
+  }
+}
+
 function readNumeric(p: Packet): void {
   const ip = p.ip;
   if (ip !== undefined) sink = (sink + ((ip.srcInt ^ ip.dstInt) & 0xffff)) & 0x3fffffff;
@@ -28,28 +40,14 @@ function readNumeric(p: Packet): void {
       sink = (sink + (words & 0xffff)) & 0x3fffffff;
     }
   }
-  const tcp = p.tcp;
-  if (tcp !== undefined) {
-    tcpCount++;
-    sink = (sink + tcp.sport + tcp.dport + tcp.flags) & 0x3fffffff;
-  } else {
-    const udp = p.udp;
-    if (udp !== undefined) sink = (sink + udp.sport + udp.dport) & 0x3fffffff;
-  }
+  readTransport(p);
 }
 
 function readText(p: Packet): void {
   const src = p.src;
   const dst = p.dst;
   if (src !== undefined && dst !== undefined) sink = (sink + src.length + dst.length) & 0x3fffffff;
-  const tcp = p.tcp;
-  if (tcp !== undefined) {
-    tcpCount++;
-    sink = (sink + tcp.sport + tcp.dport + tcp.flags) & 0x3fffffff;
-  } else {
-    const udp = p.udp;
-    if (udp !== undefined) sink = (sink + udp.sport + udp.dport) & 0x3fffffff;
-  }
+  readTransport(p);
 }
 
 async function main(mode: string, file: string): Promise<void> {
