@@ -5,6 +5,10 @@
       "sources": [
         "native/addon.cc",
         "native/capture.cc",
+        "native/engine/afpacket_source.cc",
+        "native/engine/file_source.cc",
+        "native/engine/packet_filter.cc",
+        "native/engine/pcap_source.cc",
         "native/interfaces.cc",
         "native/errors.cc",
         "native/send.cc",

@@ -21,22 +21,28 @@ export interface NativeCaptureOptions {
   direction?: 'in' | 'out' | 'inout';
   ringSize?: number;
   linkType?: number;
+  engine?: 'auto' | 'afpacket' | 'libpcap';
+  fanoutGroup?: number;
+  fanoutMode?: number;
   onWake: () => void;
 }
 
-
-/** The native capture object (native/capture.cc). */
+/** The native capture object (native/capture.cc). Every method runs on the JS thread. */
 export interface NativeCapture {
-  readonly ring: ArrayBuffer;
+  /** Fixed-stride record slots, filled by acquire(). */
+  readonly records: ArrayBuffer;
+  /** The byte buffer the last batch's records point into (set when it changes). */
+  readonly bytes: ArrayBuffer | undefined;
+  readonly engine: 'afpacket' | 'libpcap' | 'file';
   readonly linkType: number;
   readonly linkTypeName: string;
   readonly snaplen: number;
   readonly nanosecond: boolean;
   readonly warning?: string;
+  /** Hands back the previous batch and fills the next; returns its packet count (0: nothing now). */
   acquire(): number;
-  release(position: number): void;
-  ref(): void;
-  unref(): void;
+  /** Calls onWake once when the source may have packets again. */
+  wait(): void;
   stats(): CaptureStats;
   finished(): boolean;
   takeError(): Error | undefined;

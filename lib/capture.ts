@@ -1,14 +1,18 @@
 /**
- * Live and file captures: the JS half of the ring that native/capture.cc fills.
+ * Live and file captures: the JS half of native/capture.cc.
  *
- * The capture thread decodes packets into the ring and wakes JS at most once
- * per batch; JS walks the batch in place (no copy, no allocation per packet on
- * the batch path) and releases it when the next one is asked for.
+ * One N-API call per batch asks the source for packets; the native side
+ * dissects them into fixed-stride records that point at the packet bytes where
+ * the kernel's ring or the mapped file holds them; JS walks the batch in place
+ * (no copy, no allocation per packet) and hands it back by asking for the next
+ * one. When the source has nothing, libuv polls its descriptor: there is no
+ * capture thread.
  */
 import { addon, type InterfaceInfo, type NativeCapture } from './binding';
 import { expected } from './errors';
+import { ColumnGatherer, type Column, type ColumnName } from './columns';
 import { Packet, recordMemory, type RecordMemory } from './packet';
-import { Field } from './record.gen';
+import { RECORD_SIZE } from './record.gen';
 
 export type { InterfaceInfo } from './binding';
 
@@ -22,14 +26,33 @@ export interface LiveOptions {
   promisc?: boolean;
   /** Deliver each packet as soon as it arrives instead of in kernel batches. Default false. */
   immediate?: boolean;
-  /** Kernel capture buffer in bytes; libpcap's default (2 MiB on Linux) when unset. */
+  /**
+   * Kernel capture buffer in bytes. With the AF_PACKET engine it is the ring JS reads in place,
+   * the only buffer between the wire and your loop (default: `ringSize`); with libpcap, its
+   * buffer (libpcap's default, 2 MiB, when unset).
+   */
   bufferSize?: number;
   /** Kernel batching delay in milliseconds when not immediate. Default 100. */
   timeout?: number;
   /** Which packets: received (`in`), sent (`out`) or both (`inout`, the default). */
   direction?: 'in' | 'out' | 'inout';
-  /** Bytes of the ring shared with the capture thread. Default 32 MiB. Full ring: packets are dropped and counted. */
+  /**
+   * Bytes of the AF_PACKET ring when `bufferSize` is unset. Default 32 MiB. When JS falls behind
+   * and the ring is full, the kernel drops packets and counts them (`droppedByKernel`).
+   */
   ringSize?: number;
+  /**
+   * What captures: `afpacket` (Linux's TPACKET_V3 ring, read in place: no copy), `libpcap`
+   * (copies each packet; any interface libpcap knows), or `auto` (the default: AF_PACKET for
+   * Ethernet-like interfaces and `any`, libpcap for the rest).
+   */
+  engine?: 'auto' | 'afpacket' | 'libpcap';
+  /**
+   * Joins a PACKET_FANOUT group: every socket of the group on the interface gets a share of its
+   * packets (by flow `hash`, round robin `lb`, receiving `cpu`, or `rollover`). All members use
+   * the same mode. See {@link openFanout} to spread one interface over worker threads.
+   */
+  fanout?: { group: number; mode?: FanoutMode };
   /**
    * Link type (tcpdump's `-y`), as a DLT number or libpcap's name (`'EN10MB'`, `'LINUX_SLL'`,
    * `'LINUX_SLL2'`). Default: the interface's own; `LINUX_SLL2` on `any`, as tcpdump.
@@ -39,25 +62,32 @@ export interface LiveOptions {
   signal?: AbortSignal;
 }
 
+/** How a fanout group shares packets (PACKET_FANOUT_HASH, _LB, _CPU, _ROLLOVER). */
+export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'rollover';
+const FANOUT_MODES: Record<FanoutMode, number> = { hash: 0, lb: 1, cpu: 2, rollover: 3 };
+
 const LINK_TYPE_NAMES: Record<string, number> = { NULL: 0, EN10MB: 1, RAW: 12, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 };
 
 /** Options of {@link openFile}. */
 export interface FileOptions {
   /** BPF filter in tcpdump syntax. */
   filter?: string;
-  /** Bytes of the ring. Default 8 MiB. A file capture waits for the reader instead of dropping. */
+  /** Accepted for compatibility; files are read where they lie (mapped), with no ring between. */
   ringSize?: number;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
 
-/** Counters of a capture, as the native side keeps them. At close, `received === delivered + droppedByRing`. */
+/**
+ * Counters of a capture. At close, `received === delivered + droppedByKernel + droppedByRing`:
+ * every packet that matched is either delivered or counted as dropped.
+ */
 export interface CaptureStats {
-  /** Packets libpcap handed to the capture thread. */
+  /** Packets that matched the filter: as the kernel counted them (live), or read (files). */
   received: number;
   /** Packets handed to JS. */
   delivered: number;
-  /** Packets dropped because the ring was full (JS was behind), or still unread in it at close. */
+  /** Packets stored for JS but still unread when the capture closed. */
   droppedByRing: number;
   /** Packets the kernel dropped for lack of buffer space (libpcap's ps_drop; live only). */
   droppedByKernel: number;
@@ -75,7 +105,7 @@ export function interfaces(): InterfaceInfo[] {
 /** Opens a live capture on `device` (a name from {@link interfaces}, or `'any'`). */
 export function openLive(device: string, options: LiveOptions = {}): Capture {
   if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
-  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'signal']);
+  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'signal']);
   const { snaplen = 262144, timeout = 100, bufferSize = 0, ringSize = 32 << 20 } = options;
   checkInteger('snaplen', snaplen, 1, 262144);
   checkInteger('timeout', timeout, 0, 60_000);
@@ -88,6 +118,17 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
   }
   checkFilter(options.filter);
   checkSignal(options.signal);
+  if (options.engine !== undefined && !['auto', 'afpacket', 'libpcap'].includes(options.engine)) {
+    throw new TypeError(expected("'auto', 'afpacket' or 'libpcap'", 'engine', options.engine));
+  }
+  const fanout = options.fanout;
+  if (fanout !== undefined) {
+    if (typeof fanout !== 'object' || fanout === null) throw new TypeError(expected('{ group, mode? }', 'fanout', fanout));
+    checkInteger('fanout.group', fanout.group, 0, 0xffff);
+    if (fanout.mode !== undefined && !(fanout.mode in FANOUT_MODES)) {
+      throw new TypeError(expected(`one of ${Object.keys(FANOUT_MODES).join(', ')}`, 'fanout.mode', fanout.mode));
+    }
+  }
   const linkType = typeof options.linkType === 'string' ? LINK_TYPE_NAMES[options.linkType.toUpperCase()] : options.linkType;
   if (options.linkType !== undefined && (linkType === undefined || !Number.isInteger(linkType) || linkType < 0)) {
     throw new TypeError(expected(`a DLT number or one of ${Object.keys(LINK_TYPE_NAMES).join(', ')}`, 'linkType', options.linkType));
@@ -106,6 +147,9 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
         timeoutMs: timeout,
         direction: options.direction ?? 'inout',
         ringSize,
+        engine: options.engine ?? 'auto',
+        fanoutGroup: fanout?.group,
+        fanoutMode: fanout ? FANOUT_MODES[fanout.mode ?? 'hash'] : undefined,
         onWake,
       }),
     { device },
@@ -129,78 +173,60 @@ export function openFile(path: string, options: FileOptions = {}): Capture {
 }
 
 /**
- * A batch of packets, iterated in place. The iterator yields one Packet object
- * repositioned on each entry, and one result object: nothing is allocated per
- * packet. Valid until the next batch is requested.
+ * A batch of packets, iterated in place. Records sit in fixed-stride slots and
+ * point at their bytes where the kernel or the file put them. The iterator
+ * yields one Packet object repositioned on each record, and one result object:
+ * nothing is allocated per packet. Valid until the next batch is requested.
  */
 export class Batch implements Iterable<Packet> {
-  readonly #mem: RecordMemory;
-  readonly #size: number;
   readonly #packet: Packet;
-  #start = 0;
-  #end = 0;
+  readonly #columns: ColumnGatherer;
+  #count = 0;
 
   /** @internal */
-  constructor(mem: RecordMemory, size: number) {
-    this.#mem = mem;
-    this.#size = size;
-    this.#packet = new Packet(mem, 0);
+  constructor(mem: RecordMemory) {
+    this.#packet = new Packet(mem, 0, EMPTY);
+    this.#columns = new ColumnGatherer(mem);
   }
 
   /** @internal */
-  reset(start: number, end: number): void {
-    this.#start = start;
-    this.#end = end;
+  reset(count: number, bytes: Uint8Array): void {
+    this.#count = count;
+    this.#packet.bytes = bytes;
   }
 
-  /** Number of packets in the batch (walks the records; no allocation). */
+  /** Number of packets in the batch. */
   get count(): number {
-    let n = 0;
-    for (let pos = this.#start; pos < this.#end; ) {
-      const step = this.#step(pos);
-      if (step > 0) n++;
-      pos += Math.abs(step);
-    }
-    return n;
+    return this.#count;
+  }
+
+  /**
+   * One field of every packet in the batch, e.g. `batch.column('tcp.dport')`: a typed array
+   * (0 where the packet lacks the protocol), reused by the next batch: copy it to keep it.
+   */
+  column(name: ColumnName): Column {
+    return this.#columns.gather(name, this.#count);
   }
 
   /** Calls `fn` for each packet: the fastest way through a batch. */
   forEach(fn: (packet: Packet) => void): void {
     const packet = this.#packet;
-    for (let pos = this.#start; pos < this.#end; ) {
-      const step = this.#step(pos);
-      if (step > 0) {
-        packet.base = pos % this.#size;
-        fn(packet);
-        pos += step;
-      } else {
-        pos -= step;
-      }
+    for (let i = 0, n = this.#count; i < n; i++) {
+      packet.base = i * RECORD_SIZE;
+      fn(packet);
     }
-  }
-
-  /** Bytes to the next entry from `pos`: positive after a packet, negative after a wrap marker. */
-  #step(pos: number): number {
-    const offset = pos % this.#size;
-    const len = this.#mem.u32[(offset + Field.entryLen) >>> 2];
-    return len === 0 ? -(this.#size - offset) : len;
   }
 
   [Symbol.iterator](): Iterator<Packet> {
     const packet = this.#packet;
     const result = { value: packet, done: false } as IteratorResult<Packet>;
-    let pos = this.#start;
-    const end = this.#end;
+    let i = 0;
+    const n = this.#count;
     return {
       next: () => {
-        while (pos < end) {
-          const step = this.#step(pos);
-          if (step > 0) {
-            packet.base = pos % this.#size;
-            pos += step;
-            return result;
-          }
-          pos -= step;
+        if (i < n) {
+          packet.base = i++ * RECORD_SIZE;
+          return result;
         }
         result.done = true;
         (result as { value: unknown }).value = undefined;
@@ -210,17 +236,19 @@ export class Batch implements Iterable<Packet> {
   }
 }
 
-// Captures whose iteration is waiting for the capture thread. While waiting
-// nothing else may refer to the capture (the awaiting code only holds a
-// promise), so it is kept here: it must not be collected mid-wait.
+const EMPTY = new Uint8Array(0);
+
+// Captures whose iteration is waiting for packets. While waiting nothing else
+// may refer to the capture (the awaiting code only holds a promise), so it is
+// kept here: it must not be collected mid-wait.
 const waiting = new Set<Capture>();
+
+// The longest a reader keeps the event loop to itself before letting timers,
+// I/O and signals run, however fast packets arrive.
+const YIELD_EVERY_MS = 20;
 
 /** A live or file capture. Iterate it with `for await`, or its {@link Capture.batches}. */
 export class Capture implements AsyncIterable<Packet> {
-  /** Link type of the packets (DLT_* number). */
-  readonly linkType: number;
-  /** libpcap's name of the link type, e.g. `EN10MB`, `LINUX_SLL2`. */
-  readonly linkTypeName: string;
   /** Snap length in force. */
   readonly snaplen: number;
   /** True when timestamps carry nanoseconds. */
@@ -231,15 +259,18 @@ export class Capture implements AsyncIterable<Packet> {
   readonly path: string | undefined;
   /** libpcap's warning at activation (e.g. promiscuous mode not supported), if any. */
   readonly warning: string | undefined;
+  /** What serves the capture: the AF_PACKET ring (`afpacket`), `libpcap`, or the file reader (`file`). */
+  readonly engine: 'afpacket' | 'libpcap' | 'file';
 
   readonly #native: NativeCapture;
   readonly #mem: RecordMemory;
-  readonly #size: number;
-  #readPos = 0;
+  #bytesBuffer: ArrayBuffer | undefined;
+  #bytes: Uint8Array = EMPTY;
   #closed = false;
   #final: CaptureStats | undefined;
   #resume: (() => void) | undefined;
   #iterating = false;
+  #lastYield = 0;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => {
     this.close();
@@ -253,18 +284,26 @@ export class Capture implements AsyncIterable<Packet> {
   ) {
     // The native side holds this function weakly: the capture owns it.
     this.#native = open(this.#wake);
-    this.#mem = recordMemory(this.#native.ring);
-    this.#size = this.#native.ring.byteLength;
-    this.linkType = this.#native.linkType;
-    this.linkTypeName = this.#native.linkTypeName;
+    this.#mem = recordMemory(this.#native.records);
     this.snaplen = this.#native.snaplen;
     this.nanosecond = this.#native.nanosecond;
     this.warning = this.#native.warning;
+    this.engine = this.#native.engine;
     this.device = source.device;
     this.path = source.path;
     this.#signal = signal;
     if (signal?.aborted) this.close();
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** Link type of the packets (DLT_* number). */
+  get linkType(): number {
+    return this.#native.linkType;
+  }
+
+  /** libpcap's name of the link type, e.g. `EN10MB`, `LINUX_SLL2`. */
+  get linkTypeName(): string {
+    return this.#native.linkTypeName;
   }
 
   readonly #wake = (): void => {
@@ -300,19 +339,18 @@ export class Capture implements AsyncIterable<Packet> {
   }
 
   /**
-   * Batches of packets as the capture thread delivers them: the allocation-free
-   * way to read. Leaving the loop (break, return, throw) closes the capture.
+   * Batches of packets as the source delivers them: the allocation-free way to
+   * read. Leaving the loop (break, return, throw) closes the capture.
    */
   async *batches(): AsyncGenerator<Batch, void, undefined> {
     this.#claim();
-    const batch = new Batch(this.#mem, this.#size);
+    const batch = new Batch(this.#mem);
     try {
       for (;;) {
-        const end = await this.#next();
-        if (end < 0) return;
-        batch.reset(this.#readPos, end);
+        const count = await this.#next();
+        if (count < 0) return;
+        batch.reset(count, this.#bytes);
         yield batch;
-        this.#release(end);
       }
     } finally {
       this.close();
@@ -325,21 +363,18 @@ export class Capture implements AsyncIterable<Packet> {
    */
   [Symbol.asyncIterator](): AsyncIterator<Packet> {
     this.#claim();
-    const batch = new Batch(this.#mem, this.#size);
+    const batch = new Batch(this.#mem);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
     let packets = batch[Symbol.iterator]();
-    let end = 0;
     return {
       next: async (): Promise<IteratorResult<Packet>> => {
         for (;;) {
           if (this.#closed) return done;
           const step = packets.next();
           if (!step.done) return step;
-          if (end > this.#readPos) this.#release(end);
-          const next = await this.#next();
-          if (next < 0) return done;
-          batch.reset(this.#readPos, next);
-          end = next;
+          const count = await this.#next();
+          if (count < 0) return done;
+          batch.reset(count, this.#bytes);
           packets = batch[Symbol.iterator]();
         }
       },
@@ -359,41 +394,52 @@ export class Capture implements AsyncIterable<Packet> {
     this.#iterating = true;
   }
 
-  #release(end: number): void {
-    this.#readPos = end;
-    if (!this.#closed) this.#native.release(end);
-  }
-
-  /** The end of the next batch, or -1 at the end (after throwing the source's error, if any). */
+  /** The packet count of the next batch, or -1 at the end (after throwing the source's error, if any). */
   async #next(): Promise<number> {
     for (;;) {
       if (this.#closed) return -1;
-      let end = this.#native.acquire();
-      if (end > this.#readPos) return end;
+      const now = performance.now();
+      if (now - this.#lastYield >= YIELD_EVERY_MS) {
+        // A reader that never waits would starve timers, I/O and signals (an
+        // AbortSignal among them): give the event loop a turn.
+        await yieldToEventLoop();
+        this.#lastYield = performance.now();
+        if (this.#closed) return -1;
+      }
+      const count = this.#native.acquire();
+      if (count > 0) {
+        const buffer = this.#native.bytes;
+        if (buffer !== this.#bytesBuffer && buffer !== undefined) {
+          this.#bytesBuffer = buffer;
+          this.#bytes = new Uint8Array(buffer);
+        }
+        return count;
+      }
       if (this.#native.finished()) {
-        // The thread published its last packets before saying it finished.
-        end = this.#native.acquire();
-        if (end > this.#readPos) return end;
         const error = this.#native.takeError();
         this.close();
         if (error) throw error;
         return -1;
       }
       await this.#waitForWake();
+      this.#lastYield = performance.now();
     }
   }
 
   #waitForWake(): Promise<void> {
     return new Promise<void>((resolve) => {
       waiting.add(this);
-      this.#native.ref();
       this.#resume = () => {
         waiting.delete(this);
-        if (!this.#closed) this.#native.unref();
         resolve();
       };
+      this.#native.wait();
     });
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 function checkOptions(options: object, known: string[]): void {

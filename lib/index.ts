@@ -1,6 +1,10 @@
 // pktkit's public API: re-exports only.
 export { interfaces, openLive, openFile, Capture, Batch } from './capture';
-export type { LiveOptions, FileOptions, CaptureStats, InterfaceInfo } from './capture';
+export type { LiveOptions, FileOptions, CaptureStats, InterfaceInfo, FanoutMode } from './capture';
+export { COLUMN_NAMES } from './columns';
+export { openFanout, FanoutCapture } from './fanout';
+export type { FanoutOptions, FanoutResult, FanoutWorkerFunction } from './fanout';
+export type { Column, ColumnName } from './columns';
 export { Packet, EthernetView, VlanView, ArpView, IPv4View, IPv6View, TcpView, UdpView, IcmpView } from './packet';
 export { PktkitError, PcapError, FilterError, PermissionError, InterfaceError, FileError } from './errors';
 export type { PktkitErrorDetails } from './errors';

@@ -1,7 +1,8 @@
 /**
- * Packet: a view over one record + packet bytes, in the capture ring or in a
- * detached copy. Every field is read from the record the native dissector
- * wrote; nothing here parses the headers a second time.
+ * Packet: a view over one record (in the capture's record slots, or a detached
+ * copy) and the packet bytes it points at (in the kernel's ring, a mapped file
+ * window, or the copy). Every field is read from the record the native
+ * dissector wrote; nothing here parses the headers a second time.
  */
 import { getIPv4 as formatIPv4, getIPv6 as formatIPv6, getMAC as formatMac } from './layers/addr';
 import { hexdump } from './hexdump';
@@ -57,6 +58,8 @@ export class Packet {
   mem: RecordMemory;
   /** @internal byte offset of the record in `mem` */
   base: number;
+  /** @internal the buffer the packet bytes live in; the record's dataOff is relative to it */
+  bytes: Uint8Array;
   #eth?: EthernetView;
   #vlan?: VlanView;
   #arp?: ArpView;
@@ -68,19 +71,15 @@ export class Packet {
   #icmpv6?: IcmpView;
 
   /** @internal packets are made by captures, copy(), or {@link Packet.fromRecord} */
-  constructor(mem: RecordMemory, base: number) {
+  constructor(mem: RecordMemory, base: number, bytes: Uint8Array = mem.u8) {
     this.mem = mem;
     this.base = base;
+    this.bytes = bytes;
   }
 
   /** A detached packet from a record (e.g. from `dissect()`) and the packet bytes. */
   static fromRecord(record: Uint8Array, data: Uint8Array): Packet {
-    const size = (RECORD_SIZE + data.length + 7) & ~7;
-    const buffer = new ArrayBuffer(size);
-    const u8 = new Uint8Array(buffer);
-    u8.set(record.subarray(0, RECORD_SIZE), 0);
-    u8.set(data, RECORD_SIZE);
-    return new Packet(recordMemory(buffer), 0);
+    return detached(record.subarray(0, RECORD_SIZE), data);
   }
 
   /** @internal */ u8(off: number): number {
@@ -92,9 +91,9 @@ export class Packet {
   /** @internal */ u32(off: number): number {
     return this.mem.u32[(this.base + off) >>> 2];
   }
-  /** @internal offset of packet byte `i` in `mem.u8` */
+  /** @internal offset of packet byte `i` in `bytes` */
   at(i: number): number {
-    return this.base + RECORD_SIZE + i;
+    return this.mem.u32[(this.base + Field.dataOff) >>> 2] + i;
   }
 
   /** Seconds since the epoch, with the fraction (nanosecond stamps lose precision in a double: see tsNsec). */
@@ -119,7 +118,7 @@ export class Packet {
   }
   /** The captured bytes: a view, not a copy. */
   get data(): Uint8Array {
-    return new Uint8Array(this.mem.u8.buffer, this.mem.u8.byteOffset + this.at(0), this.caplen);
+    return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.at(0), this.caplen);
   }
   /** The source's link type (DLT_* number: 1 Ethernet, 113 Linux SLL, 276 SLL2, ...). */
   get linkType(): number {
@@ -183,7 +182,7 @@ export class Packet {
     const caplen = this.caplen;
     if (off === OFFSET_ABSENT || off >= caplen) return new Uint8Array(0);
     const len = Math.min(this.u32(Field.payloadLen), caplen - off);
-    return new Uint8Array(this.mem.u8.buffer, this.mem.u8.byteOffset + this.at(off), len);
+    return new Uint8Array(this.bytes.buffer, this.bytes.byteOffset + this.at(off), len);
   }
   /** Length of the payload as the headers declare it (may exceed what was captured). */
   get payloadLength(): number {
@@ -277,11 +276,18 @@ export class Packet {
 
   /** A packet with its own memory, valid for as long as you keep it. */
   copy(): Packet {
-    const size = (RECORD_SIZE + this.caplen + 7) & ~7;
-    const buffer = new ArrayBuffer(size);
-    new Uint8Array(buffer).set(this.mem.u8.subarray(this.base, this.base + RECORD_SIZE + this.caplen));
-    return new Packet(recordMemory(buffer), 0);
+    return detached(this.mem.u8.subarray(this.base, this.base + RECORD_SIZE), this.data);
   }
+}
+
+/** A packet in one buffer of its own: the record, then the bytes it points at. */
+function detached(record: Uint8Array, data: Uint8Array): Packet {
+  const buffer = new ArrayBuffer((RECORD_SIZE + data.length + 7) & ~7);
+  const mem = recordMemory(buffer);
+  mem.u8.set(record, 0);
+  mem.u8.set(data, RECORD_SIZE);
+  mem.u32[Field.dataOff >>> 2] = RECORD_SIZE;
+  return new Packet(mem, 0);
 }
 
 /** Base of the per-layer views: each reads through its packet's current position. */
@@ -294,7 +300,7 @@ class View {
   /** Reads a big-endian u16 from packet bytes at `i`, or undefined past the captured bytes. */
   protected be16(i: number): number | undefined {
     if (i + 2 > this.p.caplen) return undefined;
-    const u8 = this.p.mem.u8;
+    const u8 = this.p.bytes;
     const at = this.p.at(i);
     return (u8[at] << 8) | u8[at + 1];
   }
@@ -304,11 +310,11 @@ class View {
 export class EthernetView extends View {
   /** Destination MAC address. */
   get dst(): string {
-    return formatMac(this.p.mem.u8, this.p.at(this.p.u16(Field.l2Off)));
+    return formatMac(this.p.bytes, this.p.at(this.p.u16(Field.l2Off)));
   }
   /** Source MAC address. */
   get src(): string {
-    return formatMac(this.p.mem.u8, this.p.at(this.p.u16(Field.l2Off) + 6));
+    return formatMac(this.p.bytes, this.p.at(this.p.u16(Field.l2Off) + 6));
   }
   /** The ethertype after VLAN tags (Scapy's `type`). */
   get type(): number {
@@ -364,7 +370,7 @@ export class ArpView extends View {
   }
   #mac(at: number): string | undefined {
     const off = this.p.u16(Field.l3Off) + at;
-    return off + 6 <= this.p.caplen ? formatMac(this.p.mem.u8, this.p.at(off)) : undefined;
+    return off + 6 <= this.p.caplen ? formatMac(this.p.bytes, this.p.at(off)) : undefined;
   }
 }
 
@@ -521,7 +527,7 @@ export class TcpView extends View {
   get options(): Uint8Array {
     const start = this.p.u16(Field.l4Off) + 20;
     const end = Math.min(this.p.u16(Field.l4Off) + this.p.u8(Field.tcpHdrLen), this.p.caplen);
-    const u8 = this.p.mem.u8;
+    const u8 = this.p.bytes;
     return end > start ? new Uint8Array(u8.buffer, u8.byteOffset + this.p.at(start), end - start) : new Uint8Array(0);
   }
 }

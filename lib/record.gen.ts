@@ -1,12 +1,12 @@
 // Generated from native/record.def by scripts/gen-record.js. Do not edit.
 // Byte offsets of the packet record fields and the constants shared with C++.
 
-export const LAYOUT_HASH = 1367555235;
+export const LAYOUT_HASH = 966069533;
 
 /** Byte offset of each record field. */
 export const Field = {
-  /** u32: bytes of this ring entry (record + data, padded); 0 = wrap to ring start */
-  entryLen: 0,
+  /** u32: where the packet's first byte is in the batch's byte buffer */
+  dataOff: 0,
   /** u32: bytes captured and stored after the record */
   capLen: 4,
   /** u32: bytes the packet had on the wire */
@@ -95,13 +95,13 @@ export const Field = {
   stopLayer: 124,
   /** u8: IPv4 options length (ipHdrLen - 20) */
   ipOptLen: 125,
-  /** u16 */
-  reserved0: 126,
+  /** u16: pcapng interface id, or the live interface index; IFACE_UNKNOWN when neither */
+  iface: 126,
 } as const;
 
 /** Storage type of each record field. */
 export const FieldType = {
-  entryLen: 'u32',
+  dataOff: 'u32',
   capLen: 'u32',
   wireLen: 'u32',
   tsSec: 'u32',
@@ -146,7 +146,7 @@ export const FieldType = {
   l3Next: 'u16',
   stopLayer: 'u8',
   ipOptLen: 'u8',
-  reserved0: 'u16',
+  iface: 'u16',
 } as const;
 
 export const RECORD_SIZE = 128;
@@ -185,3 +185,4 @@ export const PKTTYPE_OTHERHOST = 3;
 export const PKTTYPE_OUTGOING = 4;
 export const PKTTYPE_UNKNOWN = 255;
 export const OFFSET_ABSENT = 0xffff;
+export const IFACE_UNKNOWN = 0xffff;

@@ -1,0 +1,62 @@
+// Where a source writes one batch: fixed-stride record slots that JS reads in
+// place. Every packet goes through put(): the userland filter (when the kernel
+// cannot filter), the one dissector, then the fields the source knows (where the
+// bytes are, the stamp, the interface). No allocation, no lock, no N-API.
+#pragma once
+
+#include <cstdint>
+
+#include "../dissect/dissect.h"
+#include "../record.h"
+#include "packet_filter.h"
+
+namespace pktkit {
+
+class RecordSink {
+ public:
+  RecordSink(u8* slots, u32 capacity) : slots_(slots), capacity_(capacity) {}
+
+  // Starts a batch whose bytes are in the buffer at `base`.
+  void begin(const u8* base) {
+    base_ = base;
+    count_ = 0;
+  }
+  void set_filter(PacketFilter* filter) { filter_ = filter; }
+
+  u32 count() const { return count_; }
+  u32 capacity() const { return capacity_; }
+  bool full() const { return count_ == capacity_; }
+  // Packets the userland filter turned away, over the whole capture.
+  uint64_t filtered() const { return filtered_; }
+  // Packets delivered to JS, over the whole capture.
+  uint64_t delivered() const { return delivered_; }
+  const u8* slots() const { return slots_; }
+
+  // `data` lies in the batch's buffer. Returns false when the filter rejected it.
+  bool put(const u8* data, u32 caplen, u32 wirelen, int linktype, u32 ts_sec, u32 ts_nsec, u16 iface) {
+    if (filter_ != nullptr && !filter_->matches(linktype, data, caplen, wirelen)) {
+      ++filtered_;
+      return false;
+    }
+    u8* rec = slots_ + size_t{count_} * rec::RECORD_SIZE;
+    dissect_packet(data, caplen, wirelen, linktype, rec);
+    rec::put32(rec, rec::dataOff, static_cast<u32>(data - base_));
+    rec::put32(rec, rec::tsSec, ts_sec);
+    rec::put32(rec, rec::tsNsec, ts_nsec);
+    rec::put16(rec, rec::iface, iface);
+    ++count_;
+    ++delivered_;
+    return true;
+  }
+
+ private:
+  u8* const slots_;
+  const u32 capacity_;
+  const u8* base_ = nullptr;
+  PacketFilter* filter_ = nullptr;
+  u32 count_ = 0;
+  uint64_t filtered_ = 0;
+  uint64_t delivered_ = 0;
+};
+
+}  // namespace pktkit
