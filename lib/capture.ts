@@ -246,6 +246,8 @@ const waiting = new Set<Capture>();
 // The longest a reader keeps the event loop to itself before letting timers,
 // I/O and signals run, however fast packets arrive.
 const YIELD_EVERY_MS = 20;
+// How often the per-packet iterator looks at the clock.
+const CLOCK_EVERY_PACKETS = 16;
 
 /** A live or file capture. Iterate it with `for await`, or its {@link Capture.batches}. */
 export class Capture implements AsyncIterable<Packet> {
@@ -366,10 +368,21 @@ export class Capture implements AsyncIterable<Packet> {
     const batch = new Batch(this.#mem);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
     let packets = batch[Symbol.iterator]();
+    let sinceClock = 0;
     return {
       next: async (): Promise<IteratorResult<Packet>> => {
         for (;;) {
           if (this.#closed) return done;
+          // A slow loop body (summary(), printing) can spend long on one batch: look at the
+          // clock every few packets, not only between batches.
+          if (++sinceClock === CLOCK_EVERY_PACKETS) {
+            sinceClock = 0;
+            if (performance.now() - this.#lastYield >= YIELD_EVERY_MS) {
+              await yieldToEventLoop();
+              this.#lastYield = performance.now();
+              if (this.#closed) return done;
+            }
+          }
           const step = packets.next();
           if (!step.done) return step;
           const count = await this.#next();
