@@ -1,4 +1,8 @@
 {
+  "variables": {
+    # 1: build for runtimes that refuse external ArrayBuffers (node-gyp rebuild --no_external_buffers=1)
+    "no_external_buffers%": 0
+  },
   "targets": [
     {
       "target_name": "pktkit",
@@ -29,6 +33,9 @@
         "<!(node scripts/check-pcap-header.js)"
       ],
       "libraries": ["-lpcap", "-lpthread"],
+      "conditions": [
+        ["no_external_buffers==1", { "defines": ["NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"] }]
+      ],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++14"],

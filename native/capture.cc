@@ -42,6 +42,50 @@ struct NativeCapture::Poller {
   bool started = false;
 };
 
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+// Where JS may not see memory it did not allocate (Electron's sandbox), JS gets
+// its own copy: of the records once (the slots then live in JS's buffer), and of
+// each batch's packet bytes (the copying path).
+Napi::ArrayBuffer NativeCapture::js_buffer(Napi::Env env, const ByteBuffer& memory) {
+  Napi::ArrayBuffer copy = Napi::ArrayBuffer::New(env, memory.size);
+  std::memcpy(copy.Data(), memory.data, memory.size);
+  return copy;
+}
+
+// Copies the batch's packet bytes into a buffer JS owns, one after another, and
+// points the records there.
+void NativeCapture::copy_out(Napi::Env env, Napi::Object self) {
+  u8* slots = slots_->data;
+  size_t total = 0;
+  for (u32 i = 0; i < sink_->count(); ++i) total += (rec::get32(slots + size_t{i} * rec::RECORD_SIZE, rec::capLen) + 7) & ~size_t{7};
+  if (copy_.IsEmpty() || copy_.Value().ByteLength() < total) {
+    copy_ = Napi::Persistent(Napi::ArrayBuffer::New(env, total < (1u << 20) ? (1u << 20) : total));
+    self.Set("bytes", copy_.Value());
+  }
+  const u8* from = source_->buffer().data;
+  u8* to = static_cast<u8*>(copy_.Value().Data());
+  size_t at = 0;
+  for (u32 i = 0; i < sink_->count(); ++i) {
+    u8* rec = slots + size_t{i} * rec::RECORD_SIZE;
+    u32 caplen = rec::get32(rec, rec::capLen);
+    std::memcpy(to + at, from + rec::get32(rec, rec::dataOff), caplen);
+    rec::put32(rec, rec::dataOff, static_cast<u32>(at));
+    at += (caplen + 7) & ~size_t{7};
+  }
+  // The records JS reads are in its own copy of the slots.
+  std::memcpy(records_.Value().Data(), slots, size_t{sink_->count()} * rec::RECORD_SIZE);
+}
+#else
+// An external ArrayBuffer over memory that `owner` keeps alive for as long as
+// the ArrayBuffer lives, whichever of JS and the source lets go last.
+Napi::ArrayBuffer NativeCapture::js_buffer(Napi::Env env, const ByteBuffer& memory) {
+  auto* keep = new std::shared_ptr<const void>(memory.owner);
+  return Napi::ArrayBuffer::New(
+      env, const_cast<u8*>(memory.data), memory.size,
+      [](Napi::Env, void*, std::shared_ptr<const void>* hint) { delete hint; }, keep);
+}
+#endif
+
 Napi::Function NativeCapture::define_class(Napi::Env env) {
   return DefineClass(env, "NativeCapture",
                      {
@@ -123,7 +167,11 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
   sink_ = std::make_unique<RecordSink>(slots_->data, kSlots);
 
   Napi::Object self = info.This().As<Napi::Object>();
-  self.Set("records", shared_array_buffer(env, slots_->data, size_t{kSlots} * rec::RECORD_SIZE, slots_));
+  Napi::ArrayBuffer records = js_buffer(env, {slots_->data, size_t{kSlots} * rec::RECORD_SIZE, slots_});
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+  records_ = Napi::Persistent(records);
+#endif
+  self.Set("records", records);
   self.Set("engine", source_->engine);
   // The link type of a pipe is known when its header has arrived: lib/capture.ts asks again later.
   self.Set("linkType", source_->linktype);
@@ -173,10 +221,14 @@ Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
   Source::Status status = source_->fill(*sink_);
   if (status == Source::Status::kEnd || status == Source::Status::kError) finished_ = true;
   u32 count = sink_->count();
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+  if (count > 0) copy_out(env, info.This().As<Napi::Object>());
+#else
   if (count > 0 && source_->buffer_id() != buffer_id_) {
     buffer_id_ = source_->buffer_id();
-    info.This().As<Napi::Object>().Set("bytes", source_->buffer(env));
+    info.This().As<Napi::Object>().Set("bytes", js_buffer(env, source_->buffer()));
   }
+#endif
   lent_ = count > 0;
   return Napi::Number::New(env, count);
 }

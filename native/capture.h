@@ -37,6 +37,12 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value close(const Napi::CallbackInfo& info);
 
   void open(const Napi::CallbackInfo& info);
+  static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+  void copy_out(Napi::Env env, Napi::Object self);
+  Napi::Reference<Napi::ArrayBuffer> records_;  // JS's copy of the slots
+  Napi::Reference<Napi::ArrayBuffer> copy_;     // JS's copy of the batch's bytes
+#endif
   Napi::Object stats_object(Napi::Env env);
   // Stops the source and the poll. Calls no JS, so the destructor and the
   // environment's cleanup hook can use it too.

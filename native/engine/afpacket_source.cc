@@ -427,9 +427,8 @@ Source::Status AfPacketSource::fill(RecordSink& sink) {
   return Status::kIdle;
 }
 
-Napi::ArrayBuffer AfPacketSource::buffer(Napi::Env env) {
-  return shared_array_buffer(env, ring_->base, ring_->size, ring_);
-}
+const u8* AfPacketSource::ring_base() const { return ring_->base; }
+size_t AfPacketSource::ring_size() const { return ring_->size; }
 
 void AfPacketSource::read_kernel_counters() {
   if (fd_ < 0) return;

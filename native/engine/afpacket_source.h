@@ -29,7 +29,7 @@ class AfPacketSource final : public Source {
   Status fill(RecordSink& sink) override;
   int poll_fd() const override { return fd_; }
   const void* buffer_id() const override { return ring_.get(); }
-  Napi::ArrayBuffer buffer(Napi::Env env) override;
+  ByteBuffer buffer() const override { return {ring_base(), ring_size(), ring_}; }
   void counters(SourceCounters* out) override;
   void stop(bool keep_lent) override;
 
@@ -42,6 +42,8 @@ class AfPacketSource final : public Source {
   bool setup(const LiveConfig& config, SourceError* error);
   bool attach_filter(const LiveConfig& config, SourceError* error);
   u8* block(u32 index) const;
+  const u8* ring_base() const;
+  size_t ring_size() const;
   void give_back_lent_blocks();
   // Whether the packet is one this capture reports (direction, loopback twins).
   bool wanted(const tpacket3_hdr* h) const;

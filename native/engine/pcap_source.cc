@@ -209,9 +209,7 @@ void PcapSource::on_packet(u_char* user, const pcap_pkthdr* header, const u_char
   }
 }
 
-Napi::ArrayBuffer PcapSource::buffer(Napi::Env env) {
-  return shared_array_buffer(env, bytes_->data, kBatchBytes, bytes_);
-}
+ByteBuffer PcapSource::buffer() const { return {bytes_->data, kBatchBytes, bytes_}; }
 
 void PcapSource::counters(SourceCounters* out) {
   if (pcap_ && live_) {

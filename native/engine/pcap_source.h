@@ -23,7 +23,7 @@ class PcapSource final : public Source {
   Status fill(RecordSink& sink) override;
   int poll_fd() const override { return live_ ? pcap_get_selectable_fd(pcap_) : -1; }
   const void* buffer_id() const override { return bytes_.get(); }
-  Napi::ArrayBuffer buffer(Napi::Env env) override;
+  ByteBuffer buffer() const override;
   void counters(SourceCounters* out) override;
   void stop(bool keep_lent) override;
 

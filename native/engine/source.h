@@ -5,9 +5,8 @@
 // so (kIdle) and names the descriptor libuv should poll before asking again.
 #pragma once
 
-#include <napi.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "../errors.h"
@@ -20,6 +19,13 @@ struct SourceError {
   std::string code;
   std::string message;
   std::string status;  // libpcap's status name, when libpcap gave one
+};
+
+// The memory a batch's records point into, and what keeps it alive.
+struct ByteBuffer {
+  const u8* data = nullptr;
+  size_t size = 0;
+  std::shared_ptr<const void> owner;
 };
 
 // Counters a source keeps beyond what the sink counts.
@@ -43,9 +49,9 @@ class Source {
   // The descriptor to poll for readability after kIdle.
   virtual int poll_fd() const = 0;
   // Identity of the byte buffer the last fill() pointed records into; a new
-  // value means JS needs a new ArrayBuffer from buffer().
+  // value means JS needs a new ArrayBuffer over buffer().
   virtual const void* buffer_id() const = 0;
-  virtual Napi::ArrayBuffer buffer(Napi::Env env) = 0;
+  virtual ByteBuffer buffer() const = 0;
   virtual void counters(SourceCounters* out) = 0;
   // Stops receiving and frees kernel resources. Bytes JS may still hold stay
   // readable; a batch that JS holds stays intact when `keep_lent` is true.
@@ -63,15 +69,5 @@ class Source {
  protected:
   SourceError error_;
 };
-
-// An external ArrayBuffer over memory that `owner` (a shared_ptr) keeps alive
-// for as long as the ArrayBuffer lives, whichever of JS and the source lets go
-// last.
-template <typename T>
-Napi::ArrayBuffer shared_array_buffer(Napi::Env env, void* data, size_t size, const std::shared_ptr<T>& owner) {
-  auto* keep = new std::shared_ptr<T>(owner);
-  return Napi::ArrayBuffer::New(
-      env, data, size, [](Napi::Env, void*, std::shared_ptr<T>* hint) { delete hint; }, keep);
-}
 
 }  // namespace pktkit
