@@ -2,7 +2,7 @@
 export { interfaces, openLive, openFile, Capture, Batch } from './capture';
 export type { LiveOptions, FileOptions, CaptureStats, InterfaceInfo } from './capture';
 export { Packet, EthernetView, VlanView, ArpView, IPv4View, IPv6View, TcpView, UdpView, IcmpView } from './packet';
-export { PktkitError, PcapError, FilterError, PermissionError, InterfaceError, FileError } from './errors';
+export { PktkitError, PcapError, FilterError, PermissionError, InterfaceError, FileError, BuildError } from './errors';
 export type { PktkitErrorDetails } from './errors';
 export { dissect, libpcapVersion } from './dissect';
 export * from './layers';
