@@ -7,6 +7,8 @@ export type { PktkitErrorDetails } from './errors';
 export { dissect, libpcapVersion } from './dissect';
 export * from './layers';
 export { hexdump, hexdumpTcpdump } from './hexdump';
+export { dropPrivileges, threadCredentials } from './privileges';
+export type { DropPrivilegesOptions, DroppedPrivileges, ThreadCredentials } from './privileges';
 export { PcapWriter, PcapngWriter, openWriter } from './pcap-writer';
 export type { WriterTarget, TimestampPrecision, WriterOptions, PcapngWriterOptions, OpenWriterOptions, PacketInfo, WritablePacket, PacketWriter } from './pcap-writer';
 export * from './tcp';
