@@ -16,7 +16,8 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 async function main(): Promise<void> {
   const { device, sampleMs } = JSON.parse(process.argv[2]!) as { device: string; sampleMs: number };
-  const cap = openLive(device, { promisc: false });
+  // A 16 MiB kernel buffer absorbs tcpreplay's bursts (--burst packets at a time).
+  const cap = openLive(device, { promisc: false, bufferSize: 16 << 20 });
   let counted = 0;
   let bytes = 0;
   const start = process.hrtime.bigint();

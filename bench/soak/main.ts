@@ -159,8 +159,17 @@ function summarize(
   const first = warm[0] ?? r.samples[0]!;
   const end = warm[warm.length - 1] ?? last;
   const rate = r.final.counted / r.replay.seconds;
+  // The rate over each sample interval while tcpreplay ran: the soak's rate is its slowest stretch, not its mean.
+  const intervals: number[] = [];
+  for (let i = 1; i < r.samples.length; i++) {
+    const a = r.samples[i - 1]!;
+    const b = r.samples[i]!;
+    if (b.t <= r.replay.seconds && b.t > a.t) intervals.push((b.counted - a.counted) / (b.t - a.t));
+  }
+  const kpps = (n: number): string => `${Math.round(n / 1000)} k`;
   const lines: string[] = [];
   lines.push('# Soak', '');
+  lines.push(`This run: ${opts.minutes} minutes${opts.minutes === 30 ? '' : ' (the script\'s default, and the issue\'s target, is 30)'}.`, '');
   lines.push(`Run with \`sudo npx tsx bench/soak/main.ts --minutes ${opts.minutes} --pps ${opts.pps} --burst ${opts.burst} --sample ${opts.sample}\` (outside CI; root).`);
   lines.push(`tcpreplay offers 1,000 UDP frames (60..1,000 bytes) in a loop on a veth between the soak's own namespaces;`);
   lines.push('pktkit captures on the other end through `batches()`, sampling memory (heap after a full GC) and counters.', '');
@@ -169,6 +178,10 @@ function summarize(
   lines.push(`| duration | ${(seconds / 60).toFixed(1)} min asked, tcpreplay sent for ${r.replay.seconds.toFixed(1)} s |`);
   lines.push(`| offered | ${r.replay.sent.toLocaleString('en')} packets at ${Math.round(r.replay.pps).toLocaleString('en')} packets/s (asked ${opts.pps.toLocaleString('en')}), ${r.replay.failed} failed, sender CPU ${r.senderCpu.toFixed(0)} s |`);
   lines.push(`| captured | ${r.final.counted.toLocaleString('en')} packets read by JS (${Math.round(rate).toLocaleString('en')} packets/s), ${mb(r.final.bytes)} MB |`);
+  if (intervals.length > 0) {
+    const below = intervals.filter((x) => x < 100_000).length;
+    lines.push(`| rate per ${opts.sample} s interval | min ${kpps(Math.min(...intervals))}, max ${kpps(Math.max(...intervals))} packets/s; ${below} of ${intervals.length} intervals below 100 k |`);
+  }
   lines.push(`| counters | received ${s.received}, delivered ${s.delivered}, droppedByRing ${s.droppedByRing}, droppedByKernel ${s.droppedByKernel}, droppedByInterface ${s.droppedByInterface}, receivedByFilter ${s.receivedByFilter} |`);
   lines.push(`| identity received === delivered + droppedByRing | ${identity ? 'holds' : '**BROKEN**'} |`);
   lines.push(`| every delivered packet reached the loop | ${countedAll ? 'yes' : `**no** (${r.final.counted} of ${s.delivered})`} |`);
@@ -177,12 +190,15 @@ function summarize(
   lines.push(`| heap used (after GC) | ${mb(first.heapUsed)} → ${mb(end.heapUsed)} MB; slope ${(perMin((x) => x.heapUsed) / MB).toFixed(3)} MB/min |`);
   lines.push(`| external / arrayBuffers | ${mb(first.external)} / ${mb(first.arrayBuffers)} → ${mb(end.external)} / ${mb(end.arrayBuffers)} MB |`);
   lines.push('');
-  lines.push('## Samples', '', '| t (s) | packets read | RSS MB | heap MB | external MB | droppedByRing | droppedByKernel |', '|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('## Samples', '', '| t (s) | packets read | packets/s since the last row | RSS MB | heap MB | external MB | droppedByRing | droppedByKernel |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  let prev: Sample | undefined;
   const step = Math.max(1, Math.ceil(r.samples.length / 40));
   for (let i = 0; i < r.samples.length; i++) {
     if (i % step !== 0 && i !== r.samples.length - 1) continue;
     const x = r.samples[i]!;
-    lines.push(`| ${x.t.toFixed(0)} | ${x.counted} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.external)} | ${x.stats.droppedByRing} | ${x.stats.droppedByKernel} |`);
+    const pps = prev && x.t > prev.t ? Math.round((x.counted - prev.counted) / (x.t - prev.t)).toLocaleString('en') : '';
+    prev = x;
+    lines.push(`| ${x.t.toFixed(0)} | ${x.counted} | ${pps} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.external)} | ${x.stats.droppedByRing} | ${x.stats.droppedByKernel} |`);
   }
   lines.push('');
   return lines.join('\n');
