@@ -51,9 +51,11 @@ export interface ThreadCredentials {
   uid: number[];
   /** Real, effective, saved and filesystem gid. */
   gid: number[];
-  /** Capability sets as the kernel prints them (hex). */
+  /** Effective capabilities, as the kernel prints them (hex). */
   capEff: string;
+  /** Permitted capabilities (hex). */
   capPrm: string;
+  /** Ambient capabilities (hex). */
   capAmb: string;
 }
 

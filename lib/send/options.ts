@@ -23,6 +23,8 @@ export function ifaceOption(fn: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value === '') throw new TypeError(expected('an interface name', `${fn} iface`, value));
   checkNoNul('an interface name', `${fn} iface`, value);
+  // Linux names have at most IFNAMSIZ - 1 bytes: a longer one cannot exist, and would fill the message.
+  if (Buffer.byteLength(value) > 15) throw new TypeError(expected('an interface name of at most 15 bytes (Linux\'s IFNAMSIZ)', `${fn} iface`, value));
   return value;
 }
 
