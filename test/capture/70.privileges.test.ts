@@ -64,7 +64,7 @@ describe('dropPrivileges', { skip }, () => {
     ]);
     t.after(() => child.stop('SIGKILL'));
 
-    const before = await child.waitFor<{ before: Thread[]; withoutPool: number }>((m) => 'before' in (m as object));
+    const before = await child.waitFor<{ before: Thread[] }>((m) => 'before' in (m as object), 30_000);
     // The premise: before the drop, the threads are root's with capabilities (else this test could not fail).
     assert.ok(before.before.every((th) => th.uid.every((id) => id === 0) && !zero(th.capEff) && !zero(th.capPrm)), JSON.stringify(before.before));
     const names = before.before.map((th) => th.name);
@@ -89,7 +89,7 @@ describe('dropPrivileges', { skip }, () => {
 
     // The capture keeps delivering: 4 echo requests from nsB and their 4 replies.
     await net.execOk(net.nsB, 'ping', ['-c', '4', '-i', '0.2', '-W', '2', net.ipA]);
-    await child.waitFor((m) => (m as { packet?: number }).packet === 8, 10_000);
+    await child.waitFor((m) => (m as { packet?: number }).packet === 8, 30_000);
 
     // A second capture cannot be opened any more.
     child.send({ cmd: 'reopen' });
@@ -113,11 +113,11 @@ describe('dropPrivileges', { skip }, () => {
     const running = runCli(['capture', '-i', net.ifA, '-Z', 'nobody', '-c', '4', '-n', 'icmp'], {
       ns: net.nsA,
       onSpawn: (c) => (spawned = c.pid),
-      timeoutMs: 20_000,
+      timeoutMs: 60_000,
     });
     // Wait until the CLI has dropped (its main thread no longer root), then look at every thread from outside.
     let threads: string[] = [];
-    for (let i = 0; i < 200 && threads.length === 0; i++) {
+    for (let i = 0; i < 600 && threads.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
       try {
         const pid = nodeUnder(spawned!);
@@ -146,7 +146,7 @@ describe('dropPrivileges', { skip }, () => {
 
   it('-Z with an unknown user: one line, exit 1, nothing captured', async (t) => {
     const net = await createNetPair({ prefix: 'privbad', t, ipv6: false });
-    const r = await runCli(['capture', '-i', net.ifA, '-Z', 'no-such-user-pktkit', '-c', '1'], { ns: net.nsA, timeoutMs: 20_000 });
+    const r = await runCli(['capture', '-i', net.ifA, '-Z', 'no-such-user-pktkit', '-c', '1'], { ns: net.nsA, timeoutMs: 60_000 });
     assert.equal(r.code, 1);
     const lines = r.stderr.split('\n').filter((l) => l !== '' && !/listening on/.test(l));
     assert.deepEqual(lines, ["pktkit: no such user 'no-such-user-pktkit'"]);
