@@ -9,8 +9,8 @@
  * capture thread.
  */
 import { addon, type InterfaceInfo, type NativeCapture } from './binding';
-import { expected } from './errors';
 import { ColumnGatherer, type Column, type ColumnName } from './columns';
+import { checkNoNul, expected, FilterError, filterError, PktkitError } from './errors';
 import { Packet, recordMemory, type RecordMemory } from './packet';
 import { RECORD_SIZE } from './record.gen';
 
@@ -105,6 +105,7 @@ export function interfaces(): InterfaceInfo[] {
 /** Opens a live capture on `device` (a name from {@link interfaces}, or `'any'`). */
 export function openLive(device: string, options: LiveOptions = {}): Capture {
   if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
+  checkNoNul('an interface name', 'device', device);
   checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'signal']);
   const { snaplen = 262144, timeout = 100, bufferSize = 0, ringSize = 32 << 20 } = options;
   checkInteger('snaplen', snaplen, 1, 262144);
@@ -133,7 +134,7 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
   if (options.linkType !== undefined && (linkType === undefined || !Number.isInteger(linkType) || linkType < 0)) {
     throw new TypeError(expected(`a DLT number or one of ${Object.keys(LINK_TYPE_NAMES).join(', ')}`, 'linkType', options.linkType));
   }
-  return new Capture(
+  return quotingFilter(options.filter, () => new Capture(
     (onWake) =>
       new (addon().NativeCapture)({
         linkType,
@@ -154,22 +155,37 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
       }),
     { device },
     options.signal,
-  );
+  ));
 }
 
 /** Opens a pcap or pcapng file (microsecond or nanosecond stamps). */
 export function openFile(path: string, options: FileOptions = {}): Capture {
   if (typeof path !== 'string' || path === '') throw new TypeError(expected('a file path', 'path', path));
+  checkNoNul('a file path', 'path', path);
   checkOptions(options, ['filter', 'ringSize', 'signal']);
   const { ringSize = 8 << 20 } = options;
   checkInteger('ringSize', ringSize, 1 << 16, 2 ** 31);
   checkFilter(options.filter);
   checkSignal(options.signal);
-  return new Capture(
+  return quotingFilter(options.filter, () => new Capture(
     (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, onWake }),
     { path },
     options.signal,
-  );
+  ));
+}
+
+/**
+ * Opens, saying a FilterError in lib/errors.ts's words: the native side gives
+ * libpcap's (or the kernel's) reason only, and the filter is quoted here, a
+ * bounded prefix of it.
+ */
+function quotingFilter(filter: string | undefined, open: () => Capture): Capture {
+  try {
+    return open();
+  } catch (err) {
+    if (filter !== undefined && err instanceof FilterError) throw filterError(filter, err.message);
+    throw err;
+  }
 }
 
 /**
@@ -403,7 +419,9 @@ export class Capture implements AsyncIterable<Packet> {
   }
 
   #claim(): void {
-    if (this.#iterating) throw new Error('this capture is already being iterated: a capture has one reader');
+    if (this.#iterating) {
+      throw new PktkitError('this capture is already being iterated: a capture has one reader (use one loop, or open another capture)', { code: 'EBUSY' });
+    }
     this.#iterating = true;
   }
 
@@ -456,7 +474,7 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 function checkOptions(options: object, known: string[]): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(expected('an options object', 'options', options));
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(expected('an options object', 'options', options));
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new TypeError(`Unknown option '${key}': expected one of ${known.join(', ')}`);
   }
@@ -474,6 +492,7 @@ function checkBoolean(name: string, value: unknown): void {
 
 function checkFilter(filter: unknown): void {
   if (filter !== undefined && typeof filter !== 'string') throw new TypeError(expected('a BPF filter string', 'filter', filter));
+  if (filter !== undefined) checkNoNul('a BPF filter string', 'filter', filter);
 }
 
 function checkSignal(signal: unknown): void {

@@ -42,8 +42,59 @@ export class InterfaceError extends PktkitError {}
 /** A capture file is missing, unreadable, not pcap/pcapng, or damaged (`code` says which). */
 export class FileError extends PktkitError {}
 
+/** A packet that cannot be built as asked (e.g. its payload does not fit a 16-bit length field): `code` `ETOOBIG`. */
+export class BuildError extends PktkitError {}
+
+/** Longest piece of a user's string that an error message quotes. */
+const MAX_QUOTED = 100;
+
+/**
+ * A string as messages show it: in single quotes, NUL, other control
+ * characters and backslashes escaped (so the message stays one printable line), cut after
+ * `max` characters with the full length said.
+ */
+export function quote(text: string, max = MAX_QUOTED): string {
+  const cut = text.length > max ? text.slice(0, max) : text;
+  const escaped = cut.replace(/[\x00-\x1f\x7f\\]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return cut === text ? `'${escaped}'` : `'${escaped}...' (${text.length} characters)`;
+}
+
+/**
+ * A BPF filter as error messages quote it: a bounded prefix, so a megabyte
+ * filter gives a one-line message of a hundred-odd characters, not a megabyte.
+ */
+export function quoteFilter(filter: string): string {
+  return quote(filter);
+}
+
+/** The FilterError for a filter libpcap refused: `bad filter 'tcp and': syntax error`. */
+export function filterError(filter: string, detail: string): FilterError {
+  return new FilterError(`bad filter ${quoteFilter(filter)}: ${detail}`, { code: 'EFILTER' });
+}
+
 /** Builds the message for a bad argument, sharp's way: what was expected and what came. */
 export function expected(what: string, name: string, value: unknown): string {
-  const shown = typeof value === 'string' ? `'${value}'` : String(value);
-  return `Expected ${what} for ${name} but received ${shown} of type ${value === null ? 'null' : typeof value}`;
+  const shown =
+    typeof value === 'string' ? quote(value)
+    : Array.isArray(value) ? 'an array'
+    : typeof value === 'function' ? `function ${value.name || '(anonymous)'}`
+    : typeof value === 'object' && value !== null ? `an object (${value.constructor?.name ?? 'no prototype'})`
+    : String(value);
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return `Expected ${what} for ${name} but received ${shown} of type ${type}`;
+}
+
+/**
+ * Throws a TypeError, as `fs` does, when a string bound for native code (a
+ * path, an interface name, a filter) holds a NUL byte: C would silently cut
+ * it there, so `'a.pcap\0x'` would open `a.pcap`. `code` is node's
+ * `ERR_INVALID_ARG_VALUE`.
+ */
+export function checkNoNul(what: string, name: string, value: string): void {
+  if (!value.includes('\0')) return;
+  const err = new TypeError(expected(`${what} without NUL bytes`, name, value));
+  (err as TypeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
+  throw err;
 }

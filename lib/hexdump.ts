@@ -1,4 +1,5 @@
 // Two hex dump layouts of packet bytes: Scapy's hexdump() and tcpdump -X.
+import { expected } from './errors';
 
 function hex2(b: number, upper: boolean): string {
   const s = b.toString(16).padStart(2, '0');
@@ -11,6 +12,7 @@ function hex2(b: number, upper: boolean): string {
  * `0000  45 00 00 1C 00 01 00 00 40 01 ...  E.......@.`
  */
 export function hexdump(data: Uint8Array): string {
+  if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdump() data', data));
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let s = i.toString(16).padStart(4, '0') + '  ';
@@ -36,6 +38,8 @@ export function hexdump(data: Uint8Array): string {
  * leading newline tcpdump prints before each line.
  */
 export function hexdumpTcpdump(data: Uint8Array, startOffset = 0): string {
+  if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdumpTcpdump() data', data));
+  if (!Number.isInteger(startOffset) || startOffset < 0) throw new TypeError(expected('a non-negative integer', 'hexdumpTcpdump() startOffset', startOffset));
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let hexPart = '';

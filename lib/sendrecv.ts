@@ -13,7 +13,7 @@ import type { Layer } from './layers/layer';
 import { answerFilter } from './send/filter';
 import { fillEtherDestinations } from './send/neighbor';
 import { answers, hashret } from './send/match';
-import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
+import { booleanOption, checkKeys, filterOption, ifaceOption, numberOption, signalOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
 import { RouteCache } from './send/route';
 import { transmit } from './send/transmit';
@@ -78,14 +78,13 @@ interface Settings {
 
 function settings(fn: string, o: SrOptions, keys: readonly string[] = SR_KEYS): Settings {
   checkKeys(fn, o, keys);
-  if (o.filter !== undefined && typeof o.filter !== 'string') throw new TypeError(`${fn}: filter must be a BPF filter string`);
   return {
     timeout: numberOption(fn, 'timeout', o.timeout, 2000, 0, 3_600_000),
     retry: numberOption(fn, 'retry', o.retry, 0, -1000, 1000, true),
     inter: numberOption(fn, 'inter', o.inter, 0, 0, 3_600_000),
     multi: booleanOption(fn, 'multi', o.multi, false),
     iface: ifaceOption(fn, o.iface),
-    filter: o.filter,
+    filter: filterOption(fn, o.filter),
     signal: signalOption(fn, o.signal),
   };
 }

@@ -5,6 +5,8 @@
  * that says what was expected and what came.
  */
 
+import { isIPv4, normalizeIPv6 } from '../layers/addr';
+
 /** The subcommands. */
 export type Command = 'ifaces' | 'capture' | 'read' | 'demo' | 'help' | 'version';
 
@@ -52,6 +54,8 @@ export interface CliOptions {
   direction?: 'in' | 'out' | 'inout';
   /** `--local ADDR` (repeatable): addresses that count as this host for `-v` directions. */
   local: string[];
+  /** `-Z USER`, `--relinquish-privileges USER`: once the capture is open, become USER and drop every capability. */
+  user?: string;
 }
 
 /** A mistake on the command line; exits with status 2 and the usage hint. */
@@ -94,6 +98,14 @@ const text = (raw: string, shown: string): string => {
   return raw;
 };
 
+/** An IPv4 or IPv6 address, in the form packets print it (RFC 5952 for IPv6). */
+const address = (raw: string, shown: string): string => {
+  const v6 = raw.includes(':') ? normalizeIPv6(raw) : undefined;
+  if (v6 !== undefined) return v6;
+  if (isIPv4(raw)) return raw;
+  throw new UsageError(`Expected an IPv4 or IPv6 address for ${shown} but received '${raw}'`);
+};
+
 const OPTIONS: OptionSpec[] = [
   { key: 'interface', short: 'i', long: ['interface'], value: text },
   { key: 'filter', short: 'f', long: ['filter'], value: text },
@@ -124,7 +136,8 @@ const OPTIONS: OptionSpec[] = [
       return raw;
     },
   },
-  { key: 'local', long: ['local'], value: text, repeat: true },
+  { key: 'local', long: ['local'], value: address, repeat: true },
+  { key: 'user', short: 'Z', long: ['relinquish-privileges'], value: text },
 ];
 
 /** tcpdump letters we accept and ignore because pktkit already behaves that way. */
@@ -270,6 +283,8 @@ Options (tcpdump's letters):
       --json                 one JSON object per packet, Wireshark's field names
       --follow               print each TCP stream reassembled (Follow TCP Stream)
       --local ADDR           treat ADDR as this host for -v directions (read: instead of this host's addresses)
+  -Z, --relinquish-privileges USER
+                             once the capture is open, become USER and drop every capability (needs root)
 
 Exit status: 0 done, 1 capture or file error, 2 usage, 3 no permission, 4 no such interface, 5 bad filter.
 `;

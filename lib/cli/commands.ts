@@ -4,6 +4,7 @@
  * capture cleanly (the counters are still printed); a second Ctrl-C quits at once.
  */
 import { openFile, openLive, type Capture } from '../capture';
+import { dropPrivileges } from '../privileges';
 import type { CliOptions } from './args';
 import { addressesOf, defaultInterface } from './ifaces';
 import type { TextOutput } from './output';
@@ -56,6 +57,15 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
       direction: opts.direction,
     });
     signals.watch(cap);
+    if (opts.user !== undefined) {
+      // tcpdump -Z: the capture is open; nothing after this (files written with -w included) runs privileged.
+      try {
+        dropPrivileges({ user: opts.user });
+      } catch (e) {
+        cap.close();
+        throw e;
+      }
+    }
     const local = new Set([...addressesOf(device), ...opts.local]);
     const announce = (): void => {
       if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);

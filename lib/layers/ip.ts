@@ -3,7 +3,7 @@
 import { getIPv4, isIPv4, putIPv4 } from './addr';
 import { internetChecksum } from './checksum';
 import { custom, describe, fieldError, flags, ipv4, showRecord, uint } from './field';
-import { defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
+import { autoLength, defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
 import { ipProtocolNames } from './names';
 import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
@@ -251,7 +251,7 @@ export class IPLayer extends Layer {
     const dv = view(out);
     out[0] = (this.version << 4) | ((this.ihl ?? hl / 4) & 0xf);
     out[1] = this.tos;
-    dv.setUint16(2, this.len ?? Math.min(out.length, 0xffff));
+    dv.setUint16(2, this.len ?? autoLength('IP', 'len', out.length, 0xffff));
     dv.setUint16(4, this.id);
     dv.setUint16(6, ((this.flags & 7) << 13) | this.frag);
     out[8] = this.ttl;

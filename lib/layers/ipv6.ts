@@ -2,7 +2,7 @@
 // fragment, destination options. IPerror6 is the header quoted by ICMPv6 errors.
 import { getIPv6, parseIPv6 } from './addr';
 import { custom, describe, fieldError, ipv6, showRecord, uint } from './field';
-import { defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
+import { autoLength, defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
 import { IPV6_NH } from './names';
 import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
@@ -82,7 +82,7 @@ export class IPv6Layer extends Layer {
     const h = new Uint8Array(40);
     const dv = view(h);
     dv.setUint32(0, ((this.version & 0xf) * 2 ** 28) + (this.tc << 20) + this.fl);
-    dv.setUint16(4, this.plen ?? Math.min(payload.length, 0xffff));
+    dv.setUint16(4, this.plen ?? autoLength('IPv6', 'plen', payload.length, 0xffff));
     h[6] = this.value('nh') as number;
     h[7] = this.value('hlim') as number;
     h.set(parseIPv6(this.resolvedSrc())!, 8);

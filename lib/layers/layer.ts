@@ -2,6 +2,7 @@
 // (Scapy's `/`), lookup by type, build (toBytes), summary() and show() in
 // Scapy 2.5's formats, and the generic dissection loop that parse() drives.
 import { fieldError, type FieldDef } from './field';
+import { BuildError, expected } from '../errors';
 import { hexdump } from '../hexdump';
 import { ipv4PseudoHeader, ipv6PseudoHeader } from './checksum';
 
@@ -120,7 +121,7 @@ export abstract class Layer {
     this.payload = undefined;
     this.underlayer = undefined;
     (this as unknown as { values: Record<string, unknown> }).values = {};
-    if (fields) this.setFields(fields);
+    if (fields !== undefined) this.setFields(fields);
   }
 
   /** The class of this layer as the registry sees it. */
@@ -136,6 +137,9 @@ export abstract class Layer {
   /** Validates and sets several fields at once (Scapy's field assignment). */
   setFields(fields: object): this {
     const cls = this.cls;
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || ArrayBuffer.isView(fields) || fields instanceof Layer) {
+      throw new TypeError(expected(`an object of ${cls.layerName} fields`, `${cls.layerName}()`, fields));
+    }
     const defs = fieldMap(cls);
     for (const k in fields) {
       const v = (fields as Record<string, unknown>)[k];
@@ -216,6 +220,10 @@ export abstract class Layer {
 
   /** Appends `next` (a layer, or bytes/text as Raw) below the last layer of a copy of this packet: Scapy's `/`. */
   div(next: Layer | Uint8Array | string): this {
+    if (!(next instanceof Layer) && !(next instanceof Uint8Array) && typeof next !== 'string') {
+      const hint = typeof next === 'function' && 'layerClass' in next ? ` (call it: ${String((next as { layerName?: string }).layerName)}())` : '';
+      throw new TypeError(expected('a layer, a Uint8Array or a string', `${this.layerName}.div()`, next) + hint);
+    }
     const top = this.copy();
     const tail = next instanceof Layer ? next.copy() : makeRaw(next);
     top.lastLayer().attach(tail);
@@ -458,6 +466,19 @@ function reparse(layer: Layer): Layer {
 let rawFactory: ((load: Uint8Array) => Layer) | undefined;
 let paddingFactory: ((load: Uint8Array) => Layer) | undefined;
 let rawClass: LayerClass | undefined;
+
+/**
+ * The value of an automatic length field: `length`, or a {@link BuildError}
+ * when it does not fit the field (a 70,000-byte payload under IP, whose len is
+ * 16 bits), instead of a length that quietly says something else.
+ */
+export function autoLength(layer: string, field: string, length: number, max: number): number {
+  if (length <= max) return length;
+  throw new BuildError(
+    `${layer}.${field}: ${length} bytes do not fit the field (at most ${max}): send less (fragment it), or set ${field} yourself to build the packet broken on purpose`,
+    { code: 'ETOOBIG' },
+  );
+}
 
 /** Registers Raw and Padding (raw.ts does this; kept out of here to avoid an import cycle). */
 export function registerRaw(raw: LayerClass, makeRawLayer: (b: Uint8Array) => Layer, makePadding: (b: Uint8Array) => Layer): void {

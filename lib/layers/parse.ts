@@ -6,7 +6,8 @@ import { ARPLayer } from './arp';
 import { CookedLinuxLayer, CookedLinuxV2Layer, EtherLayer, LoopbackLayer } from './ether';
 import { IPLayer } from './ip';
 import { IPv6Layer } from './ipv6';
-import { dissectChain, type Layer, type LayerClass, type LayerKind } from './layer';
+import { expected } from '../errors';
+import { dissectChain, Layer, type LayerClass, type LayerKind } from './layer';
 import { RawLayer } from './raw';
 
 /** Options of parse(). */
@@ -15,6 +16,13 @@ export interface ParseOptions {
   first?: LayerKind;
   /** A pcap link type (DLT) deciding the first layer: 1 Ethernet, 113 SLL, 276 SLL2, 0 loopback, 12/14/101/228/229 raw IP. */
   linkType?: number;
+}
+
+/** True for a layer factory (`IP`) or a layer class (`IPLayer`): what `first` must be. */
+function isLayerKind(kind: unknown): kind is LayerKind {
+  if (typeof kind !== 'function') return false;
+  const cls = (kind as { layerClass?: unknown }).layerClass ?? kind;
+  return typeof cls === 'function' && cls.prototype instanceof Layer;
 }
 
 function classOf(kind: LayerKind): LayerClass {
@@ -48,6 +56,12 @@ export function linkLayerClass(linkType: number, bytes: Uint8Array, off: number)
  * what cannot be decoded becomes Raw, trailers become Padding.
  */
 export function parse(bytes: Uint8Array, opts: ParseOptions = {}): Layer {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'parse() bytes', bytes));
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new TypeError(expected('an options object', 'parse() options', opts));
+  if (opts.first !== undefined && !isLayerKind(opts.first)) throw new TypeError(expected('a layer type such as Ether or IP', 'parse() first', opts.first));
+  if (opts.linkType !== undefined && (typeof opts.linkType !== 'number' || !Number.isInteger(opts.linkType) || opts.linkType < 0)) {
+    throw new TypeError(expected('a link type (a non-negative integer)', 'parse() linkType', opts.linkType));
+  }
   const first = opts.first ? classOf(opts.first) : opts.linkType !== undefined ? linkLayerClass(opts.linkType, bytes, 0) : (EtherLayer as unknown as LayerClass);
   return dissectChain(bytes, 0, bytes.length, first ?? (RawLayer as unknown as LayerClass));
 }

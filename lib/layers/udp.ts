@@ -2,7 +2,7 @@
 // computed 0 is sent as 0xffff because 0 means "no checksum".
 import { internetChecksum } from './checksum';
 import { uint } from './field';
-import { defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
+import { autoLength, defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
 import { IPLayer } from './ip';
 import { udpServiceNames } from './names';
 
@@ -44,7 +44,7 @@ export class UDPLayer extends Layer {
     const dv = view(out);
     dv.setUint16(0, this.sport);
     dv.setUint16(2, this.dport);
-    dv.setUint16(4, this.len ?? Math.min(out.length, 0xffff));
+    dv.setUint16(4, this.len ?? autoLength('UDP', 'len', out.length, 0xffff));
     out.set(payload, 8);
     let ck = this.chksum;
     if (ck === null) {

@@ -3,7 +3,7 @@
  * privilege becomes PermissionError with the way out, a missing interface
  * becomes InterfaceError worded like the capture core's.
  */
-import { InterfaceError, PermissionError, PktkitError } from '../errors';
+import { InterfaceError, PermissionError, PktkitError, quote } from '../errors';
 
 interface ErrnoError extends Error {
   code?: string;
@@ -25,11 +25,11 @@ export function sendError(err: unknown, what: string, iface?: string): Error {
     return new PermissionError(`no permission for ${what}: ${PRIVILEGE_HINT} (or a firewall rule dropped it) (${e.message})`, { code: 'EPERM' });
   }
   if (code === 'ENODEV' || code === 'ENXIO') {
-    const name = iface ?? '?';
-    return new InterfaceError(`no such interface '${name}': list them with \`pktkit ifaces\` or interfaces() (${e.message})`, { code: 'ENODEV' });
+    // quote(): a name of any length stays a bounded, printable part of one line.
+    return new InterfaceError(`no such interface ${quote(iface ?? '?')}: list them with \`pktkit ifaces\` or interfaces() (${e.message})`, { code: 'ENODEV' });
   }
   if (code === 'ENETDOWN') {
-    return new InterfaceError(`interface '${iface ?? '?'}' is down: bring it up (ip link set ${iface ?? 'IFACE'} up)`, { code: 'EIFDOWN' });
+    return new InterfaceError(`interface ${quote(iface ?? '?')} is down: bring it up (ip link set ${iface ?? 'IFACE'} up)`, { code: 'EIFDOWN' });
   }
   const out = new PktkitError(`${what} failed: ${e?.message ?? String(err)}`, { code: code ?? 'ESEND' });
   if (typeof e?.sent === 'number') Object.defineProperty(out, 'sent', { value: e.sent, enumerable: true });

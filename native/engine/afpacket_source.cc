@@ -258,7 +258,7 @@ bool AfPacketSource::attach_filter(const LiveConfig& config, SourceError* error)
     std::string detail;
     std::unique_ptr<PacketFilter> filter = PacketFilter::create(config.filter, linktype, snaplen_, &detail);
     if (!filter) {
-      *error = {ErrorKind::Filter, "EFILTER", "bad filter " + quote_filter(config.filter) + ": " + detail, ""};
+      *error = {ErrorKind::Filter, "EFILTER", detail, ""};  // lib/errors.ts quotes the filter
       return false;
     }
     const bpf_program* program = filter->program(linktype);
@@ -284,8 +284,7 @@ bool AfPacketSource::attach_filter(const LiveConfig& config, SourceError* error)
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   if (setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
     int err = errno;
-    *error = {ErrorKind::Filter, "EFILTER",
-              "cannot apply filter " + quote_filter(config.filter) + ": " + errno_text(err), ""};
+    *error = {ErrorKind::Filter, "EFILTER", "the kernel refused the program: " + errno_text(err), ""};
     return false;
   }
   return true;

@@ -49,10 +49,4 @@ const bpf_program* PacketFilter::program(int linktype) {
   return p->ok ? &p->code : nullptr;
 }
 
-std::string quote_filter(const std::string& text) {
-  constexpr size_t kShown = 120;
-  if (text.size() <= kShown) return "'" + text + "'";
-  return "'" + text.substr(0, kShown) + "...' (" + std::to_string(text.size()) + " characters)";
-}
-
 }  // namespace pktkit

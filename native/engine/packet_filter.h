@@ -52,8 +52,4 @@ class PacketFilter {
   Program* last_ = nullptr;
 };
 
-// The filter text as error messages quote it: a bounded prefix, so that a
-// megabyte of filter does not become a megabyte of message.
-std::string quote_filter(const std::string& text);
-
 }  // namespace pktkit

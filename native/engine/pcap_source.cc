@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "packet_filter.h"
 
 namespace pktkit {
 
@@ -155,14 +154,13 @@ std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, const
 bool PcapSource::apply_filter(const std::string& filter, SourceError* error) {
   bpf_program program;
   if (pcap_compile(pcap_, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    *error = {ErrorKind::Filter, "EFILTER", "bad filter " + quote_filter(filter) + ": " + pcap_geterr(pcap_), ""};
+    *error = {ErrorKind::Filter, "EFILTER", pcap_geterr(pcap_), ""};  // lib/errors.ts quotes the filter
     return false;
   }
   int status = pcap_setfilter(pcap_, &program);
   pcap_freecode(&program);
   if (status != 0) {
-    *error = {ErrorKind::Filter, "EFILTER", "cannot apply filter " + quote_filter(filter) + ": " + pcap_geterr(pcap_),
-              ""};
+    *error = {ErrorKind::Filter, "EFILTER", std::string("cannot be applied: ") + pcap_geterr(pcap_), ""};
     return false;
   }
   return true;
