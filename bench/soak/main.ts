@@ -13,7 +13,7 @@
  * bounded by --duration and a packet limit; pktkit captures on the other end
  * in nsA (bench/soak/capture.ts) and reports RSS, heap (after a full GC),
  * external memory and the counters every --sample seconds. The summary
- * (drift per minute after warm-up, the identity received === delivered +
+ * (drift per minute after warm-up, the identity received === delivered + droppedByKernel +
  * droppedByRing, what tcpreplay sent against what the kernel saw) is printed
  * and written as Markdown to --out.
  */
@@ -150,7 +150,7 @@ function summarize(
   r: { replay: { sent: number; pps: number; seconds: number; failed: number }; final: { stats: Record<string, number>; counted: number; bytes: number }; samples: Sample[]; senderCpu: number },
 ): string {
   const s = r.final.stats;
-  const identity = s.received === s.delivered + s.droppedByRing;
+  const identity = s.received === s.delivered + s.droppedByKernel + s.droppedByRing;
   const countedAll = r.final.counted === s.delivered;
   // Warm-up: the first 10% of the run (at least one sample) is left out of the drift.
   const last = r.samples[r.samples.length - 1]!;
@@ -183,7 +183,7 @@ function summarize(
     lines.push(`| rate per ${opts.sample} s interval | min ${kpps(Math.min(...intervals))}, max ${kpps(Math.max(...intervals))} packets/s; ${below} of ${intervals.length} intervals below 100 k |`);
   }
   lines.push(`| counters | received ${s.received}, delivered ${s.delivered}, droppedByRing ${s.droppedByRing}, droppedByKernel ${s.droppedByKernel}, droppedByInterface ${s.droppedByInterface}, receivedByFilter ${s.receivedByFilter} |`);
-  lines.push(`| identity received === delivered + droppedByRing | ${identity ? 'holds' : '**BROKEN**'} |`);
+  lines.push(`| identity received === delivered + droppedByKernel + droppedByRing | ${identity ? 'holds' : '**BROKEN**'} |`);
   lines.push(`| every delivered packet reached the loop | ${countedAll ? 'yes' : `**no** (${r.final.counted} of ${s.delivered})`} |`);
   lines.push(`| offered vs kernel | sent ${r.replay.sent}, seen by the filter ${s.receivedByFilter} (${s.receivedByFilter >= r.replay.sent ? 'all' : `${r.replay.sent - s.receivedByFilter} fewer`}), libpcap received ${s.received} + kernel drops ${s.droppedByKernel} |`);
   lines.push(`| RSS | ${mb(first.rss)} MB after warm-up (t=${first.t.toFixed(0)} s) → ${mb(end.rss)} MB at t=${end.t.toFixed(0)} s; slope ${(perMin((x) => x.rss) / MB).toFixed(3)} MB/min |`);
