@@ -78,6 +78,8 @@ interface Addon {
   layoutHash: number;
   recordSize: number;
   libpcapVersion: string;
+  /** False in a build for runtimes that refuse external ArrayBuffers: captures then copy. */
+  externalBuffers: boolean;
 }
 
 let loaded: Addon | undefined;
@@ -86,7 +88,9 @@ let loaded: Addon | undefined;
 export function addon(): Addon {
   if (loaded) return loaded;
   const root = path.join(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-  const candidates = ['build/Release/pktkit.node', 'build/Debug/pktkit.node'].map((p) => path.join(root, p));
+  // PKTKIT_ADDON names another build to load (the tests use it for the no-external-buffers build).
+  const candidates = [process.env.PKTKIT_ADDON, ...['build/Release/pktkit.node', 'build/Debug/pktkit.node'].map((p) => path.join(root, p))]
+    .filter((p): p is string => typeof p === 'string' && p !== '');
   const failures: string[] = [];
   for (const file of candidates) {
     try {

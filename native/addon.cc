@@ -26,6 +26,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("layoutHash", Napi::Number::New(env, rec::kLayoutHash));
   exports.Set("recordSize", Napi::Number::New(env, rec::RECORD_SIZE));
   exports.Set("libpcapVersion", Napi::String::New(env, pcap_lib_version()));
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+  exports.Set("externalBuffers", Napi::Boolean::New(env, false));  // captures copy into JS's own buffers
+#else
+  exports.Set("externalBuffers", Napi::Boolean::New(env, true));  // JS reads the kernel's and the file's memory
+#endif
   init_send(env, exports);
   return exports;
 }
