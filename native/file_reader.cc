@@ -183,8 +183,9 @@ class Reader : public FileReader {
   std::unique_ptr<Format> format_;
 };
 
-// A region addressed by absolute offsets and seen through windows of at most max_window() bytes,
-// each starting on a page boundary: a mapped file, or caller memory.
+// A region addressed by absolute offsets and seen through windows of max_window() bytes (one page
+// more when a record would not fit otherwise), each starting on a page boundary: a mapped file, or
+// caller memory. A record larger than max_window() is EFORMAT.
 class RegionReader : public Reader {
  public:
   int poll_fd() const override { return -1; }
@@ -202,12 +203,14 @@ class RegionReader : public Reader {
     const uint64_t start = at & ~static_cast<uint64_t>(page - 1);
     const size_t lead = static_cast<size_t>(at - start);
     const size_t limit = max_window();
-    if (need > limit - lead) {
+    if (need > limit) {
       set_error(&error_, "EFORMAT", "a " + std::to_string(need) + "-byte record at byte " + std::to_string(at) +
                                         " does not fit the largest window (" + std::to_string(limit) + " bytes)");
       return Refill::kError;
     }
-    const size_t len = static_cast<size_t>(end_ - start < limit ? end_ - start : limit);
+    // A record that starts late in its first page may stretch the window by up to one page.
+    const size_t want = lead + need > limit ? lead + need : limit;
+    const size_t len = static_cast<size_t>(end_ - start < want ? end_ - start : want);
     if (!map(start, len)) return Refill::kError;
     win_start_ = start;
     base_ = window_->data();
