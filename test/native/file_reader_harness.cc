@@ -13,13 +13,21 @@
 //       the same P lines (linktype = pcap_datalink) from libpcap's pcap_next_ex, for comparison.
 //   file_reader_harness probe FILE
 //       open_us=<microseconds open took> status=<first next()> header_known=<0|1>
+//   file_reader_harness check FILE...
+//       for each file: `<file> packets=N end=<end|CODE>`. Reads each file three ways and aborts unless
+//       they agree: mapped with the default window; mapped with one-page windows (a prefix of the
+//       first: a record larger than a page ends it with EFORMAT); through a pipe (files up to 1 MiB),
+//       which must give exactly the packets and the end of the first.
 //   file_reader_harness bench ROUNDS FILE
 //       ns per packet walking FILE with the reader and with pcap_next_ex (build with -O2, no sanitizers)
 //
 // Built by test/native/file-reader-harness.ts with g++ (and the sanitizers for the tests).
+#include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -133,6 +141,96 @@ int print(int argc, char** argv) {
   return 0;
 }
 
+// Every packet of one reading (fields and bytes, hashed) and how it ended.
+struct Digest {
+  std::vector<u32> packets;
+  std::string end;
+};
+
+Digest read_all(const std::string& path) {
+  Digest d;
+  ReaderError err;
+  auto r = FileReader::open(path, &err);
+  if (!r) {
+    d.end = err.code;
+    return d;
+  }
+  SourcePacket out[64];
+  for (;;) {
+    u32 n = 0;
+    const FileReader::Status s = r->next(out, 64, &n);
+    if (s == FileReader::Status::kWouldBlock) {
+      pollfd p{r->poll_fd(), POLLIN, 0};
+      if (poll(&p, 1, 10000) == 0) violation("a pipe holding the whole input stalled", 0, 0);
+      continue;
+    }
+    if (s == FileReader::Status::kEnd) {
+      d.end = "end";
+      break;
+    }
+    if (s == FileReader::Status::kError) {
+      d.end = r->error().code;
+      if (d.end != "EFORMAT" && d.end != "ETRUNCATED") violation("an error with an unexpected code", 0, 0);
+      break;
+    }
+    const auto w = r->window();
+    for (u32 k = 0; k < n; ++k) {
+      const SourcePacket& p = out[k];
+      if (p.offset > w->size() || p.caplen > w->size() - p.offset) violation("packet past its window", p.offset, p.caplen);
+      if (p.ts_nsec >= 1000000000u) violation("ts_nsec out of range", p.ts_nsec, 0);
+      u32 fields[6] = {p.caplen, p.wirelen, p.ts_sec, p.ts_nsec, p.linktype, p.interface};
+      d.packets.push_back(fnv1a(reinterpret_cast<const u8*>(fields), sizeof fields) ^ fnv1a(w->data() + p.offset, p.caplen));
+    }
+  }
+  return d;
+}
+
+int check(int argc, char** argv) {
+  std::vector<u8> bytes;
+  for (int i = 0; i < argc; ++i) {
+    const std::string path = argv[i];
+    FileReader::set_max_window_for_tests(0);
+    const Digest mapped = read_all(path);
+    FileReader::set_max_window_for_tests(4096);
+    const Digest paged = read_all(path);
+    FileReader::set_max_window_for_tests(0);
+    if (paged.packets.size() > mapped.packets.size() ||
+        !std::equal(paged.packets.begin(), paged.packets.end(), mapped.packets.begin()))
+      violation(("one-page windows gave other packets: " + path).c_str(), paged.packets.size(), mapped.packets.size());
+    if (paged.packets.size() < mapped.packets.size() && paged.end != "EFORMAT")
+      violation(("one-page windows stopped early without EFORMAT: " + path).c_str(), paged.packets.size(), mapped.packets.size());
+    // The same bytes through a pipe big enough to hold them, its writing end closed.
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) violation("cannot reopen", 0, 0);
+    bytes.clear();
+    u8 buf[65536];
+    size_t got;
+    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + got);
+    std::fclose(f);
+    if (bytes.size() <= (1u << 20)) {
+      int fds[2];
+      if (pipe(fds) != 0) violation("pipe", 0, 0);
+      if (bytes.size() > 65536 && fcntl(fds[1], F_SETPIPE_SZ, 1 << 20) < 0) violation("F_SETPIPE_SZ", 0, 0);
+      size_t at = 0;
+      while (at < bytes.size()) {
+        const ssize_t w = write(fds[1], bytes.data() + at, bytes.size() - at);
+        if (w <= 0) violation("write to pipe", at, bytes.size());
+        at += static_cast<size_t>(w);
+      }
+      close(fds[1]);
+      const Digest streamed = read_all("/proc/self/fd/" + std::to_string(fds[0]));
+      close(fds[0]);
+      if (streamed.packets != mapped.packets || streamed.end != mapped.end) {
+        std::fprintf(stderr, "%s: mapped %zu packets, %s; pipe %zu packets, %s\n", path.c_str(), mapped.packets.size(),
+                     mapped.end.c_str(), streamed.packets.size(), streamed.end.c_str());
+        violation("a pipe gave other packets than the mapped file", 0, 0);
+      }
+    }
+    std::printf("%s packets=%zu end=%s\n", path.c_str(), mapped.packets.size(), mapped.end.c_str());
+  }
+  return 0;
+}
+
 int libpcap(const char* path) {
   char err[PCAP_ERRBUF_SIZE];
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
@@ -230,6 +328,7 @@ int main(int argc, char** argv) {
   if (argc >= 3 && !std::strcmp(argv[1], "print")) return print(argc - 2, argv + 2);
   if (argc == 3 && !std::strcmp(argv[1], "libpcap")) return libpcap(argv[2]);
   if (argc == 3 && !std::strcmp(argv[1], "probe")) return probe(argv[2]);
+  if (argc >= 3 && !std::strcmp(argv[1], "check")) return check(argc - 2, argv + 2);
   if (argc == 4 && !std::strcmp(argv[1], "bench")) return bench(std::atoi(argv[2]), argv[3]);
   std::fprintf(stderr, "usage: file_reader_harness print [--window B] [--max N] [--stall-ms MS] FILE | libpcap FILE | probe FILE | bench ROUNDS FILE\n");
   return 2;
