@@ -360,6 +360,11 @@ std::unique_ptr<FileReader> FileReader::from_memory(const u8* data, size_t size,
 }
 
 std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderError* error) {
+  // open(2) would stop at the NUL and open another file (the caller should have refused it already).
+  if (path.find('\0') != std::string::npos) {
+    *error = ReaderError{"ENOENT", "the path contains a NUL byte"};
+    return nullptr;
+  }
   if (path == "-") {
     // A new open file description of stdin's pipe, so that O_NONBLOCK does not leak into the shell's
     // (and every other holder's) description; a dup of fd 0 where that cannot be done (sockets).
