@@ -287,6 +287,20 @@ describe('pipes and FIFOs', () => {
     assert.equal(empty.end, 'EFORMAT');
   });
 
+  test('a pipe: a 5 MiB record grows the chunk; a record claiming more than 64 MiB is EFORMAT at once', async () => {
+    const big = randomBytes(seededRandom(51), 5 << 20);
+    const small = frames(52, 3);
+    const bytes = pcapFile({}, [{ sec: 1, frac: 0, data: small[0] }, { sec: 2, frac: 0, data: big }, { sec: 3, frac: 0, data: small[1] }]);
+    const ours = await readWithHarness(exe, '-', { input: bytes });
+    assert.equal(ours.end, 'end');
+    assert.deepEqual(ours.packets.map((p) => p.hash), [fnv1a(small[0]), fnv1a(big), fnv1a(small[1])]);
+    // caplen 100 MiB with only 60 bytes behind it: refused from the length alone, nothing allocated or awaited.
+    const lying = pcapFile({}, [{ sec: 1, frac: 0, data: small[2] }, { sec: 2, frac: 0, data: small[0], caplen: 100 << 20 }]);
+    const r = await readWithHarness(exe, '-', { input: lying });
+    assert.equal(r.packets.length, 1);
+    assert.equal(r.end, 'EFORMAT');
+  });
+
   test('a FIFO with no writer: open returns at once, next() says kWouldBlock, the header is not known', async () => {
     const fifo = dir.file('lonely.fifo');
     await runOk(null, 'mkfifo', [fifo]);
