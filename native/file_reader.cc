@@ -128,7 +128,9 @@ class Reader : public FileReader {
       switch (refill(need)) {
         case Refill::kOk: continue;
         case Refill::kWouldBlock: return true;
-        case Refill::kError: state_ = State::kFailed; return false;
+        case Refill::kError:  // past a good header, the body's error is next()'s to report
+          state_ = State::kFailed;
+          return format_ && format_->header_parsed();
         case Refill::kEof:
           at_eof();
           return format_ && format_->header_parsed();
