@@ -20,6 +20,7 @@ needs=(
   "curl:curl"
   "make:make"
   "g++:g++"
+  "clang++:clang"
   "python3:python3"
   "/usr/lib/python3/dist-packages/scapy/__init__.py:python3-scapy"
 )

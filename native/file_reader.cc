@@ -1,0 +1,398 @@
+// FileReader: where the bytes come from (a mapped window of a regular file, caller memory, chunks
+// read from a pipe), and the loop that hands them to a format (pcap_format.cc, pcapng_format.cc).
+//
+// A record is walked only when it is whole in the current window or chunk. When it is not, the
+// source makes it whole: a mapped file maps a new window starting at the page that holds the
+// record; a pipe reads more, and when the chunk is full, carries the partial record into a NEW
+// chunk (JS may still hold the old one). That happens only between calls that return packets, so
+// all packets of one next() lie in one window.
+#include "file_reader.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "file_format.h"
+
+namespace pktkit {
+namespace {
+
+using file_format::Format;
+using file_format::Stop;
+
+constexpr size_t kDefaultMaxWindow = size_t{1} << 30;
+constexpr size_t kChunk = size_t{1} << 20;
+std::atomic<size_t> g_max_window{kDefaultMaxWindow};
+
+size_t page_size() {
+  static const size_t page = [] {
+    const long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? static_cast<size_t>(p) : size_t{4096};
+  }();
+  return page;
+}
+
+// The largest window, a whole number of pages, at least one.
+size_t max_window() {
+  const size_t page = page_size();
+  const size_t w = g_max_window.load(std::memory_order_relaxed) & ~(page - 1);
+  return w < page ? page : w;
+}
+
+void set_error(ReaderError* e, const char* code, std::string message) {
+  e->code = code;
+  e->message = std::move(message);
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+class MappedWindow final : public ByteWindow {
+ public:
+  MappedWindow(void* map, size_t len) : ByteWindow(static_cast<const u8*>(map), len) {}
+  ~MappedWindow() override { munmap(const_cast<u8*>(data_), size_); }
+};
+
+class BorrowedWindow final : public ByteWindow {
+ public:
+  BorrowedWindow(const u8* data, size_t len) : ByteWindow(data, len) {}
+};
+
+// A pipe chunk. calloc'd: bytes not yet read are zero, never stale heap.
+class HeapWindow final : public ByteWindow {
+ public:
+  HeapWindow(u8* data, size_t cap) : ByteWindow(data, cap) {}
+  ~HeapWindow() override { std::free(const_cast<u8*>(data_)); }
+  u8* bytes() const { return const_cast<u8*>(data_); }
+};
+
+enum class Refill { kOk, kWouldBlock, kEof, kError };
+
+// The loop shared by every source. Subclasses make bytes present at the cursor (refill()).
+class Reader : public FileReader {
+ public:
+  Status next(SourcePacket* out, u32 max, u32* count) override {
+    *count = 0;
+    if (state_ == State::kFailed) return Status::kError;
+    if (state_ == State::kEnded) return Status::kEnd;
+    for (;;) {
+      size_t need = 0;
+      if (!format_ && !detect(&need)) return fail_now(*count);
+      if (format_) {
+        const Stop s = format_->walk(base_, fill_, &cur_, out, max, count, &need, &error_);
+        if (s == Stop::kFull) return Status::kPackets;
+        if (s == Stop::kError) return fail_now(*count);
+        // The record at the cursor is not whole. Packets already out point into this window: hand
+        // them over first; the window may change below.
+        if (*count > 0) return Status::kPackets;
+      }
+      switch (refill(need)) {
+        case Refill::kOk: continue;
+        case Refill::kWouldBlock: return Status::kWouldBlock;
+        case Refill::kError: return fail_now(0);
+        case Refill::kEof: return at_eof();
+      }
+    }
+  }
+
+  std::shared_ptr<ByteWindow> window() const override { return window_; }
+  const ReaderError& error() const override { return error_; }
+  bool header_known() const override {
+    return format_ && (format_->header_known() || (state_ != State::kOpen && format_->header_parsed()));
+  }
+  int linktype() const override { return format_ ? format_->linktype() : -1; }
+  u32 snaplen() const override { return format_ ? format_->snaplen() : 262144; }
+  bool nanosecond() const override { return format_ && format_->nanosecond(); }
+
+  // Reads the header and every block before the first packet (pcapng: sections and interfaces), so
+  // that linktype() and snaplen() are known at once. False when the input is not a capture file.
+  bool prime() {
+    for (;;) {
+      size_t need = 0;
+      if (!format_ && !detect(&need)) return false;
+      if (format_) {
+        u32 none = 0;
+        const Stop s = format_->walk(base_, fill_, &cur_, nullptr, 0, &none, &need, &error_);
+        if (s == Stop::kFull) return true;
+        if (s == Stop::kError) {
+          state_ = State::kFailed;
+          return format_->header_parsed();
+        }
+      }
+      switch (refill(need)) {
+        case Refill::kOk: continue;
+        case Refill::kWouldBlock: return true;
+        case Refill::kError:  // past a good header, the body's error is next()'s to report
+          state_ = State::kFailed;
+          return format_ && format_->header_parsed();
+        case Refill::kEof:
+          at_eof();
+          return format_ && format_->header_parsed();
+      }
+    }
+  }
+
+ protected:
+  enum class State { kOpen, kEnded, kFailed };
+
+  // Makes `need` bytes present from the cursor: may replace window_, base_, fill_ and cur_.
+  virtual Refill refill(size_t need) = 0;
+
+  std::shared_ptr<ByteWindow> window_;
+  const u8* base_ = nullptr;
+  size_t fill_ = 0;  // bytes of base_ present
+  size_t cur_ = 0;   // next record, relative to base_
+  ReaderError error_;
+  State state_ = State::kOpen;
+
+ private:
+  bool detect(size_t* need) {
+    if (fill_ - cur_ < 4) {
+      *need = 4;
+      return true;
+    }
+    format_ = file_format::detect(base_ + cur_);
+    if (format_) return true;
+    set_error(&error_, "EFORMAT", "not a pcap or pcapng file");
+    return false;
+  }
+
+  Status fail_now(u32 count) {
+    state_ = State::kFailed;
+    return count > 0 ? Status::kPackets : Status::kError;
+  }
+
+  Status at_eof() {
+    if (!format_) {
+      set_error(&error_, "EFORMAT", fill_ == cur_ ? "empty input: not a pcap or pcapng file" : "not a pcap or pcapng file");
+    } else if (fill_ == cur_ && format_->header_parsed()) {
+      state_ = State::kEnded;
+      return Status::kEnd;
+    } else {
+      set_error(&error_, "ETRUNCATED", format_->header_parsed() ? "the input ends inside a record"
+                                                                : "the input ends inside its file header");
+    }
+    state_ = State::kFailed;
+    return Status::kError;
+  }
+
+  std::unique_ptr<Format> format_;
+};
+
+// A region addressed by absolute offsets and seen through windows of max_window() bytes (one page
+// more when a record would not fit otherwise), each starting on a page boundary: a mapped file, or
+// caller memory. A record larger than max_window() is EFORMAT.
+class RegionReader : public Reader {
+ public:
+  int poll_fd() const override { return -1; }
+
+ protected:
+  RegionReader(uint64_t start, uint64_t end) : end_(end), win_start_(start) {}
+
+  // Sets window_ to [start, start + len) of the region; false (error_ set) if it cannot.
+  virtual bool map(uint64_t start, size_t len) = 0;
+
+  Refill refill(size_t need) override {
+    const uint64_t at = win_start_ + cur_;
+    if (need > end_ - at) return Refill::kEof;
+    const size_t page = page_size();
+    const uint64_t start = at & ~static_cast<uint64_t>(page - 1);
+    const size_t lead = static_cast<size_t>(at - start);
+    const size_t limit = max_window();
+    if (need > limit) {
+      set_error(&error_, "EFORMAT", "a " + std::to_string(need) + "-byte record at byte " + std::to_string(at) +
+                                        " does not fit the largest window (" + std::to_string(limit) + " bytes)");
+      return Refill::kError;
+    }
+    // A record that starts late in its first page may stretch the window by up to one page.
+    const size_t want = lead + need > limit ? lead + need : limit;
+    const size_t len = static_cast<size_t>(end_ - start < want ? end_ - start : want);
+    if (!map(start, len)) return Refill::kError;
+    win_start_ = start;
+    base_ = window_->data();
+    fill_ = len;
+    cur_ = lead;
+    return Refill::kOk;
+  }
+
+  const uint64_t end_;
+  uint64_t win_start_;  // absolute offset of base_
+};
+
+class MappedFileReader final : public RegionReader {
+ public:
+  MappedFileReader(int fd, uint64_t start, uint64_t size) : RegionReader(start, size), fd_(fd) {}
+  ~MappedFileReader() override { ::close(fd_); }
+
+ private:
+  bool map(uint64_t start, size_t len) override {
+    void* m = mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd_, static_cast<off_t>(start));
+    if (m == MAP_FAILED) {
+      set_error(&error_, "EIO", "cannot map " + std::to_string(len) + " bytes of the file: " + errno_text(errno));
+      return false;
+    }
+    madvise(m, len, MADV_SEQUENTIAL);
+    window_ = std::make_shared<MappedWindow>(m, len);
+    return true;
+  }
+  const int fd_;
+};
+
+class MemoryReader final : public RegionReader {
+ public:
+  MemoryReader(const u8* data, size_t size) : RegionReader(0, size), data_(data) {}
+
+ private:
+  bool map(uint64_t start, size_t len) override {
+    window_ = std::make_shared<BorrowedWindow>(data_ + start, len);
+    return true;
+  }
+  const u8* data_;
+};
+
+// Pipes, FIFOs, character devices, sockets: non-blocking read()s into 1 MiB chunks.
+class StreamReader final : public Reader {
+ public:
+  explicit StreamReader(int fd) : fd_(fd) {}
+  ~StreamReader() override { ::close(fd_); }
+  int poll_fd() const override { return fd_; }
+
+ private:
+  Refill refill(size_t need) override {
+    if (!chunk_ || need > chunk_->size() - cur_) {
+      // A new chunk, with the partial record carried over. `need` is bounded by the formats
+      // (kMaxRecordBytes), so a lying length cannot make this allocation large.
+      const size_t carried = fill_ - cur_;
+      const size_t cap = need > kChunk ? (need + 4095) & ~size_t{4095} : kChunk;
+      u8* mem = static_cast<u8*>(std::calloc(cap, 1));
+      if (!mem) {
+        set_error(&error_, "EIO", "out of memory for a " + std::to_string(cap) + "-byte chunk");
+        return Refill::kError;
+      }
+      if (carried) std::memcpy(mem, base_ + cur_, carried);
+      chunk_ = std::make_shared<HeapWindow>(mem, cap);
+      window_ = chunk_;
+      base_ = mem;
+      fill_ = carried;
+      cur_ = 0;
+    }
+    while (fill_ - cur_ < need) {
+      const ssize_t n = ::read(fd_, chunk_->bytes() + fill_, chunk_->size() - fill_);
+      if (n > 0) {
+        fill_ += static_cast<size_t>(n);
+        continue;
+      }
+      if (n == 0) {
+        // A FIFO that no writer has opened yet also reads 0 bytes; only a hang-up is the end.
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, 0) == 0) return Refill::kWouldBlock;
+        return Refill::kEof;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Refill::kWouldBlock;
+      set_error(&error_, "EIO", "read failed: " + errno_text(errno));
+      return Refill::kError;
+    }
+    return Refill::kOk;
+  }
+
+  const int fd_;
+  std::shared_ptr<HeapWindow> chunk_;
+};
+
+ReaderError open_error(int err, const std::string& path) {
+  const char* code = err == ENOENT || err == ENOTDIR ? "ENOENT"
+                     : err == EACCES || err == EPERM ? "EACCES"
+                     : err == EISDIR               ? "EISDIR"
+                                                   : "EIO";
+  return ReaderError{code, path + ": " + errno_text(err)};
+}
+
+// A reader over an open fd (owned from here on): mapped when it is a regular file, streamed otherwise.
+std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_stdin, ReaderError* error) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    *error = open_error(errno, path);
+    ::close(fd);
+    return nullptr;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    *error = open_error(EISDIR, path);
+    ::close(fd);
+    return nullptr;
+  }
+  if (!S_ISREG(st.st_mode)) return std::make_unique<StreamReader>(fd);
+  uint64_t start = 0;
+  if (is_stdin) {  // `pktkit read - < file`: read from where the shell left the offset
+    const off_t at = lseek(fd, 0, SEEK_CUR);
+    start = at > 0 ? static_cast<uint64_t>(at) : 0;
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  auto reader = std::make_unique<MappedFileReader>(fd, start < size ? start : size, size);
+  if (!reader->prime()) {
+    *error = reader->error();
+    if (error->code == "EFORMAT" && error->message.rfind("not a", 0) != 0 && error->message.rfind("empty", 0) != 0)
+      error->message = "not a pcap or pcapng file: " + error->message;
+    return nullptr;
+  }
+  return reader;
+}
+
+}  // namespace
+
+FileReader::~FileReader() = default;
+
+void FileReader::set_max_window_for_tests(size_t bytes) {
+  g_max_window.store(bytes ? bytes : kDefaultMaxWindow, std::memory_order_relaxed);
+}
+
+std::unique_ptr<FileReader> FileReader::from_memory(const u8* data, size_t size, ReaderError* error) {
+  auto reader = std::make_unique<MemoryReader>(data, size);
+  if (!reader->prime()) {
+    *error = reader->error();
+    return nullptr;
+  }
+  return reader;
+}
+
+std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderError* error) {
+  // open(2) would stop at the NUL and open another file (the caller should have refused it already).
+  if (path.find('\0') != std::string::npos) {
+    *error = ReaderError{"ENOENT", "the path contains a NUL byte"};
+    return nullptr;
+  }
+  if (path == "-") {
+    // A new open file description of stdin's pipe, so that O_NONBLOCK does not leak into the shell's
+    // (and every other holder's) description; a dup of fd 0 where that cannot be done (sockets).
+    struct stat st;
+    if (fstat(0, &st) != 0) {
+      *error = open_error(errno, "standard input");
+      return nullptr;
+    }
+    int fd = -1;
+    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) fd = ::open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+      fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+      if (fd < 0) {
+        *error = open_error(errno, "standard input");
+        return nullptr;
+      }
+      if (!S_ISREG(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    }
+    return over_fd(fd, "standard input", true, error);
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    *error = open_error(errno, path);
+    return nullptr;
+  }
+  return over_fd(fd, path, false, error);
+}
+
+}  // namespace pktkit
