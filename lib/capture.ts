@@ -267,10 +267,6 @@ const CLOCK_EVERY_PACKETS = 16;
 
 /** A live or file capture. Iterate it with `for await`, or its {@link Capture.batches}. */
 export class Capture implements AsyncIterable<Packet> {
-  /** Snap length in force. */
-  readonly snaplen: number;
-  /** True when timestamps carry nanoseconds. */
-  readonly nanosecond: boolean;
   /** The interface, for live captures. */
   readonly device: string | undefined;
   /** The file, for file captures. */
@@ -303,8 +299,6 @@ export class Capture implements AsyncIterable<Packet> {
     // The native side holds this function weakly: the capture owns it.
     this.#native = open(this.#wake);
     this.#mem = recordMemory(this.#native.records);
-    this.snaplen = this.#native.snaplen;
-    this.nanosecond = this.#native.nanosecond;
     this.warning = this.#native.warning;
     this.engine = this.#native.engine;
     this.device = source.device;
@@ -314,7 +308,17 @@ export class Capture implements AsyncIterable<Packet> {
     else signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
-  /** Link type of the packets (DLT_* number). */
+  /** Snap length in force (of a file: its first interface's). */
+  get snaplen(): number {
+    return this.#native.snaplen;
+  }
+
+  /** True when timestamps carry nanoseconds. */
+  get nanosecond(): boolean {
+    return this.#native.nanosecond;
+  }
+
+  /** Link type of the packets (DLT_* number); -1 for a pipe whose header has not arrived yet. */
   get linkType(): number {
     return this.#native.linkType;
   }

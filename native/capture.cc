@@ -173,12 +173,7 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
 #endif
   self.Set("records", records);
   self.Set("engine", source_->engine);
-  // The link type of a pipe is known when its header has arrived: lib/capture.ts asks again later.
-  self.Set("linkType", source_->linktype);
-  const char* dlt_name = source_->linktype >= 0 ? pcap_datalink_val_to_name(source_->linktype) : nullptr;
-  self.Set("linkTypeName", dlt_name ? dlt_name : "UNKNOWN");
-  self.Set("snaplen", source_->snaplen);
-  self.Set("nanosecond", source_->nanosecond);
+  describe_link(self);
   if (!source_->warning.empty()) self.Set("warning", source_->warning);
 
   on_wake_ = Napi::Weak(options.Get("onWake").As<Napi::Function>());
@@ -214,13 +209,26 @@ void NativeCapture::shut_down() {
   }
 }
 
+// The link type, known at open except for a pipe, whose header comes later
+// (-1 and UNKNOWN until then); lib/capture.ts reads these properties each time.
+void NativeCapture::describe_link(Napi::Object self) {
+  linktype_ = source_->linktype;
+  self.Set("linkType", linktype_);
+  const char* dlt_name = linktype_ >= 0 ? pcap_datalink_val_to_name(linktype_) : nullptr;
+  self.Set("linkTypeName", dlt_name ? dlt_name : "UNKNOWN");
+  self.Set("snaplen", source_->snaplen);
+  self.Set("nanosecond", source_->nanosecond);
+}
+
 Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   lent_ = false;
   if (shut_down_ || finished_ || !source_) return Napi::Number::New(env, 0);
+  sink_->begin(nullptr);  // empty, whatever the source does
   Source::Status status = source_->fill(*sink_);
   if (status == Source::Status::kEnd || status == Source::Status::kError) finished_ = true;
   u32 count = sink_->count();
+  if (source_->linktype != linktype_) describe_link(info.This().As<Napi::Object>());  // a pipe's header arrived
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
   if (count > 0) copy_out(env, info.This().As<Napi::Object>());
 #else

@@ -44,6 +44,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Reference<Napi::ArrayBuffer> copy_;     // JS's copy of the batch's bytes
 #endif
   Napi::Object stats_object(Napi::Env env);
+  void describe_link(Napi::Object self);
   // Stops the source and the poll. Calls no JS, so the destructor and the
   // environment's cleanup hook can use it too.
   void shut_down();
@@ -60,6 +61,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::FunctionReference on_wake_;  // weak: the JS facade owns the function
   napi_async_context async_context_ = nullptr;
   bool live_ = false;
+  int linktype_ = -1;  // as last told to JS
   bool lent_ = false;      // JS holds the records of the last batch
   bool finished_ = false;  // the source ended or failed
   bool cleanup_hook_added_ = false;
