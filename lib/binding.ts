@@ -80,12 +80,14 @@ let loaded: Addon | undefined;
 export function addon(): Addon {
   if (loaded) return loaded;
   const root = path.join(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+  // A dependency: if it is missing, Node's own "Cannot find module" says so.
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
   let file: string | undefined;
   try {
     // node-gyp-build's order, the same as the install script's: a source
     // build (build/Release, build/Debug) when one was made, else the prebuild
     // for this platform (prebuilds/<platform>-<arch>/).
-    file = (require('node-gyp-build') as { resolve(dir: string): string }).resolve(root);
+    file = nodeGypBuild.resolve(root);
     loaded = require(file) as Addon;
   } catch (err) {
     throw loadError(root, file, err as Error);
