@@ -88,24 +88,18 @@ let loaded: Addon | undefined;
 export function addon(): Addon {
   if (loaded) return loaded;
   const root = path.join(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
-  // PKTKIT_ADDON names another build to load (the tests use it for the no-external-buffers build).
-  const candidates = [process.env.PKTKIT_ADDON, ...['build/Release/pktkit.node', 'build/Debug/pktkit.node'].map((p) => path.join(root, p))]
-    .filter((p): p is string => typeof p === 'string' && p !== '');
-  const failures: string[] = [];
-  for (const file of candidates) {
-    try {
-      loaded = require(file) as Addon;
-      break;
-    } catch (err) {
-      failures.push(`${file}: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-  if (!loaded) {
-    throw new PktkitError(
-      `pktkit's native addon is not built. Build it with \`npm run build:native\` ` +
-        `(needs libpcap-dev, g++, make, python3). Tried:\n  ${failures.join('\n  ')}`,
-      { code: 'ENOADDON' },
-    );
+  // A dependency: if it is missing, Node's own "Cannot find module" says so.
+  const nodeGypBuild = require('node-gyp-build') as { resolve(dir: string): string };
+  let file: string | undefined;
+  try {
+    // node-gyp-build's order, the same as the install script's: a source
+    // build (build/Release, build/Debug) when one was made, else the prebuild
+    // for this platform (prebuilds/<platform>-<arch>/).
+    // PKTKIT_ADDON names another build to load (the tests use it for the no-external-buffers build).
+    file = process.env.PKTKIT_ADDON || nodeGypBuild.resolve(root);
+    loaded = require(file) as Addon;
+  } catch (err) {
+    throw loadError(root, file, err as Error);
   }
   if (loaded.layoutHash !== LAYOUT_HASH) {
     const hash = loaded.layoutHash;
@@ -118,4 +112,35 @@ export function addon(): Addon {
   }
   loaded.setErrorClasses({ PcapError, FilterError, PermissionError, InterfaceError, FileError });
   return loaded;
+}
+
+/**
+ * The one error for an addon that does not load. A missing libpcap runtime
+ * names the package that brings it; anything else says how to build the addon
+ * from source where pktkit sits (a dependency, or a clone of pktkit).
+ */
+function loadError(root: string, file: string | undefined, err: Error): PktkitError {
+  const reason = err.message.split('\n')[0] ?? '';
+  const missingPcap = /(libpcap\.so[.\d]*): cannot open shared object file/.exec(reason);
+  if (file !== undefined && missingPcap) {
+    return new PktkitError(
+      `pktkit's native addon needs the libpcap runtime (${missingPcap[1]}), which is not installed: ` +
+        'apt-get install libpcap0.8 (Debian/Ubuntu), dnf install libpcap (Fedora), apk add libpcap (Alpine). ' +
+        `Addon: ${file}`,
+      { code: 'ENOLIBPCAP' },
+    );
+  }
+  const dependency = root.split(path.sep).includes('node_modules');
+  const build = dependency
+    ? 'run `npm rebuild pktkit` in your project'
+    : 'run `npm run build:native` in the pktkit clone';
+  const what =
+    file === undefined
+      ? `has no prebuild for ${process.platform}-${process.arch} and was not built from source`
+      : `does not load (${file}: ${reason})`;
+  return new PktkitError(
+    `pktkit's native addon ${what}. To build it from source, ${build} ` +
+      '(needs libpcap-dev, g++, make, python3).',
+    { code: 'ENOADDON' },
+  );
 }

@@ -50,7 +50,8 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [[ ! -d node_modules/node-addon-api || ! -d node_modules/typescript ]]; then
+# Also when package-lock.json changed since the last install (a dependency added by a merge).
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --ignore-scripts; else npm install --no-audit --no-fund --ignore-scripts; fi
 fi
 if [[ ! -f build/Release/pktkit.node ]] || [[ -n $(find native binding.gyp -newer build/Release/pktkit.node -print -quit) ]]; then
