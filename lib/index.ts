@@ -14,3 +14,6 @@ export { send, sendp, sendpfast } from './send';
 export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
 export { sr, sr1, srp, srp1, srloop, answers, hashret } from './sendrecv';
 export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';
+export { sniff, rdpcap, wrpcap } from './sniff';
+export type { SniffOptions, WrpcapOptions } from './sniff';
+export { PacketList, SndRcvList, len } from './packet-list';

@@ -16,6 +16,7 @@ import { answers, hashret } from './send/match';
 import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
 import { RouteCache } from './send/route';
+import { PacketList, SndRcvList } from './packet-list';
 import { transmit } from './send/transmit';
 
 /** Options of {@link sr}, {@link sr1}, {@link srp}, {@link srp1}. */
@@ -56,12 +57,16 @@ export interface SrloopOptions extends Omit<SrOptions, 'multi'> {
   onUnanswered?: (sent: Layer) => void;
 }
 
-/** Answers matched to their requests, and the requests nobody answered. */
+/**
+ * Answers matched to their requests, and the requests nobody answered. Both
+ * print as Scapy's do: `answered` as `<Results: TCP:1 UDP:0 ICMP:0 Other:0>`,
+ * its `summary()` as `sent ==> received` lines.
+ */
 export interface SrResult {
-  /** `[sent, received]` pairs in the order the answers arrived. */
-  answered: Array<[Layer, Layer]>;
+  /** `[sent, received]` pairs in the order the answers arrived; each received packet has `.time`. */
+  answered: SndRcvList;
   /** Sent packets without an answer. */
-  unanswered: Layer[];
+  unanswered: PacketList;
 }
 
 const SR_KEYS = ['timeout', 'retry', 'inter', 'multi', 'iface', 'filter', 'signal'] as const;
@@ -101,6 +106,7 @@ function networkLayer(l: Layer): Layer | undefined {
   for (let x: Layer | undefined = l; x; x = x.payload) {
     if ((x instanceof IPLayer && !(x instanceof IPerrorLayer)) || (x instanceof IPv6Layer && !(x instanceof IPerror6Layer))) {
       x.underlayer = undefined;
+      x.time = l.time;
       return x;
     }
   }
@@ -127,7 +133,7 @@ async function exchange(
     if (list) list.push(e);
     else waiting.set(e.key, [e]);
   }
-  const answered: Array<[Layer, Layer]> = [];
+  const answered = new SndRcvList();
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
@@ -202,7 +208,7 @@ async function exchange(
     await receiving;
   }
   if (captureError !== undefined) throw captureError;
-  return { answered, unanswered: entries.filter((e) => !e.answered).map((e) => e.packet.sent) };
+  return { answered, unanswered: new PacketList(entries.filter((e) => !e.answered).map((e) => e.packet.sent), 'Unanswered') };
 }
 
 /** Waits `ms` milliseconds, or less when `done()` becomes true (checked whenever the matcher wakes it). */
@@ -303,7 +309,7 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   const iface = layer2 ? l2Interface(list, s.iface, routes, fn) : undefined;
   const prepared = layer2 ? prepareL2(await fillEtherDestinations(list, iface!, routes, askLink), iface!, routes) : prepareL3(list, routes, fn);
   const captureIface = iface ?? l3CaptureInterface(prepared, s.iface, routes);
-  const total: SrResult = { answered: [], unanswered: [] };
+  const total: SrResult = { answered: new SndRcvList(), unanswered: new PacketList([], 'Unanswered') };
   for (let round = 0; round < count && !s.signal?.aborted; round++) {
     const started = Date.now();
     const r = await exchange(prepared, captureIface, iface ?? s.iface, s, layer2, false, onAnswer);

@@ -38,6 +38,7 @@ export {
   type ICMPv6MLFields, type ICMPv6MLReport2Fields, type ICMPv6MLDMultAddrRecFields,
 } from './icmpv6-mld';
 export { TCP, TCPLayer, TCPerror, TCPerrorLayer, TCP_FLAG_LETTERS, type TCPFields, type TCPOption } from './tcp';
+export { TCPFlags } from './flag-value';
 export { UDP, UDPLayer, UDPerror, UDPerrorLayer, type UDPFields } from './udp';
 export {
   DNS, DNSLayer, DNSQR, DNSQRLayer, DNSRR, DNSRRLayer, DNSRRMX, DNSRRMXLayer, DNSRRSOA, DNSRRSOALayer, DNSRRSRV, DNSRRSRVLayer,

@@ -114,11 +114,19 @@ export abstract class Layer {
   declare underlayer: Layer | undefined;
   /** Values set by the user or read from bytes; a missing key means "default". */
   protected declare readonly values: Record<string, unknown>;
+  /**
+   * When the packet was captured, in seconds since the epoch with the
+   * fraction (Scapy's `pkt.time`): set on packets that sniff(), rdpcap() and
+   * the sr family return (the capture timestamp), kept by copy(); undefined
+   * on packets built here.
+   */
+  declare time: number | undefined;
 
   constructor(fields?: object) {
     // Plain assignments (not class-field definitions): every layer object gets the same shape cheaply.
     this.payload = undefined;
     this.underlayer = undefined;
+    this.time = undefined;
     (this as unknown as { values: Record<string, unknown> }).values = {};
     if (fields) this.setFields(fields);
   }
@@ -282,6 +290,7 @@ export abstract class Layer {
       c.values[k] = def?.clone ? def.clone(v) : v;
     }
     this.copyExtra(c);
+    c.time = this.time;
     if (changes) {
       for (const [k, v] of Object.entries(changes)) {
         if (v === null) delete c.values[k];
