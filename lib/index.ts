@@ -17,3 +17,5 @@ export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';
 export { sniff, rdpcap, wrpcap } from './sniff';
 export type { SniffOptions, WrpcapOptions } from './sniff';
 export { PacketList, SndRcvList, len } from './packet-list';
+export { rstGuard, RstGuard, removeStaleRstGuards } from './rst-guard';
+export type { RstGuardFlow } from './rst-guard';

@@ -16,6 +16,8 @@ import { answers, hashret } from './send/match';
 import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
 import { RouteCache } from './send/route';
+import { rstGuard, type RstGuard, type RstGuardFlow } from './rst-guard';
+import { TCPerrorLayer, TCPLayer } from './layers/tcp';
 import { PacketList, SndRcvList } from './packet-list';
 import { transmit } from './send/transmit';
 
@@ -41,6 +43,12 @@ export interface SrOptions {
   filter?: string;
   /** Aborting stops waiting; what was matched so far is returned. */
   signal?: AbortSignal;
+  /**
+   * Drop the kernel's outgoing RSTs for the TCP flows of these packets while
+   * the call runs (see {@link rstGuard}, which guards a whole conversation).
+   * Needs CAP_NET_ADMIN and nft. Default false.
+   */
+  rstGuard?: boolean;
 }
 
 /** Options of {@link srloop}: those of {@link sr} plus the loop's own. */
@@ -69,7 +77,7 @@ export interface SrResult {
   unanswered: PacketList;
 }
 
-const SR_KEYS = ['timeout', 'retry', 'inter', 'multi', 'iface', 'filter', 'signal'] as const;
+const SR_KEYS = ['timeout', 'retry', 'inter', 'multi', 'iface', 'filter', 'signal', 'rstGuard'] as const;
 
 interface Settings {
   timeout: number;
@@ -79,6 +87,7 @@ interface Settings {
   iface: string | undefined;
   filter: string | undefined;
   signal: AbortSignal | undefined;
+  rstGuard: boolean;
 }
 
 function settings(fn: string, o: SrOptions, keys: readonly string[] = SR_KEYS): Settings {
@@ -92,6 +101,7 @@ function settings(fn: string, o: SrOptions, keys: readonly string[] = SR_KEYS): 
     iface: ifaceOption(fn, o.iface),
     filter: o.filter,
     signal: signalOption(fn, o.signal),
+    rstGuard: booleanOption(fn, 'rstGuard', o.rstGuard, false),
   };
 }
 
@@ -142,16 +152,15 @@ async function exchange(
   };
   let captureError: unknown;
 
+  const guard = s.rstGuard ? await guardFor(prepared) : undefined;
   // Opened (and the kernel socket bound and filtering) before anything is sent.
-  const cap: Capture = openLive(captureIface, {
-    filter: s.filter ?? answerFilter(prepared),
-    immediate: true,
-    direction: 'in',
-    snaplen: 65535,
-    promisc: false,
-    // Answers are few: a small ring instead of the capture default's 32 MiB for every call.
-    ringSize: 4 << 20,
-  });
+  let cap: Capture;
+  try {
+    cap = openCapture(captureIface, s, prepared);
+  } catch (e) {
+    await guard?.close();
+    throw e;
+  }
   const onAbort = (): void => notify();
   s.signal?.addEventListener('abort', onAbort);
 
@@ -206,9 +215,33 @@ async function exchange(
     s.signal?.removeEventListener('abort', onAbort);
     cap.close();
     await receiving;
+    await guard?.close();
   }
   if (captureError !== undefined) throw captureError;
   return { answered, unanswered: new PacketList(entries.filter((e) => !e.answered).map((e) => e.packet.sent), 'Unanswered') };
+}
+
+/** The capture for answers: immediate, incoming only, filtered to plausible answers. */
+function openCapture(captureIface: string, s: Settings, prepared: PreparedPacket[]): Capture {
+  return openLive(captureIface, {
+    filter: s.filter ?? answerFilter(prepared),
+    immediate: true,
+    direction: 'in',
+    snaplen: 65535,
+    promisc: false,
+    // Answers are few: a small ring instead of the capture default's 32 MiB for every call.
+    ringSize: 4 << 20,
+  });
+}
+
+/** A guard for the TCP flows among the packets, or undefined when there are none. */
+async function guardFor(prepared: PreparedPacket[]): Promise<RstGuard | undefined> {
+  const flows: RstGuardFlow[] = [];
+  for (const p of prepared) {
+    const tcp = p.parsed.get(TCPLayer);
+    if (tcp && p.dst && !(tcp instanceof TCPerrorLayer)) flows.push({ dst: p.dst, dport: tcp.dport, sport: tcp.sport });
+  }
+  return flows.length ? rstGuard(flows) : undefined;
 }
 
 /** Waits `ms` milliseconds, or less when `done()` becomes true (checked whenever the matcher wakes it). */
