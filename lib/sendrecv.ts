@@ -63,6 +63,12 @@ export interface SrloopOptions extends Omit<SrOptions, 'multi'> {
   onAnswer?: (sent: Layer, received: Layer) => void;
   /** Called for each packet of a round left unanswered. */
   onUnanswered?: (sent: Layer) => void;
+  /**
+   * Print each round and the hit rate as Scapy's srloop does (`RECV 1: <answer summary>`,
+   * `fail 1: <request summary>`, `Sent 3 packets, received 3 packets. 100.0% hits.`)
+   * on stdout. Default: true when neither onAnswer nor onUnanswered is given.
+   */
+  verbose?: boolean;
 }
 
 /**
@@ -244,6 +250,24 @@ async function guardFor(prepared: PreparedPacket[]): Promise<RstGuard | undefine
   return flows.length ? rstGuard(flows) : undefined;
 }
 
+/**
+ * One round as Scapy's srloop prints it: `RECV n:` and each answer's summary,
+ * `fail n:` and each unanswered request's, every line followed by the blank
+ * that lines up the next one (Scapy's bytes, carriage returns included).
+ */
+function roundText(r: SrResult): string {
+  let t = '';
+  const block = (label: string, lines: string[]): void => {
+    if (lines.length === 0) return;
+    const msg = `${label} ${lines.length}:`;
+    t += `\r${msg} `;
+    for (const l of lines) t += `${l}\n${' '.repeat(msg.length)} `;
+  };
+  block('RECV', r.answered.map(([, got]) => got.summary()));
+  block('fail', r.unanswered.map((p) => p.summary()));
+  return t;
+}
+
 /** Waits `ms` milliseconds, or less when `done()` becomes true (checked whenever the matcher wakes it). */
 function sleepUnless(ms: number, done: () => boolean, setWake: (w: () => void) => void): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -327,13 +351,15 @@ export function askLink(frame: Layer, iface: string): Promise<Layer | undefined>
  */
 export async function srloop(packets: PacketInput, options: SrloopOptions = {}): Promise<SrResult> {
   const fn = 'srloop()';
-  checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered']);
-  const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, ...rest } = options;
+  checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered', 'verbose']);
+  const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, verbose: verboseOpt, ...rest } = options;
   const s = settings(fn, rest);
   if (countOpt === undefined && !s.signal) throw new TypeError(`${fn}: give count, or a signal to stop the loop`);
   const count = numberOption(fn, 'count', countOpt, Infinity, 1, 1e9, true);
   const interval = numberOption(fn, 'interval', intervalOpt, 1000, 0, 3_600_000);
   const layer2 = booleanOption(fn, 'layer2', layer2Opt, false);
+  const verbose = booleanOption(fn, 'verbose', verboseOpt, onAnswer === undefined && onUnanswered === undefined);
+  const out = (text: string): void => void process.stdout.write(text);
   for (const [name, f] of [['onAnswer', onAnswer], ['onUnanswered', onUnanswered]] as const) {
     if (f !== undefined && typeof f !== 'function') throw new TypeError(`${fn}: ${name} must be a function`);
   }
@@ -345,12 +371,18 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   const total: SrResult = { answered: new SndRcvList(), unanswered: new PacketList([], 'Unanswered') };
   for (let round = 0; round < count && !s.signal?.aborted; round++) {
     const started = Date.now();
+    if (verbose) out('\rsend...\r ');
     const r = await exchange(prepared, captureIface, iface ?? s.iface, s, layer2, false, onAnswer);
     total.answered.push(...r.answered);
     total.unanswered.push(...r.unanswered);
     r.unanswered.forEach((p) => onUnanswered?.(p));
+    if (verbose) out(roundText(r));
     const left = interval - (Date.now() - started);
     if (round + 1 < count && left > 0) await sleepUnless(left, () => s.signal?.aborted === true, (w) => s.signal?.addEventListener('abort', w, { once: true }));
+  }
+  const sent = total.answered.length + total.unanswered.length;
+  if (verbose && sent > 0) {
+    out(`\nSent ${sent} packets, received ${total.answered.length} packets. ${((100 * total.answered.length) / sent).toFixed(1)}% hits.\n`);
   }
   return total;
 }
