@@ -3,8 +3,8 @@
 import './bindings';
 
 export {
-  Layer, bindLayers, factory, defineAccessors, MAX_DEPTH,
-  type LayerKind, type LayerClass, type LayerFactory, type Dissected, type BindOptions,
+  Layer, bindLayers, factory, defineAccessors, MAX_DEPTH, range, FieldRange, MAX_SET_PACKETS,
+  type LayerKind, type LayerClass, type LayerFactory, type FieldSets, type Dissected, type BindOptions,
 } from './layer';
 export * as fields from './field-builders';
 export { Raw, RawLayer, Padding, PaddingLayer, type RawFields } from './raw';

@@ -87,6 +87,19 @@ print(json.dumps({"repr": repr(pairs), "summary": b.getvalue().rstrip("\\n"), "u
     for (const p of m.pairs) assert.ok(p.time >= m.before && p.time <= m.after, `answer time ${p.time} outside ${m.before}..${m.after}`);
   });
 
+  it('sr() of a packet set sends each packet of it and matches each answer to its own request', async () => {
+    const silent = net.host4(78);
+    const r = await runNodeInNs(net.nsA, SCRIPT, ['sr-set', JSON.stringify({ dst: net.ipB, silent })], { timeoutMs: 20_000 });
+    const m = message<{ answered: Array<{ sent: string; got: string }>; unanswered: string[] }>(r.messages, 'answered');
+    const sent = (host: string, port: number) => `IP / UDP ${net.ipA}:33400 > ${host}:${port === 9 ? 'discard' : port}`;
+    assert.deepEqual(
+      m.answered.map((x) => x.sent).sort(),
+      [sent(net.ipB, 9), sent(net.ipB, 10)].sort(),
+    );
+    for (const x of m.answered) assert.match(x.got, new RegExp(`^IP / ICMP ${net.ipB.replace(/\./g, '\\.')} > ${net.ipA.replace(/\./g, '\\.')} dest-unreach port-unreachable / IPerror / UDPerror`));
+    assert.deepEqual(m.unanswered.sort(), [sent(silent, 9), sent(silent, 10)].sort());
+  });
+
   it('srloop without callbacks prints what Scapy srloop prints for the same exchange', async () => {
     const silent = net.host4(77); // no host there: unanswered
     const ours = await runNodeInNs(net.nsA, SCRIPT, ['srloop', JSON.stringify({ dst: net.ipB, silent })], { timeoutMs: 30_000 });

@@ -4,7 +4,7 @@
  * send functions stopped by a signal.
  *   node --import tsx test/send/scripts/habits-cases.ts CASE '{...}'
  */
-import { Ether, ICMP, IP, send, sendp, sendpfast, sniff, sr, srloop, UDP, len, type Layer } from '../../../lib/index';
+import { Ether, ICMP, IP, range, send, sendp, sendpfast, sniff, sr, srloop, UDP, len, type Layer } from '../../../lib/index';
 import { report } from '../../helpers/report';
 
 type Args = Record<string, string | number>;
@@ -35,6 +35,15 @@ const cases: Record<string, (a: Args) => Promise<void>> = {
       pairs: r.answered.map(([s, g]) => ({ sent: hex(s), got: hex(g), time: g.time })),
       before,
       after: Date.now() / 1000,
+    });
+  },
+
+  async 'sr-set'(a) {
+    // One packet set: two closed ports on each of two hosts of the pair's subnet (only .2 exists).
+    const r = await sr(IP({ dst: [String(a.dst), String(a.silent)] }).div(UDP({ sport: 33400, dport: range(9, 10) })), { timeout: 1500 });
+    report({
+      answered: r.answered.map(([s, g]) => ({ sent: s.summary(), got: g.summary() })),
+      unanswered: r.unanswered.map((p) => p.summary()),
     });
   },
 
