@@ -49,3 +49,4 @@ export {
 export { parse, fromOffsets, linkLayerClass, type ParseOptions, type LayerOffsets } from './parse';
 export { internetChecksum } from './checksum';
 export { setSourceResolver, type SourceResolver } from './source';
+export { ls, lsString } from './ls';

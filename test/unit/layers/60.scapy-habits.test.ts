@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
-  ARP, dissect, Ether, ICMP, IP, IPv6, len, PacketList, parse, rdpcap, Raw, sniff, SndRcvList, TCP, TCPFlags, UDP, wrpcap, type Layer,
+  ARP, dissect, Ether, ICMP, IP, IPv6, len, lsString, PacketList, parse, rdpcap, Raw, sniff, SndRcvList, TCP, TCPFlags, UDP, wrpcap, type Layer,
 } from '../../../lib/index';
 import { scapyUnavailable } from './scapy-oracle';
 
@@ -241,5 +241,30 @@ print(json.dumps({"hex": [bytes(p).hex() for p in pl], "times": [str(p.time) for
     await wrpcap(again, pl);
     assert.deepEqual((await rdpcap(again)).map((p) => p.summary()), pl.map((p) => p.summary()));
     await assert.rejects(wrpcap(again, [5 as never]), /Expected a layer or a captured Packet for wrpcap\(\) packet but received 5/);
+  });
+});
+
+describe('ls() prints as Scapy ls()', { skip }, () => {
+  const scapyLs = (expr: string): string =>
+    py<string>(`import io, contextlib
+b = io.StringIO()
+with contextlib.redirect_stdout(b):
+    ls(${expr})
+print(json.dumps(b.getvalue().rstrip("\\n")))`);
+
+  it('of layer types: field, Scapy field class, default', () => {
+    for (const [name, kind] of [['TCP', TCP], ['UDP', UDP], ['IP', IP], ['Ether', Ether]] as const) {
+      assert.equal(lsString(kind), scapyLs(name), name);
+    }
+  });
+
+  it('of packets: every layer with its current values, as Scapy', () => {
+    const ours = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
+      .div(IP({ src: '198.18.0.1', dst: '198.18.0.2', flags: 'DF', ttl: 9 }))
+      .div(TCP({ sport: 1234, dport: 80, flags: 'SA', options: [['MSS', 1460]] }));
+    const theirs = "Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')/IP(src='198.18.0.1', dst='198.18.0.2', flags='DF', ttl=9)/TCP(sport=1234, dport=80, flags='SA', options=[('MSS', 1460)])";
+    assert.equal(lsString(ours), scapyLs(theirs));
+    assert.equal(lsString(IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(UDP({ sport: 53, dport: 9 }))), scapyLs("IP(src='198.18.0.1', dst='198.18.0.2')/UDP(sport=53, dport=9)"));
+    assert.throws(() => lsString(5 as never), /ls\(\): expected a layer type \(e\.g\. TCP\) or a packet but received 5/);
   });
 });
