@@ -7,6 +7,7 @@ export type { PktkitErrorDetails } from './errors';
 export { dissect, libpcapVersion } from './dissect';
 export * from './layers';
 export { hexdump, hexdumpTcpdump } from './hexdump';
+export type { HexdumpOptions } from './hexdump';
 export { PcapWriter, PcapngWriter, openWriter } from './pcap-writer';
 export type { WriterTarget, TimestampPrecision, WriterOptions, PcapngWriterOptions, OpenWriterOptions, PacketInfo, WritablePacket, PacketWriter } from './pcap-writer';
 export * from './tcp';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
-  ARP, dissect, Ether, ICMP, IP, IPv6, len, lsString, PacketList, parse, rdpcap, Raw, sniff, SndRcvList, TCP, TCPFlags, UDP, wrpcap, type Layer,
+  ARP, dissect, Ether, hexdump, ICMP, IP, IPv6, len, lsString, PacketList, parse, rdpcap, Raw, sniff, SndRcvList, TCP, TCPFlags, UDP, wrpcap, type Layer,
 } from '../../../lib/index';
 import { scapyUnavailable } from './scapy-oracle';
 
@@ -266,5 +266,20 @@ print(json.dumps(b.getvalue().rstrip("\\n")))`);
     assert.equal(lsString(ours), scapyLs(theirs));
     assert.equal(lsString(IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(UDP({ sport: 53, dport: 9 }))), scapyLs("IP(src='198.18.0.1', dst='198.18.0.2')/UDP(sport=53, dport=9)"));
     assert.throws(() => lsString(5 as never), /ls\(\): expected a layer type \(e\.g\. TCP\) or a packet but received 5/);
+  });
+});
+
+describe('hexdump() styles', () => {
+  it("'escaped' writes control characters as escapes (the layout of pktkit capture -v); the default stays Scapy's", () => {
+    // GET / HTTP/1.1 CR LF, then a NUL and ESC
+    const bytes = new TextEncoder().encode('GET / HTTP/1.1\r\n\x00\x1b');
+    assert.equal(
+      hexdump(bytes, { style: 'escaped' }),
+      '0000  47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a  GET / HTTP/1.1<\\r><\\n>\n' +
+        '0010  00 1b                                            <\\0><\\x1b>',
+    );
+    assert.equal(hexdump(bytes, { style: 'scapy' }), hexdump(bytes));
+    assert.match(hexdump(bytes), /^0000  47 45 54 20 2F 20 48 54 54 50 2F 31 2E 31 0D 0A  GET \/ HTTP\/1\.1\.\.$/m);
+    assert.throws(() => hexdump(bytes, { style: 'xxd' as never }), /Expected 'scapy' or 'escaped' for hexdump\(\) style but received 'xxd'/);
   });
 });
