@@ -38,7 +38,7 @@ export interface SniffOptions {
   store?: boolean;
   /** Aborting stops the sniff; what was kept so far is returned. */
   signal?: AbortSignal;
-  /** Promiscuous mode on a live interface (default false: sniff what is addressed to the host, as is usual in tests). */
+  /** Promiscuous mode on a live interface (default true, as Scapy's conf.sniff_promisc and tcpdump). */
   promisc?: boolean;
 }
 
@@ -73,7 +73,7 @@ async function run(fn: string, options: SniffOptions, listName: string): Promise
   const lfilter = fnOption<(p: Layer) => boolean>(fn, 'lfilter', options.lfilter);
   const stopFilter = fnOption<(p: Layer) => boolean>(fn, 'stopFilter', options.stopFilter);
   const store = booleanOption(fn, 'store', options.store, true);
-  const promisc = booleanOption(fn, 'promisc', options.promisc, false);
+  const promisc = booleanOption(fn, 'promisc', options.promisc, true);
   const signal = signalOption(fn, options.signal);
 
   const list = new PacketList([], listName);

@@ -35,10 +35,11 @@ export class TCPFlags {
   /** Letters (any order, e.g. 'SA' or 'AS') to their bits; a TypeError names an unknown letter. */
   static parse(letters: string, where = 'TCP flags'): number {
     if (typeof letters !== 'string') throw new TypeError(`${where}: expected flag letters (of ${TCP_LETTERS}) or a number but received ${describe(letters)}`);
+    // An index loop (no string iterator): comparing a captured view's flags with letters allocates nothing.
     let v = 0;
-    for (const c of letters) {
-      const i = TCP_LETTERS.indexOf(c);
-      if (i < 0) throw new TypeError(`${where}: unknown flag letter '${c}' in '${letters}' (letters: ${TCP_LETTERS})`);
+    for (let k = 0; k < letters.length; k++) {
+      const i = TCP_LETTERS.indexOf(letters[k]);
+      if (i < 0) throw new TypeError(`${where}: unknown flag letter '${letters[k]}' in '${letters}' (letters: ${TCP_LETTERS})`);
       v |= 1 << i;
     }
     return v;
