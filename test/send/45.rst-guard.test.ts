@@ -37,6 +37,14 @@ describe('RST guard lifetime', () => {
     assert.equal(await tables(net), '');
   });
 
+  it('a process that exits without closing its guard leaves no table', async (t) => {
+    const net = await createNetPair({ prefix: 'rge', t });
+    const r = await runNodeInNs(net.nsA, SCRIPT, ['exit', JSON.stringify({ dst: net.ipB, port: 8080 })]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match((r.messages[0] as { table: string }).table, /^pktkit_rst_\d+_1$/);
+    assert.equal(await tables(net), '');
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal} removes the table and still ends the process by that signal`, async (t) => {
       const net = await createNetPair({ prefix: 'rgs', t });

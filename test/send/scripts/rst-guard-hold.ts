@@ -3,7 +3,7 @@
  * test can see what happens to the guard's table when the holder is signalled
  * or killed. `stale` mode instead removes the tables of dead processes and
  * reports which it removed.
- *   node --import tsx test/send/scripts/rst-guard-hold.ts hold|stale '{"dst","port"}'
+ *   node --import tsx test/send/scripts/rst-guard-hold.ts hold|exit|stale '{"dst","port"}'
  */
 import { removeStaleRstGuards, rstGuard } from '../../../lib/index';
 import { readCommands, report } from '../../helpers/report';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   }
   const guard = await rstGuard([{ dst: a.dst, dport: a.port, sport: 40000 }, { dst: a.dst, dport: a.port + 1 }]);
   report({ table: guard.table, pid: process.pid });
+  if (mode === 'exit') process.exit(3); // never closed: the exit hook must remove the table
   for await (const _ of readCommands()) break;
   // readline leaves stdin open after the loop: let the process end on its own once the guard is closed.
   process.stdin.destroy();
