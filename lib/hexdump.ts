@@ -1,4 +1,7 @@
-// Two hex dump layouts of packet bytes: Scapy's hexdump() and tcpdump -X.
+// Hex dump layouts of packet bytes: Scapy's hexdump(), the escaped one of
+// `pktkit capture -v`, and tcpdump -X.
+// The escaped layout is written once, for the CLI; the library offers the same function.
+import { escapedHexdump } from './cli/escaped-hexdump';
 import { expected } from './errors';
 
 function hex2(b: number, upper: boolean): string {
@@ -6,13 +9,27 @@ function hex2(b: number, upper: boolean): string {
   return upper ? s.toUpperCase() : s;
 }
 
+/** Options of {@link hexdump}. */
+export interface HexdumpOptions {
+  /**
+   * `'scapy'` (default): Scapy's layout, upper-case hex, '.' for what is not printable.
+   * `'escaped'`: lower-case hex, and control characters written as escapes
+   * (`GET / HTTP/1.1<\r><\n>`, `<\t>`, `<\0>`, `<\x1b>`), so a protocol's framing
+   * shows: the layout of `pktkit capture -v`.
+   */
+  style?: 'scapy' | 'escaped';
+}
+
 /**
  * Scapy's `hexdump()` layout: a 4-digit hex offset, 16 upper-case bytes and
  * their printable characters ('.' for the rest), lines joined by '\n':
- * `0000  45 00 00 1C 00 01 00 00 40 01 ...  E.......@.`
+ * `0000  45 00 00 1C 00 01 00 00 40 01 ...  E.......@.`.
+ * `{ style: 'escaped' }` gives the escaped layout instead (see {@link HexdumpOptions}).
  */
-export function hexdump(data: Uint8Array): string {
+export function hexdump(data: Uint8Array, options: HexdumpOptions = {}): string {
   if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdump() data', data));
+  if (options.style === 'escaped') return escapedHexdump(data).join('\n');
+  if (options.style !== undefined && options.style !== 'scapy') throw new TypeError(expected("'scapy' or 'escaped'", 'hexdump() style', options.style));
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let s = i.toString(16).padStart(4, '0') + '  ';

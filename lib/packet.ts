@@ -7,6 +7,7 @@
 import { getIPv4 as formatIPv4, getIPv6 as formatIPv6, getMAC as formatMac } from './layers/addr';
 import { hexdump } from './hexdump';
 import { fromOffsets, type Layer } from './layers';
+import { TCPFlags } from './layers/flag-value';
 import {
   Field,
   FLAG_FRAGMENT,
@@ -99,6 +100,10 @@ export class Packet {
   /** Seconds since the epoch, with the fraction (nanosecond stamps lose precision in a double: see tsNsec). */
   get timestamp(): number {
     return this.u32(Field.tsSec) + this.u32(Field.tsNsec) / 1e9;
+  }
+  /** The capture timestamp in seconds (Scapy's `pkt.time`): the same as {@link Packet.timestamp}. */
+  get time(): number {
+    return this.timestamp;
   }
   /** Whole seconds of the timestamp. */
   get tsSec(): number {
@@ -242,16 +247,19 @@ export class Packet {
    * The packet as Scapy-style layers (`get(TCP)`, field access, `show()`),
    * parsed at the offsets the native dissector found: the header chain is
    * not dissected a second time. The layers copy nothing they need later, but
-   * read `data`: take them before the iterator advances.
+   * read `data`: take them before the iterator advances. The first layer's
+   * `time` is the capture timestamp (Scapy's `pkt.time`).
    */
   layers(): Layer {
-    return fromOffsets(this.data.slice(), {
+    const first = fromOffsets(this.data.slice(), {
       linkType: this.linkType,
       l2Off: this.l2Off,
       l3Off: this.l3Off,
       l4Off: this.l4Off,
       payloadOff: this.payloadOff,
     });
+    first.time = this.timestamp;
+    return first;
   }
 
   /** Scapy's one-line summary, e.g. `Ether / IP / TCP 198.18.0.1:1234 > 198.18.0.2:http S`. */
@@ -514,6 +522,15 @@ export class TcpView extends View {
     let s = '';
     for (let i = 0; i < TCP_FLAG_LETTERS.length; i++) if (f & (1 << i)) s += TCP_FLAG_LETTERS[i];
     return s;
+  }
+  #flagValue?: TCPFlags;
+  /**
+   * The flags as Scapy's FlagValue (`flagValue.is('SA')`, `flagValue.S`,
+   * `String(flagValue)`). One object per view that reads the current packet:
+   * no allocation per packet; keep `String(...)` or `.value`, not the object.
+   */
+  get flagValue(): TCPFlags {
+    return (this.#flagValue ??= new TCPFlags(() => this.p.u16(Field.tcpFlags)));
   }
   /** Window, unscaled. */
   get window(): number {

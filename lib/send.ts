@@ -4,7 +4,7 @@
  * fast (sendmmsg batches, optional pps/Mbps pacing). The syscalls run on a
  * worker thread: the returned promises never block the JS thread.
  */
-import { checkKeys, ifaceOption, numberOption } from './send/options';
+import { checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput } from './send/prepare';
 import { fillEtherDestinations } from './send/neighbor';
 import { RouteCache } from './send/route';
@@ -21,6 +21,8 @@ export interface SendOptions {
   count?: number;
   /** Milliseconds between two packets (Scapy's `inter`, which is in seconds). Default 0. */
   inter?: number;
+  /** Aborting stops the sending (between two packets, or two batches): the result counts what went out. */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link sendp}. */
@@ -31,6 +33,8 @@ export interface SendpOptions {
   count?: number;
   /** Milliseconds between two frames. Default 0. */
   inter?: number;
+  /** Aborting stops the sending: the result counts what went out. */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link sendpfast}. */
@@ -45,6 +49,8 @@ export interface SendpfastOptions {
   pps?: number;
   /** Rate limit in megabits per second (frame bytes). */
   mbps?: number;
+  /** Aborting stops the sending (between two batches of at most 4096 frames or a tenth of a second of the rate). */
+  signal?: AbortSignal;
 }
 
 /** What a send call did. */
@@ -55,6 +61,8 @@ export interface SendResult {
   bytes: number;
   /** Seconds from the first to the last syscall. */
   seconds: number;
+  /** True when the signal stopped the sending before every packet went out. */
+  aborted?: boolean;
 }
 
 /** What {@link sendpfast} did, with its rates. */
@@ -74,12 +82,13 @@ const MAX_TOTAL = 2 ** 32;
  * @returns what was sent. Rejects with PermissionError without CAP_NET_RAW.
  */
 export async function send(packets: PacketInput, options: SendOptions = {}): Promise<SendResult> {
-  checkKeys('send()', options, ['iface', 'count', 'inter']);
+  checkKeys('send()', options, ['iface', 'count', 'inter', 'signal']);
+  const signal = signalOption('send()', options.signal);
   const iface = ifaceOption('send()', options.iface);
   const count = numberOption('send()', 'count', options.count, 1, 1, MAX_TOTAL, true);
   const inter = numberOption('send()', 'inter', options.inter, 0, 0, 3_600_000);
   const prepared = prepareL3(packets, new RouteCache(), 'send()');
-  return transmit(prepared, { iface, total: prepared.length * count, inter: inter / 1000, what: 'send()' });
+  return transmit(prepared, { iface, total: prepared.length * count, inter: inter / 1000, what: 'send()', signal });
 }
 
 /**
@@ -89,14 +98,15 @@ export async function send(packets: PacketInput, options: SendOptions = {}): Pro
  * front of IP/IPv6 from ARP / neighbor discovery (Scapy's getmacbyip).
  */
 export async function sendp(packets: PacketInput, options: SendpOptions = {}): Promise<SendResult> {
-  checkKeys('sendp()', options, ['iface', 'count', 'inter']);
+  checkKeys('sendp()', options, ['iface', 'count', 'inter', 'signal']);
+  const signal = signalOption('sendp()', options.signal);
   const count = numberOption('sendp()', 'count', options.count, 1, 1, MAX_TOTAL, true);
   const inter = numberOption('sendp()', 'inter', options.inter, 0, 0, 3_600_000);
   const routes = new RouteCache();
   const list = packetList(packets, 'sendp()');
   const iface = l2Interface(list, ifaceOption('sendp()', options.iface), routes, 'sendp()');
   const prepared = prepareL2(await fillEtherDestinations(list, iface, routes, askLink), iface, routes);
-  return transmit(prepared, { iface, total: prepared.length * count, inter: inter / 1000, what: `sendp() on ${iface}` });
+  return transmit(prepared, { iface, total: prepared.length * count, inter: inter / 1000, what: `sendp() on ${iface}`, signal });
 }
 
 /**
@@ -105,7 +115,8 @@ export async function sendp(packets: PacketInput, options: SendpOptions = {}): P
  * worker thread. Resolves with what was sent and how fast.
  */
 export async function sendpfast(packets: PacketInput, options: SendpfastOptions = {}): Promise<SendpfastResult> {
-  checkKeys('sendpfast()', options, ['iface', 'count', 'loop', 'pps', 'mbps']);
+  checkKeys('sendpfast()', options, ['iface', 'count', 'loop', 'pps', 'mbps', 'signal']);
+  const signal = signalOption('sendpfast()', options.signal);
   if (options.count !== undefined && options.loop !== undefined) throw new TypeError('sendpfast(): give count or loop, not both');
   if (options.pps !== undefined && options.mbps !== undefined) throw new TypeError('sendpfast(): give pps or mbps, not both');
   const loop = numberOption('sendpfast()', 'loop', options.loop, 1, 1, MAX_TOTAL, true);
@@ -116,7 +127,7 @@ export async function sendpfast(packets: PacketInput, options: SendpfastOptions 
   const count = numberOption('sendpfast()', 'count', options.count, list.length * loop, 1, MAX_TOTAL, true);
   const iface = l2Interface(list, ifaceOption('sendpfast()', options.iface), routes, 'sendpfast()');
   const prepared = prepareL2(await fillEtherDestinations(list, iface, routes, askLink), iface, routes);
-  const r = await transmit(prepared, { iface, total: count, pps, mbps, batch: 256, what: `sendpfast() on ${iface}` });
+  const r = await transmit(prepared, { iface, total: count, pps, mbps, batch: 256, what: `sendpfast() on ${iface}`, signal });
   const seconds = r.seconds > 0 ? r.seconds : 1e-9;
   return { ...r, pps: r.sent / seconds, mbps: (r.bytes * 8) / seconds / 1e6 };
 }

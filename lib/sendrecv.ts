@@ -16,6 +16,9 @@ import { answers, hashret } from './send/match';
 import { booleanOption, checkKeys, filterOption, ifaceOption, numberOption, signalOption } from './send/options';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
 import { RouteCache } from './send/route';
+import { rstGuard, type RstGuard, type RstGuardFlow } from './rst-guard';
+import { TCPerrorLayer, TCPLayer } from './layers/tcp';
+import { PacketList, SndRcvList } from './packet-list';
 import { transmit } from './send/transmit';
 
 /** Options of {@link sr}, {@link sr1}, {@link srp}, {@link srp1}. */
@@ -40,6 +43,12 @@ export interface SrOptions {
   filter?: string;
   /** Aborting stops waiting; what was matched so far is returned. */
   signal?: AbortSignal;
+  /**
+   * Drop the kernel's outgoing RSTs for the TCP flows of these packets while
+   * the call runs (see {@link rstGuard}, which guards a whole conversation).
+   * Needs CAP_NET_ADMIN and nft. Default false.
+   */
+  rstGuard?: boolean;
 }
 
 /** Options of {@link srloop}: those of {@link sr} plus the loop's own. */
@@ -54,17 +63,27 @@ export interface SrloopOptions extends Omit<SrOptions, 'multi'> {
   onAnswer?: (sent: Layer, received: Layer) => void;
   /** Called for each packet of a round left unanswered. */
   onUnanswered?: (sent: Layer) => void;
+  /**
+   * Print each round and the hit rate as Scapy's srloop does (`RECV 1: <answer summary>`,
+   * `fail 1: <request summary>`, `Sent 3 packets, received 3 packets. 100.0% hits.`)
+   * on stdout. Default: true when neither onAnswer nor onUnanswered is given.
+   */
+  verbose?: boolean;
 }
 
-/** Answers matched to their requests, and the requests nobody answered. */
+/**
+ * Answers matched to their requests, and the requests nobody answered. Both
+ * print as Scapy's do: `answered` as `<Results: TCP:1 UDP:0 ICMP:0 Other:0>`,
+ * its `summary()` as `sent ==> received` lines.
+ */
 export interface SrResult {
-  /** `[sent, received]` pairs in the order the answers arrived. */
-  answered: Array<[Layer, Layer]>;
+  /** `[sent, received]` pairs in the order the answers arrived; each received packet has `.time`. */
+  answered: SndRcvList;
   /** Sent packets without an answer. */
-  unanswered: Layer[];
+  unanswered: PacketList;
 }
 
-const SR_KEYS = ['timeout', 'retry', 'inter', 'multi', 'iface', 'filter', 'signal'] as const;
+const SR_KEYS = ['timeout', 'retry', 'inter', 'multi', 'iface', 'filter', 'signal', 'rstGuard'] as const;
 
 interface Settings {
   timeout: number;
@@ -74,6 +93,7 @@ interface Settings {
   iface: string | undefined;
   filter: string | undefined;
   signal: AbortSignal | undefined;
+  rstGuard: boolean;
 }
 
 function settings(fn: string, o: SrOptions, keys: readonly string[] = SR_KEYS): Settings {
@@ -86,6 +106,7 @@ function settings(fn: string, o: SrOptions, keys: readonly string[] = SR_KEYS): 
     iface: ifaceOption(fn, o.iface),
     filter: filterOption(fn, o.filter),
     signal: signalOption(fn, o.signal),
+    rstGuard: booleanOption(fn, 'rstGuard', o.rstGuard, false),
   };
 }
 
@@ -100,6 +121,7 @@ function networkLayer(l: Layer): Layer | undefined {
   for (let x: Layer | undefined = l; x; x = x.payload) {
     if ((x instanceof IPLayer && !(x instanceof IPerrorLayer)) || (x instanceof IPv6Layer && !(x instanceof IPerror6Layer))) {
       x.underlayer = undefined;
+      x.time = l.time;
       return x;
     }
   }
@@ -126,7 +148,7 @@ async function exchange(
     if (list) list.push(e);
     else waiting.set(e.key, [e]);
   }
-  const answered: Array<[Layer, Layer]> = [];
+  const answered = new SndRcvList();
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const w = wake;
@@ -135,16 +157,15 @@ async function exchange(
   };
   let captureError: unknown;
 
+  const guard = s.rstGuard ? await guardFor(prepared) : undefined;
   // Opened (and the kernel socket bound and filtering) before anything is sent.
-  const cap: Capture = openLive(captureIface, {
-    filter: s.filter ?? answerFilter(prepared),
-    immediate: true,
-    direction: 'in',
-    snaplen: 65535,
-    promisc: false,
-    // Answers are few: a small ring instead of the capture default's 32 MiB for every call.
-    ringSize: 4 << 20,
-  });
+  let cap: Capture;
+  try {
+    cap = openCapture(captureIface, s, prepared);
+  } catch (e) {
+    await guard?.close();
+    throw e;
+  }
   const onAbort = (): void => notify();
   s.signal?.addEventListener('abort', onAbort);
 
@@ -199,9 +220,51 @@ async function exchange(
     s.signal?.removeEventListener('abort', onAbort);
     cap.close();
     await receiving;
+    await guard?.close();
   }
   if (captureError !== undefined) throw captureError;
-  return { answered, unanswered: entries.filter((e) => !e.answered).map((e) => e.packet.sent) };
+  return { answered, unanswered: new PacketList(entries.filter((e) => !e.answered).map((e) => e.packet.sent), 'Unanswered') };
+}
+
+/** The capture for answers: immediate, incoming only, filtered to plausible answers. */
+function openCapture(captureIface: string, s: Settings, prepared: PreparedPacket[]): Capture {
+  return openLive(captureIface, {
+    filter: s.filter ?? answerFilter(prepared),
+    immediate: true,
+    direction: 'in',
+    snaplen: 65535,
+    promisc: false,
+    // Answers are few: a small ring instead of the capture default's 32 MiB for every call.
+    ringSize: 4 << 20,
+  });
+}
+
+/** A guard for the TCP flows among the packets, or undefined when there are none. */
+async function guardFor(prepared: PreparedPacket[]): Promise<RstGuard | undefined> {
+  const flows: RstGuardFlow[] = [];
+  for (const p of prepared) {
+    const tcp = p.parsed.get(TCPLayer);
+    if (tcp && p.dst && !(tcp instanceof TCPerrorLayer)) flows.push({ dst: p.dst, dport: tcp.dport, sport: tcp.sport });
+  }
+  return flows.length ? rstGuard(flows) : undefined;
+}
+
+/**
+ * One round as Scapy's srloop prints it: `RECV n:` and each answer's summary,
+ * `fail n:` and each unanswered request's, every line followed by the blank
+ * that lines up the next one (Scapy's bytes, carriage returns included).
+ */
+function roundText(r: SrResult): string {
+  let t = '';
+  const block = (label: string, lines: string[]): void => {
+    if (lines.length === 0) return;
+    const msg = `${label} ${lines.length}:`;
+    t += `\r${msg} `;
+    for (const l of lines) t += `${l}\n${' '.repeat(msg.length)} `;
+  };
+  block('RECV', r.answered.map(([, got]) => got.summary()));
+  block('fail', r.unanswered.map((p) => p.summary()));
+  return t;
 }
 
 /** Waits `ms` milliseconds, or less when `done()` becomes true (checked whenever the matcher wakes it). */
@@ -287,13 +350,15 @@ export function askLink(frame: Layer, iface: string): Promise<Layer | undefined>
  */
 export async function srloop(packets: PacketInput, options: SrloopOptions = {}): Promise<SrResult> {
   const fn = 'srloop()';
-  checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered']);
-  const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, ...rest } = options;
+  checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered', 'verbose']);
+  const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, verbose: verboseOpt, ...rest } = options;
   const s = settings(fn, rest);
   if (countOpt === undefined && !s.signal) throw new TypeError(`${fn}: give count, or a signal to stop the loop`);
   const count = numberOption(fn, 'count', countOpt, Infinity, 1, 1e9, true);
   const interval = numberOption(fn, 'interval', intervalOpt, 1000, 0, 3_600_000);
   const layer2 = booleanOption(fn, 'layer2', layer2Opt, false);
+  const verbose = booleanOption(fn, 'verbose', verboseOpt, onAnswer === undefined && onUnanswered === undefined);
+  const out = (text: string): void => void process.stdout.write(text);
   for (const [name, f] of [['onAnswer', onAnswer], ['onUnanswered', onUnanswered]] as const) {
     if (f !== undefined && typeof f !== 'function') throw new TypeError(`${fn}: ${name} must be a function`);
   }
@@ -302,15 +367,21 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   const iface = layer2 ? l2Interface(list, s.iface, routes, fn) : undefined;
   const prepared = layer2 ? prepareL2(await fillEtherDestinations(list, iface!, routes, askLink), iface!, routes) : prepareL3(list, routes, fn);
   const captureIface = iface ?? l3CaptureInterface(prepared, s.iface, routes);
-  const total: SrResult = { answered: [], unanswered: [] };
+  const total: SrResult = { answered: new SndRcvList(), unanswered: new PacketList([], 'Unanswered') };
   for (let round = 0; round < count && !s.signal?.aborted; round++) {
     const started = Date.now();
+    if (verbose) out('\rsend...\r ');
     const r = await exchange(prepared, captureIface, iface ?? s.iface, s, layer2, false, onAnswer);
     total.answered.push(...r.answered);
     total.unanswered.push(...r.unanswered);
     r.unanswered.forEach((p) => onUnanswered?.(p));
+    if (verbose) out(roundText(r));
     const left = interval - (Date.now() - started);
     if (round + 1 < count && left > 0) await sleepUnless(left, () => s.signal?.aborted === true, (w) => s.signal?.addEventListener('abort', w, { once: true }));
+  }
+  const sent = total.answered.length + total.unanswered.length;
+  if (verbose && sent > 0) {
+    out(`\nSent ${sent} packets, received ${total.answered.length} packets. ${((100 * total.answered.length) / sent).toFixed(1)}% hits.\n`);
   }
   return total;
 }

@@ -31,6 +31,8 @@ export interface FieldDef {
   showNested?(value: unknown, prefix: string): string;
   /** Deep copy for mutable values (arrays, bytes). */
   clone?(value: unknown): unknown;
+  /** Scapy's class of this field with its note, as ls() prints it: `ShortEnumField`, `BitField  (4 bits)`. */
+  readonly scapyType?: string;
 }
 
 /** Builds the TypeError all layers throw for bad input: `IP.ttl: expected ... but received 300`. */
@@ -70,9 +72,18 @@ export interface UintOptions {
 export function uint(name: string, bits: number, def: number | null, opts: UintOptions = {}): FieldDef {
   const max = 2 ** bits - 1;
   const table = (): NameTable | undefined => (typeof opts.names === 'function' ? opts.names() : opts.names);
+  const size = bits === 8 ? 'Byte' : bits === 16 ? 'Short' : bits === 32 ? 'Int' : undefined;
+  const scapyType = opts.namesFor
+    ? 'MultiEnumField'
+    : size
+      ? `${opts.hex ? 'X' : ''}${size}${opts.names ? 'Enum' : ''}Field`
+      : opts.names
+        ? 'BitEnumField'
+        : `${opts.hex ? 'X' : ''}BitField  (${bits} bit${bits > 1 ? 's' : ''})`;
   return {
     name,
     default: def,
+    scapyType,
     when: opts.when,
     check(layer, v) {
       if (v === null && def === null) return null;
@@ -107,6 +118,7 @@ export function flags(name: string, bits: number, names: readonly string[], def:
   return {
     name,
     default: def,
+    scapyType: 'FlagsField',
     when: opts.when,
     check(layer, v) {
       if (typeof v === 'string') return parseFlags(layer, name, names, v);
@@ -159,6 +171,7 @@ function addressField(
   return {
     name,
     default: def,
+    scapyType: what === 'an IPv4 address' ? 'IPField' : what === 'an IPv6 address' ? 'IP6Field' : 'MACField',
     when,
     check(layer, v) {
       if (v === null && def === null) return null;
@@ -199,6 +212,7 @@ export function bytes(name: string, def: Uint8Array | null, opts: { maxLength?: 
   return {
     name,
     default: def,
+    scapyType: 'StrField',
     check(layer, v) {
       if (v === null && def === null) return null;
       const b = toBytes(layer, name, v);

@@ -3,8 +3,8 @@
 import './bindings';
 
 export {
-  Layer, bindLayers, factory, defineAccessors, MAX_DEPTH,
-  type LayerKind, type LayerClass, type LayerFactory, type Dissected, type BindOptions,
+  Layer, bindLayers, factory, defineAccessors, MAX_DEPTH, range, FieldRange, MAX_SET_PACKETS,
+  type LayerKind, type LayerClass, type LayerFactory, type FieldSets, type Dissected, type BindOptions,
 } from './layer';
 export * as fields from './field-builders';
 export { Raw, RawLayer, Padding, PaddingLayer, type RawFields } from './raw';
@@ -38,6 +38,7 @@ export {
   type ICMPv6MLFields, type ICMPv6MLReport2Fields, type ICMPv6MLDMultAddrRecFields,
 } from './icmpv6-mld';
 export { TCP, TCPLayer, TCPerror, TCPerrorLayer, TCP_FLAG_LETTERS, type TCPFields, type TCPOption } from './tcp';
+export { TCPFlags } from './flag-value';
 export { UDP, UDPLayer, UDPerror, UDPerrorLayer, type UDPFields } from './udp';
 export {
   DNS, DNSLayer, DNSQR, DNSQRLayer, DNSRR, DNSRRLayer, DNSRRMX, DNSRRMXLayer, DNSRRSOA, DNSRRSOALayer, DNSRRSRV, DNSRRSRVLayer,
@@ -48,3 +49,4 @@ export {
 export { parse, fromOffsets, linkLayerClass, type ParseOptions, type LayerOffsets } from './parse';
 export { internetChecksum } from './checksum';
 export { setSourceResolver, type SourceResolver } from './source';
+export { ls, lsString } from './ls';

@@ -115,11 +115,20 @@ export abstract class Layer {
   declare underlayer: Layer | undefined;
   /** Values set by the user or read from bytes; a missing key means "default". */
   protected declare readonly values: Record<string, unknown>;
+  /**
+   * When the packet was captured, in seconds since the epoch with the
+   * fraction (Scapy's `pkt.time`): set on packets that sniff(), rdpcap() and
+   * the sr family return (the capture timestamp), kept by copy(); undefined
+   * on packets built here.
+   */
+  declare time: number | undefined;
 
   constructor(fields?: object) {
     // Plain assignments (not class-field definitions): every layer object gets the same shape cheaply.
     this.payload = undefined;
     this.underlayer = undefined;
+    this.time = undefined;
+    this.valueSets = undefined;
     (this as unknown as { values: Record<string, unknown> }).values = {};
     if (fields !== undefined) this.setFields(fields);
   }
@@ -146,9 +155,72 @@ export abstract class Layer {
       if (v === undefined) continue;
       const def = defs.get(k);
       if (!def) throw fieldError(cls.layerName, k, `no such field (fields: ${cls.fieldDefs.map((f) => f.name).join(', ')})`);
-      this.values[k] = def.check(cls.layerName, v);
+      const set = expandSet(cls.layerName, def, v);
+      // A set keeps its first value as the field's value, so reading the field still gives one of its kind.
+      if (set) (this.valueSets ??= new Map()).set(k, set);
+      else this.valueSets?.delete(k);
+      this.values[k] = set ? set[0] : def.check(cls.layerName, v);
     }
     return this;
+  }
+
+  /** Fields that hold several values (Scapy's packet sets), in the order they were set. */
+  protected declare valueSets: Map<string, unknown[]> | undefined;
+
+  /** True when a field of this layer or of its payloads holds several values (even a list of one). */
+  isPacketSet(): boolean {
+    for (let l: Layer | undefined = this; l; l = l.payload) if (l.valueSets?.size) return true;
+    return false;
+  }
+
+  /** The values of a field given as a list, range or network (a packet set), or undefined for a single value. */
+  fieldSet(name: string): readonly unknown[] | undefined {
+    return this.valueSets?.get(name);
+  }
+
+  /** How many packets this one stands for: the product of the sizes of every field set in the chain (1 without sets). */
+  countPackets(): number {
+    let n = 1;
+    for (let l: Layer | undefined = this; l; l = l.payload) for (const vals of l.valueSets?.values() ?? []) n *= vals.length;
+    return n;
+  }
+
+  /**
+   * Every packet of a packet set, as Scapy's `for p in pkt` gives them: fields
+   * given as lists (`TCP({ dport: [79, 80] })`), ranges (`range(1, 1024)`) or
+   * IPv4 networks (`IP({ dst: '198.18.0.0/30' })`) take each of their values
+   * in turn, in Scapy's order: the outer layer's fields vary slowest, and in a
+   * layer the field declared last. A packet without sets yields a copy of
+   * itself. send() and the sr family do this for you.
+   */
+  *packets(): Generator<this> {
+    const total = this.countPackets();
+    if (total > MAX_SET_PACKETS) throw new TypeError(`${this.layerName}: the packet set holds ${total} packets, more than ${MAX_SET_PACKETS}`);
+    const dims: Array<{ depth: number; name: string; vals: unknown[] }> = [];
+    let depth = 0;
+    for (let l: Layer | undefined = this; l; l = l.payload, depth++) {
+      // Scapy's order: in a layer, the field declared last varies slowest.
+      const order = (name: string): number => l!.cls.fieldDefs.findIndex((d) => d.name === name);
+      const here = [...(l.valueSets ?? [])].sort((a, b) => order(b[0]) - order(a[0]));
+      for (const [name, vals] of here) dims.push({ depth, name, vals });
+    }
+    const idx = dims.map(() => 0);
+    for (let n = 0; n < total; n++) {
+      const c = this.copy();
+      const chain = c.layers();
+      for (const l of chain) l.valueSets = undefined;
+      dims.forEach((d, i) => (chain[d.depth].values[d.name] = d.vals[idx[i]]));
+      yield c;
+      for (let i = dims.length - 1; i >= 0; i--) {
+        if (++idx[i] < dims[i].vals.length) break;
+        idx[i] = 0;
+      }
+    }
+  }
+
+  /** `for (const p of IP({ dst: '198.18.0.0/30' }))`: the packets of the set (see {@link Layer.packets}). */
+  [Symbol.iterator](): Generator<this> {
+    return this.packets();
   }
 
   /** Sets values read from bytes without validation (they are in range by construction). For dissectors. */
@@ -290,9 +362,14 @@ export abstract class Layer {
       c.values[k] = def?.clone ? def.clone(v) : v;
     }
     this.copyExtra(c);
+    c.time = this.time;
+    if (this.valueSets) c.valueSets = new Map(this.valueSets);
     if (changes) {
       for (const [k, v] of Object.entries(changes)) {
-        if (v === null) delete c.values[k];
+        if (v === null) {
+          delete c.values[k];
+          c.valueSets?.delete(k);
+        }
       }
       c.setFields(Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== null)));
     }
@@ -305,6 +382,15 @@ export abstract class Layer {
 
   /** The packet's bytes from this layer on, with every unset automatic field computed. */
   toBytes(): Uint8Array {
+    for (let l: Layer | undefined = this; l; l = l.payload) {
+      const first = l.valueSets?.entries().next().value;
+      if (first) {
+        throw new TypeError(
+          `${l.layerName}.${first[0]} holds ${first[1].length} values: this is a set of ${this.countPackets()} packets; ` +
+            'build each one from packets() (send and the sr functions do)',
+        );
+      }
+    }
     const core = this.buildWithPayload();
     const pad = this.collectPadding();
     return pad.length ? concat(core, pad) : core;
@@ -443,6 +529,89 @@ export abstract class Layer {
   }
 }
 
+/** Most packets one packet set may stand for (a /12 network, or 16 ports x 65536 ...). */
+export const MAX_SET_PACKETS = 1 << 20;
+
+/** An inclusive range of integers for a field (Scapy's `(lo, hi)` tuple): `TCP({ dport: range(1, 1024) })`. */
+export class FieldRange {
+  constructor(
+    readonly lo: number,
+    readonly hi: number,
+  ) {
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) {
+      throw new TypeError(`range(): expected two integers lo <= hi but received ${String(lo)}, ${String(hi)}`);
+    }
+    if (hi - lo + 1 > MAX_SET_PACKETS) throw new TypeError(`range(): ${hi - lo + 1} values, more than ${MAX_SET_PACKETS}`);
+  }
+}
+
+/** An inclusive range of field values, as Scapy's `(lo, hi)`: `TCP({ dport: range(1, 1024) })` makes 1024 packets. */
+export function range(lo: number, hi: number): FieldRange {
+  return new FieldRange(lo, hi);
+}
+
+const CIDR4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** The addresses of an IPv4 network ('198.18.0.0/30': .0 to .3, as Scapy's Net), or undefined when `s` is not one. */
+function ipv4Network(s: string): string[] | undefined {
+  const m = CIDR4.exec(s);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) return undefined;
+  const size = 2 ** (32 - bits);
+  if (size > MAX_SET_PACKETS) throw new TypeError(`'${s}' holds ${size} addresses, more than the ${MAX_SET_PACKETS} a packet set may hold`);
+  const base = ((((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0) & ~(size - 1)) >>> 0;
+  const out: string[] = [];
+  for (let i = 0; i < size; i++) {
+    const a = base + i;
+    out.push(`${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`);
+  }
+  return out;
+}
+
+/**
+ * The checked values when `v` makes a packet set for this field (a list the
+ * field does not take as one value, a range, an IPv4 network for a field that
+ * takes IPv4 addresses), else undefined.
+ */
+function expandSet(layer: string, def: FieldDef, v: unknown): unknown[] | undefined {
+  if (v instanceof FieldRange) {
+    const out: unknown[] = [];
+    for (let i = v.lo; i <= v.hi; i++) out.push(def.check(layer, i));
+    return out;
+  }
+  if (Array.isArray(v)) {
+    try {
+      def.check(layer, v);
+      return undefined; // a field whose one value is a list (options, records)
+    } catch (whole) {
+      if (v.length === 0) throw whole;
+      try {
+        return v.flatMap((x) => (x instanceof FieldRange ? (expandSet(layer, def, x) as unknown[]) : [def.check(layer, x)]));
+      } catch {
+        throw whole;
+      }
+    }
+  }
+  if (typeof v === 'string' && v.includes('/')) {
+    let addrs: string[] | undefined;
+    try {
+      addrs = ipv4Network(v);
+    } catch (e) {
+      throw fieldError(layer, def.name, (e as Error).message);
+    }
+    if (!addrs) return undefined;
+    try {
+      def.check(layer, v);
+      return undefined;
+    } catch {
+      return addrs.map((a) => def.check(layer, a));
+    }
+  }
+  return undefined;
+}
+
 /**
  * The pseudo-header for an upper-layer checksum computed at `l4`: from the
  * nearest IP or IPv6 layer below it, with an IPv6 routing header's final
@@ -527,10 +696,16 @@ export function dissectChain(buf: Uint8Array, off: number, end: number | undefin
   return layer;
 }
 
+/**
+ * A layer's fields as its factory takes them: each value, or a packet set of
+ * them (a list, a {@link range}, an IPv4 network string for address fields).
+ */
+export type FieldSets<F> = { [K in keyof F]?: F[K] | ReadonlyArray<NonNullable<F[K]> | FieldRange> | FieldRange };
+
 /** Factory + class in one value: `IP({...})` builds, `x instanceof IP` and `pkt.get(IP)` test. */
 export interface LayerFactory<L extends Layer, F> {
-  (fields?: F): L;
-  new (fields?: F): L;
+  (fields?: FieldSets<F>): L;
+  new (fields?: FieldSets<F>): L;
   readonly prototype: L;
   /** The class behind the factory. */
   readonly layerClass: LayerClass<L>;
@@ -540,8 +715,8 @@ export interface LayerFactory<L extends Layer, F> {
 
 /** Makes the Scapy-named factory for a layer class. */
 export function factory<L extends Layer, F>(cls: new (fields?: F) => L): LayerFactory<L, F> {
-  const f = function (fields?: F): L {
-    return new cls(fields);
+  const f = function (fields?: FieldSets<F>): L {
+    return new cls(fields as F);
   };
   Object.defineProperty(f, 'name', { value: (cls as unknown as LayerClass).layerName });
   f.prototype = cls.prototype;

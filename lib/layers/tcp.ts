@@ -6,6 +6,7 @@ import { defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissect
 import { IPLayer } from './ip';
 import { tcpServiceNames } from './names';
 import { pyBytes } from './pyrepr';
+import { TCPFlags } from './flag-value';
 
 /** A TCP option in Scapy's tuple form. */
 export type TCPOption =
@@ -229,6 +230,15 @@ export class TCPLayer extends Layer {
   /** The flags as Scapy prints them ('SA'). */
   get flagString(): string {
     return this.fieldRepr('flags');
+  }
+
+  /**
+   * The flags as Scapy's FlagValue: `t.flagValue.is('SA')` (Scapy's
+   * `flags == 'SA'`), `t.flagValue.S`, `String(t.flagValue)`. It reads this
+   * layer's current flags each time; `flags` stays the number.
+   */
+  get flagValue(): TCPFlags {
+    return new TCPFlags(() => this.flags);
   }
 
   protected encode(payload: Uint8Array): Uint8Array {

@@ -9,7 +9,7 @@ import { ARPLayer } from '../layers/arp';
 import { EtherLayer } from '../layers/ether';
 import { IPerrorLayer, IPLayer } from '../layers/ip';
 import { IPerror6Layer, IPv6Layer } from '../layers/ipv6';
-import { Layer, type LayerKind } from '../layers/layer';
+import { Layer, MAX_SET_PACKETS, type LayerKind } from '../layers/layer';
 import { parse } from '../layers/parse';
 import type { SocketKind } from './native';
 import type { RouteCache } from './route';
@@ -59,12 +59,16 @@ function prepared(bytes: Uint8Array, kind: SocketKind, first: LayerKind, sent?: 
 export function packetList(input: PacketInput, fn: string): PacketLike[] {
   const list = Array.isArray(input) ? (input as readonly PacketLike[]) : [input as PacketLike];
   if (list.length === 0) throw new TypeError(`${fn}: expected at least one packet but received an empty array`);
+  let total = 0;
   list.forEach((p, i) => {
     if (!(p instanceof Layer) && !(p instanceof Uint8Array)) {
       throw new TypeError(expected('a packet (layers such as IP(...).div(TCP(...)), or a Uint8Array)', `${fn} packet ${i}`, p));
     }
+    total += p instanceof Layer ? p.countPackets() : 1;
   });
-  return [...list];
+  if (total > MAX_SET_PACKETS) throw new TypeError(`${fn}: the packets stand for ${total} packets, more than ${MAX_SET_PACKETS}`);
+  // Packet sets (fields given as lists, ranges, networks) are sent as each of their packets, as Scapy does.
+  return list.flatMap((p) => (p instanceof Layer && p.isPacketSet() ? [...p.packets()] : [p]));
 }
 
 /** True for the network layers the user builds (not the copies quoted inside ICMP errors). */

@@ -17,32 +17,86 @@ export interface TransmitOptions {
   batch?: number;
   /** Names the call in error messages. */
   what: string;
+  /** Aborting stops between two native calls. */
+  signal?: AbortSignal;
 }
 
-/** Sends `packets` (bytes with their socket kind); resolves with what the kernel accepted. */
-export async function transmit(packets: ReadonlyArray<{ bytes: Uint8Array; kind: SocketKind }>, opts: TransmitOptions): Promise<NativeSendResult> {
+/** Packets per native call when a signal may stop the sending between calls. */
+const ABORTABLE_CHUNK = 4096;
+
+/** Sleeps `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Sends `packets` (bytes with their socket kind); resolves with what the kernel accepted.
+ * With a signal the packets go in bounded native calls (one packet with `inter`, else at most
+ * ABORTABLE_CHUNK or a tenth of a second of the rate), and aborting stops between two calls:
+ * the result then says how many went out and `aborted: true`.
+ */
+export async function transmit(packets: ReadonlyArray<{ bytes: Uint8Array; kind: SocketKind }>, opts: TransmitOptions): Promise<NativeSendResult & { aborted?: boolean }> {
   const total = opts.total ?? packets.length;
   const spec = { iface: opts.iface, inter: opts.inter ?? 0, pps: opts.pps ?? 0, mbps: opts.mbps ?? 0, batch: opts.batch ?? 1 };
   const oneKind = packets.every((p) => p.kind === packets[0].kind);
+  const signal = opts.signal;
   try {
-    if (oneKind) {
+    if (oneKind && !signal) {
       return await sendAddon().sendPackets({ ...spec, kind: packets[0].kind, packets: packets.map((p) => p.bytes), total });
     }
-    // Several families: one call per run of the same kind, through the list as many times as asked.
-    const out: NativeSendResult = { sent: 0, bytes: 0, seconds: 0 };
+    // Several families, or a signal to honour: calls over runs of the same kind, bounded in size.
+    let chunk = total;
+    if (signal) {
+      chunk = spec.inter > 0 ? 1 : ABORTABLE_CHUNK;
+      if (spec.pps > 0) chunk = Math.max(1, Math.min(chunk, Math.ceil(spec.pps / 10)));
+      if (spec.mbps > 0) {
+        const avgBits = (8 * packets.reduce((n, p) => n + p.bytes.length, 0)) / packets.length;
+        chunk = Math.max(1, Math.min(chunk, Math.ceil((spec.mbps * 1e6) / avgBits / 10)));
+      }
+    }
+    const out: NativeSendResult & { aborted?: boolean } = { sent: 0, bytes: 0, seconds: 0 };
     const started = process.hrtime.bigint();
+    const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     for (let done = 0; done < total; ) {
+      if (signal?.aborted) {
+        out.aborted = true;
+        break;
+      }
+      // A paced send continues at its rate across calls: wait until this call's first packet is due.
+      if (done > 0 && spec.pps > 0) await sleep((done / spec.pps - elapsed()) * 1000, signal);
+      else if (done > 0 && spec.mbps > 0) await sleep(((out.bytes * 8) / (spec.mbps * 1e6) - elapsed()) * 1000, signal);
+      if (signal?.aborted) {
+        out.aborted = true;
+        break;
+      }
       const first = done % packets.length;
-      let end = first + 1;
-      while (end < packets.length && packets[end].kind === packets[first].kind && end - first < total - done) end++;
-      const run = packets.slice(first, end);
-      const r = await sendAddon().sendPackets({ ...spec, kind: run[0].kind, packets: run.map((p) => p.bytes), total: run.length });
+      const want = Math.min(chunk, total - done);
+      let run: Array<{ bytes: Uint8Array; kind: SocketKind }>;
+      if (oneKind) {
+        // The native side cycles through the list from its start: begin it where this call begins.
+        run = first === 0 ? [...packets] : [...packets.slice(first), ...packets.slice(0, first)];
+      } else {
+        let end = first + 1;
+        while (end < packets.length && packets[end].kind === packets[first].kind && end - first < want) end++;
+        run = packets.slice(first, end);
+      }
+      const n = oneKind ? want : run.length;
+      const r = await sendAddon().sendPackets({ ...spec, kind: run[0].kind, packets: run.map((p) => p.bytes), total: n });
       out.sent += r.sent;
       out.bytes += r.bytes;
-      done += run.length;
-      if (spec.inter > 0 && done < total) await new Promise((resolve) => setTimeout(resolve, spec.inter * 1000));
+      done += n;
+      if (spec.inter > 0 && done < total) await sleep(spec.inter * 1000, signal);
     }
-    out.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    out.seconds = elapsed();
     return out;
   } catch (err) {
     throw sendError(err, opts.what, opts.iface);

@@ -8,6 +8,7 @@ import {
   ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, srp1, type DNSLayer, type Layer,
 } from '../../../lib/index';
 import { report } from '../../helpers/report';
+import { execFileSync } from 'node:child_process';
 
 type Args = Record<string, string | number>;
 
@@ -34,9 +35,11 @@ const cases: Record<string, (a: Args) => Promise<unknown>> = {
   },
 
   async 'tcp-syn'(a) {
-    const reply = await sr1(IP({ dst: String(a.dst) }).div(TCP({ sport: Number(a.sport), dport: Number(a.port), seq: 1000, flags: 'S' })), { timeout: 2000 });
+    const guarded = (a as { rstGuard?: boolean }).rstGuard === true;
+    const reply = await sr1(IP({ dst: String(a.dst) }).div(TCP({ sport: Number(a.sport), dport: Number(a.port), seq: 1000, flags: 'S' })), { timeout: 2000, rstGuard: guarded });
     const tcp = reply?.get(TCP);
-    return tcp ? { answered: true, flags: tcp.fieldRepr('flags'), ack: tcp.ack, sport: tcp.sport, dport: tcp.dport } : { answered: false };
+    const after = guarded ? { tablesAfter: execFileSync('nft', ['list', 'tables']).toString() } : {};
+    return tcp ? { answered: true, flags: tcp.fieldRepr('flags'), ack: tcp.ack, sport: tcp.sport, dport: tcp.dport, ...after } : { answered: false };
   },
 
   async 'udp-closed'(a) {

@@ -1,11 +1,14 @@
 /**
- * A whole TCP connection crafted by hand from nsA (whose kernel RSTs are
- * dropped by an nftables rule the test installs): 3-way handshake, one PSH/ACK
- * with MESSAGE, the server's reply, the 4-way teardown. Every seq/ack after
- * the first SYN is computed from the replies. Reports one JSON line per step.
+ * A whole TCP connection crafted by hand from nsA, the seed article's way:
+ * 3-way handshake, one PSH/ACK with MESSAGE, the server's reply, the 4-way
+ * teardown. nsA's kernel would reset the connection it knows nothing about;
+ * pktkit's rstGuard() drops exactly those RSTs while the conversation lasts.
+ * Every seq/ack after the first SYN is computed from the replies. Reports one
+ * JSON line per step, and the guard's table and counters.
  *   node --import tsx test/send/scripts/tcp-by-hand.ts '{"dst","port","sport","message"}'
  */
-import { IP, send, sr, sr1, TCP, type Layer } from '../../../lib/index';
+import { execFileSync } from 'node:child_process';
+import { IP, rstGuard, send, sr, sr1, TCP, type Layer } from '../../../lib/index';
 import { report } from '../../helpers/report';
 
 const ISN = 0x7fff0000;
@@ -19,6 +22,8 @@ function tcpOf(l: Layer | undefined): { seq: number; ack: number; flags: string;
 
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2]) as { dst: string; port: number; sport: number; message: string };
+  await using guard = await rstGuard({ dst: a.dst, dport: a.port, sport: a.sport });
+  report({ step: 'guard', table: guard.table, tables: execFileSync('nft', ['list', 'tables']).toString() });
   const seg = (fields: { seq: number; ack?: number; flags: string }) => IP({ dst: a.dst }).div(TCP({ sport: a.sport, dport: a.port, window: 65535, ...fields }));
 
   // 1. SYN -> SYN/ACK
@@ -50,9 +55,11 @@ async function main(): Promise<void> {
 
   // 5. The last ACK, for the server's FIN.
   await send(seg({ seq: (mySeq + 1) >>> 0, ack: (peerFin.seq + 1) >>> 0, flags: 'A' }));
-  report({ step: 'done' });
+  report({ step: 'done', dropped: await guard.dropped() });
 }
 
-main().catch((err: unknown) => {
-  report({ error: { message: (err as Error).message, stack: (err as Error).stack } });
-});
+main()
+  .then(() => report({ step: 'closed', tables: execFileSync('nft', ['list', 'tables']).toString() }))
+  .catch((err: unknown) => {
+    report({ error: { message: (err as Error).message, stack: (err as Error).stack } });
+  });
