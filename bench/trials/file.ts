@@ -49,9 +49,11 @@ export function fileTrial(ctx: BenchContext): Table[] {
     // Any object kept per packet costs at least 16 B; what stays below 1 B/packet is a constant (compiled code,
     // feedback vectors), which the same ~125 kB after 100,000 and after 1,000,000 packets showed when this was written.
     if (heap) {
-      t.notes.push(`target batch heap growth per packet ~0: ${Math.abs(heap.median) < 1 ? 'met' : 'MISSED'} ` +
-        `(${heap.median.toFixed(3)} B/packet, ${((heap.median * input.count) / 1024).toFixed(0)} kB in all: below the 16 B ` +
-        'of the smallest object per packet, so a constant, not a per-packet leak)');
+      const met = Math.abs(heap.median) < 1;
+      t.notes.push(`target batch heap growth per packet ~0: ${met ? 'met' : 'MISSED'} ` +
+        `(${heap.median.toFixed(3)} B/packet, ${((heap.median * input.count) / 1024).toFixed(0)} kB in all` +
+        (met ? ': below the 16 B of the smallest object per packet, so a constant, not a per-packet leak)'
+          : '; judged at < 1 B/packet: a constant of ~150 kB (compiled code) passes from 1,000,000 packets on, not on a --quick input)'));
     }
     return t;
   });
