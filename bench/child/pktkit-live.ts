@@ -3,14 +3,14 @@
  * same five fields per packet through batches(). Prints READY on stderr once
  * the capture is open and `ENGINE name` on stdout; on SIGTERM closes it and
  * prints RESULT with its counters.
- *   node bench/out/dist/bench/child/pktkit-live.js IFACE [BUFFER_BYTES]
+ *   node bench/out/dist/bench/child/pktkit-live.js IFACE [BUFFER_BYTES] [auto|afpacket|libpcap]
  */
 import { openLive } from '../../lib/capture';
 import { report } from './report';
 
-async function main(iface: string, bufferBytes: number): Promise<void> {
+async function main(iface: string, bufferBytes: number, engine: 'auto' | 'afpacket' | 'libpcap'): Promise<void> {
   // The same kernel buffer as tcpdump -B gets (libpcap's default, 2 MiB, unless told).
-  const capture = openLive(iface, { bufferSize: bufferBytes });
+  const capture = openLive(iface, { bufferSize: bufferBytes, engine });
   process.on('SIGTERM', () => capture.close());
   process.stdout.write(`ENGINE ${capture.engine}\n`);
   process.stderr.write('READY\n');
@@ -44,7 +44,7 @@ async function main(iface: string, bufferBytes: number): Promise<void> {
   });
 }
 
-main(process.argv[2], Number(process.argv[3] ?? 2 << 20)).catch((err: unknown) => {
+main(process.argv[2], Number(process.argv[3] ?? 2 << 20), (process.argv[4] ?? 'auto') as 'auto').catch((err: unknown) => {
   process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,8 @@
  * Trial 4, live: two senders in turn (tcpreplay --topspeed, and the sendmmsg
  * sender of bench/c) offer the mix on one end of the benchmark's own veth;
  * capturers take turns on the other end: pktkit openLive + batches(), the
- * pktkit CLI writing a file, tcpdump -w /dev/null, tcpdump -w FILE, node cap.
+ * pktkit CLI writing a file, tcpdump -w /dev/null, tcpdump -w FILE, pktkit
+ * on its libpcap engine, node cap.
  * The sender is pinned to CPU 0 and the capturer to CPU 1 (taskset), and every
  * capturer gets the same 2 MiB kernel buffer. Every packet sent and not
  * delivered to the capturer counts as lost, wherever it was lost (kernel,
@@ -101,6 +102,14 @@ const PKTKIT: Capturer = {
     if (engine) engines.add(engine);
     return resultLine(stdout);
   },
+};
+
+/** The same through libpcap (engine: 'libpcap'): the fallback engine, which copies each packet. */
+const PKTKIT_LIBPCAP: Capturer = {
+  ...PKTKIT,
+  name: "pktkit openLive + batches(), engine 'libpcap'",
+  command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024), 'libpcap']),
+  parse: (stdout) => resultLine(stdout),
 };
 
 const PKTKIT_CLI: Capturer = {
@@ -277,7 +286,7 @@ function cpuTarget(what: string, x: Row | undefined, y: Row | undefined): string
 export async function liveTrial(ctx: BenchContext): Promise<Table[]> {
   const input = ctx.input('mix');
   const tables: Table[] = [];
-  const capturers = [PKTKIT, TCPDUMP, PKTKIT_CLI, TCPDUMP_FILE, CAP];
+  const capturers = [PKTKIT, TCPDUMP, PKTKIT_CLI, TCPDUMP_FILE, PKTKIT_LIBPCAP, CAP];
   for (const [letter, sender] of [['a', TCPREPLAY], ['b', SENDMMSG]] as const) {
     engines.clear();
     const t = newTable({ trial: 'live', title: `4${letter}. live: capture on a veth while ${sender.name} sends the mix`,
@@ -295,7 +304,7 @@ export async function liveTrial(ctx: BenchContext): Promise<Table[]> {
       `The same ${BUFFER_KIB / 1024} MiB kernel buffer for all. Lost = sent − captured: every packet sent and not delivered. ` +
       'CPU: the capturing process, all threads, from /proc between ready and stop (10 ms resolution). ' +
       'Files are written to /dev/shm. node cap has no drop counters.');
-    if (engines.size > 0) t.notes.push(`pktkit's engine: ${[...engines].join(', ')}.`);
+    if (engines.size > 0) t.notes.push(`pktkit's engine (openLive's default, 'auto'): ${[...engines].join(', ')}; the libpcap row forces the fallback engine.`);
     t.notes.push(lossTarget(`pktkit loses no packet where tcpdump -w /dev/null loses none (${sender.name})`, row(PKTKIT), row(TCPDUMP)));
     t.notes.push(cpuTarget(`pktkit CPU/packet ≤ tcpdump -w /dev/null's (${sender.name})`, row(PKTKIT), row(TCPDUMP)));
     t.notes.push(lossTarget(`pktkit capture -w FILE keeps up where tcpdump -w FILE does (${sender.name})`, row(PKTKIT_CLI), row(TCPDUMP_FILE)));
