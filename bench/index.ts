@@ -4,7 +4,7 @@
  * Prints the machine, then per trial one line per driver; writes
  * bench/RESULTS.md and bench/results.svg (the chart of the main table);
  * --quick writes bench/out/RESULTS-quick.md instead.
- * Trials: dissect, file, peers, live, send (default: all). Each driver run is a
+ * Trials: dissect, file, peers, live, send, fanout, columns (default: all). Each driver run is a
  * fresh child process; each figure is the median of ≥ 5 runs with min–max.
  * Nothing here asserts a target: targets are reported as met or missed.
  */
@@ -16,7 +16,9 @@ import { describeMachine } from './harness/machine';
 import { TRIAL_NAMES, type BenchContext, type Table, type TrialName } from './harness/types';
 import { resultsMarkdown } from './report/markdown';
 import { svgChart } from './report/svg-chart';
+import { columnsTrial } from './trials/columns-sum';
 import { dissectTrial } from './trials/dissect';
+import { fanoutTrial } from './trials/fanout';
 import { fileTrial } from './trials/file';
 import { describeInput } from './trials/inputs';
 import { liveTrial } from './trials/live';
@@ -63,6 +65,8 @@ const TRIALS: Record<TrialName, (ctx: BenchContext) => Table[] | Promise<Table[]
   peers: peersTrial,
   live: liveTrial,
   send: sendTrial,
+  fanout: fanoutTrial,
+  columns: columnsTrial,
 };
 
 async function main(): Promise<void> {

@@ -15,6 +15,7 @@ debs=(
   "tcpdump:tcpdump"
   "tshark:tshark"
   "tcpreplay:tcpreplay"
+  "taskset:util-linux"
   "ip:iproute2"
   "g++:g++"
   "/usr/include/pcap/pcap.h:libpcap-dev"

@@ -1,7 +1,8 @@
 /**
- * The plain C++ loop (bench/c/c-loop.cc): libpcap's pcap_loop with pktkit's
- * own dissector compiled in from native/dissect/*.cc. The limit the JS paths
- * are measured against, and the dissector alone without N-API.
+ * The plain C++ loops (bench/c/c-loop.cc): libpcap's pcap_loop, or the file
+ * mmap()ed and walked by the program itself, with pktkit's own dissector
+ * compiled in from native/dissect/*.cc. The limits the JS paths are measured
+ * against, and the dissector alone without N-API.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +31,17 @@ export const cLoop: Driver = {
   name: 'C++ pcap_loop + pktkit dissector',
   unavailable: build,
   run: (ctx, input) => runResultChild(binary(ctx), ['loop', input.path], 'c-loop'),
+};
+
+/**
+ * The file mmap()ed and its pcap records walked by the program itself (no
+ * libpcap, no stdio copy) + the same dissector and fields: the fastest a file
+ * can be read here, the limit of a zero-copy file reader.
+ */
+export const cMmap: Driver = {
+  name: 'C++ mmap walk + pktkit dissector',
+  unavailable: build,
+  run: (ctx, input) => runResultChild(binary(ctx), ['mmap', input.path], 'c-loop'),
 };
 
 /** dissect_packet over the first `n` packets in memory, no N-API: what the dissector costs by itself. */

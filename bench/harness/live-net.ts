@@ -86,12 +86,6 @@ export interface Replay {
   failed: number;
 }
 
-/** Offers `file` on the veth end in nsA with `tcpreplay --topspeed` (bounded: one pass over a finite file). */
-export async function replay(net: NetPair, file: string): Promise<Replay> {
-  const r = await net.execOk(net.nsA, 'tcpreplay', ['--topspeed', '-i', net.ifA, file], { timeoutMs: 300_000 });
-  return parseTcpreplay(r.stdout);
-}
-
 /** Reads tcpreplay's summary ("Actual: N packets (B bytes) sent in S seconds", "Rated: ... P pps", "Failed packets: F"). */
 export function parseTcpreplay(text: string): Replay {
   const actual = /Actual:\s+(\d+) packets \(\d+ bytes\) sent in ([\d.]+) seconds/.exec(text);

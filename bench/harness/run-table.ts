@@ -128,3 +128,13 @@ export function targetNote(what: string, value: number | undefined, goal: number
   const cpu = byCpu !== undefined && Number.isFinite(byCpu) ? `; by CPU time ${fmt(byCpu)}, ${byCpu >= goal ? 'met' : 'missed'}` : '';
   return `target ${what} ≥ ${goalText}: ${value >= goal ? 'met' : 'MISSED'} (wall-clock ${fmt(value)}${cpu})`;
 }
+
+/**
+ * As {@link targetNote}, for targets the issue states by CPU time: the
+ * verdict is on the CPU ratio, with the wall-clock ratio beside it.
+ */
+export function cpuTargetNote(what: string, byCpu: number | undefined, goal: number, wall?: number): string {
+  if (byCpu === undefined || !Number.isFinite(byCpu)) return `target ${what} ≥ ${goal}× by CPU time: not measured here`;
+  const w = wall !== undefined && Number.isFinite(wall) ? `; wall-clock ${wall.toFixed(2)}×` : '';
+  return `target ${what} ≥ ${goal}× by CPU time: ${byCpu >= goal ? 'met' : 'MISSED'} (${byCpu.toFixed(2)}×${w})`;
+}
