@@ -44,7 +44,8 @@ class MappedFileSource final : public Source {
         case FileReader::Status::kEnd: return Status::kEnd;
         case FileReader::Status::kError: {
           const ReaderError& e = reader_->error();
-          error_ = {ErrorKind::File, e.code, "capture file '" + path_ + "' is damaged: " + e.message, ""};
+          const char* what = e.code == "ETRUNCATED" ? "' is truncated: " : "' is damaged: ";
+          error_ = {ErrorKind::File, e.code, "capture file '" + path_ + what + e.message, ""};
           return Status::kError;
         }
         case FileReader::Status::kPackets: break;
