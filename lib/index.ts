@@ -14,3 +14,4 @@ export { send, sendp, sendpfast } from './send';
 export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
 export { sr, sr1, srp, srp1, srloop, answers, hashret } from './sendrecv';
 export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';
+export * from './flow';
