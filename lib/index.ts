@@ -15,3 +15,4 @@ export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, Sendpfast
 export { sr, sr1, srp, srp1, srloop, answers, hashret } from './sendrecv';
 export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';
 export * from './flow';
+export * from './clickhouse';
