@@ -22,6 +22,7 @@ needs=(
   "g++:g++"
   "python3:python3"
   "/usr/lib/python3/dist-packages/scapy/__init__.py:python3-scapy"
+  "clickhouse-server:clickhouse-server"
 )
 missing=()
 for entry in "${needs[@]}"; do

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { freePort, makeTempDir, type TempDir } from './loopback';
-import { spawnTracked, stopProcess } from './processes';
+import { run, spawnTracked, stopProcess } from './processes';
 
 /** Where the Debian package puts the server. */
 export const CLICKHOUSE_SERVER = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server'].find((p) => fs.existsSync(p));
@@ -25,6 +25,8 @@ export interface ClickHouseOptions {
   password?: string;
   /** `<remote_servers>` body: cluster definitions for Distributed tables. */
   remoteServers?: string;
+  /** Run inside this network namespace (then its loopback; ports default to 8123/9000). */
+  ns?: string;
   /** node:test context: stop() runs in its after hook. */
   t?: { after(fn: () => unknown): void };
 }
@@ -76,7 +78,14 @@ function users(password: string): string {
 `;
 }
 
-function httpQuery(port: number, sql: string, password: string): Promise<{ status: number; body: string }> {
+async function httpQuery(port: number, sql: string, password: string, ns?: string): Promise<{ status: number; body: string }> {
+  if (ns !== undefined) {
+    // The server listens on the namespace's loopback: ask from inside it.
+    const r = await run(ns, 'curl', ['-sS', '-o', '-', '-w', '\n%{http_code}', '-H', 'X-ClickHouse-User: default', '-H', `X-ClickHouse-Key: ${password}`, '--data-binary', '@-', `http://127.0.0.1:${port}/`], { input: sql, timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`curl: ${r.stderr}`);
+    const nl = r.stdout.lastIndexOf('\n');
+    return { status: Number(r.stdout.slice(nl + 1)), body: r.stdout.slice(0, nl) };
+  }
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': password } },
@@ -95,14 +104,15 @@ function httpQuery(port: number, sql: string, password: string): Promise<{ statu
 export async function startClickHouse(options: ClickHouseOptions = {}): Promise<ClickHouseServer> {
   if (!CLICKHOUSE_SERVER) throw new Error('clickhouse-server is not installed (scripts/prepare-host.sh installs it)');
   const dir = options.dir ?? makeTempDir('clickhouse');
-  const httpPort = options.httpPort ?? (await freePort());
-  let tcpPort = options.tcpPort ?? (await freePort());
+  const ns = options.ns;
+  const httpPort = options.httpPort ?? (ns !== undefined ? 8123 : await freePort());
+  let tcpPort = options.tcpPort ?? (ns !== undefined ? 9000 : await freePort());
   while (tcpPort === httpPort) tcpPort = await freePort();
   const password = options.password ?? '';
   for (const sub of ['data', 'tmp', 'log', 'user_files', 'format_schemas']) fs.mkdirSync(`${dir.path}/${sub}`, { recursive: true });
   fs.writeFileSync(dir.file('config.xml'), config(dir.path, httpPort, tcpPort, options.remoteServers ?? ''));
   fs.writeFileSync(dir.file('users.xml'), users(password));
-  const child = spawnTracked(null, CLICKHOUSE_SERVER, [`--config-file=${dir.file('config.xml')}`], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir.path });
+  const child = spawnTracked(ns ?? null, CLICKHOUSE_SERVER, [`--config-file=${dir.file('config.xml')}`], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir.path });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
   let exited = false;
@@ -121,7 +131,7 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
       await stop();
       throw new Error(`clickhouse-server exited at start: ${stderr}${log}`);
     }
-    const r = await httpQuery(httpPort, 'SELECT 1', password).catch(() => undefined);
+    const r = await httpQuery(httpPort, 'SELECT 1', password, ns).catch(() => undefined);
     if (r !== undefined && r.status === 200) break;
     if (Date.now() > deadline) {
       await stop();
@@ -136,7 +146,7 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
     url: `http://127.0.0.1:${httpPort}`,
     child,
     async query(sql: string): Promise<string> {
-      const r = await httpQuery(httpPort, sql, password);
+      const r = await httpQuery(httpPort, sql, password, ns);
       if (r.status !== 200) throw new Error(`ClickHouse said ${r.status} to ${sql}: ${r.body}`);
       return r.body;
     },
