@@ -54,6 +54,8 @@ export interface CliOptions {
   local: string[];
   /** `--flows`: print flow records (with --json: ECS JSON lines) instead of packets. */
   flows: boolean;
+  /** `--ecs`: ECS JSON lines of packets (with their flow's community_id) and of flows as they end, in one stream. */
+  ecs: boolean;
   /** `--to URL`: send packets and flows to ClickHouse (`clickhouse://host:port/db`). */
   to?: string;
   /** `--flows-only`: with --to, store flows but no packet rows. */
@@ -140,6 +142,7 @@ const OPTIONS: OptionSpec[] = [
   },
   { key: 'local', long: ['local'], value: text, repeat: true },
   { key: 'flows', long: ['flows'], flag: true },
+  { key: 'ecs', long: ['ecs'], flag: true },
   { key: 'to', long: ['to'], value: text },
   { key: 'flowsOnly', long: ['flows-only'], flag: true },
   { key: 'spool', long: ['spool'], value: text },
@@ -156,7 +159,7 @@ const ALLOWED: Record<Command, ReadonlySet<keyof CliOptions>> = {
   capture: new Set(OPTIONS.map((o) => o.key)),
   read: new Set<keyof CliOptions>([
     'filter', 'count', 'write', 'fileSize', 'fileCount', 'hex', 'verbose', 'json', 'follow', 'quiet', 'print', 'absolute', 'local',
-    'flows', 'to', 'flowsOnly', 'sensor',
+    'flows', 'ecs', 'to', 'flowsOnly', 'sensor',
   ]),
   demo: new Set<keyof CliOptions>(['hex', 'verbose', 'json', 'follow', 'quiet', 'absolute']),
   schema: new Set(),
@@ -180,6 +183,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     immediate: false,
     local: [],
     flows: false,
+    ecs: false,
     flowsOnly: false,
   };
   const seen = new Set<keyof CliOptions>();
@@ -285,7 +289,8 @@ function checkSensorOptions(opts: CliOptions, seen: ReadonlySet<keyof CliOptions
     if (opts.flows) throw new UsageError('--to stores flows already; use --flows-only to store only them');
     if (opts.json || printing.length > 0) throw new UsageError('--to cannot be combined with --json, -w, -x, -X, -v, --follow or --print');
   }
-  if (opts.flows && printing.length > 0) throw new UsageError('--flows cannot be combined with -w, -x, -X, -v, --follow or --print');
+  if (opts.ecs && (opts.json || opts.flows || seen.has('to'))) throw new UsageError('--ecs prints packets and flows already: it takes no --json, --flows or --to');
+  if ((opts.flows || opts.ecs) && printing.length > 0) throw new UsageError(`${opts.ecs ? '--ecs' : '--flows'} cannot be combined with -w, -x, -X, -v, --follow or --print`);
 }
 
 /** The help text. */
@@ -318,6 +323,7 @@ Options (tcpdump's letters):
 
 Flows and ClickHouse (sensor mode):
       --flows                print flow records instead of packets (--json: ECS JSON lines)
+      --ecs                  ECS JSON lines: every packet (with its flow's community_id) and every flow as it ends
       --to URL               send packets and flows to ClickHouse: clickhouse://[user[:pass]@]host:port/db
       --flows-only           with --to: store flows, no packet rows
       --spool DIR            capture --to: batches wait on disk here while the server is away

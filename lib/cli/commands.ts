@@ -13,7 +13,7 @@ import { runSession, type SessionIO, type SessionResult } from './session';
 /** The packet session, or sensor mode when --to or --flows asks for it. */
 function session(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
   if (opts.to !== undefined) return runSensor(cap, opts, io);
-  if (opts.flows) return runFlowPrint(cap, opts, io);
+  if (opts.flows || opts.ecs) return runFlowPrint(cap, opts, io);
   return runSession(cap, opts, io);
 }
 

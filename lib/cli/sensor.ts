@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Capture } from '../capture';
 import { ClickHouseSink, parseClickHouseUrl, type ClickHouseSinkStats } from '../clickhouse/sink';
-import { flowToEcs, isoNs, tcpFlagLetters } from '../flow/ecs';
+import { flowToEcs, isoNs, packetToEcs, tcpFlagLetters } from '../flow/ecs';
 import { FlowTable, type FlowRecord } from '../flow/table';
 import type { CliOptions } from './args';
 import type { SessionIO, SessionResult } from './session';
@@ -29,19 +29,31 @@ function endpoint(ip: string, port: number, version: 4 | 6): string {
   return version === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** `--flows`: flow records on stdout. */
+/** `--flows`: flow records on stdout; `--ecs`: packets and flows as ECS JSON lines. */
 export async function runFlowPrint(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
   const { out } = io;
-  const table = new FlowTable((f) => out.write((opts.json ? JSON.stringify(flowToEcs(f)) : flowLine(f)) + '\n'));
+  const write = (f: FlowRecord): void => out.write((opts.json || opts.ecs ? JSON.stringify(flowToEcs(f)) : flowLine(f)) + '\n');
+  // --ecs: a flow that a packet ends is printed after that packet.
+  const ended: FlowRecord[] = [];
+  const table = new FlowTable(opts.ecs ? (f) => ended.push(f) : write);
   io.announce?.();
   out.onBrokenPipe(() => cap.close());
   // Live: quiet flows end on the wall clock too.
-  const tick = io.live ? setInterval(() => table.expire(Date.now() / 1000), 1000) : undefined;
+  const tick = io.live
+    ? setInterval(() => {
+        table.expire(Date.now() / 1000);
+        for (const f of ended.splice(0)) write(f);
+      }, 1000)
+    : undefined;
   let packets = 0;
   try {
     for await (const p of cap) {
       packets++;
-      table.add(p);
+      const id = table.add(p);
+      if (opts.ecs) {
+        out.write(JSON.stringify(packetToEcs(p, id)) + '\n');
+        for (const f of ended.splice(0)) write(f);
+      }
       if (out.full) await out.drain();
       if (out.broken) break;
       if (opts.count !== undefined && packets >= opts.count) break;
@@ -51,6 +63,7 @@ export async function runFlowPrint(cap: Capture, opts: CliOptions, io: SessionIO
     cap.close();
   }
   table.flush();
+  for (const f of ended.splice(0)) write(f);
   await out.end();
   const stats = cap.stats();
   if (io.live && !out.broken) io.err.write(statsLines(packets, stats).join('\n') + '\n');

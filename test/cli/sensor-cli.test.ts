@@ -9,6 +9,7 @@ import { schemaSql } from '../../lib/clickhouse/schema';
 import type { FlowRecord } from '../../lib/flow/table';
 import { startClickHouse } from '../helpers/clickhouse';
 import { assertSameAsTshark, tsharkConversations } from '../helpers/flows';
+import { tsharkFields } from '../helpers/tshark';
 import { jsonLines, ROOT, runCli } from './run-cli';
 
 const PCAP = path.join(ROOT, 'test/fixtures/pcap');
@@ -61,6 +62,36 @@ test('read --flows: one text line per flow with both directions, flags, open/clo
   for (const l of lines) {
     assert.match(l, /^\d{4}-\d\d-\d\dT[\d:.]+Z TCP 127\.0\.0\.1:\d+ > 127\.0\.0\.1:8080 packets 5\/5 bytes \d+\/\d+ flags FSPA\/FSPA retrans 0\/0 handshake\.\.fin 1:\S{28}$/);
   }
+});
+
+test('read --ecs: every packet as an ECS document (addresses, ports, lengths as tshark reads them), every flow after its last packet', async () => {
+  const file = path.join(PCAP, 'veth-mixed.pcap');
+  const r = await runCli(['read', file, '--ecs']);
+  assert.equal(r.code, 0, r.stderr);
+  const docs = jsonLines(r.stdout) as Array<Record<string, any>>;
+  const packets = docs.filter((d) => d.event.action === 'network_packet');
+  const flows = docs.filter((d) => d.event.action === 'network_flow');
+  const ref = await tsharkFields(file, ['frame.len', 'ip.src', 'ipv6.src', 'ip.dst', 'ipv6.dst', 'tcp.srcport', 'udp.srcport', 'tcp.dstport', 'udp.dstport'], {
+    extraArgs: ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'],
+  });
+  assert.equal(packets.length, ref.length);
+  packets.forEach((d, i) => {
+    const want = ref[i]!;
+    const first = (v: string): string => v.split(',')[0]!;
+    assert.equal(d.pktkit.packet.length, Number(want['frame.len']), `frame ${i + 1}`);
+    assert.equal(d.source?.ip ?? '', first(want['ip.src'] || want['ipv6.src']!), `frame ${i + 1} source.ip`);
+    assert.equal(d.destination?.ip ?? '', first(want['ip.dst'] || want['ipv6.dst']!), `frame ${i + 1} destination.ip`);
+    const sport = want['tcp.srcport'] || want['udp.srcport'];
+    // ICMP errors quote a UDP header: tshark shows its ports, ECS has none for the ICMP packet itself.
+    if (sport && ['tcp', 'udp'].includes(d.network.transport)) assert.equal(d.source.port, Number(first(sport)), `frame ${i + 1} source.port`);
+  });
+  // Each flow's packets carry its community_id, and the flow comes after them.
+  for (const f of flows) {
+    const at = docs.indexOf(f);
+    const before = docs.slice(0, at).filter((d) => d.event.action === 'network_packet' && d.network?.community_id === f.network.community_id).length;
+    assert.ok(before >= f.network.packets, `${f.network.community_id}: ${before} packets before the flow, it counts ${f.network.packets}`);
+  }
+  assert.equal(flows.reduce((n, f) => n + f.network.packets, 0), packets.filter((d) => d.network !== undefined).length);
 });
 
 test('schema prints the SQL the sink uses (default database pktkit, or the one named)', async () => {
