@@ -142,3 +142,17 @@ export function schemaSql(database = 'pktkit'): string {
 
 /** Quotes a database or table name for SQL. */
 export { quoteIdent };
+
+/**
+ * `Distributed` tables over the per-sensor tables: `packets_all` and
+ * `flows_all` in `database`, reading `database.packets` / `database.flows`
+ * on every shard of `cluster` (a `<remote_servers>` entry of the server
+ * config). Run it on the server(s) you query; each sensor writes to its own
+ * shard's local tables.
+ */
+export function distributedSql(database: string, cluster: string): string {
+  const db = quoteIdent(database);
+  return (['packets', 'flows'] as const)
+    .map((t) => `CREATE TABLE IF NOT EXISTS ${db}.${t}_all AS ${db}.${t}\nENGINE = Distributed(${quoteIdent(cluster)}, ${db}, ${t}, rand());\n`)
+    .join('\n');
+}
