@@ -67,10 +67,10 @@ export interface FlowRecord {
   src: string;
   /** Responder address (text). */
   dst: string;
-  /** Initiator address, 16 bytes (IPv4 as IPv4-mapped IPv6, ::ffff:a.b.c.d). */
-  srcBytes: Uint8Array;
-  /** Responder address, 16 bytes (IPv4-mapped for IPv4). */
-  dstBytes: Uint8Array;
+  /** Initiator address as four big-endian 32-bit words of 16 bytes (IPv4 as IPv4-mapped IPv6, ::ffff:a.b.c.d). */
+  srcWords: readonly [number, number, number, number];
+  /** Responder address, the same way. */
+  dstWords: readonly [number, number, number, number];
   /** TCP/UDP initiator port; 0 for other protocols. */
   sport: number;
   /** TCP/UDP responder port; 0 for other protocols. */
@@ -146,8 +146,15 @@ class Entry {
   version: 4 | 6 = 4;
   proto = 0;
   oneWay = false;
-  readonly a = new Uint32Array(4);
-  readonly b = new Uint32Array(4);
+  // Addresses as words (plain numbers: a typed array per flow costs more than the flow).
+  a0 = 0;
+  a1 = 0;
+  a2 = 0;
+  a3 = 0;
+  b0 = 0;
+  b1 = 0;
+  b2 = 0;
+  b3 = 0;
   aPort = 0;
   bPort = 0;
   sport = 0;
@@ -187,8 +194,12 @@ function mixWords(w: Uint32Array, port: number): number {
   return h ^ (h >>> 15);
 }
 
-function sameWords(x: Uint32Array, y: Uint32Array): boolean {
-  return x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3];
+function isA(e: Entry, w: Uint32Array): boolean {
+  return e.a3 === w[3] && e.a2 === w[2] && e.a1 === w[1] && e.a0 === w[0];
+}
+
+function isB(e: Entry, w: Uint32Array): boolean {
+  return e.b3 === w[3] && e.b2 === w[2] && e.b1 === w[1] && e.b0 === w[0];
 }
 
 /** Signed difference of two 32-bit sequence numbers. */
@@ -326,17 +337,17 @@ export class FlowTable {
     let forward = true;
     for (; e !== undefined; e = e.chain) {
       if (e.hash !== hash || e.proto !== proto || e.version !== version) continue;
-      if (e.aPort === sp && e.bPort === dp && sameWords(e.a, sw) && sameWords(e.b, dw)) {
+      if (e.aPort === sp && e.bPort === dp && isA(e, sw) && isB(e, dw)) {
         forward = true;
         break;
       }
-      if (!e.oneWay && e.aPort === dp && e.bPort === sp && sameWords(e.a, dw) && sameWords(e.b, sw)) {
+      if (!e.oneWay && e.aPort === dp && e.bPort === sp && isA(e, dw) && isB(e, sw)) {
         forward = false;
         break;
       }
     }
     // ICMP between an address and itself: the direction is the message type.
-    if (e !== undefined && icmpType >= 0 && !oneWay && sameWords(e.a, e.b)) forward = icmpType === e.icmpType;
+    if (e !== undefined && icmpType >= 0 && !oneWay && e.a0 === e.b0 && e.a1 === e.b1 && e.a2 === e.b2 && e.a3 === e.b3) forward = icmpType === e.icmpType;
 
     if (e !== undefined && now - (e.firstSec + e.firstNsec / 1e9) >= this.#active) {
       this.#export(e, 'active-timeout');
@@ -359,8 +370,16 @@ export class FlowTable {
       e.version = version;
       e.proto = proto;
       e.oneWay = oneWay;
-      e.a.set(flip ? dw : sw);
-      e.b.set(flip ? sw : dw);
+      const a = flip ? dw : sw;
+      const b = flip ? sw : dw;
+      e.a0 = a[0]!;
+      e.a1 = a[1]!;
+      e.a2 = a[2]!;
+      e.a3 = a[3]!;
+      e.b0 = b[0]!;
+      e.b1 = b[1]!;
+      e.b2 = b[2]!;
+      e.b3 = b[3]!;
       e.aPort = flip ? dp : sp;
       e.bPort = flip ? sp : dp;
       e.sport = tcpFlags >= 0 || p.udp !== undefined ? e.aPort : 0;
@@ -451,8 +470,8 @@ export class FlowTable {
   #id(e: Entry): string {
     return (e.communityId ??= communityIdFromWords(
       e.version,
-      e.a,
-      e.b,
+      [e.a0, e.a1, e.a2, e.a3],
+      [e.b0, e.b1, e.b2, e.b3],
       e.proto,
       e.icmpType >= 0 ? e.icmpType : e.aPort,
       e.icmpType >= 0 ? e.icmpCode : e.bPort,
@@ -485,16 +504,17 @@ export class FlowTable {
 
   #export(e: Entry, why: FlowClose): void {
     this.#exported++;
-    const srcBytes = addressBytes(e.a, e.version);
-    const dstBytes = addressBytes(e.b, e.version);
+    const v4 = e.version === 4;
+    const srcWords = [e.a0, e.a1, v4 ? 0xffff : e.a2, e.a3] as const;
+    const dstWords = [e.b0, e.b1, v4 ? 0xffff : e.b2, e.b3] as const;
     const rec: FlowRecord = {
       communityId: this.#id(e),
       ipVersion: e.version,
       proto: e.proto,
-      src: e.version === 4 ? getIPv4(srcBytes, 12) : getIPv6(srcBytes, 0),
-      dst: e.version === 4 ? getIPv4(dstBytes, 12) : getIPv6(dstBytes, 0),
-      srcBytes,
-      dstBytes,
+      src: addressText(srcWords, v4),
+      dst: addressText(dstWords, v4),
+      srcWords,
+      dstWords,
       sport: e.sport,
       dport: e.dport,
       firstNs: BigInt(e.firstSec) * 1_000_000_000n + BigInt(e.firstNsec),
@@ -520,16 +540,16 @@ export class FlowTable {
   }
 }
 
-/** 16 bytes of an address: IPv6 as is, IPv4 as IPv4-mapped (::ffff:a.b.c.d). */
-function addressBytes(w: Uint32Array, version: 4 | 6): Uint8Array {
-  const out = new Uint8Array(16);
+const text16 = new Uint8Array(16);
+
+/** An address as text from its four words (IPv4: the dotted quad of the last word). */
+function addressText(w: readonly number[], v4: boolean): string {
   for (let i = 0; i < 4; i++) {
     const x = w[i]!;
-    out[4 * i] = x >>> 24;
-    out[4 * i + 1] = (x >>> 16) & 0xff;
-    out[4 * i + 2] = (x >>> 8) & 0xff;
-    out[4 * i + 3] = x & 0xff;
+    text16[4 * i] = x >>> 24;
+    text16[4 * i + 1] = (x >>> 16) & 0xff;
+    text16[4 * i + 2] = (x >>> 8) & 0xff;
+    text16[4 * i + 3] = x & 0xff;
   }
-  if (version === 4) out[10] = out[11] = 0xff;
-  return out;
+  return v4 ? getIPv4(text16, 12) : getIPv6(text16, 0);
 }

@@ -88,7 +88,7 @@ async function httpQuery(port: number, sql: string, password: string, ns?: strin
   }
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': password } },
+      { host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': password } },
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (s: string) => (body += s));
