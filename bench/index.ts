@@ -4,7 +4,7 @@
  * Prints the machine, then per trial one line per driver; writes
  * bench/RESULTS.md and bench/results.svg (the chart of the main table);
  * --quick writes bench/out/RESULTS-quick.md instead.
- * Trials: dissect, file, peers, live, send (default: all). Each driver run is a
+ * Trials: dissect, file, peers, live, send, export (default: all). Each driver run is a
  * fresh child process; each figure is the median of ≥ 5 runs with min–max.
  * Nothing here asserts a target: targets are reported as met or missed.
  */
@@ -22,6 +22,7 @@ import { describeInput } from './trials/inputs';
 import { liveTrial } from './trials/live';
 import { peersTrial } from './trials/peers';
 import { sendTrial } from './trials/send';
+import { exportTrial } from './trials/export';
 
 interface Args {
   trials: TrialName[];
@@ -63,6 +64,7 @@ const TRIALS: Record<TrialName, (ctx: BenchContext) => Table[] | Promise<Table[]
   peers: peersTrial,
   live: liveTrial,
   send: sendTrial,
+  export: exportTrial,
 };
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { BenchContext } from './types';
 
 /** The child scripts (under bench/child) that run under Node. */
-const CHILDREN = ['pktkit-file', 'pktkit-dissect', 'pktkit-live', 'pktkit-send', 'cap-file', 'pcap-file', 'cap-live'];
+const CHILDREN = ['pktkit-file', 'pktkit-dissect', 'pktkit-live', 'pktkit-send', 'pktkit-export', 'cap-file', 'pcap-file', 'cap-live'];
 
 let outcome: string | undefined | null = null;
 
