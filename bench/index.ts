@@ -4,7 +4,7 @@
  * Prints the machine, then per trial one line per driver; writes
  * bench/RESULTS.md and bench/results.svg (the chart of the main table);
  * --quick writes bench/out/RESULTS-quick.md instead.
- * Trials: dissect, file, peers, live, send, fanout, columns (default: all). Each driver run is a
+ * Trials: dissect, file, peers, live, send, fanout, columns, export (default: all). Each driver run is a
  * fresh child process; each figure is the median of ≥ 5 runs with min–max.
  * Nothing here asserts a target: targets are reported as met or missed.
  */
@@ -24,6 +24,7 @@ import { describeInput } from './trials/inputs';
 import { liveTrial } from './trials/live';
 import { peersTrial } from './trials/peers';
 import { sendTrial } from './trials/send';
+import { exportTrial } from './trials/export';
 
 interface Args {
   trials: TrialName[];
@@ -67,6 +68,7 @@ const TRIALS: Record<TrialName, (ctx: BenchContext) => Table[] | Promise<Table[]
   send: sendTrial,
   fanout: fanoutTrial,
   columns: columnsTrial,
+  export: exportTrial,
 };
 
 async function main(): Promise<void> {

@@ -26,3 +26,5 @@ export type { SniffOptions, WrpcapOptions } from './sniff';
 export { PacketList, SndRcvList, len } from './packet-list';
 export { rstGuard, RstGuard, removeStaleRstGuards } from './rst-guard';
 export type { RstGuardFlow } from './rst-guard';
+export * from './flow';
+export * from './clickhouse';

@@ -23,6 +23,7 @@ needs=(
   "clang++:clang"
   "python3:python3"
   "/usr/lib/python3/dist-packages/scapy/__init__.py:python3-scapy"
+  "clickhouse-server:clickhouse-server"
 )
 missing=()
 for entry in "${needs[@]}"; do

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { BenchContext } from './types';
 
 /** The child scripts (under bench/child) that run under Node. */
-const CHILDREN = ['pktkit-file', 'pktkit-dissect', 'pktkit-live', 'pktkit-send', 'pktkit-columns', 'pktkit-fanout', 'pktkit-fanout-worker',
+const CHILDREN = ['pktkit-file', 'pktkit-dissect', 'pktkit-live', 'pktkit-send', 'pktkit-columns', 'pktkit-fanout', 'pktkit-fanout-worker', 'pktkit-export',
   'cap-file', 'pcap-file', 'cap-live'];
 /**
  * Other entry points compiled with them: the CLI, which the live trial runs as users do (`pktkit capture`),

@@ -3,7 +3,7 @@ import type { InputFile } from '../gen/generate';
 import type { Spread } from './stats';
 
 /** Names of the trials, in the order a full run does them. */
-export const TRIAL_NAMES = ['dissect', 'file', 'peers', 'live', 'send', 'fanout', 'columns'] as const;
+export const TRIAL_NAMES = ['dissect', 'file', 'peers', 'live', 'send', 'fanout', 'columns', 'export'] as const;
 /** One of {@link TRIAL_NAMES}. */
 export type TrialName = (typeof TRIAL_NAMES)[number];
 

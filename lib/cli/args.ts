@@ -8,7 +8,7 @@
 import { isIPv4, normalizeIPv6 } from '../layers/addr';
 
 /** The subcommands. */
-export type Command = 'ifaces' | 'capture' | 'read' | 'demo' | 'help' | 'version';
+export type Command = 'ifaces' | 'capture' | 'read' | 'demo' | 'schema' | 'help' | 'version';
 
 /** Everything the command line can say. */
 export interface CliOptions {
@@ -56,6 +56,22 @@ export interface CliOptions {
   local: string[];
   /** `-Z USER`, `--relinquish-privileges USER`: once the capture is open, become USER and drop every capability. */
   user?: string;
+  /** `--flows`: print flow records (with --json: ECS JSON lines) instead of packets. */
+  flows: boolean;
+  /** `--ecs`: ECS JSON lines of packets (with their flow's community_id) and of flows as they end, in one stream. */
+  ecs: boolean;
+  /** `--to URL`: send packets and flows to ClickHouse (`clickhouse://host:port/db`). */
+  to?: string;
+  /** `--flows-only`: with --to, store flows but no packet rows. */
+  flowsOnly: boolean;
+  /** `--spool DIR`: capture --to: where batches wait while the server is away. */
+  spool?: string;
+  /** `--spool-size MB`: most the spool holds, in millions of bytes (default 256). */
+  spoolSize?: number;
+  /** `--sensor NAME`: the sensor name stored in every row (default: host name). */
+  sensor?: string;
+  /** `schema`: the database name the printed SQL uses. */
+  database?: string;
 }
 
 /** A mistake on the command line; exits with status 2 and the usage hint. */
@@ -138,6 +154,13 @@ const OPTIONS: OptionSpec[] = [
   },
   { key: 'local', long: ['local'], value: address, repeat: true },
   { key: 'user', short: 'Z', long: ['relinquish-privileges'], value: text },
+  { key: 'flows', long: ['flows'], flag: true },
+  { key: 'ecs', long: ['ecs'], flag: true },
+  { key: 'to', long: ['to'], value: text },
+  { key: 'flowsOnly', long: ['flows-only'], flag: true },
+  { key: 'spool', long: ['spool'], value: text },
+  { key: 'spoolSize', long: ['spool-size'], value: positiveNumber('a positive size in millions of bytes') },
+  { key: 'sensor', long: ['sensor'], value: text },
 ];
 
 /** tcpdump letters we accept and ignore because pktkit already behaves that way. */
@@ -149,13 +172,15 @@ const ALLOWED: Record<Command, ReadonlySet<keyof CliOptions>> = {
   capture: new Set(OPTIONS.map((o) => o.key)),
   read: new Set<keyof CliOptions>([
     'filter', 'count', 'write', 'fileSize', 'fileCount', 'hex', 'verbose', 'json', 'follow', 'quiet', 'print', 'absolute', 'local',
+    'flows', 'ecs', 'to', 'flowsOnly', 'sensor',
   ]),
   demo: new Set<keyof CliOptions>(['hex', 'verbose', 'json', 'follow', 'quiet', 'absolute']),
+  schema: new Set(),
   help: new Set(),
   version: new Set(),
 };
 
-const COMMANDS = new Set<Command>(['ifaces', 'capture', 'read', 'demo', 'help', 'version']);
+const COMMANDS = new Set<Command>(['ifaces', 'capture', 'read', 'demo', 'schema', 'help', 'version']);
 
 /** Parses `argv` (without node and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: readonly string[]): CliOptions {
@@ -170,6 +195,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     promisc: true,
     immediate: false,
     local: [],
+    flows: false,
+    ecs: false,
+    flowsOnly: false,
   };
   const seen = new Set<keyof CliOptions>();
   const words: string[] = [];
@@ -179,7 +207,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (first === '-h' || first === '--help') return opts;
   if (first === '--version') return { ...opts, command: 'version' };
   if (!COMMANDS.has(first as Command)) {
-    throw new UsageError(`Unknown command '${first}': expected one of ifaces, capture, read, demo, help`);
+    throw new UsageError(`Unknown command '${first}': expected one of ifaces, capture, read, demo, schema, help`);
   }
   opts.command = first as Command;
 
@@ -238,6 +266,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (file === undefined) throw new UsageError("'read' needs a capture file: pktkit read FILE [options] [filter]");
     opts.file = file;
   }
+  if (opts.command === 'schema' && words.length > 0) {
+    const db = words.shift()!;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) throw new UsageError(`Expected a database name of letters, digits and _ for 'schema' but received '${db}'`);
+    opts.database = db;
+  }
   if (words.length > 0) {
     if (opts.command !== 'capture' && opts.command !== 'read') {
       throw new UsageError(`Unexpected argument '${words[0]}' for '${opts.command}'`);
@@ -254,7 +287,23 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (opts.json && (opts.hex || opts.verbose)) {
     throw new UsageError('--json cannot be combined with -v, -x or -X');
   }
+  checkSensorOptions(opts, seen);
   return opts;
+}
+
+/** The sensor options (--flows, --to and what goes with them) against the rest. */
+function checkSensorOptions(opts: CliOptions, seen: ReadonlySet<keyof CliOptions>): void {
+  if ((seen.has('flowsOnly') || seen.has('spool') || seen.has('spoolSize') || seen.has('sensor')) && !seen.has('to')) {
+    throw new UsageError('--flows-only, --spool, --spool-size and --sensor apply to --to');
+  }
+  const printing = (['write', 'hex', 'verbose', 'follow', 'print'] as const).filter((k) => seen.has(k));
+  if (seen.has('to')) {
+    if (!/^(clickhouse|https?):\/\//.test(opts.to!)) throw new UsageError(`Expected a URL like clickhouse://127.0.0.1:8123/db for --to but received '${opts.to}'`);
+    if (opts.flows) throw new UsageError('--to stores flows already; use --flows-only to store only them');
+    if (opts.json || printing.length > 0) throw new UsageError('--to cannot be combined with --json, -w, -x, -X, -v, --follow or --print');
+  }
+  if (opts.ecs && (opts.json || opts.flows || seen.has('to'))) throw new UsageError('--ecs prints packets and flows already: it takes no --json, --flows or --to');
+  if ((opts.flows || opts.ecs) && printing.length > 0) throw new UsageError(`${opts.ecs ? '--ecs' : '--flows'} cannot be combined with -w, -x, -X, -v, --follow or --print`);
 }
 
 /** The help text. */
@@ -263,6 +312,7 @@ export const USAGE = `Usage:
   pktkit capture [options] [filter]         live capture (default interface as tcpdump picks it)
   pktkit read FILE [options] [filter]       read a pcap or pcapng file
   pktkit demo [-v] [--follow] [--json]      an annotated HTTP exchange, no network needed
+  pktkit schema [DATABASE]                  the ClickHouse tables --to creates (SQL)
 
 Options (tcpdump's letters):
   -i, --interface IFACE      interface to capture on
@@ -285,6 +335,15 @@ Options (tcpdump's letters):
       --local ADDR           treat ADDR as this host for -v directions (read: instead of this host's addresses)
   -Z, --relinquish-privileges USER
                              once the capture is open, become USER and drop every capability (needs root)
+
+Flows and ClickHouse (sensor mode):
+      --flows                print flow records instead of packets (--json: ECS JSON lines)
+      --ecs                  ECS JSON lines: every packet (with its flow's community_id) and every flow as it ends
+      --to URL               send packets and flows to ClickHouse: clickhouse://[user[:pass]@]host:port/db
+      --flows-only           with --to: store flows, no packet rows
+      --spool DIR            capture --to: batches wait on disk here while the server is away
+      --spool-size MB        most the spool holds (default 256)
+      --sensor NAME          sensor name stored in every row (default: host name)
 
 Exit status: 0 done, 1 capture or file error, 2 usage, 3 no permission, 4 no such interface, 5 bad filter.
 `;

@@ -8,7 +8,15 @@ import { dropPrivileges } from '../privileges';
 import type { CliOptions } from './args';
 import { addressesOf, defaultInterface } from './ifaces';
 import type { TextOutput } from './output';
-import { runSession, type SessionResult } from './session';
+import { runFlowPrint, runSensor } from './sensor';
+import { runSession, type SessionIO, type SessionResult } from './session';
+
+/** The packet session, or sensor mode when --to or --flows asks for it. */
+function session(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
+  if (opts.to !== undefined) return runSensor(cap, opts, io);
+  if (opts.flows || opts.ecs) return runFlowPrint(cap, opts, io);
+  return runSession(cap, opts, io);
+}
 
 /**
  * Turns SIGINT/SIGTERM into closing the capture. Installed before the capture
@@ -52,7 +60,7 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
       snaplen: opts.snaplen === undefined || opts.snaplen === 0 ? 262144 : opts.snaplen,
       promisc: opts.promisc,
       // Printed output should appear as packets arrive; a file can take kernel batches.
-      immediate: opts.immediate || opts.write === undefined,
+      immediate: opts.immediate || (opts.write === undefined && opts.to === undefined),
       bufferSize: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
       direction: opts.direction,
     });
@@ -73,7 +81,7 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
         err.write(`pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`);
       }
     };
-    return await runSession(cap, opts, { out, err, local, live: true, ifName: device, announce });
+    return await session(cap, opts, { out, err, local, live: true, ifName: device, announce });
   } finally {
     signals.dispose();
   }
@@ -88,7 +96,7 @@ export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
     const announce = (): void => {
       if (!opts.quiet) err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
     };
-    return await runSession(cap, opts, { out, err, local: localForFile(opts), live: false, announce });
+    return await session(cap, opts, { out, err, local: localForFile(opts), live: false, announce });
   } finally {
     signals.dispose();
   }

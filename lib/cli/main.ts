@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs, USAGE } from './args';
 import { runCapture, runRead } from './commands';
 import { runDemo } from './demo';
+import { schemaSql } from '../clickhouse/schema';
 import { ExitCode, isBrokenPipe, reportFor } from './exit';
 import { runIfaces } from './ifaces';
 import { TextOutput } from './output';
@@ -42,6 +43,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         break;
       case 'demo':
         await runDemo(opts, out, err);
+        break;
+      case 'schema':
+        out.write(schemaSql(opts.database));
         break;
     }
     await out.end();

@@ -1,0 +1,5 @@
+// The ClickHouse sink: tables, RowBinary batches, spool.
+export { ClickHouseSink, parseClickHouseUrl } from './sink';
+export type { ClickHouseSinkOptions, ClickHouseSinkStats, ClickHouseTarget } from './sink';
+export { schemaSql, createTableSql, distributedSql, PACKET_COLUMNS, FLOW_COLUMNS } from './schema';
+export type { Column, PacketRow, FlowRow, TableName } from './schema';
