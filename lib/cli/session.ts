@@ -10,7 +10,7 @@ import type { Packet } from '../packet';
 import { ConversationTracker, type SegmentAnalysis } from '../tcp/conversations';
 import { StreamFollower } from '../tcp/follow';
 import type { CliOptions } from './args';
-import { formatLine } from './format-line';
+import { describePacket } from './format-line';
 import { type LocalAddresses, verboseLines } from './format-verbose';
 import { followLines } from './follow-output';
 import { dnsFields } from './json-dns';
@@ -21,6 +21,7 @@ import { RotatingWriter } from './rotating-writer';
 import { liveCounter, statsLines } from './stats';
 import { conversationTable } from './summary-table';
 import { hexdumpTcpdump } from '../hexdump';
+import { asciiText, checksumText, Clock, interfacePrefix, linkHeaderText, numberColumn } from './tcpdump-style';
 
 /** What a session needs besides the parsed options. */
 export interface SessionIO {
@@ -79,6 +80,7 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   const analyse = printPackets || follower !== undefined;
   out.onBrokenPipe(() => cap.close());
 
+  const clock = new Clock(opts.timeStyle ?? 0, opts.precision ?? 'micro');
   let packets = 0;
   let tick: NodeJS.Timeout | undefined;
   const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
@@ -100,7 +102,7 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
       const seg = analyse ? segmentOf(p, options) : undefined;
       const analysis = seg !== undefined ? tracker.add(seg) : undefined;
       if (follower !== undefined && seg !== undefined && analysis !== undefined) follower.add(seg, analysis);
-      if (printPackets) printPacket(p, analysis, options, packets, opts, io);
+      if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock);
       if (out.full) await out.drain();
       if (out.broken) break;
       if (opts.count !== undefined && packets >= opts.count) break;
@@ -135,6 +137,7 @@ function printPacket(
   number: number,
   opts: CliOptions,
   io: SessionIO,
+  clock: Clock,
 ): void {
   const { out } = io;
   if (opts.json) {
@@ -142,9 +145,19 @@ function printPacket(
     out.write(JSON.stringify(fields) + '\n');
     return;
   }
-  let text = formatLine(p, analysis, opts) + '\n';
+  const link = opts.linkHeader ? linkHeaderText(p) : interfacePrefix(p);
+  let text = `${opts.number ? numberColumn(number) : ''}${clock.stamp(p.tsSec, p.tsNsec)}${link}${describePacket(p, analysis, opts, options)}\n`;
   if (opts.verbose) {
     for (const line of verboseLines(p, analysis, options, io.local, io.dumpLimit)) text += line + '\n';
+    const verbosity = opts.verbosity ?? 1;
+    if (verbosity >= 2) {
+      const sums = checksumText(p);
+      if (sums !== undefined) text += `    ${sums}\n`;
+    }
+    if (verbosity >= 3 && !opts.linkHeader) {
+      const l2 = linkHeaderText(p);
+      if (l2 !== '') text += `    link ${l2.replace(/: $/, '')}\n`;
+    }
   }
   if (opts.hex !== undefined) {
     // tcpdump's -x/-X start at the network header.
@@ -153,6 +166,9 @@ function printPacket(
     if (dump !== '') {
       text += (opts.hex === 'X' ? dump : dump.replace(/^(\t0x[0-9a-f]+: [ 0-9a-f]{40}).*$/gm, (_m, hexPart: string) => hexPart.trimEnd())) + '\n';
     }
+  } else if (opts.ascii) {
+    // tcpdump's -A, like -x, starts at the network header.
+    text += asciiText(p.data.subarray(p.l3Off ?? 0)) + '\n';
   }
   out.write(text);
 }
