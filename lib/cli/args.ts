@@ -211,8 +211,6 @@ const EQUIVALENTS: Record<string, string> = {
   '-V': '-v, -vv or -vvv',
   '-L': "pktkit ifaces lists the interfaces; -y picks a link type ('any' offers LINUX_SLL and LINUX_SLL2)",
   
-  '-E': 'none for decryption; -x/-X show the bytes as captured',
-  '-2': "none: pktkit reads in one pass; --follow and the conversation table come at the end",
   '-R': 'give a BPF filter after the options (read filters are BPF in pktkit)',
 };
 

@@ -67,6 +67,8 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
             fileSize: opts.fileSize,
             fileCount: opts.fileCount,
             ifName: io.ifName,
+            rotateSeconds: opts.rotateSeconds,
+            startTime: io.live ? Math.floor(Date.now() / 1000) : undefined,
           })
         : undefined;
   } catch (e) {
@@ -97,7 +99,11 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   try {
     for await (const p of cap) {
       packets++;
-      if (writer !== undefined) writer.writePacket(p);
+      // -G with -W: the last file's interval is over; tcpdump ends there too.
+      if (writer !== undefined && !writer.writePacket(p)) {
+        packets--;
+        break;
+      }
       const options = analyse && p.tcp !== undefined ? tcpOptionsOf(p) : [];
       const seg = analyse ? segmentOf(p, options) : undefined;
       const analysis = seg !== undefined ? tracker.add(seg) : undefined;
