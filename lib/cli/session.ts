@@ -76,8 +76,9 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
     throw e;
   }
   io.announce?.();
-  // tcpdump prints nothing per packet while writing a file, unless --print.
-  const printPackets = writer === undefined || opts.print;
+  // tcpdump prints nothing per packet while writing a file, unless --print; -q with --follow prints only
+  // the streams, as tshark -q -z follow does.
+  const printPackets = (writer === undefined || opts.print) && !(opts.quiet && opts.follow);
   // Writing alone needs no TCP analysis: skip it and keep up with the capture.
   const analyse = printPackets || follower !== undefined;
   out.onBrokenPipe(() => cap.close());
@@ -107,7 +108,9 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
       const options = analyse && p.tcp !== undefined ? tcpOptionsOf(p) : [];
       const seg = analyse ? segmentOf(p, options) : undefined;
       const analysis = seg !== undefined ? tracker.add(seg) : undefined;
-      if (follower !== undefined && seg !== undefined && analysis !== undefined) follower.add(seg, analysis);
+      if (follower !== undefined && seg !== undefined && analysis !== undefined && (opts.followStream === undefined || analysis.stream === opts.followStream)) {
+        follower.add(seg, analysis);
+      }
       if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock);
       if (out.full) await out.drain();
       if (out.broken) break;
@@ -123,7 +126,11 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
 
   if (!out.broken) {
     if (follower !== undefined) {
-      for (const s of follower.finish()) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
+      const streams = follower.finish();
+      for (const s of streams) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
+      if (opts.followStream !== undefined && streams.length === 0) {
+        io.err.write(`pktkit: no TCP stream ${opts.followStream} in this capture (streams are numbered from 0, as tshark's tcp.stream)\n`);
+      }
     }
     if (printPackets && !opts.json && !opts.quiet) {
       const table = conversationTable(tracker.summaries());
