@@ -3,7 +3,7 @@
  * protocol, `src:port > dst:port`, flags, seq/ack, length), plus, for TCP, the
  * segment's place in its connection's life in parentheses.
  *
- *   12:00:00.000100 TCP 198.18.0.1:40000 > 198.18.0.2:80: Flags [S], seq 0, win 64240, length 0  (handshake 1/3 SYN)
+ *   12:00:00.000100 TCP 198.18.0.1:40000 > 198.18.0.2:80: Flags [S], seq 0, win 64240, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0  (handshake 1/3 SYN)
  */
 import type { TCPOption } from '../layers/tcp';
 import type { Packet } from '../packet';
