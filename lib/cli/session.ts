@@ -15,6 +15,7 @@ import { type LocalAddresses, verboseLines } from './format-verbose';
 import { followLines } from './follow-output';
 import { dnsFields } from './json-dns';
 import { packetFields } from './json-fields';
+import { JsonShaper } from './json-shapes';
 import type { TextOutput } from './output';
 import { segmentOf, tcpOptionsOf } from '../tcp/from-packet';
 import { RotatingWriter } from './rotating-writer';
@@ -84,6 +85,7 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   out.onBrokenPipe(() => cap.close());
 
   const clock = new Clock(opts.timeStyle ?? 0, opts.precision ?? 'micro');
+  const shaper = new JsonShaper(opts.jsonStyle ?? 'flat');
   let packets = 0;
   let tick: NodeJS.Timeout | undefined;
   const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
@@ -111,7 +113,7 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
       if (follower !== undefined && seg !== undefined && analysis !== undefined && (opts.followStream === undefined || analysis.stream === opts.followStream)) {
         follower.add(seg, analysis);
       }
-      if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock);
+      if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock, shaper);
       if (out.full) await out.drain();
       if (out.broken) break;
       if (opts.count !== undefined && packets >= opts.count) break;
@@ -125,6 +127,7 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   const stats = cap.stats();
 
   if (!out.broken) {
+    if (printPackets && opts.json) out.write(shaper.end());
     if (follower !== undefined) {
       const streams = follower.finish();
       for (const s of streams) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
@@ -151,11 +154,12 @@ function printPacket(
   opts: CliOptions,
   io: SessionIO,
   clock: Clock,
+  shaper: JsonShaper,
 ): void {
   const { out } = io;
   if (opts.json) {
     const fields = packetFields(p, { number, tcp: analysis, tcpOptions: options, extra: dnsFields });
-    out.write(JSON.stringify(fields) + '\n');
+    out.write(shaper.packet(fields, p.tsSec, p.tsNsec));
     return;
   }
   const link = opts.linkHeader ? linkHeaderText(p) : interfacePrefix(p);
