@@ -402,25 +402,48 @@ export const USAGE = `Usage:
   pktkit capture [options] [filter]         live capture (default interface as tcpdump picks it)
   pktkit read FILE [options] [filter]       read a pcap or pcapng file
   pktkit demo [-v] [--follow] [--json]      an annotated HTTP exchange, no network needed
+  pktkit --version                          the version (pktkit X.Y.Z)
+  pktkit -h, --help                         this text
+
+tcpdump's shape works too: pktkit -r FILE [options] [filter] reads, pktkit -D lists,
+pktkit -i IFACE [options] [filter] (any options first) captures.
 
 Options (tcpdump's letters):
-  -i, --interface IFACE      interface to capture on
+  -i, --interface IFACE      interface to capture on; a number picks from -D's list
+  -D, --list-interfaces      numbered interface list, as tcpdump -D
+  -r FILE                    read FILE (pcap or pcapng)
   -f, --filter FILTER        BPF filter (or give it after the options, as tcpdump)
+  -F FILE                    read the BPF filter from FILE (# starts a comment)
   -c COUNT                   stop after COUNT packets
-  -s, --snapshot-length N    bytes kept per packet (0 = 262144)
-  -w FILE                    write packets to FILE (.pcapng: pcapng, else pcap)
+  -s, --snapshot-length N    bytes kept per packet (0 = 262144); reading: accepted, as tcpdump
+  -y, --linktype TYPE        link type of a live capture (EN10MB, LINUX_SLL, LINUX_SLL2, ... or a DLT number)
+  -w FILE                    write packets to FILE (.pcapng: pcapng, else pcap); live on a terminal,
+                             stderr shows "Got N (dropped D)" once a second
   -C MB  -W N                rotate FILE every MB million bytes, keeping N files
-  -x | -X                    hex (-x) or hex and ASCII (-X) of each packet, tcpdump's layout
+  -G SECONDS                 start a new -w file every SECONDS; FILE is a strftime pattern (cap-%H%M.pcap);
+                             with -W N, stop after N files (timed by the packets' timestamps)
+  -x | -X | -A               hex (-x), hex and ASCII (-X) or ASCII (-A) of each packet, tcpdump's layout
+  -e                         link-level header on each line (MACs, ethertype; on any: interface, direction)
+  -t | -tt | -ttt | -tttt | -ttttt
+                             no time, epoch seconds, delta to previous, date and time, delta to first
+      --time-stamp-precision micro|nano, --micro, --nano
+                             digits of the printed time fraction
+  -#, --number               number the packets
+  -n, -nn, -K, -l, -U        accepted as in tcpdump (pktkit never resolves names, never drops on checksums)
   -v, --verbose              direction, seq/ack, TCP options and an escaped hexdump
+  -vv                        also the IP, TCP and UDP checksums, judged as tcpdump -v judges them
+  -vvv                       also the link-level header
   -S, --absolute             absolute TCP sequence numbers (default: relative)
-  -q, --quiet                short lines, no conversation table
+  -q, --quiet                short lines, no conversation table; with --follow: only the streams
       --print                print packets even while writing them with -w
   -p, --no-promiscuous-mode  do not put the interface into promiscuous mode
   -B, --buffer-size KiB      kernel capture buffer
   -Q, --direction in|out|inout
       --immediate-mode       deliver packets as they arrive
-      --json                 one JSON object per packet, Wireshark's field names
-      --follow               print each TCP stream reassembled (Follow TCP Stream)
+      --json[=flat|ek|json]  one JSON object per packet, Wireshark's field names (flat, the default);
+                             ek / json: tshark -T ek / -T json shapes, values as arrays of strings
+      --follow [N]           print each TCP stream reassembled (Follow TCP Stream), or only stream N
+                             (tshark's -z follow,tcp,ascii,N); a side's consecutive segments are one block
       --local ADDR           treat ADDR as this host for -v directions (read: instead of this host's addresses)
 
 Exit status: 0 done, 1 capture or file error, 2 usage, 3 no permission, 4 no such interface, 5 bad filter.

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseArgs, UsageError } from '../../lib/cli/args';
+import { parseArgs, UsageError, USAGE } from '../../lib/cli/args';
 
 test('tcpdump shape: -r reads, -D lists, anything else captures', () => {
   const r = parseArgs(['-nn', '-r', 'x.pcap', '-c', '3', 'icmp']);
@@ -71,4 +71,20 @@ test('mistakes: one line that says what was expected, and hints for flags pktkit
   for (const [argv, re] of bad) {
     assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n'), argv.join(' '));
   }
+});
+
+test('--help documents every option, the -w progress line and --version; --version prints package.json\'s', async () => {
+  const { runCli, ROOT } = await import('./run-cli');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const help = await runCli(['--help']);
+  assert.equal(help.code, 0);
+  const text = help.stdout.toString();
+  assert.equal(text, USAGE);
+  for (const spelling of ['-r FILE', '-D', '-F FILE', '-y', '-G SECONDS', '-A', '-e', '-ttttt', '--time-stamp-precision', '-#', '-K', '-vv', '-vvv', '--json[=flat|ek|json]', '--follow [N]', 'Got N (dropped D)', '--version']) {
+    assert.ok(text.includes(spelling), spelling);
+  }
+  const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const v = await runCli(['--version']);
+  assert.equal(v.stdout.toString(), `pktkit ${version}\n`);
 });
