@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DNS, DNSQR, DNSRR, DNSRROPT, Ether, IP, IPv6, UDP } from '../../lib/layers';
+import { DNS, DNSQR, DNSRR, DNSRROPT, Ether, IP, IPv6, Raw, TCP, UDP } from '../../lib/layers';
 import { openWriter } from '../../lib/pcap-writer';
 import { run, runOk } from '../helpers/processes';
 import { ROOT, runCli } from './run-cli';
@@ -159,6 +159,32 @@ test('TCP lines carry the options tcpdump prints, in its words', async () => {
     assert.deepEqual(opts(await pktkit(['-r', file, '-S', 'tcp'])), theirs);
     // Relative numbering does not change options without SACK blocks.
     assert.deepEqual(opts(await pktkit(['-r', file, 'tcp'])), theirs);
+  }
+});
+
+test('SACK blocks are relative as tcpdump prints them, absolute with -S', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-sack-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'sack.pcap');
+  const c = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(TCP({ sport: 40000, dport: 80, ...f }));
+  const s = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.2', dst: '198.18.0.1' })).div(TCP({ sport: 80, dport: 40000, ...f }));
+  const frames = [
+    c({ flags: 'S', seq: 4294967000, options: [['MSS', 1460], ['SAckOK', new Uint8Array(0)]] }),
+    s({ flags: 'SA', seq: 5000, ack: 4294967001, options: [['MSS', 1460], ['SAckOK', new Uint8Array(0)]] }),
+    c({ flags: 'A', seq: 4294967001, ack: 5001 }),
+    c({ flags: 'PA', seq: 4294967001, ack: 5001 }).div(Raw({ load: 'x'.repeat(100) })),
+    c({ flags: 'PA', seq: (4294967001 + 200) % 2 ** 32, ack: 5001 }).div(Raw({ load: 'y'.repeat(100) })),
+    c({ flags: 'PA', seq: (4294967001 + 400) % 2 ** 32, ack: 5001 }).div(Raw({ load: 'z'.repeat(100) })),
+    s({ flags: 'A', seq: 5001, ack: 4294967101, options: [['NOP', null], ['NOP', null], ['SAck', [(4294967001 + 200) % 2 ** 32, (4294967001 + 300) % 2 ** 32, (4294967001 + 400) % 2 ** 32, (4294967001 + 500) % 2 ** 32]]] }),
+  ];
+  const w = openWriter(file, { linkType: 1 });
+  frames.forEach((f, i) => w.write(f.toBytes(), { tsSec: 1_700_000_000, tsNsec: i * 1000 }));
+  await w.close();
+  const opts = (lines: string[]): string[] => lines.map((l) => l.match(/options \[[^\]]*\]/)?.[0] ?? '-');
+  for (const abs of [[], ['-S']]) {
+    const theirs = opts(await tcpdump(file, ['-t', ...abs]));
+    assert.match(theirs[6]!, /sack 2 \{/);
+    assert.deepEqual(opts((await pktkit(['-r', file, '-t', ...abs])).filter((l) => /Flags \[/.test(l))), theirs, abs.join('') || 'relative');
   }
 });
 
