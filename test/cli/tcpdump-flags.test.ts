@@ -12,6 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DNS, DNSQR, DNSRR, DNSRROPT, Ether, IP, IPv6, Raw, TCP, UDP } from '../../lib/layers';
+import { openFile } from '../../lib/capture';
+import { Clock } from '../../lib/cli/tcpdump-style';
 import { openWriter } from '../../lib/pcap-writer';
 import { run, runOk } from '../helpers/processes';
 import { ROOT, runCli } from './run-cli';
@@ -75,13 +77,24 @@ for (const [name, precision] of [
   test(`timestamps -tt, -ttt, -tttt, -ttttt, default and -# match tcpdump's: ${name} (${precision})`, async () => {
     const file = fixture(name);
     const prec = [`--time-stamp-precision=${precision}`];
-    const theirT = await tcpdump(file, ['-t', ...prec]);
-    const oursT = await pktkit(['-r', file, '-q', '-t', ...prec]);
-    assert.ok(theirT.length >= 30);
-    for (const style of [[], ['-tt'], ['-ttt'], ['-tttt'], ['-ttttt'], ['-#', '-t'], ['-#', '-ttt']]) {
-      const theirs = heads(await tcpdump(file, [...style, ...prec]), theirT);
-      const ours = heads(await pktkit(['-r', file, '-q', ...style, ...prec]), oursT);
-      assert.deepEqual(ours, theirs, style.join(' ') || 'default');
+    // The printer in-process (same TZ as the tcpdump run below) for every style ...
+    const packets: Array<[number, number]> = [];
+    for await (const p of openFile(file)) packets.push([p.tsSec, p.tsNsec]);
+    const local = { ...process.env };
+    const theirT = (await runOk(null, 'tcpdump', ['-nn', '-r', file, '-t', ...prec], { env: local })).stdout.split('\n').filter(Boolean);
+    assert.equal(theirT.length, packets.length);
+    assert.ok(packets.length >= 30);
+    for (const [style, flags] of [[0, []], [2, ['-tt']], [3, ['-ttt']], [4, ['-tttt']], [5, ['-ttttt']]] as const) {
+      const theirs = heads((await runOk(null, 'tcpdump', ['-nn', '-r', file, ...flags, ...prec], { env: local })).stdout.split('\n').filter(Boolean), theirT);
+      const clock = new Clock(style, precision);
+      assert.deepEqual(packets.map(([s, ns]) => clock.stamp(s, ns)), theirs, flags.join(' ') || 'default');
+    }
+    // ... and the command line with two of them, numbered.
+    const cliT = await pktkit(['-r', file, '-q', '-t', ...prec]);
+    const theirT2 = await tcpdump(file, ['-t', ...prec]);
+    for (const style of [['-#', '-ttt'], ['-#', '-tttt'], ['-#', '-t']]) {
+      const theirs = heads(await tcpdump(file, [...style, ...prec]), theirT2);
+      assert.deepEqual(heads(await pktkit(['-r', file, '-q', ...style, ...prec]), cliT), theirs, style.join(' '));
     }
   });
 }
