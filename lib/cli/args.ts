@@ -210,7 +210,6 @@ const EQUIVALENTS: Record<string, string> = {
   '-z': "--follow N (tshark's -z follow,tcp,ascii,N)",
   '-V': '-v, -vv or -vvv',
   '-L': "pktkit ifaces lists the interfaces; -y picks a link type ('any' offers LINUX_SLL and LINUX_SLL2)",
-  
   '-R': 'give a BPF filter after the options (read filters are BPF in pktkit)',
 };
 
