@@ -102,7 +102,9 @@ export function describePacket(p: Packet, a: SegmentAnalysis | undefined, opts: 
       const sackBase = opts.absolute || a === undefined ? undefined : (tcp.ack - a.relAck) >>> 0;
       parts.push(`options [${formatTcpOptions(tcpOptions, sackBase)}]`);
     }
-    parts.push(`length ${len}`);
+    // DNS over TCP, as tcpdump: after the length, without a colon.
+    const dns = len > 0 ? dnsText(p) : undefined;
+    parts.push(dns === undefined ? `length ${len}` : `length ${len} ${dns}`);
     const label = a === undefined ? '' : `  (${[a.label, ...a.notes].join('; ')})`;
     return `${head} ${parts.join(', ')}${trunc}${label}`;
   }

@@ -211,12 +211,14 @@ export function asciiText(bytes: Uint8Array): string {
 const OPCODES = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
 const RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone', ' Resp11', ' Resp12', ' Resp13', ' Resp14', ' NoChange'];
 
-/** DNS over UDP port 53 in tcpdump's one-line form, or undefined when the packet is not (whole) DNS. */
+/**
+ * DNS over port 53 in tcpdump's one-line form, or undefined when the packet
+ * does not carry one whole message: over UDP the payload, over TCP a segment
+ * that holds the 2-byte length prefix and the whole message (RFC 1035 4.2.2).
+ */
 export function dnsText(p: Packet): string | undefined {
-  const udp = p.udp;
-  if (udp === undefined || (udp.sport !== 53 && udp.dport !== 53) || p.fragment) return undefined;
-  const msg = p.payload;
-  if (msg.length < 12 || msg.length < p.payloadLength) return undefined;
+  const msg = dnsMessage(p);
+  if (msg === undefined) return undefined;
   let dns: DNSLayer;
   try {
     dns = DNSLayer.dissect(msg, 0, msg.length).layer as DNSLayer;
@@ -242,6 +244,18 @@ export function dnsText(p: Packet): string | undefined {
     }
   }
   return `${s} (${msg.length})`;
+}
+
+function dnsMessage(p: Packet): Uint8Array | undefined {
+  if (p.fragment) return undefined;
+  const l4 = p.udp ?? p.tcp;
+  if (l4 === undefined || (l4.sport !== 53 && l4.dport !== 53)) return undefined;
+  const payload = p.payload;
+  if (payload.length < p.payloadLength) return undefined;
+  if (p.udp !== undefined) return payload.length >= 12 ? payload : undefined;
+  if (payload.length < 14) return undefined;
+  const len = be16(payload, 0);
+  return len >= 12 && payload.length === 2 + len ? payload.subarray(2) : undefined;
 }
 
 /** One answer as tcpdump's default verbosity prints it: type and data, without the owner name. */

@@ -241,6 +241,31 @@ test('DNS over UDP port 53 prints as tcpdump prints it (A? www.example.test.)', 
   assert.deepEqual(ours, theirs);
 });
 
+test('DNS over TCP port 53 follows the length, as tcpdump prints it', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-tcpdns-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'tcpdns.pcap');
+  const q = DNS({ id: 4660, rd: 1, qd: DNSQR({ qname: 'www.example.test', qtype: 'A' }) }).toBytes();
+  const r = DNS({ id: 4660, qr: 1, rd: 1, ra: 1, qd: DNSQR({ qname: 'www.example.test' }), an: DNSRR({ rrname: 'www.example.test', rdata: '198.18.0.80' }) }).toBytes();
+  const framed = (m: Uint8Array): Uint8Array => Buffer.concat([Buffer.from([m.length >> 8, m.length & 0xff]), m]);
+  const c = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(TCP({ sport: 40000, dport: 53, ...f }));
+  const s = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.2', dst: '198.18.0.1' })).div(TCP({ sport: 53, dport: 40000, ...f }));
+  const frames = [
+    c({ flags: 'S', seq: 100 }),
+    s({ flags: 'SA', seq: 900, ack: 101 }),
+    c({ flags: 'A', seq: 101, ack: 901 }),
+    c({ flags: 'PA', seq: 101, ack: 901 }).div(Raw({ load: framed(q) })),
+    s({ flags: 'PA', seq: 901, ack: 101 + q.length + 2 }).div(Raw({ load: framed(r) })),
+  ];
+  const w = openWriter(file, { linkType: 1 });
+  frames.forEach((f, i) => w.write(f.toBytes(), { tsSec: 1_700_000_000, tsNsec: i * 1000 }));
+  await w.close();
+  const theirs = (await tcpdump(file, ['-t'])).map((l) => l.match(/length \d+ (.*)$/)?.[1] ?? '-');
+  const ours = (await pktkit(['-r', file, '-t'])).filter((l) => /Flags \[/.test(l)).map((l) => l.replace(/  \([^)]*\)$/, '').match(/length \d+ (.*)$/)?.[1] ?? '-');
+  assert.deepEqual(theirs.slice(3), ['4660+ A? www.example.test. (34)', '4660 1/0/0 A 198.18.0.80 (50)']);
+  assert.deepEqual(ours, theirs);
+});
+
 test('-vv adds the checksums tcpdump -v judges; -vvv adds the link header', async () => {
   for (const name of ['veth-mixed.pcap', 'veth-vlan.pcap', 'http-lo.pcap']) {
     const file = fixture(name);
