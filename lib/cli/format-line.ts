@@ -76,7 +76,7 @@ export function formatLine(p: Packet, tcp: SegmentAnalysis | undefined, opts: Li
 /**
  * The line without its timestamp. TCP lines carry the options as tcpdump
  * prints them (`options [mss 1460,sackOK,...]`, SACK blocks relative unless
- * `absolute`); UDP port 53 lines the DNS message in tcpdump's words.
+ * `absolute`); port 53 lines (UDP, or a TCP segment with a whole message) the DNS message in tcpdump's words.
  */
 export function describePacket(p: Packet, a: SegmentAnalysis | undefined, opts: LineOptions, tcpOptions: readonly TCPOption[] = []): string {
   const ip = p.ip;
