@@ -3,9 +3,11 @@
  * say so on stderr, and run the shared session. Ctrl-C and SIGTERM end the
  * capture cleanly (the counters are still printed); a second Ctrl-C quits at once.
  */
-import { openFile, openLive, type Capture } from '../capture';
+import fs from 'node:fs';
+import { interfaces, openFile, openLive, type Capture } from '../capture';
+import { InterfaceError } from '../errors';
 import { dropPrivileges } from '../privileges';
-import type { CliOptions } from './args';
+import { UsageError, type CliOptions } from './args';
 import { addressesOf, defaultInterface } from './ifaces';
 import type { TextOutput } from './output';
 import { runFlowPrint, runSensor } from './sensor';
@@ -54,9 +56,10 @@ class StopSignals {
 export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.WriteStream): Promise<SessionResult> {
   const signals = new StopSignals();
   try {
-    const device = opts.interface ?? defaultInterface();
+    const device = opts.interface === undefined ? defaultInterface() : pickInterface(opts.interface);
     const cap = openLive(device, {
-      filter: opts.filter,
+      filter: filterOf(opts),
+      linkType: opts.linkType === undefined ? undefined : /^\d+$/.test(opts.linkType) ? Number(opts.linkType) : opts.linkType,
       snaplen: opts.snaplen === undefined || opts.snaplen === 0 ? 262144 : opts.snaplen,
       promisc: opts.promisc,
       // Printed output should appear as packets arrive; a file can take kernel batches.
@@ -91,10 +94,12 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
 export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.WriteStream): Promise<SessionResult> {
   const signals = new StopSignals();
   try {
-    const cap = openFile(opts.file!, { filter: opts.filter });
+    const cap = openFile(opts.file!, { filter: filterOf(opts) });
     signals.watch(cap);
     const announce = (): void => {
       if (!opts.quiet) err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
+      // As tcpdump: cooked v2 records carry interface indexes, named after this host's interfaces.
+      if (cap.linkType === LINKTYPE_LINUX_SLL2 && !opts.json) err.write('pktkit: WARNING: interface names might be incorrect (named after this host\'s interface indexes)\n');
     };
     return await session(cap, opts, { out, err, local: localForFile(opts), live: false, announce });
   } finally {
@@ -110,4 +115,39 @@ function localForFile(opts: CliOptions): Set<string> {
   } catch {
     return new Set();
   }
+}
+
+const LINKTYPE_LINUX_SLL2 = 276;
+
+/**
+ * `-i`: a name, or as tcpdump a number from the `-D` list when no interface
+ * has that name.
+ */
+export function pickInterface(name: string): string {
+  if (!/^\d+$/.test(name)) return name;
+  const list = interfaces();
+  if (list.some((i) => i.name === name)) return name;
+  const n = Number(name);
+  const picked = list[n - 1];
+  if (picked === undefined) {
+    throw new InterfaceError(`no interface number ${name}: pktkit -D lists ${list.length === 0 ? 'none' : `1..${list.length}`}`, { code: 'ENODEV' });
+  }
+  return picked.name;
+}
+
+/**
+ * The filter: -f or the words after the options, or the contents of -F FILE,
+ * where (as tcpdump reads it) `#` starts a comment that runs to the end of the line.
+ */
+export function filterOf(opts: CliOptions): string | undefined {
+  if (opts.filterFile === undefined) return opts.filter;
+  let text: string;
+  try {
+    text = fs.readFileSync(opts.filterFile, 'latin1');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`Cannot read the filter file ${opts.filterFile} given with -F (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+  }
+  const filter = text.replace(/#[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+  return filter === '' ? undefined : filter;
 }

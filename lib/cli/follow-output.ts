@@ -6,7 +6,7 @@
  * so a reader can split them back); on a terminal, control characters other
  * than newline and tab are shown as `<\r>`-style escapes.
  */
-import type { FollowedStream } from '../tcp/follow';
+import type { FollowChunk, FollowedStream } from '../tcp/follow';
 import { escapeByte } from './escaped-hexdump';
 import { endpoint } from './format-line';
 
@@ -17,12 +17,36 @@ interface MaybeTty {
 
 const RULE = '='.repeat(67);
 
+/**
+ * Consecutive chunks of the same side, with nothing missing between them,
+ * as one: Wireshark's Follow TCP Stream shows a side's run of segments as
+ * one block (tshark's text output lists every segment; the bytes are the same).
+ */
+export function mergeRuns(chunks: readonly FollowChunk[]): FollowChunk[] {
+  const out: FollowChunk[] = [];
+  let run: FollowChunk[] = [];
+  const flush = (): void => {
+    if (run.length === 0) return;
+    if (run.length === 1) out.push(run[0]!);
+    else out.push({ ...run[0]!, data: Buffer.concat(run.map((c) => c.data)), timestamp: run[run.length - 1]!.timestamp });
+    run = [];
+  };
+  for (const c of chunks) {
+    const last = run[run.length - 1];
+    if (last !== undefined && (last.fromClient !== c.fromClient || c.missingBefore > 0)) flush();
+    run.push(c);
+  }
+  flush();
+  return out;
+}
+
 /** The text of one followed stream, as pieces to write in order. */
 export function followLines(s: FollowedStream, json: boolean, target: MaybeTty | object): Array<string | Uint8Array> {
   const client = endpoint(s.client.addr, s.client.port);
   const server = endpoint(s.server.addr, s.server.port);
+  const chunks = mergeRuns(s.chunks);
   if (json) {
-    return s.chunks.map(
+    return chunks.map(
       (c) =>
         JSON.stringify({
           'tcp.stream': s.stream,
@@ -38,7 +62,7 @@ export function followLines(s: FollowedStream, json: boolean, target: MaybeTty |
   const cs = s.clientStats;
   const ss = s.serverStats;
   const out: Array<string | Uint8Array> = [`${RULE}\nFollow TCP stream ${s.stream}: client ${client}, server ${server}\n`];
-  for (const c of s.chunks) {
+  for (const c of chunks) {
     const who = c.fromClient ? `client ${client} > ${server}` : `server ${server} > ${client}`;
     if (c.missingBefore > 0) out.push(`[${c.missingBefore} bytes missing in capture]\n`);
     out.push(`--- ${who}: ${c.data.length} bytes\n`);

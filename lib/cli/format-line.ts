@@ -3,11 +3,14 @@
  * protocol, `src:port > dst:port`, flags, seq/ack, length), plus, for TCP, the
  * segment's place in its connection's life in parentheses.
  *
- *   12:00:00.000100 TCP 198.18.0.1:40000 > 198.18.0.2:80: Flags [S], seq 0, win 64240, length 0  (handshake 1/3 SYN)
+ *   12:00:00.000100 TCP 198.18.0.1:40000 > 198.18.0.2:80: Flags [S], seq 0, win 64240, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0  (handshake 1/3 SYN)
  */
+import type { TCPOption } from '../layers/tcp';
 import type { Packet } from '../packet';
 import type { SegmentAnalysis } from '../tcp/conversations';
 import { tcpdumpFlags } from '../tcp/segment';
+import { formatTcpOptions } from './tcp-options';
+import { dnsText } from './tcpdump-style';
 
 /** How lines are written. */
 export interface LineOptions {
@@ -66,11 +69,16 @@ const ICMP6_TYPES: Record<number, string> = {
 const IP_PROTOS: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMP6', 132: 'SCTP' };
 
 /** The one-line description of a packet; `tcp` is the conversation tracker's analysis of a TCP segment. */
-export function formatLine(p: Packet, tcp: SegmentAnalysis | undefined, opts: LineOptions): string {
-  return `${formatTime(p.tsSec, p.tsNsec)} ${describe(p, tcp, opts)}`;
+export function formatLine(p: Packet, tcp: SegmentAnalysis | undefined, opts: LineOptions, tcpOptions: readonly TCPOption[] = []): string {
+  return `${formatTime(p.tsSec, p.tsNsec)} ${describePacket(p, tcp, opts, tcpOptions)}`;
 }
 
-function describe(p: Packet, a: SegmentAnalysis | undefined, opts: LineOptions): string {
+/**
+ * The line without its timestamp. TCP lines carry the options as tcpdump
+ * prints them (`options [mss 1460,sackOK,...]`, SACK blocks relative unless
+ * `absolute`); port 53 lines (UDP, or a TCP segment with a whole message) the DNS message in tcpdump's words.
+ */
+export function describePacket(p: Packet, a: SegmentAnalysis | undefined, opts: LineOptions, tcpOptions: readonly TCPOption[] = []): string {
   const ip = p.ip;
   const ip6 = p.ipv6;
   const src = ip?.src ?? ip6?.src;
@@ -88,12 +96,22 @@ function describe(p: Packet, a: SegmentAnalysis | undefined, opts: LineOptions):
     if (len > 0) parts.push(`seq ${seq}:${(seq + len) >>> 0}`);
     else if (tcp.flags & 0x07) parts.push(`seq ${seq}`);
     if (tcp.flags & 0x10) parts.push(`ack ${opts.absolute || a === undefined ? tcp.ack : a.relAck}`);
-    parts.push(`win ${tcp.window}`, `length ${len}`);
+    parts.push(`win ${tcp.window}`);
+    if (tcpOptions.length > 0) {
+      // SACK blocks name the peer's sequence space, whose initial number the relative ack reveals.
+      const sackBase = opts.absolute || a === undefined ? undefined : (tcp.ack - a.relAck) >>> 0;
+      parts.push(`options [${formatTcpOptions(tcpOptions, sackBase)}]`);
+    }
+    // DNS over TCP, as tcpdump: after the length, without a colon.
+    const dns = len > 0 ? dnsText(p) : undefined;
+    parts.push(dns === undefined ? `length ${len}` : `length ${len} ${dns}`);
     const label = a === undefined ? '' : `  (${[a.label, ...a.notes].join('; ')})`;
     return `${head} ${parts.join(', ')}${trunc}${label}`;
   }
   if (udp !== undefined && src !== undefined && dst !== undefined) {
     const frag = p.fragment ? ' (first fragment)' : '';
+    const dns = opts.quiet ? undefined : dnsText(p);
+    if (dns !== undefined) return `UDP ${endpoint(src, udp.sport)} > ${endpoint(dst, udp.dport)}: ${dns}${trunc}`;
     return `UDP ${endpoint(src, udp.sport)} > ${endpoint(dst, udp.dport)}: length ${Math.max(0, udp.len - 8)}${frag}${trunc}`;
   }
   const icmp = p.icmp;

@@ -33,14 +33,14 @@ export function interfaceLines(i: InterfaceInfo, index: number): string[] {
   return lines;
 }
 
-/** Runs `pktkit ifaces`. */
-export function runIfaces(out: TextOutput, json: boolean): void {
+/** Runs `pktkit ifaces`; `brief` (`-D`) prints only tcpdump -D's numbered lines, without addresses. */
+export function runIfaces(out: TextOutput, json: boolean, brief = false): void {
   const list = interfaces();
   if (json) {
     for (const i of list) out.write(JSON.stringify(i) + '\n');
     return;
   }
-  list.forEach((i, n) => out.write(interfaceLines(i, n + 1).join('\n') + '\n'));
+  list.forEach((i, n) => out.write((brief ? interfaceLines(i, n + 1).slice(0, 1) : interfaceLines(i, n + 1)).join('\n') + '\n'));
 }
 
 /** tcpdump's default: the first interface libpcap lists (it sorts up, running, non-loopback first). */

@@ -32,6 +32,8 @@ class Fields {
   }
 }
 
+const bytesHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+
 const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(digits, '0')}`;
 
 /** tshark's `tcp.flags.str`: 12 positions, reserved bits first, `·` when clear. */
@@ -120,6 +122,9 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
     add('ip.proto', ip.proto);
     add('ip.src', ip.src);
     add('ip.dst', ip.dst);
+    // Wireshark's either-direction fields: `ip.addr == X` matches both ways.
+    add('ip.addr', ip.src);
+    add('ip.addr', ip.dst);
   }
   const ip6 = p.ipv6;
   const l3 = p.l3Off;
@@ -133,12 +138,16 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
     add('ipv6.hlim', ip6.hlim);
     add('ipv6.src', ip6.src);
     add('ipv6.dst', ip6.dst);
+    add('ipv6.addr', ip6.src);
+    add('ipv6.addr', ip6.dst);
   }
   const tcp = p.tcp;
   if (tcp !== undefined) {
     const a = ctx.tcp;
     add('tcp.srcport', tcp.sport);
     add('tcp.dstport', tcp.dport);
+    add('tcp.port', tcp.sport);
+    add('tcp.port', tcp.dport);
     if (a !== undefined) add('tcp.stream', a.stream);
     add('tcp.len', p.payloadLength);
     if (a !== undefined) add('tcp.seq', a.relSeq);
@@ -159,12 +168,19 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
         add('tcp.options.timestamp.tsecr', o[1][1]);
       }
     }
+    // The segment's data as captured, as tshark's tcp.payload (hex, no separators).
+    const payload = p.payload;
+    if (payload.length > 0) add('tcp.payload', bytesHex(payload));
   }
   const udp = p.udp;
   if (udp !== undefined) {
     add('udp.srcport', udp.sport);
     add('udp.dstport', udp.dport);
+    add('udp.port', udp.sport);
+    add('udp.port', udp.dport);
     add('udp.length', udp.len);
+    const payload = p.payload;
+    if (payload.length > 0) add('udp.payload', bytesHex(payload));
   }
   const icmp = p.icmp;
   if (icmp !== undefined) {

@@ -33,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         out.write(`pktkit ${packageVersion()}\n`);
         break;
       case 'ifaces':
-        runIfaces(out, opts.json);
+        runIfaces(out, opts.json, opts.listInterfaces);
         break;
       case 'capture':
         await runCapture(opts, out, err);

@@ -7,6 +7,7 @@
  * FILE0, so at most N files exist.
  */
 import { openWriter, type PacketWriter, type WritablePacket } from '../pcap-writer';
+import { strftime } from './strftime';
 
 /** What the rotating writer needs to know. */
 export interface RotationOptions {
@@ -22,6 +23,10 @@ export interface RotationOptions {
   fileCount?: number;
   /** Interface name to record (pcapng). */
   ifName?: string;
+  /** -G: start a new file every this many seconds; the path is then a strftime pattern. */
+  rotateSeconds?: number;
+  /** -G: when the first file's interval begins (a live capture's start); default: the first packet's time. */
+  startTime?: number;
 }
 
 /** The name of file number `index` (0-based), as tcpdump's MakeFilename builds it. */
@@ -34,46 +39,94 @@ export function rotatedName(path: string, index: number, fileCount: number | und
 /**
  * The format follows the name given with -w (`.pcapng` → pcapng), not the
  * numbered names, which end in digits.
+ *
+ * With -G the -w name is a strftime(3) pattern in local time. A new file is
+ * started when a packet comes SECONDS or more after the current file began
+ * (tcpdump checks at each packet too, so a quiet interface starts no empty
+ * files). The clock is the packets' timestamps; a live capture names its
+ * first file after the time it starts, as tcpdump does. -W N with -G stops
+ * after N files; with -C as well, -W only sets the digits of the size
+ * numbering, as in tcpdump.
  */
 export class RotatingWriter {
-  private writer: PacketWriter;
+  private writer: PacketWriter | undefined;
+  /** -C numbering within the current name. */
   private index = 0;
+  /** Files started by -G so far, beyond the first. */
+  private intervals = 0;
+  /** When the current -G interval began (seconds). */
+  private intervalStart = 0;
   private readonly limit: number | undefined;
   private readonly format: 'pcap' | 'pcapng';
   /** Every file name written to, in order (a name reused by -W appears again). */
   readonly files: string[] = [];
   /** Packets written, over all files. */
   packets = 0;
+  /** True once -G with -W has made its last file full: nothing more is written. */
+  done = false;
 
   constructor(private readonly opts: RotationOptions) {
     this.limit = opts.fileSize === undefined ? undefined : opts.fileSize * 1_000_000;
     this.format = /\.(pcapng|ntar)$/i.test(opts.path) ? 'pcapng' : 'pcap';
-    this.writer = this.open();
-  }
-
-  /** Writes one captured packet, rotating first when the current file is over the size. */
-  writePacket(packet: WritablePacket): void {
-    if (this.limit !== undefined && this.writer.bytes > this.limit) {
-      void this.writer.close();
-      this.index = this.opts.fileCount === undefined ? this.index + 1 : (this.index + 1) % this.opts.fileCount;
+    if (opts.rotateSeconds === undefined) this.writer = this.open();
+    else if (opts.startTime !== undefined) {
+      this.intervalStart = opts.startTime;
       this.writer = this.open();
     }
-    this.writer.writePacket(packet);
+  }
+
+  /**
+   * Writes one captured packet, starting a new file first when -G's interval
+   * is over or the current file is over -C's size. Returns false (and writes
+   * nothing) once -G -W's last file is over: the capture should end.
+   */
+  writePacket(packet: WritablePacket): boolean {
+    if (this.done) return false;
+    const every = this.opts.rotateSeconds;
+    if (every !== undefined) {
+      if (this.writer === undefined) {
+        this.intervalStart = packet.tsSec;
+        this.writer = this.open();
+      } else if (packet.tsSec - this.intervalStart >= every) {
+        this.intervals++;
+        if (this.opts.fileCount !== undefined && this.limit === undefined && this.intervals >= this.opts.fileCount) {
+          this.done = true;
+          return false;
+        }
+        void this.writer.close();
+        this.intervalStart = packet.tsSec;
+        this.index = 0;
+        this.writer = this.open();
+      }
+    }
+    if (this.limit !== undefined && this.writer!.bytes > this.limit) {
+      void this.writer!.close();
+      const ring = this.opts.fileCount !== undefined && every === undefined;
+      this.index = ring ? (this.index + 1) % this.opts.fileCount! : this.index + 1;
+      this.writer = this.open();
+    }
+    this.writer!.writePacket(packet);
     this.packets++;
+    return true;
   }
 
   /** Hands buffered bytes to the file now (so that a reader sees them). */
   flush(): void {
-    this.writer.flush();
+    this.writer?.flush();
   }
 
-  /** Flushes and closes the current file. */
+  /** Flushes and closes the current file (with -G and no packet at all: an empty file named after now, as tcpdump leaves). */
   async close(): Promise<void> {
+    if (this.writer === undefined) {
+      this.intervalStart = Math.floor(Date.now() / 1000);
+      this.writer = this.open();
+    }
     await this.writer.close();
   }
 
   private open(): PacketWriter {
-    const name = rotatedName(this.opts.path, this.index, this.opts.fileCount);
+    const base = this.opts.rotateSeconds === undefined ? this.opts.path : strftime(this.opts.path, this.intervalStart);
+    const name = rotatedName(base, this.index, this.limit === undefined ? undefined : this.opts.fileCount);
     this.files.push(name);
     return openWriter(name, {
       format: this.format,

@@ -10,17 +10,19 @@ import type { Packet } from '../packet';
 import { ConversationTracker, type SegmentAnalysis } from '../tcp/conversations';
 import { StreamFollower } from '../tcp/follow';
 import type { CliOptions } from './args';
-import { formatLine } from './format-line';
+import { describePacket } from './format-line';
 import { type LocalAddresses, verboseLines } from './format-verbose';
 import { followLines } from './follow-output';
 import { dnsFields } from './json-dns';
 import { packetFields } from './json-fields';
+import { JsonShaper } from './json-shapes';
 import type { TextOutput } from './output';
 import { segmentOf, tcpOptionsOf } from '../tcp/from-packet';
 import { RotatingWriter } from './rotating-writer';
 import { liveCounter, statsLines } from './stats';
 import { conversationTable } from './summary-table';
 import { hexdumpTcpdump } from '../hexdump';
+import { asciiText, checksumText, Clock, interfacePrefix, linkHeaderText, numberColumn } from './tcpdump-style';
 
 /** What a session needs besides the parsed options. */
 export interface SessionIO {
@@ -66,6 +68,8 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
             fileSize: opts.fileSize,
             fileCount: opts.fileCount,
             ifName: io.ifName,
+            rotateSeconds: opts.rotateSeconds,
+            startTime: io.live ? Math.floor(Date.now() / 1000) : undefined,
           })
         : undefined;
   } catch (e) {
@@ -73,12 +77,15 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
     throw e;
   }
   io.announce?.();
-  // tcpdump prints nothing per packet while writing a file, unless --print.
-  const printPackets = writer === undefined || opts.print;
+  // tcpdump prints nothing per packet while writing a file, unless --print; -q with --follow prints only
+  // the streams, as tshark -q -z follow does.
+  const printPackets = (writer === undefined || opts.print) && !(opts.quiet && opts.follow);
   // Writing alone needs no TCP analysis: skip it and keep up with the capture.
   const analyse = printPackets || follower !== undefined;
   out.onBrokenPipe(() => cap.close());
 
+  const clock = new Clock(opts.timeStyle ?? 0, opts.precision ?? 'micro');
+  const shaper = new JsonShaper(opts.jsonStyle ?? 'flat');
   let packets = 0;
   let tick: NodeJS.Timeout | undefined;
   const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
@@ -95,12 +102,18 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   try {
     for await (const p of cap) {
       packets++;
-      if (writer !== undefined) writer.writePacket(p);
+      // -G with -W: the last file's interval is over; tcpdump ends there too.
+      if (writer !== undefined && !writer.writePacket(p)) {
+        packets--;
+        break;
+      }
       const options = analyse && p.tcp !== undefined ? tcpOptionsOf(p) : [];
       const seg = analyse ? segmentOf(p, options) : undefined;
       const analysis = seg !== undefined ? tracker.add(seg) : undefined;
-      if (follower !== undefined && seg !== undefined && analysis !== undefined) follower.add(seg, analysis);
-      if (printPackets) printPacket(p, analysis, options, packets, opts, io);
+      if (follower !== undefined && seg !== undefined && analysis !== undefined && (opts.followStream === undefined || analysis.stream === opts.followStream)) {
+        follower.add(seg, analysis);
+      }
+      if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock, shaper);
       if (out.full) await out.drain();
       if (out.broken) break;
       if (opts.count !== undefined && packets >= opts.count) break;
@@ -114,8 +127,13 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   const stats = cap.stats();
 
   if (!out.broken) {
+    if (printPackets && opts.json) out.write(shaper.end());
     if (follower !== undefined) {
-      for (const s of follower.finish()) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
+      const streams = follower.finish();
+      for (const s of streams) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
+      if (opts.followStream !== undefined && streams.length === 0) {
+        io.err.write(`pktkit: no TCP stream ${opts.followStream} in this capture (streams are numbered from 0, as tshark's tcp.stream)\n`);
+      }
     }
     if (printPackets && !opts.json && !opts.quiet) {
       const table = conversationTable(tracker.summaries());
@@ -135,16 +153,28 @@ function printPacket(
   number: number,
   opts: CliOptions,
   io: SessionIO,
+  clock: Clock,
+  shaper: JsonShaper,
 ): void {
   const { out } = io;
   if (opts.json) {
     const fields = packetFields(p, { number, tcp: analysis, tcpOptions: options, extra: dnsFields });
-    out.write(JSON.stringify(fields) + '\n');
+    out.write(shaper.packet(fields, p.tsSec, p.tsNsec));
     return;
   }
-  let text = formatLine(p, analysis, opts) + '\n';
+  const link = opts.linkHeader ? linkHeaderText(p) : interfacePrefix(p);
+  let text = `${opts.number ? numberColumn(number) : ''}${clock.stamp(p.tsSec, p.tsNsec)}${link}${describePacket(p, analysis, opts, options)}\n`;
   if (opts.verbose) {
     for (const line of verboseLines(p, analysis, options, io.local, io.dumpLimit)) text += line + '\n';
+    const verbosity = opts.verbosity ?? 1;
+    if (verbosity >= 2) {
+      const sums = checksumText(p);
+      if (sums !== undefined) text += `    ${sums}\n`;
+    }
+    if (verbosity >= 3 && !opts.linkHeader) {
+      const l2 = linkHeaderText(p);
+      if (l2 !== '') text += `    link ${l2.replace(/: $/, '')}\n`;
+    }
   }
   if (opts.hex !== undefined) {
     // tcpdump's -x/-X start at the network header.
@@ -153,6 +183,9 @@ function printPacket(
     if (dump !== '') {
       text += (opts.hex === 'X' ? dump : dump.replace(/^(\t0x[0-9a-f]+: [ 0-9a-f]{40}).*$/gm, (_m, hexPart: string) => hexPart.trimEnd())) + '\n';
     }
+  } else if (opts.ascii) {
+    // tcpdump's -A, like -x, starts at the network header.
+    text += asciiText(p.data.subarray(p.l3Off ?? 0)) + '\n';
   }
   out.write(text);
 }
