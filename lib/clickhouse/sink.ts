@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { expected, PktkitError } from '../errors';
 import { FlowTable, type FlowOptions, type FlowRecord } from '../flow/table';
 import type { Packet } from '../packet';
@@ -239,6 +239,8 @@ export class ClickHouseSink {
       intOption(options.spool.maxBytes, 0, Number.MAX_SAFE_INTEGER, 'spool.maxBytes');
     }
     if (options.sensor !== undefined && typeof options.sensor !== 'string') throw new TypeError(expected('a string', 'sensor', options.sensor));
+    // Loaded here, not with pktkit: only a sink needs the client and its dependencies.
+    const { createClient, ClickHouseLogLevel } = require('@clickhouse/client') as typeof import('@clickhouse/client');
     const client = createClient({
       url: target.url,
       username: target.username,

@@ -161,7 +161,8 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
     return false;
   }
   size_t size = size_t{block_size_} * block_count_;
-  void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  // Populated at once: the first touch of each page would otherwise fault on the JS thread.
+  void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_, 0);
   if (base == MAP_FAILED) {
     *error = {ErrorKind::Pcap, "EPCAP", "cannot map the capture ring: " + errno_text(errno), ""};
     return false;

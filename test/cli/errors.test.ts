@@ -58,7 +58,7 @@ test('unreadable, missing, foreign and damaged files: exit 1', async () => {
   assertOneLine(missing.stderr, /cannot open capture file '\/nonexistent\/x\.pcap'/);
   const foreign = await runCli(['read', path.join(ROOT, 'package.json'), '-q']);
   assert.equal(foreign.code, 1);
-  assertOneLine(foreign.stderr, /unknown file format/);
+  assertOneLine(foreign.stderr, /not a pcap or pcapng file/);
   // A damaged file: the packets before the damage are still printed, as tcpdump does.
   const damaged = await runCli(['read', path.join(ROOT, 'test', 'fixtures', 'pcap', 'http-lo-truncated.pcap'), '-q']);
   assert.equal(damaged.code, 1);

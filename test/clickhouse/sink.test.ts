@@ -152,9 +152,12 @@ test('a table with other columns is one clear schema error; refused credentials 
 
 test('the server killed (SIGKILL) mid-stream and restarted: reading waits, then every row is stored exactly once', async (t) => {
   const dir = makeTempDir('ch-restart');
-  t.after(() => dir.remove());
   let s = await startClickHouse({ dir });
-  t.after(() => s.stop(true));
+  // One hook, in this order: the server (whichever of the two is running) stops before its directory goes.
+  t.after(async () => {
+    await s.stop(true);
+    dir.remove();
+  });
   const { httpPort, tcpPort } = s;
   const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${httpPort}/net`, { batchRows: 20, maxPending: 2, retryForMs: 120_000 });
   let n = await feed(sink, path.join(PCAP, 'http-lo.pcap'), 5);
@@ -215,9 +218,11 @@ test('an insert whose answer is lost (the connection cut after the server stored
 test('live with a spool: the server down takes batches to disk (bounded, overflow counted); back up, the spool is sent and emptied', async (t) => {
   const dir = makeTempDir('ch-spool');
   const spoolDir = path.join(dir.path, 'spool');
-  t.after(() => dir.remove());
   let s = await startClickHouse({ dir });
-  t.after(() => s.stop(true));
+  t.after(async () => {
+    await s.stop(true);
+    dir.remove();
+  });
   const { httpPort, tcpPort } = s;
   const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${httpPort}/net`, {
     batchRows: 30, maxPending: 1, live: true, flows: false, spool: { dir: spoolDir, maxBytes: 20_000 },
