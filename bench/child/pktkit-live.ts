@@ -7,6 +7,7 @@
  */
 import { openLive } from '../../lib/capture';
 import { report } from './report';
+import { foldFiveFields } from './five-fields';
 
 async function main(iface: string, bufferBytes: number, engine: 'auto' | 'afpacket' | 'libpcap'): Promise<void> {
   // The same kernel buffer as tcpdump -B gets (libpcap's default, 2 MiB, unless told).
@@ -19,22 +20,7 @@ async function main(iface: string, bufferBytes: number, engine: 'auto' | 'afpack
   for await (const batch of capture.batches()) {
     for (const p of batch) {
       packets++;
-      const ip = p.ip;
-      if (ip !== undefined) sink = (sink + ((ip.srcInt ^ ip.dstInt) & 0xffff)) & 0x3fffffff;
-      else {
-        const ip6 = p.ipv6;
-        if (ip6 !== undefined) {
-          let words = 0;
-          for (let i = 0; i < 4; i++) words ^= ip6.srcWord(i) ^ ip6.dstWord(i);
-          sink = (sink + (words & 0xffff)) & 0x3fffffff;
-        }
-      }
-      const tcp = p.tcp;
-      if (tcp !== undefined) sink = (sink + tcp.sport + tcp.dport + tcp.flags) & 0x3fffffff;
-      else {
-        const udp = p.udp;
-        if (udp !== undefined) sink = (sink + udp.sport + udp.dport) & 0x3fffffff;
-      }
+      sink = foldFiveFields(p, sink);
     }
   }
   const s = capture.stats();
