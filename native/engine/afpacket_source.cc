@@ -33,6 +33,7 @@ constexpr u32 kDefaultBuffer = 32u << 20;
 constexpr u32 kFrameOverhead = 256;
 // Packets bigger than the MTU reach packet sockets (GSO/GRO), up to 64 KiB.
 constexpr u32 kLargestUsualPacket = 65536 + 64;
+constexpr u32 kLargestBlock = 1u << 20;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -138,9 +139,11 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   // length keeps, in pages; as many as the buffer size allows.
   const u32 page = static_cast<u32>(sysconf(_SC_PAGESIZE));
   const u32 largest = (snaplen_ < kLargestUsualPacket ? snaplen_ : kLargestUsualPacket) + kFrameOverhead;
-  block_size_ = page;
-  while (block_size_ < largest) block_size_ <<= 1;
   const u32 buffer = config.buffer_size > 0 ? config.buffer_size : config.ring_size > 0 ? config.ring_size : kDefaultBuffer;
+  // Each block JS gets costs a wake-up: blocks of an eighth of the buffer (up
+  // to 1 MiB) keep those rare, and leave the kernel eight to fill meanwhile.
+  block_size_ = page;
+  while (block_size_ < largest || (block_size_ < kLargestBlock && block_size_ * 16 <= buffer)) block_size_ <<= 1;
   block_count_ = (buffer + block_size_ - 1) / block_size_;
   if (block_count_ < 2) block_count_ = 2;
 
