@@ -21,6 +21,8 @@ needs=(
   "make:make"
   "g++:g++"
   "clang++:clang"
+  # libFuzzer and the sanitizer runtimes: only a recommendation of clang's, which --no-install-recommends skips
+  "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
   "python3:python3"
   "/usr/lib/python3/dist-packages/scapy/__init__.py:python3-scapy"
   "clickhouse-server:clickhouse-server"
