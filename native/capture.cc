@@ -119,8 +119,7 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
   env_ = env;
   Napi::Object options = info[0].As<Napi::Object>();
   SourceError error;
-  live_ = get_string(options, "kind") == "live";
-  if (live_) {
+  if (get_string(options, "kind") == "live") {
     LiveConfig config;
     config.device = get_string(options, "device");
     config.filter = get_string(options, "filter");
@@ -139,7 +138,6 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
     if (engine != "libpcap") {
       std::unique_ptr<AfPacketSource> ring = AfPacketSource::open(config, &error);
       if (ring) {
-        filter_ = nullptr;
         source_ = std::move(ring);
       } else if (!error.code.empty() || engine == "afpacket") {
         if (error.code.empty()) {

@@ -55,19 +55,16 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   std::unique_ptr<Source> source_;
   std::shared_ptr<Slots> slots_;
   std::unique_ptr<RecordSink> sink_;
-  std::unique_ptr<PacketFilter> filter_;  // userland filter some sources need
   const void* buffer_id_ = nullptr;
   Poller* poller_ = nullptr;
   Napi::FunctionReference on_wake_;  // weak: the JS facade owns the function
   napi_async_context async_context_ = nullptr;
-  bool live_ = false;
   int linktype_ = -1;  // as last told to JS
   bool lent_ = false;      // JS holds the records of the last batch
   bool finished_ = false;  // the source ended or failed
   bool cleanup_hook_added_ = false;
   bool shut_down_ = false;
   SourceCounters final_{};
-  uint64_t dropped_unread_ = 0;
 };
 
 }  // namespace pktkit

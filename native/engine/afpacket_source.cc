@@ -450,10 +450,10 @@ void AfPacketSource::counters(SourceCounters* out) {
   *out = totals_;
 }
 
-// After reception stopped: packets stored in the ring that JS never got, and
-// the twins and other-direction packets among them (counted as skipped).
-uint64_t AfPacketSource::count_unread() {
-  uint64_t unread = 0;
+// After reception stopped: the twins and other-direction packets among those
+// the ring still holds are counted as skipped, so that `received` (the kernel's
+// count less the skipped) leaves exactly the unread ones as droppedByRing.
+void AfPacketSource::count_skipped_left_in_ring() {
   u32 index = current_;
   u8* pkt = next_packet_;
   u32 left = left_in_block_;
@@ -472,15 +472,13 @@ uint64_t AfPacketSource::count_unread() {
     while (left > 0) {
       auto* h = reinterpret_cast<tpacket3_hdr*>(pkt);
       --left;
-      if (wanted(h)) ++unread;
-      else ++totals_.skipped;
+      if (!wanted(h)) ++totals_.skipped;
       u32 next = h->tp_next_offset;
       if (next == 0 || static_cast<size_t>(pkt - blk) + next >= block_size_) break;
       pkt += next;
     }
     if (!(desc->hdr.bh1.block_status & TP_STATUS_USER)) break;  // the block the kernel was filling
   }
-  return unread;
 }
 
 void AfPacketSource::stop(bool keep_lent) {
@@ -493,7 +491,7 @@ void AfPacketSource::stop(bool keep_lent) {
     addr.sll_protocol = 0;
     bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
     read_kernel_counters();
-    if (ring_) count_unread();
+    if (ring_) count_skipped_left_in_ring();
   }
   if (ring_) ring_->detach_from_kernel(keep_lent);
   if (fd_ >= 0) {

@@ -33,9 +33,6 @@ class AfPacketSource final : public Source {
   void counters(SourceCounters* out) override;
   void stop(bool keep_lent) override;
 
-  // The userland filter, when the kernel could not take the program.
-  PacketFilter* userland_filter() { return userland_filter_.get(); }
-
  private:
   struct Ring;  // the mapping, shared with JS's ArrayBuffer
   AfPacketSource() = default;
@@ -49,7 +46,7 @@ class AfPacketSource final : public Source {
   bool wanted(const tpacket3_hdr* h) const;
   void deliver(RecordSink& sink, tpacket3_hdr* h, u8* block_start);
   void read_kernel_counters();
-  uint64_t count_unread();
+  void count_skipped_left_in_ring();
 
   int fd_ = -1;
   std::shared_ptr<Ring> ring_;
