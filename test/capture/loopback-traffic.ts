@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { once } from 'node:events';
 import { startTcpdump } from '../helpers/tcpdump';
-import { freePort } from '../helpers/loopback';
+import { freePort, provokePortUnreachable } from '../helpers/loopback';
 import { run } from '../helpers/processes';
 
 /** What was sent, to check the capture against. */
@@ -63,7 +63,7 @@ export async function captureLoopbackTraffic(file: string, precision: 'micro' | 
   for (let i = 0; i < 5; i++) {
     udp.send(`datagram-${i}`, udpPort, '127.0.0.1');
   }
-  udp.send('nobody home', closedUdpPort, '127.0.0.1');
+  await provokePortUnreachable(closedUdpPort);
   await new Promise((r) => setTimeout(r, 100));
   udp.close();
   receiver.close();
@@ -75,3 +75,4 @@ export async function captureLoopbackTraffic(file: string, precision: 'micro' | 
   const result = await tcpdump.stop({ packets: 10 + 3 + 6 + 1 + 2 + 4, timeoutMs: 5000 });
   return { tcpPort, udpPort, closedUdpPort, request, response, packets: result.captured };
 }
+

@@ -19,7 +19,7 @@ import {
   FLAG_ICMP_QUOTE, FLAG_MALFORMED, FLAG_TRUNCATED, LAYER_ICMP, LAYER_ICMPV6, LAYER_IPV4, LAYER_IPV6, LAYER_NONE,
   LAYER_SLL, LAYER_SLL2, LAYER_TCP, LAYER_UDP,
 } from '../../lib/record.gen';
-import { freePort, makeTempDir, sendUdpLoopback, type TempDir } from '../helpers/loopback';
+import { freePort, makeTempDir, provokePortUnreachable, sendUdpLoopback, type TempDir } from '../helpers/loopback';
 import { runOk } from '../helpers/processes';
 import { startTcpdump } from '../helpers/tcpdump';
 import { tsharkFields } from '../helpers/tshark';
@@ -98,7 +98,7 @@ async function loopbackTraffic(plan: ReadonlyArray<[string, TrafficPorts]>): Pro
       await pause();
     }
     sock.close();
-    await sendUdpLoopback(ports.closed, [Buffer.from('nobody home')], host);
+    await provokePortUnreachable(ports.closed, host);
     await pause();
 
     await runOk(null, 'ping', [...(host.includes(':') ? ['-6'] : []), '-c', '3', '-i', '0.2', '-W', '1', host]);

@@ -77,3 +77,28 @@ export async function sendUdpLoopback(port: number, payloads: readonly Uint8Arra
     sock.close();
   }
 }
+
+/**
+ * Sends a datagram to a closed loopback port until the kernel answers with an
+ * ICMP (or ICMPv6) port unreachable. The kernel rate-limits those errors for
+ * the whole host (a burst of 50, then 1000/s), and tests running beside this
+ * one can spend that budget, so one datagram is not always answered. A
+ * connected socket learns of the error (ECONNREFUSED): that tells when one
+ * was sent. At most `attempts` datagrams, 100 ms apart.
+ */
+export async function provokePortUnreachable(port: number, host = '127.0.0.1', attempts = 20): Promise<void> {
+  if (!LOOPBACK.test(host)) throw new RangeError(`Expected a loopback address but received ${host}`);
+  const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  const refused = new Promise<true>((resolve) => sock.on('error', () => resolve(true)));
+  try {
+    await new Promise<void>((resolve) => sock.connect(port, host, resolve));
+    for (let i = 0; i < attempts; i++) {
+      sock.send('nobody home');
+      const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 100));
+      if (await Promise.race([refused, timeout])) return;
+    }
+    throw new Error(`no ICMP port unreachable from ${host}:${port} after ${attempts} datagrams (the host's ICMP rate limit?)`);
+  } finally {
+    sock.close();
+  }
+}
