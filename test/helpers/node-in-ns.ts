@@ -48,7 +48,7 @@ export interface NodeInNs {
   /**
    * Resolves with the first message (already received or still to come) that
    * `match` accepts; rejects if the child exits first or after `timeoutMs`
-   * (default 10 s), with the child's stderr in the error.
+   * (default 30 s: a child compiles its TypeScript with tsx at start, which takes seconds on a loaded 2-core machine), with the child's stderr in the error.
    */
   waitFor<T = unknown>(match: (m: unknown) => boolean, timeoutMs?: number): Promise<T>;
   /** Resolves when the child has exited. */
@@ -116,7 +116,7 @@ export function startNodeInNs(ns: string | null, scriptPath: string, args: reado
     child,
     messages,
     done,
-    waitFor<T>(match: (m: unknown) => boolean, timeoutMs = 10_000): Promise<T> {
+    waitFor<T>(match: (m: unknown) => boolean, timeoutMs = 30_000): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         let seen = 0;
         const check = () => {
