@@ -76,6 +76,8 @@ describe('batch.column', () => {
         assert.equal(a.byteOffset, b.byteOffset, `${alias} is ${name}`);
       }
       assert.notEqual(batch.column('ip.ttl').buffer, records, 'ip.ttl is gathered');
+      assert.throws(() => batch.column('tcp.nope' as 'tcp.dport'), (err: unknown) =>
+        err instanceof TypeError && /Unknown column 'tcp\.nope': expected one of .*tcp\.dport/.test(err.message));
       break;
     }
   });
