@@ -29,8 +29,10 @@ export interface NativeCaptureOptions {
 
 /** The native capture object (native/capture.cc). Every method runs on the JS thread. */
 export interface NativeCapture {
-  /** Fixed-stride record slots, filled by acquire(). */
+  /** Fixed-stride record slots, filled by acquire(), then the columns the dissector writes beside them. */
   readonly records: ArrayBuffer;
+  /** Where each native column lies in `records`: name → [byte offset, bytes per value] (native/engine/columns.h). */
+  readonly columns: Readonly<Record<string, readonly [number, 1 | 2 | 4]>>;
   /** The byte buffer the last batch's records point into (set when it changes). */
   readonly bytes: ArrayBuffer | undefined;
   readonly engine: 'afpacket' | 'libpcap' | 'file';

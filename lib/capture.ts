@@ -9,7 +9,7 @@
  * capture thread.
  */
 import { addon, type InterfaceInfo, type NativeCapture } from './binding';
-import { ColumnGatherer, type Column, type ColumnName } from './columns';
+import { ColumnGatherer, type Column, type ColumnName, type NativeColumns } from './columns';
 import { checkNoNul, expected, FilterError, filterError, PktkitError } from './errors';
 import { Packet, recordMemory, type RecordMemory } from './packet';
 import { RECORD_SIZE } from './record.gen';
@@ -200,9 +200,9 @@ export class Batch implements Iterable<Packet> {
   #count = 0;
 
   /** @internal */
-  constructor(mem: RecordMemory) {
+  constructor(mem: RecordMemory, columns?: NativeColumns) {
     this.#packet = new Packet(mem, 0, EMPTY);
-    this.#columns = new ColumnGatherer(mem);
+    this.#columns = new ColumnGatherer(mem, columns);
   }
 
   /** @internal */
@@ -219,9 +219,11 @@ export class Batch implements Iterable<Packet> {
   /**
    * One field of every packet in the batch, e.g. `batch.column('tcp.dport')`: a typed array
    * (0 where the packet lacks the protocol), reused by the next batch: copy it to keep it.
+   * `frame.len`, `ip.proto`, the TCP and UDP ports and `tcp.flags` (and their aliases) are
+   * views of arrays the dissector wrote; other fields are gathered from the records.
    */
   column(name: ColumnName): Column {
-    return this.#columns.gather(name, this.#count);
+    return this.#columns.column(name, this.#count);
   }
 
   /** Calls `fn` for each packet: the fastest way through a batch. */
@@ -366,7 +368,7 @@ export class Capture implements AsyncIterable<Packet> {
    */
   async *batches(): AsyncGenerator<Batch, void, undefined> {
     this.#claim();
-    const batch = new Batch(this.#mem);
+    const batch = new Batch(this.#mem, this.#native.columns);
     try {
       for (;;) {
         const count = await this.#next();
@@ -385,7 +387,7 @@ export class Capture implements AsyncIterable<Packet> {
    */
   [Symbol.asyncIterator](): AsyncIterator<Packet> {
     this.#claim();
-    const batch = new Batch(this.#mem);
+    const batch = new Batch(this.#mem, this.#native.columns);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
     let packets = batch[Symbol.iterator]();
     let sinceClock = 0;

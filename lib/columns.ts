@@ -1,7 +1,11 @@
 /**
- * Columns of a batch: one field of every record, gathered into a typed array,
- * for analytics that sum, count or histogram a field over millions of packets
- * without a Packet view per packet. Names follow Wireshark's display filter
+ * Columns of a batch: one field of every record as a typed array, for
+ * analytics that sum, count or histogram a field over millions of packets
+ * without a Packet view per packet. The hottest fields (frame.len, ip.proto,
+ * TCP and UDP ports, tcp.flags) are written by the native dissector into
+ * arrays of their own as it decodes (native/engine/columns.h): their column is
+ * a view of those values, no copy. The others are gathered from the record
+ * slots. Names follow Wireshark's display filter
  * fields where one exists (`tcp.dport`, `ip.ttl`, `frame.len`); a protocol's
  * column holds 0 for packets without that protocol. Every record field is also
  * a column under its record.def name (`wireLen`, `tcpFlags`, ...).
@@ -58,18 +62,50 @@ function specOf(name: string): ColumnSpec | undefined {
 /** Every column name, for help texts and checks. */
 export const COLUMN_NAMES: readonly string[] = [...Object.keys(NAMED), ...Object.keys(Field).filter((f) => specOf(f))];
 
+const WIDTH: Record<string, number> = { u8: 1, u16: 2, u32: 4 };
+
 /** The typed array each storage type gathers into. */
 export type Column = Uint32Array | Uint16Array | Uint8Array;
+
+/** Where the native side writes columns: name → [byte offset in the record buffer, bytes per value]. */
+export type NativeColumns = Readonly<Record<string, readonly [number, 1 | 2 | 4]>>;
+
+/** One native column: the typed array over all of its values. */
+type NativeColumn = Uint32Array | Uint16Array | Uint8Array;
 
 /** Gathers columns of one batch; its arrays are reused from batch to batch. */
 export class ColumnGatherer {
   readonly #mem: RecordMemory;
   readonly #arrays = new Map<string, Column>();
+  /** Every name (aliases and record field names included) that a native column serves. */
+  readonly #native = new Map<string, NativeColumn>();
 
-  constructor(mem: RecordMemory) {
+  constructor(mem: RecordMemory, native: NativeColumns = {}) {
     this.#mem = mem;
+    const buffer = mem.u8.buffer;
+    const served: { spec: ColumnSpec; array: NativeColumn }[] = [];
+    for (const [name, [offset, width]] of Object.entries(native)) {
+      const spec = specOf(name);
+      // A column this side does not know, or whose type differs from the record field's, is not used.
+      if (!spec || WIDTH[FieldType[spec.field]] !== width) continue;
+      const length = (buffer.byteLength - offset) / width;
+      const array = width === 4 ? new Uint32Array(buffer, offset, length) : width === 2 ? new Uint16Array(buffer, offset, length) : new Uint8Array(buffer, offset, length);
+      served.push({ spec, array });
+    }
+    for (const name of COLUMN_NAMES) {
+      const spec = specOf(name) as ColumnSpec;
+      const hit = served.find((s) => s.spec.field === spec.field && s.spec.layers === spec.layers);
+      if (hit) this.#native.set(name, hit.array);
+    }
   }
 
+  /** The column `name` of the first `count` records: a view of a native column, or gathered. */
+  column(name: string, count: number): Column {
+    const native = this.#native.get(name);
+    return native !== undefined ? native.subarray(0, count) : this.gather(name, count);
+  }
+
+  /** The column gathered from the record slots, whether or not the native side writes it. */
   gather(name: string, count: number): Column {
     const spec = specOf(name);
     if (!spec) throw new TypeError(`Unknown column '${String(name)}': expected one of ${COLUMN_NAMES.join(', ')}`);

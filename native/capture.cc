@@ -30,8 +30,13 @@ bool get_bool(const Napi::Object& o, const char* key, bool fallback) {
 
 }  // namespace
 
+// The record slots, then the columns the sink writes beside them (engine/columns.h): one buffer, one
+// ArrayBuffer for JS.
+constexpr size_t kSlotBytes = size_t{kSlots} * rec::RECORD_SIZE;
+constexpr size_t kRecordsBytes = kSlotBytes + columns::total_bytes(kSlots);
+
 struct NativeCapture::Slots {
-  Slots() : data(static_cast<u8*>(std::aligned_alloc(64, size_t{kSlots} * rec::RECORD_SIZE))) {}
+  Slots() : data(static_cast<u8*>(std::aligned_alloc(64, kRecordsBytes))) {}
   ~Slots() { std::free(data); }
   u8* const data;
 };
@@ -72,8 +77,10 @@ void NativeCapture::copy_out(Napi::Env env, Napi::Object self) {
     rec::put32(rec, rec::dataOff, static_cast<u32>(at));
     at += (caplen + 7) & ~size_t{7};
   }
-  // The records JS reads are in its own copy of the slots.
-  std::memcpy(records_.Value().Data(), slots, size_t{sink_->count()} * rec::RECORD_SIZE);
+  // The records JS reads are in its own copy of the slots, and so are the columns.
+  u8* js = static_cast<u8*>(records_.Value().Data());
+  std::memcpy(js, slots, size_t{sink_->count()} * rec::RECORD_SIZE);
+  std::memcpy(js + kSlotBytes, slots + kSlotBytes, columns::total_bytes(kSlots));
 }
 #else
 // An external ArrayBuffer over memory that `owner` keeps alive for as long as
@@ -162,14 +169,23 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
 
   slots_ = std::make_shared<Slots>();
   if (!slots_->data) throw make_error(env, ErrorKind::Pcap, "cannot allocate the record slots", "ENOMEM");
-  sink_ = std::make_unique<RecordSink>(slots_->data, kSlots);
+  sink_ = std::make_unique<RecordSink>(slots_->data, kSlots, slots_->data + kSlotBytes);
 
   Napi::Object self = info.This().As<Napi::Object>();
-  Napi::ArrayBuffer records = js_buffer(env, {slots_->data, size_t{kSlots} * rec::RECORD_SIZE, slots_});
+  Napi::ArrayBuffer records = js_buffer(env, {slots_->data, kRecordsBytes, slots_});
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
   records_ = Napi::Persistent(records);
 #endif
   self.Set("records", records);
+  // Where each column lies in `records`: { name: [byte offset, bytes per value] } (lib/columns.ts).
+  Napi::Object layout = Napi::Object::New(env);
+  for (u32 c = 0; c < columns::kCount; ++c) {
+    Napi::Array at = Napi::Array::New(env, 2);
+    at.Set(0u, static_cast<double>(kSlotBytes + c * columns::region_bytes(kSlots)));
+    at.Set(1u, static_cast<double>(columns::kDefs[c].type));
+    layout.Set(columns::kDefs[c].name, at);
+  }
+  self.Set("columns", layout);
   self.Set("engine", source_->engine);
   describe_link(self);
   if (!source_->warning.empty()) self.Set("warning", source_->warning);

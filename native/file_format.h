@@ -70,6 +70,20 @@ inline u32 rd32(const u8* p, bool swap) {
   return swap ? __builtin_bswap32(v) : v;
 }
 
+// Each record's (block's) header says where the next one is, so a walk is a chain of loads the
+// CPU cannot run ahead of: from a file larger than the caches every header is a miss that waits
+// for the one before (the largest share of a file read in perf). The walks prefetch the bytes
+// kPrefetchAhead past the cursor, line by line, so that the headers ahead are in cache when the
+// chain gets there. Never past `fill`: only bytes present are touched.
+constexpr size_t kPrefetchAhead = 8192;
+
+// Prefetches the lines from *pf up to `at` + kPrefetchAhead (at most `fill`), advancing *pf.
+inline void prefetch_ahead(const u8* base, size_t fill, size_t at, size_t* pf) {
+  const size_t upto = fill - at > kPrefetchAhead ? at + kPrefetchAhead : fill;
+  for (size_t q = *pf; q < upto; q += 64) __builtin_prefetch(base + q);
+  if (*pf < upto) *pf = upto;
+}
+
 inline void fail(ReaderError* err, const char* code, std::string message) {
   err->code = code;
   err->message = std::move(message);

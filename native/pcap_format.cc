@@ -29,7 +29,9 @@ class PcapFormat final : public Format {
     const bool swap = swap_;
     const size_t rh = record_header_;
     Stop stop = Stop::kFull;
+    size_t pf = at;
     while (n < max) {
+      prefetch_ahead(base, fill, at, &pf);
       const size_t avail = fill - at;
       if (avail < rh) {
         *need = rh;

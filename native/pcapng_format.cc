@@ -37,7 +37,9 @@ class PcapngFormat final : public Format {
     size_t at = *cur;
     u32 n = *count;
     Stop stop = Stop::kFull;
+    size_t pf = at;
     for (;;) {
+      prefetch_ahead(base, fill, at, &pf);
       const size_t avail = fill - at;
       if (avail < 8) {
         *need = 8;

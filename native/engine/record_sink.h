@@ -8,13 +8,16 @@
 
 #include "../dissect/dissect.h"
 #include "../record.h"
+#include "columns.h"
 #include "packet_filter.h"
 
 namespace pktkit {
 
 class RecordSink {
  public:
-  RecordSink(u8* slots, u32 capacity) : slots_(slots), capacity_(capacity) {}
+  // `columns`, when given, holds columns::total_bytes(capacity) bytes: the sink writes the hot
+  // fields there too (native/engine/columns.h).
+  RecordSink(u8* slots, u32 capacity, u8* columns = nullptr) : slots_(slots), columns_(columns), capacity_(capacity) {}
 
   // Starts a batch whose bytes are in the buffer at `base`.
   void begin(const u8* base) {
@@ -44,6 +47,7 @@ class RecordSink {
     rec::put32(rec, rec::tsSec, ts_sec);
     rec::put32(rec, rec::tsNsec, ts_nsec);
     rec::put16(rec, rec::iface, iface);
+    if (columns_ != nullptr) columns::write(columns_, capacity_, count_, rec);
     ++count_;
     ++delivered_;
     return true;
@@ -51,6 +55,7 @@ class RecordSink {
 
  private:
   u8* const slots_;
+  u8* const columns_;
   const u32 capacity_;
   const u8* base_ = nullptr;
   PacketFilter* filter_ = nullptr;
