@@ -105,10 +105,12 @@ describe('lying headers and FIFOs', () => {
     const r = await runCli(['read', fifo], {
       timeoutMs: 30_000,
       onSpawn: (child) => {
-        setTimeout(() => {
+        // Ctrl-C once the CLI holds the FIFO open (it installs its signal handlers before it
+        // opens the capture), not after a fixed delay: tsx start-up alone can take seconds.
+        void waitForOpenFile(child.pid!, fifo, 25_000).then(() => {
           sentAt = performance.now();
           child.kill('SIGINT');
-        }, 3000);
+        });
       },
     });
     assert.equal(r.signal, null, 'ended by its own handler, not killed');
@@ -116,3 +118,22 @@ describe('lying headers and FIFOs', () => {
     assert.ok(r.code === 0 || r.code === 130, `exit ${r.code}: ${r.stderr}`);
   });
 });
+
+/** Resolves once process `pid` has `file` open (polls /proc/PID/fd), or after `timeoutMs`. */
+async function waitForOpenFile(pid: number, file: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        try {
+          if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === file) return;
+        } catch {
+          // the descriptor closed while we looked
+        }
+      }
+    } catch {
+      return; // the process is gone: let the test report how it ended
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
