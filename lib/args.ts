@@ -7,7 +7,7 @@
  * `fn` names the call in the message (`send()`, `sr()`); the capture functions
  * give `''`, so their names stand alone (`snaplen`, `options`).
  */
-import { expected } from './errors';
+import { expected, type NativeErrorFacts } from './errors';
 
 /** `send() count`, or `count` when `fn` is empty. */
 function label(fn: string, name: string): string {
@@ -113,4 +113,19 @@ export function functionOption<F extends (...args: never[]) => unknown>(fn: stri
 export function exclusive(fn: string, options: object, a: string, b: string): void {
   const o = options as Record<string, unknown>;
   if (o[a] !== undefined && o[b] !== undefined) throw ruleError(fn, `give ${a} or ${b}, not both`);
+}
+
+/**
+ * The TypeError for a value native code could not use (facts of kind
+ * `argument`): lib/ checks first, so this is the native side's last word.
+ */
+export function nativeArgumentError(facts: NativeErrorFacts): TypeError {
+  const where = facts.context ?? 'pktkit';
+  const v = facts.values ?? {};
+  const err =
+    facts.what === 'not-ip'
+      ? ruleError(where, `packet ${v.index} does not start with an IPv${v.version} header (the socket takes the destination from it)`)
+      : argError('an IPv4 or IPv6 address', `${where} address`, facts.subject);
+  (err as TypeError & { code: string }).code = facts.code;
+  return err;
 }

@@ -5,6 +5,7 @@
  * registers every export).
  */
 import * as path from 'node:path';
+import { nativeArgumentError } from './args';
 import { nativeError, PktkitError, type NativeErrorFacts } from './errors';
 import { LAYOUT_HASH } from './record.gen';
 import type { CaptureStats } from './capture';
@@ -167,7 +168,7 @@ export function addon(): Addon {
       { code: 'ELAYOUT' },
     );
   }
-  loaded.setErrorFactory(nativeError);
+  loaded.setErrorFactory((facts) => (facts.kind === 'argument' ? nativeArgumentError(facts) : nativeError(facts)));
   return loaded;
 }
 

@@ -136,6 +136,12 @@ function inParens(text: string): string {
   return text === '' ? '' : ` (${text})`;
 }
 
+/** The detail without the subject the message already names (the file reader says `path: reason`). */
+function aboutSubject(f: NativeErrorFacts): string {
+  const detail = f.detail ?? '';
+  return f.subject && detail.startsWith(`${f.subject}: `) ? detail.slice(f.subject.length + 2) : detail;
+}
+
 /** The message for facts of one `what`; `q` is the subject quoted. */
 const MESSAGES: Record<string, (f: NativeErrorFacts, q: string) => string> = {
   'no-device': (f, q) => `no such interface ${q}: ${INTERFACE_HINT}${inParens(said(f))}`,
@@ -160,8 +166,8 @@ const MESSAGES: Record<string, (f: NativeErrorFacts, q: string) => string> = {
   filter: (f) => `bad filter ${quoteFilter(f.subject ?? '')}: ${f.detail}`,
   'filter-apply': (f) => `bad filter ${quoteFilter(f.subject ?? '')}: cannot be applied: ${f.detail}`,
   'filter-attach': (f) => `bad filter ${quoteFilter(f.subject ?? '')}: the kernel refused the program: ${f.detail}`,
-  'open-file': (f, q) => `cannot open capture file ${q}: ${f.detail}`,
-  'read-file': (f, q) => `cannot read capture file ${q}: ${f.detail}`,
+  'open-file': (f, q) => `cannot open capture file ${q}: ${aboutSubject(f)}`,
+  'read-file': (f, q) => `cannot read capture file ${q}: ${aboutSubject(f)}`,
   'not-capture-file': (f, q) => `cannot read capture file ${q}: ${f.detail} (expected pcap or pcapng)`,
   damaged: (f, q) => (f.subject ? `capture file ${q} is damaged: ${f.detail}` : `capture file is damaged: ${f.detail}`),
   truncated: (f, q) => `capture file ${q} is truncated: ${f.detail}`,
@@ -181,27 +187,19 @@ function byKind(f: NativeErrorFacts, q: string): string | undefined {
   if (f.kind === 'permission') return `no permission to capture on ${q}: ${PRIVILEGE_HINT}${inParens(said(f))}`;
   if (f.kind === 'interface' && f.code === 'ENODEV') return MESSAGES['no-device'](f, q);
   if (f.kind === 'interface' && f.code === 'EIFDOWN') return MESSAGES.down(f, q);
-  if (f.kind === 'argument' && f.what === 'not-ip') {
-    return expected(`an IPv${f.values?.version} packet (its socket needs the IP header)`, `${where} packet ${f.values?.index}`, 'bytes');
-  }
-  if (f.kind === 'argument' && f.what === 'address') return expected('an IPv4 or IPv6 address', `${where} address`, f.subject);
   return undefined;
 }
 
 /**
  * The error for what native code reported: the class its kind names, the
- * message worded here. The addon calls this (lib/binding.ts hands it over).
+ * message worded here. The addon calls this (lib/binding.ts hands it over;
+ * facts of kind `argument` go to lib/args.ts's `nativeArgumentError`).
  */
-export function nativeError(facts: NativeErrorFacts): Error {
+export function nativeError(facts: NativeErrorFacts): PktkitError {
   const q = quote(facts.subject ?? '');
-  const compose = facts.what !== undefined && facts.kind !== 'permission' && facts.kind !== 'argument' ? MESSAGES[facts.what] : undefined;
+  const compose = facts.what !== undefined && facts.kind !== 'permission' ? MESSAGES[facts.what] : undefined;
   const message =
     byKind(facts, q) ?? compose?.(facts, q) ?? `${facts.context ?? `${facts.what ?? 'pktkit'}${facts.subject ? ` on ${q}` : ''}`} failed: ${said(facts)}`;
-  if (facts.kind === 'argument') {
-    const err = new TypeError(message);
-    (err as TypeError & { code: string }).code = facts.code;
-    return err;
-  }
   const details = { code: facts.code, pcapStatus: facts.pcapStatus };
   const Class =
     facts.kind === 'pcap' ? PcapError
