@@ -125,7 +125,7 @@ export function nativeArgumentError(facts: NativeErrorFacts): TypeError {
   const err =
     facts.what === 'not-ip'
       ? ruleError(where, `packet ${v.index} does not start with an IPv${v.version} header (the socket takes the destination from it)`)
-      : argError('an IPv4 or IPv6 address', `${where} address`, facts.subject);
+      : argError('an IPv4 or IPv6 address', `${where} dst`, facts.subject);
   (err as TypeError & { code: string }).code = facts.code;
   return err;
 }

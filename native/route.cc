@@ -39,7 +39,9 @@ Napi::Value route_get(const Napi::CallbackInfo& info) {
   size_t alen = 4;
   if (inet_pton(AF_INET, dst.c_str(), addr) != 1) {
     if (inet_pton(AF_INET6, dst.c_str(), addr) != 1) {
-      throw make_error(env, {ErrorKind::Argument, "ERR_INVALID_ARG_VALUE", "address", dst});  // lib/send checks first
+      ErrorFacts f{ErrorKind::Argument, "ERR_INVALID_ARG_VALUE", "address", dst};  // lib/send checks first
+      f.context = "routeGet()";
+      throw make_error(env, f);
     }
     family = AF_INET6;
     alen = 16;
