@@ -3,6 +3,8 @@
  * says what was expected and what came (`expected()` in lib/errors.ts), e.g.
  * `Expected an integer 1..262144 for snaplen but received -1 of type number`.
  * Only this module throws TypeErrors; every other error is a {@link PktkitError}.
+ * Each has node's `code` `ERR_INVALID_ARG_VALUE`, so a caller (the CLI) can
+ * tell a bad argument from a bug without reading the message.
  *
  * `fn` names the call in the message (`send()`, `sr()`); the capture functions
  * give `''`, so their names stand alone (`snaplen`, `options`).
@@ -14,16 +16,22 @@ function label(fn: string, name: string): string {
   return fn === '' ? name : `${fn} ${name}`;
 }
 
-/** The TypeError for a bad argument `name`: what was expected and what came. */
-export function argError(what: string, name: string, value: unknown, code?: string): TypeError {
-  const err = new TypeError(expected(what, name, value));
-  if (code !== undefined) (err as TypeError & { code: string }).code = code;
+/** The code every argument error carries (node's, as `fs` uses it). */
+export const ARG_ERROR_CODE = 'ERR_INVALID_ARG_VALUE';
+
+function coded(err: TypeError, code: string): TypeError {
+  (err as TypeError & { code: string }).code = code;
   return err;
+}
+
+/** The TypeError for a bad argument `name`: what was expected and what came. */
+export function argError(what: string, name: string, value: unknown, code = ARG_ERROR_CODE): TypeError {
+  return coded(new TypeError(expected(what, name, value)), code);
 }
 
 /** The TypeError for a rule between arguments: `sendpfast(): give pps or mbps, not both`. */
 export function ruleError(fn: string, rule: string): TypeError {
-  return new TypeError(fn === '' ? rule : `${fn}: ${rule}`);
+  return coded(new TypeError(fn === '' ? rule : `${fn}: ${rule}`), ARG_ERROR_CODE);
 }
 
 /**
@@ -33,7 +41,7 @@ export function ruleError(fn: string, rule: string): TypeError {
  * `ERR_INVALID_ARG_VALUE`.
  */
 export function checkNoNul(what: string, name: string, value: string): void {
-  if (value.includes('\0')) throw argError(`${what} without NUL bytes`, name, value, 'ERR_INVALID_ARG_VALUE');
+  if (value.includes('\0')) throw argError(`${what} without NUL bytes`, name, value);
 }
 
 /** Throws unless `options` is an object whose keys are all in `known`. */
@@ -126,6 +134,5 @@ export function nativeArgumentError(facts: NativeErrorFacts): TypeError {
     facts.what === 'not-ip'
       ? ruleError(where, `packet ${v.index} does not start with an IPv${v.version} header (the socket takes the destination from it)`)
       : argError('an IPv4 or IPv6 address', `${where} dst`, facts.subject);
-  (err as TypeError & { code: string }).code = facts.code;
-  return err;
+  return coded(err, facts.code);
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { addon } from '../../lib/binding';
 import { nativeError, PktkitError } from '../../lib/errors';
-import { PcapError } from '../../lib/index';
+import { ICMP, IP, openFile, openLive, PcapError, send, sendp, sendpfast, sniff, sr, sr1, srloop } from '../../lib/index';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -142,5 +142,37 @@ describe('one error path', () => {
     assert.deepEqual(untyped, []);
     const casts = filesUnder('lib', /\.ts$/).filter((f) => /addon\(\)\s*as\s/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
     assert.deepEqual(casts, []);
+  });
+
+  it('one wording for the same bad argument across capture, send, sr and sniff, each with code ERR_INVALID_ARG_VALUE', async () => {
+    const pkt = IP({ dst: '198.18.0.1' }).div(ICMP());
+    const calls: Array<[string, () => unknown]> = [
+      ['', () => openLive('lo', { signal: 5 } as never)],
+      ['', () => openFile('x.pcap', { signal: 5 } as never)],
+      ['send() ', () => send(pkt, { signal: 5 } as never)],
+      ['sendp() ', () => sendp(pkt, { signal: 5 } as never)],
+      ['sendpfast() ', () => sendpfast(pkt, { signal: 5 } as never)],
+      ['sr() ', () => sr(pkt, { signal: 5 } as never)],
+      ['sr1() ', () => sr1(pkt, { signal: 5 } as never)],
+      ['srloop() ', () => srloop(pkt, { signal: 5 } as never)],
+      ['sniff() ', () => sniff({ signal: 5 } as never)],
+    ];
+    for (const [fn, call] of calls) {
+      const err = await (async () => call())().then(() => undefined, (e: unknown) => e as TypeError & { code?: string });
+      assert.ok(err instanceof TypeError, `${fn}: ${String(err)}`);
+      assert.equal(err.message, `Expected an AbortSignal for ${fn}signal but received 5 of type number`);
+      assert.equal(err.code, 'ERR_INVALID_ARG_VALUE', fn);
+    }
+    for (const [fn, call] of [
+      ['', () => openLive('lo', { bogus: 1 } as never)],
+      ['send(): ', () => send(pkt, { bogus: 1 } as never)],
+      ['sr(): ', () => sr(pkt, { bogus: 1 } as never)],
+      ['sniff(): ', () => sniff({ bogus: 1 } as never)],
+    ] as Array<[string, () => unknown]>) {
+      const err = await (async () => call())().then(() => undefined, (e: unknown) => e as TypeError & { code?: string });
+      assert.ok(err instanceof TypeError, `${fn}: ${String(err)}`);
+      assert.match(err.message, new RegExp(`^${fn.replace(/[()]/g, '\\$&')}Unknown option 'bogus': expected one of \\w+`));
+      assert.equal(err.code, 'ERR_INVALID_ARG_VALUE', fn);
+    }
   });
 });
