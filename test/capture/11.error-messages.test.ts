@@ -104,6 +104,20 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
     }
   });
 
+  it('a fanout group joined in another mode: PcapError naming the group, the reason and the rule', () => {
+    // Capture only (nothing is sent): two AF_PACKET sockets on lo in one group, the second in another mode.
+    const group = 40000 + (process.pid % 20000);
+    const first = openLive('lo', { engine: 'afpacket', fanout: { group, mode: 'hash' } });
+    try {
+      const err = thrown(() => openLive('lo', { engine: 'afpacket', fanout: { group, mode: 'lb' } }));
+      assert.ok(err instanceof PcapError, err.name);
+      assert.equal(err.code, 'EPCAP');
+      assert.equal(err.message, `cannot join fanout group ${group}: Invalid argument (every member of a group must use the same mode)`);
+    } finally {
+      first.close();
+    }
+  });
+
   it('an engine that cannot serve the options: PcapError EENGINE naming the interface', () => {
     const fanout = thrown(() => openLive('lo', { engine: 'libpcap', fanout: { group: 4242 } }));
     assert.ok(fanout instanceof PcapError);
