@@ -145,7 +145,7 @@ function aboutSubject(f: NativeErrorFacts): string {
 /** The message for facts of one `what`; `q` is the subject quoted. */
 const MESSAGES: Record<string, (f: NativeErrorFacts, q: string) => string> = {
   'no-device': (f, q) => `no such interface ${q}: ${INTERFACE_HINT}${inParens(said(f))}`,
-  down: (f, q) => `interface ${q} is down: bring it up (ip link set ${f.subject ?? 'IFACE'} up)`,
+  down: (f, q) => `interface ${q} is down: bring it up (ip link set ${/^[\w.@-]+$/.test(f.subject ?? '') ? f.subject : q} up)`,
   capture: (f, q) => `cannot capture on ${q}: ${said(f)}`,
   'open-device': (f, q) => `cannot open ${q}: ${said(f)}`,
   ring: (f, q) =>
@@ -197,7 +197,7 @@ function byKind(f: NativeErrorFacts, q: string): string | undefined {
  */
 export function nativeError(facts: NativeErrorFacts): PktkitError {
   const q = quote(facts.subject ?? '');
-  const compose = facts.what !== undefined && facts.kind !== 'permission' ? MESSAGES[facts.what] : undefined;
+  const compose = facts.what !== undefined && facts.kind !== 'permission' && Object.hasOwn(MESSAGES, facts.what) ? MESSAGES[facts.what] : undefined;
   const message =
     byKind(facts, q) ?? compose?.(facts, q) ?? `${facts.context ?? `${facts.what ?? 'pktkit'}${facts.subject ? ` on ${q}` : ''}`} failed: ${said(facts)}`;
   const details = { code: facts.code, pcapStatus: facts.pcapStatus };

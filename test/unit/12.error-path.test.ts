@@ -104,6 +104,16 @@ describe('one error path', () => {
     assert.equal(other.message, "something-new on 'eth0' failed: ioctl: Invalid argument");
   });
 
+  it('whatever the facts hold, the message is one printable line', () => {
+    const odd = nativeError({ kind: 'interface', code: 'EIFDOWN', what: 'down', subject: 'a\x01b\nc' });
+    assert.equal(odd.message, "interface 'a\\x01b\\nc' is down: bring it up (ip link set 'a\\x01b\\nc' up)");
+    // A `what` that names an Object property is no message of its own.
+    const proto = nativeError({ kind: 'pcap', code: 'EPCAP', what: 'constructor', detail: 'x' });
+    assert.equal(proto.message, 'constructor failed: x');
+    const long = nativeError({ kind: 'filter', code: 'EFILTER', what: 'filter', subject: 'tcp or '.repeat(1000), detail: 'syntax error' });
+    assert.ok(long.message.length < 200 && !long.message.includes('\n'), long.message);
+  });
+
   it('lib/ has no import cycle (lib/send: send.ts -> sr.ts, never back)', () => {
     const files = filesUnder('lib', /\.ts$/).map((f) => path.join(ROOT, f));
     const graph = new Map<string, string[]>();
