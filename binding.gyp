@@ -16,6 +16,7 @@
         "native/interfaces.cc",
         "native/errors.cc",
         "native/send.cc",
+        "native/route.cc",
         "native/file_reader.cc",
         "native/pcap_format.cc",
         "native/pcapng_format.cc",

@@ -1,9 +1,12 @@
 /**
- * Loads the native addon once, hands it the error classes, and checks that it
- * was built from the same record layout as lib/record.gen.ts.
+ * Loads the native addon once, hands it the error composer, and checks that it
+ * was built from the same record layout as lib/record.gen.ts. Types the whole
+ * addon: capture, interfaces, dissection and sending (native/addon.cc
+ * registers every export).
  */
 import * as path from 'node:path';
-import { FileError, FilterError, InterfaceError, PcapError, PermissionError, PktkitError } from './errors';
+import { nativeArgumentError } from './args';
+import { nativeError, PktkitError, type NativeErrorFacts } from './errors';
 import { LAYOUT_HASH } from './record.gen';
 import type { CaptureStats } from './capture';
 
@@ -47,6 +50,7 @@ export interface NativeCapture {
   wait(): void;
   stats(): CaptureStats;
   finished(): boolean;
+  /** The error that ended the capture, once (then undefined). */
   takeError(): Error | undefined;
   close(): CaptureStats;
 }
@@ -71,10 +75,64 @@ export interface InterfaceInfo {
   };
 }
 
-interface Addon {
+/** Which raw socket: IPv4 or IPv6 with the header included, or AF_PACKET frames. */
+export type SocketKind = 'ip4' | 'ip6' | 'l2';
+
+/** One native send call: `total` packets, cycling through `packets`, paced by at most one of inter/pps/mbps. */
+export interface NativeSendSpec {
+  kind: SocketKind;
+  /** Interface: bound with SO_BINDTODEVICE (L3) or bind() (L2); required for L2. */
+  iface?: string;
+  packets: Uint8Array[];
+  total: number;
+  /** Seconds between packets (0: none). */
+  inter: number;
+  /** Packets per second (0: no limit). */
+  pps: number;
+  /** Megabits per second (0: no limit). */
+  mbps: number;
+  /** Messages per sendmmsg call. */
+  batch: number;
+  /** The call as errors name it: `send()`, `sendp() on eth0`. */
+  context: string;
+}
+
+/** What the native send reports. */
+export interface NativeSendResult {
+  sent: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** The kernel's route to one address (`ip route get`). */
+export interface NativeRoute {
+  type: 'local' | 'broadcast' | 'multicast' | 'unicast' | 'other';
+  iface?: string;
+  ifindex?: number;
+  src?: string;
+  gateway?: string;
+}
+
+/** An interface's index, MTU, state and (Ethernet-like links) MAC. */
+export interface NativeInterfaceInfo {
+  index: number;
+  mtu?: number;
+  up?: boolean;
+  mac?: string;
+}
+
+/** Everything native/addon.cc exports. */
+export interface Addon {
   NativeCapture: new (options: NativeCaptureOptions) => NativeCapture;
-  setErrorClasses(classes: Record<string, unknown>): void;
+  /** Hands over the composer that words every native error (lib/errors.ts). */
+  setErrorFactory(compose: (facts: NativeErrorFacts) => Error): void;
   interfaces(): InterfaceInfo[];
+  /** Index, MTU, state and MAC of one interface (ioctls; native/interfaces.cc). */
+  interfaceInfo(name: string): NativeInterfaceInfo;
+  /** The kernel's route to an IP address (rtnetlink; native/route.cc). */
+  routeGet(dst: string): NativeRoute;
+  /** Sends on a libuv worker thread (sendmmsg; native/send.cc). */
+  sendPackets(spec: NativeSendSpec): Promise<NativeSendResult>;
   dissect(bytes: Uint8Array, linkType: number, wireLen?: number): Uint8Array;
   dissectLoop(packed: Uint8Array, linkType: number, rounds: number): number;
   layoutHash: number;
@@ -112,7 +170,7 @@ export function addon(): Addon {
       { code: 'ELAYOUT' },
     );
   }
-  loaded.setErrorClasses({ PcapError, FilterError, PermissionError, InterfaceError, FileError });
+  loaded.setErrorFactory((facts) => (facts.kind === 'argument' ? nativeArgumentError(facts) : nativeError(facts)));
   return loaded;
 }
 

@@ -10,7 +10,8 @@
  */
 import { addon, type InterfaceInfo, type NativeCapture } from './binding';
 import { ColumnGatherer, type Column, type ColumnName, type NativeColumns } from './columns';
-import { checkNoNul, expected, FilterError, filterError, PktkitError } from './errors';
+import { argError, booleanOption, checkKeys, choiceOption, filterOption, nameArgument, numberOption, signalOption } from './args';
+import { PktkitError } from './errors';
 import { Packet, recordMemory, type RecordMemory } from './packet';
 import { RECORD_SIZE } from './record.gen';
 
@@ -104,37 +105,30 @@ export function interfaces(): InterfaceInfo[] {
 
 /** Opens a live capture on `device` (a name from {@link interfaces}, or `'any'`). */
 export function openLive(device: string, options: LiveOptions = {}): Capture {
-  if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
-  checkNoNul('an interface name', 'device', device);
-  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'signal']);
-  const { snaplen = 262144, timeout = 100, bufferSize = 0, ringSize = 32 << 20 } = options;
-  checkInteger('snaplen', snaplen, 1, 262144);
-  checkInteger('timeout', timeout, 0, 60_000);
-  checkInteger('bufferSize', bufferSize, 0, 2 ** 31 - 1);
-  checkInteger('ringSize', ringSize, 1 << 16, 2 ** 31);
-  checkBoolean('promisc', options.promisc);
-  checkBoolean('immediate', options.immediate);
-  if (options.direction !== undefined && !['in', 'out', 'inout'].includes(options.direction)) {
-    throw new TypeError(expected("'in', 'out' or 'inout'", 'direction', options.direction));
-  }
-  checkFilter(options.filter);
-  checkSignal(options.signal);
-  if (options.engine !== undefined && !['auto', 'afpacket', 'libpcap'].includes(options.engine)) {
-    throw new TypeError(expected("'auto', 'afpacket' or 'libpcap'", 'engine', options.engine));
-  }
+  nameArgument('an interface name', 'device', device);
+  checkKeys('', options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'signal']);
+  const snaplen = numberOption('', 'snaplen', options.snaplen, 262144, 1, 262144, true);
+  const timeout = numberOption('', 'timeout', options.timeout, 100, 0, 60_000, true);
+  const bufferSize = numberOption('', 'bufferSize', options.bufferSize, 0, 0, 2 ** 31 - 1, true);
+  const ringSize = numberOption('', 'ringSize', options.ringSize, 32 << 20, 1 << 16, 2 ** 31, true);
+  booleanOption('', 'promisc', options.promisc, true);
+  booleanOption('', 'immediate', options.immediate, false);
+  choiceOption('', 'direction', options.direction, ['in', 'out', 'inout'] as const);
+  filterOption('', options.filter);
+  signalOption('', options.signal);
+  choiceOption('', 'engine', options.engine, ['auto', 'afpacket', 'libpcap'] as const);
   const fanout = options.fanout;
   if (fanout !== undefined) {
-    if (typeof fanout !== 'object' || fanout === null) throw new TypeError(expected('{ group, mode? }', 'fanout', fanout));
-    checkInteger('fanout.group', fanout.group, 0, 0xffff);
-    if (fanout.mode !== undefined && !(fanout.mode in FANOUT_MODES)) {
-      throw new TypeError(expected(`one of ${Object.keys(FANOUT_MODES).join(', ')}`, 'fanout.mode', fanout.mode));
-    }
+    if (typeof fanout !== 'object' || fanout === null) throw argError('{ group, mode? }', 'fanout', fanout);
+    numberOption('', 'fanout.group', fanout.group, NaN, 0, 0xffff, true);
+    if (fanout.group === undefined) throw argError('an integer 0..65535', 'fanout.group', fanout.group);
+    choiceOption('', 'fanout.mode', fanout.mode, Object.keys(FANOUT_MODES) as Array<keyof typeof FANOUT_MODES>);
   }
   const linkType = typeof options.linkType === 'string' ? LINK_TYPE_NAMES[options.linkType.toUpperCase()] : options.linkType;
   if (options.linkType !== undefined && (linkType === undefined || !Number.isInteger(linkType) || linkType < 0)) {
-    throw new TypeError(expected(`a DLT number or one of ${Object.keys(LINK_TYPE_NAMES).join(', ')}`, 'linkType', options.linkType));
+    throw argError(`a DLT number or one of ${Object.keys(LINK_TYPE_NAMES).join(', ')}`, 'linkType', options.linkType);
   }
-  return quotingFilter(options.filter, () => new Capture(
+  return new Capture(
     (onWake) =>
       new (addon().NativeCapture)({
         linkType,
@@ -155,37 +149,21 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
       }),
     { device },
     options.signal,
-  ));
+  );
 }
 
 /** Opens a pcap or pcapng file (microsecond or nanosecond stamps). */
 export function openFile(path: string, options: FileOptions = {}): Capture {
-  if (typeof path !== 'string' || path === '') throw new TypeError(expected('a file path', 'path', path));
-  checkNoNul('a file path', 'path', path);
-  checkOptions(options, ['filter', 'ringSize', 'signal']);
-  const { ringSize = 8 << 20 } = options;
-  checkInteger('ringSize', ringSize, 1 << 16, 2 ** 31);
-  checkFilter(options.filter);
-  checkSignal(options.signal);
-  return quotingFilter(options.filter, () => new Capture(
+  nameArgument('a file path', 'path', path);
+  checkKeys('', options, ['filter', 'ringSize', 'signal']);
+  const ringSize = numberOption('', 'ringSize', options.ringSize, 8 << 20, 1 << 16, 2 ** 31, true);
+  filterOption('', options.filter);
+  signalOption('', options.signal);
+  return new Capture(
     (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, onWake }),
     { path },
     options.signal,
-  ));
-}
-
-/**
- * Opens, saying a FilterError in lib/errors.ts's words: the native side gives
- * libpcap's (or the kernel's) reason only, and the filter is quoted here, a
- * bounded prefix of it.
- */
-function quotingFilter(filter: string | undefined, open: () => Capture): Capture {
-  try {
-    return open();
-  } catch (err) {
-    if (filter !== undefined && err instanceof FilterError) throw filterError(filter, err.message);
-    throw err;
-  }
+  );
 }
 
 /**
@@ -477,30 +455,4 @@ export class Capture implements AsyncIterable<Packet> {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-function checkOptions(options: object, known: string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(expected('an options object', 'options', options));
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`Unknown option '${key}': expected one of ${known.join(', ')}`);
-  }
-}
-
-function checkInteger(name: string, value: unknown, min: number, max: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(expected(`an integer ${min}..${max}`, name, value));
-  }
-}
-
-function checkBoolean(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(expected('a boolean', name, value));
-}
-
-function checkFilter(filter: unknown): void {
-  if (filter !== undefined && typeof filter !== 'string') throw new TypeError(expected('a BPF filter string', 'filter', filter));
-  if (filter !== undefined) checkNoNul('a BPF filter string', 'filter', filter);
-}
-
-function checkSignal(signal: unknown): void {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(expected('an AbortSignal', 'signal', signal));
 }

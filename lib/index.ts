@@ -19,8 +19,8 @@ export type { WriterTarget, TimestampPrecision, WriterOptions, PcapngWriterOptio
 export * from './tcp';
 export { send, sendp, sendpfast } from './send';
 export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
-export { sr, sr1, srp, srp1, srloop, answers, hashret } from './sendrecv';
-export type { SrOptions, SrloopOptions, SrResult } from './sendrecv';
+export { sr, sr1, srp, srp1, srloop, answers, hashret } from './send';
+export type { SrOptions, SrloopOptions, SrResult } from './send';
 export { sniff, rdpcap, wrpcap } from './sniff';
 export type { SniffOptions, WrpcapOptions } from './sniff';
 export { PacketList, SndRcvList, len } from './packet-list';

@@ -19,7 +19,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { checkNoNul, expected, PermissionError, PktkitError } from './errors';
+import { checkNoNul } from './args';
+import { expected, PermissionError, PktkitError } from './errors';
 
 /** Options of {@link dropPrivileges}. */
 export interface DropPrivilegesOptions {

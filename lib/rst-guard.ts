@@ -13,8 +13,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { isIP } from 'node:net';
-import { expected, PermissionError, PktkitError } from './errors';
-import { PRIVILEGE_HINT } from './send/errors';
+import { expected, PermissionError, PktkitError, PRIVILEGE_HINT } from './errors';
 
 /** One TCP flow whose outgoing RSTs the guard drops: ours is `src:sport`, the peer `dst:dport`. */
 export interface RstGuardFlow {

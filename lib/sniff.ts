@@ -14,7 +14,7 @@ import { Layer } from './layers/layer';
 import { Packet } from './packet';
 import { PacketList } from './packet-list';
 import { openWriter, type TimestampPrecision } from './pcap-writer';
-import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
+import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './args';
 
 /** Options of {@link sniff}. Scapy's names; times are in milliseconds. */
 export interface SniffOptions {

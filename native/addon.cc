@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "interfaces.h"
 #include "record.h"
+#include "route.h"
 #include "send.h"
 
 namespace pktkit {
@@ -19,8 +20,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   data->capture_class = Napi::Persistent(capture_class);
 
   exports.Set("NativeCapture", capture_class);
-  exports.Set("setErrorClasses", Napi::Function::New(env, set_error_classes, "setErrorClasses"));
+  exports.Set("setErrorFactory", Napi::Function::New(env, set_error_factory, "setErrorFactory"));
   exports.Set("interfaces", Napi::Function::New(env, list_interfaces, "interfaces"));
+  exports.Set("interfaceInfo", Napi::Function::New(env, interface_info, "interfaceInfo"));
+  exports.Set("routeGet", Napi::Function::New(env, route_get, "routeGet"));
+  exports.Set("sendPackets", Napi::Function::New(env, send_packets, "sendPackets"));
   exports.Set("dissect", Napi::Function::New(env, dissect_one, "dissect"));
   exports.Set("dissectLoop", Napi::Function::New(env, dissect_loop, "dissectLoop"));
   exports.Set("layoutHash", Napi::Number::New(env, rec::kLayoutHash));
@@ -31,7 +35,6 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
 #else
   exports.Set("externalBuffers", Napi::Boolean::New(env, true));  // JS reads the kernel's and the file's memory
 #endif
-  init_send(env, exports);
   return exports;
 }
 

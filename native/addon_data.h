@@ -1,5 +1,5 @@
 // Per-environment state: the addon is context-aware, so each worker thread
-// (each napi_env) gets its own classes and error constructors.
+// (each napi_env) gets its own classes and error composer.
 #pragma once
 
 #include <napi.h>
@@ -8,7 +8,7 @@ namespace pktkit {
 
 struct AddonData {
   Napi::FunctionReference capture_class;
-  Napi::FunctionReference pcap_error, filter_error, permission_error, interface_error, file_error;
+  Napi::FunctionReference error_factory;  // lib/errors.ts nativeError(facts)
 };
 
 inline AddonData& addon_data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -147,28 +147,27 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
       if (ring) {
         source_ = std::move(ring);
       } else if (!error.code.empty() || engine == "afpacket") {
-        if (error.code.empty()) {
-          error = {ErrorKind::Pcap, "EENGINE",
-                   "the AF_PACKET engine cannot capture on '" + config.device +
-                       "' with these options (its link type or linkType): use engine 'libpcap'",
-                   ""};
-        }
-        throw make_error(env, error.kind, error.message, error.code, error.status);
+        if (error.empty()) error = {ErrorKind::Pcap, "EENGINE", "engine", config.device};
+        throw make_error(env, error);
       }
     }
     if (!source_) {
       if (config.fanout_group >= 0) {
-        throw make_error(env, ErrorKind::Pcap, "fanout needs the AF_PACKET engine, which cannot serve '" + config.device + "'", "EENGINE");
+        throw make_error(env, {ErrorKind::Pcap, "EENGINE", "fanout-engine", config.device});
       }
       source_ = PcapSource::open_live(config, &error);
     }
   } else {
     source_ = FileSource::open(get_string(options, "path"), get_string(options, "filter"), &error);
   }
-  if (!source_) throw make_error(env, error.kind, error.message, error.code, error.status);
+  if (!source_) throw make_error(env, error);
 
   slots_ = std::make_shared<Slots>();
-  if (!slots_->data) throw make_error(env, ErrorKind::Pcap, "cannot allocate the record slots", "ENOMEM");
+  if (!slots_->data) {
+    ErrorFacts f = errno_facts(ErrorKind::Resource, "alloc-slots", "", "aligned_alloc", ENOMEM);
+    f.values = {{"bytes", std::to_string(kRecordsBytes)}};
+    throw make_error(env, f);
+  }
   sink_ = std::make_unique<RecordSink>(slots_->data, kSlots, slots_->data + kSlotBytes);
 
   Napi::Object self = info.This().As<Napi::Object>();
@@ -269,7 +268,9 @@ void NativeCapture::wait(const Napi::CallbackInfo& info) {
     if (uv_poll_init(loop, &poller_->handle, fd) != 0) {
       delete poller_;
       poller_ = nullptr;
-      throw make_error(info.Env(), ErrorKind::Pcap, "cannot watch the capture's descriptor", "EPCAP");
+      ErrorFacts f{ErrorKind::Pcap, "EPCAP", "watch"};
+      f.op = "uv_poll_init";
+      throw make_error(info.Env(), f);
     }
   }
   if (!poller_->started) {
@@ -336,9 +337,8 @@ Napi::Object NativeCapture::stats_object(Napi::Env env) {
 Napi::Value NativeCapture::stats(const Napi::CallbackInfo& info) { return stats_object(info.Env()); }
 
 Napi::Value NativeCapture::take_error(const Napi::CallbackInfo& info) {
-  if (!finished_ || !source_ || source_->error().message.empty()) return info.Env().Undefined();
-  const SourceError& e = source_->error();
-  Napi::Error error = make_error(info.Env(), e.kind, e.message, e.code, e.status);
+  if (!finished_ || !source_ || source_->error().empty()) return info.Env().Undefined();
+  Napi::Error error = make_error(info.Env(), source_->error());
   source_->clear_error();  // thrown once
   return error.Value();
 }

@@ -1,38 +1,90 @@
 #include "errors.h"
 
 #include <pcap/pcap.h>
+#include <errno.h>
+#include <string.h>
+
+#include <cstring>
 
 #include "addon_data.h"
 
 namespace pktkit {
 
-void set_error_classes(const Napi::CallbackInfo& info) {
-  Napi::Object classes = info[0].As<Napi::Object>();
-  AddonData& data = addon_data(info.Env());
-  data.pcap_error = Napi::Persistent(classes.Get("PcapError").As<Napi::Function>());
-  data.filter_error = Napi::Persistent(classes.Get("FilterError").As<Napi::Function>());
-  data.permission_error = Napi::Persistent(classes.Get("PermissionError").As<Napi::Function>());
-  data.interface_error = Napi::Persistent(classes.Get("InterfaceError").As<Napi::Function>());
-  data.file_error = Napi::Persistent(classes.Get("FileError").As<Napi::Function>());
+namespace {
+
+const char* kind_name(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Pcap: return "pcap";
+    case ErrorKind::Filter: return "filter";
+    case ErrorKind::Permission: return "permission";
+    case ErrorKind::Interface: return "interface";
+    case ErrorKind::File: return "file";
+    case ErrorKind::Send: return "send";
+    case ErrorKind::Resource: return "resource";
+    case ErrorKind::Argument: return "argument";
+  }
+  return "pcap";
 }
 
-Napi::Error make_error(Napi::Env env, ErrorKind kind, const std::string& message, const std::string& code,
-                       const std::string& status) {
-  if (kind == ErrorKind::Argument) return Napi::TypeError::New(env, message);
-  AddonData& data = addon_data(env);
-  Napi::FunctionReference* cls = &data.pcap_error;
-  switch (kind) {
-    case ErrorKind::Filter: cls = &data.filter_error; break;
-    case ErrorKind::Permission: cls = &data.permission_error; break;
-    case ErrorKind::Interface: cls = &data.interface_error; break;
-    case ErrorKind::File: cls = &data.file_error; break;
+}  // namespace
+
+ErrorFacts errno_facts(ErrorKind kind, const std::string& what, const std::string& subject, const std::string& op,
+                       int err) {
+  ErrorFacts f;
+  f.kind = kind;
+  f.code = errno_name(err);
+  f.what = what;
+  f.subject = subject;
+  f.op = op;
+  f.sys_errno = err;
+  f.detail = std::strerror(err);
+  return f;
+}
+
+void classify_errno(ErrorFacts* f) {
+  switch (f->sys_errno) {
+    case EPERM:
+    case EACCES: f->kind = ErrorKind::Permission; f->code = "EPERM"; break;
+    case ENODEV:
+    case ENXIO: f->kind = ErrorKind::Interface; f->code = "ENODEV"; break;
+    case ENETDOWN: f->kind = ErrorKind::Interface; f->code = "EIFDOWN"; break;
     default: break;
   }
-  if (cls->IsEmpty()) return Napi::Error::New(env, message);
-  Napi::Object details = Napi::Object::New(env);
-  details.Set("code", code);
-  if (!status.empty()) details.Set("pcapStatus", status);
-  return Napi::Error(env, cls->New({Napi::String::New(env, message), details}));
+}
+
+std::string errno_name(int err) {
+  const char* name = strerrorname_np(err);
+  return name ? name : "E" + std::to_string(err);
+}
+
+void set_error_factory(const Napi::CallbackInfo& info) {
+  addon_data(info.Env()).error_factory = Napi::Persistent(info[0].As<Napi::Function>());
+}
+
+Napi::Error make_error(Napi::Env env, const ErrorFacts& facts) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("kind", kind_name(facts.kind));
+  o.Set("code", facts.code);
+  if (!facts.what.empty()) o.Set("what", facts.what);
+  if (!facts.subject.empty()) o.Set("subject", facts.subject);
+  if (!facts.detail.empty()) o.Set("detail", facts.detail);
+  if (!facts.status.empty()) o.Set("pcapStatus", facts.status);
+  if (facts.sys_errno != 0) o.Set("errno", facts.sys_errno);
+  if (!facts.op.empty()) o.Set("op", facts.op);
+  if (!facts.context.empty()) o.Set("context", facts.context);
+  if (!facts.values.empty()) {
+    Napi::Object values = Napi::Object::New(env);
+    for (const auto& [key, value] : facts.values) values.Set(key, value);
+    o.Set("values", values);
+  }
+  Napi::FunctionReference& factory = addon_data(env).error_factory;
+  if (factory.IsEmpty()) {
+    // Only before lib/binding.ts has run (a test loading the .node by hand): the facts, unworded.
+    Napi::Error e = Napi::Error::New(env, facts.code + " " + facts.what + " " + facts.subject + ": " + facts.detail);
+    e.Set("facts", o);
+    return e;
+  }
+  return Napi::Error(env, factory.Call({o}));
 }
 
 const char* pcap_status_name(int status) {

@@ -1,8 +1,12 @@
 #include "interfaces.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #ifdef __linux__
 #include <netpacket/packet.h>
@@ -12,9 +16,18 @@
 #include <string>
 
 #include "errors.h"
+#include "fd.h"
 
 namespace pktkit {
 namespace {
+
+// A failed interface look-up, classified like every interface error (ENODEV → InterfaceError ...).
+ErrorFacts interface_facts(const std::string& name, const std::string& op, int err) {
+  ErrorFacts f = errno_facts(ErrorKind::Send, "lookup", name, op, err);
+  classify_errno(&f);
+  f.context = "interface lookup";
+  return f;
+}
 
 // "" for families we do not name; link-layer addresses as aa:bb:cc:dd:ee:ff.
 std::string format_sockaddr(const sockaddr* sa, const char** family) {
@@ -50,7 +63,7 @@ Napi::Value list_interfaces(const Napi::CallbackInfo& info) {
   pcap_if_t* devices = nullptr;
   char errbuf[PCAP_ERRBUF_SIZE] = "";
   if (pcap_findalldevs(&devices, errbuf) != 0) {
-    throw make_error(env, ErrorKind::Pcap, std::string("cannot list interfaces: ") + errbuf, "EPCAP");
+    throw make_error(env, {ErrorKind::Pcap, "EPCAP", "list-interfaces", "", errbuf});
   }
   Napi::Array list = Napi::Array::New(env);
   uint32_t index = 0;
@@ -89,6 +102,30 @@ Napi::Value list_interfaces(const Napi::CallbackInfo& info) {
   }
   pcap_freealldevs(devices);
   return list;
+}
+
+// interfaceInfo(name) → { index, mtu, mac?, up }: what filling Ether/ARP
+// sources needs, read with ioctls in the caller's namespace.
+Napi::Value interface_info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>();
+  if (name.size() >= IF_NAMESIZE) throw make_error(env, interface_facts(name, "", ENODEV));
+  Fd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) throw make_error(env, interface_facts(name, "socket", errno));
+  ifreq ifr{};
+  std::memcpy(ifr.ifr_name, name.c_str(), name.size());
+  if (ioctl(fd.get(), SIOCGIFINDEX, &ifr) < 0) throw make_error(env, interface_facts(name, "SIOCGIFINDEX", errno));
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("index", ifr.ifr_ifindex);
+  if (ioctl(fd.get(), SIOCGIFMTU, &ifr) == 0) out.Set("mtu", ifr.ifr_mtu);
+  if (ioctl(fd.get(), SIOCGIFFLAGS, &ifr) == 0) out.Set("up", (ifr.ifr_flags & IFF_UP) != 0);
+  if (ioctl(fd.get(), SIOCGIFHWADDR, &ifr) == 0 && ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
+    const auto* m = reinterpret_cast<const uint8_t*>(ifr.ifr_hwaddr.sa_data);
+    char mac[18];
+    std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    out.Set("mac", mac);
+  }
+  return out;
 }
 
 }  // namespace pktkit

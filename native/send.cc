@@ -11,22 +11,21 @@
 // AF_PACKET would mean redoing routing and neighbour discovery here, and
 // IPV6_HDRINCL is only needed for protocols other than IPPROTO_RAW. The cost,
 // as for IPv4: the kernel does not fragment such packets (EMSGSIZE above the MTU).
-// Errors are plain JS errors carrying the errno name in `code` (and `sent`);
-// lib/send/errors.ts turns them into pktkit's error classes.
+// Errors are facts (native/errors.h): the errno, the call, the interface and
+// how many packets went out; lib/errors.ts words them.
 #include "send.h"
+
+#include "errors.h"
+#include "fd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <net/ethernet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,43 +38,23 @@
 namespace pktkit {
 namespace {
 
-std::string errno_name(int err) {
-  const char* name = strerrorname_np(err);
-  return name ? name : "E" + std::to_string(err);
-}
-
-// An Error whose `code` is the errno name, the way Node's own errors look.
-Napi::Error errno_error(Napi::Env env, const std::string& what, int err, double sent = 0) {
-  Napi::Error e = Napi::Error::New(env, what + ": " + std::strerror(err));
-  e.Set("code", errno_name(err));
-  e.Set("errno", static_cast<double>(err));
-  e.Set("sent", sent);
-  return e;
-}
-
-// Closes the descriptor it holds on every path out.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int f = fd_;
-    fd_ = -1;
-    return f;
-  }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
-
 enum class Kind { Ip4, Ip6, L2 };
+
+// A failed system call while sending: classified (EPERM → PermissionError ...), worded by lib/errors.ts.
+ErrorFacts send_facts(const std::string& context, const std::string& iface, const std::string& op, int err) {
+  ErrorFacts f = errno_facts(ErrorKind::Send, "send", iface, op, err);
+  classify_errno(&f);
+  f.context = context;
+  return f;
+}
+
+// Packet `index` does not start with the IP header its socket needs (lib/send checks this first).
+ErrorFacts not_ip_facts(const std::string& context, uint32_t index, const char* version) {
+  ErrorFacts f{ErrorKind::Argument, "ERR_INVALID_ARG_VALUE", "not-ip"};
+  f.context = context;
+  f.values = {{"index", std::to_string(index)}, {"version", version}};
+  return f;
+}
 
 double monotonic_seconds() {
   timespec ts;
@@ -107,8 +86,13 @@ struct SendJob {
 
 class SendWorker : public Napi::AsyncWorker {
  public:
-  SendWorker(Napi::Env env, int fd, SendJob job)
-      : Napi::AsyncWorker(env, "pktkit.send"), deferred_(Napi::Promise::Deferred::New(env)), fd_(fd), job_(std::move(job)) {}
+  SendWorker(Napi::Env env, int fd, SendJob job, std::string context, std::string iface)
+      : Napi::AsyncWorker(env, "pktkit.send"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        fd_(fd),
+        job_(std::move(job)),
+        context_(std::move(context)),
+        iface_(std::move(iface)) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
@@ -159,8 +143,9 @@ class SendWorker : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     if (error_ != 0) {
-      std::string what = syscall_ + " of packet " + std::to_string(sent_ + 1);
-      deferred_.Reject(errno_error(env, what, error_, static_cast<double>(sent_)).Value());
+      ErrorFacts f = send_facts(context_, iface_, syscall_, error_);
+      f.values = {{"packet", std::to_string(sent_ + 1)}, {"sent", std::to_string(sent_)}};
+      deferred_.Reject(make_error(env, f).Value());
       return;
     }
     Napi::Object out = Napi::Object::New(env);
@@ -208,6 +193,8 @@ class SendWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   Fd fd_;
   SendJob job_;
+  std::string context_;  // for errors: the call, e.g. "send()"
+  std::string iface_;
   uint64_t sent_ = 0;
   uint64_t bytes_ = 0;
   double seconds_ = 0;
@@ -217,10 +204,10 @@ class SendWorker : public Napi::AsyncWorker {
 
 // Opens the socket for `kind` on the JS thread: these calls do not wait on
 // the network, and failing here (EPERM, ENODEV) rejects before anything is queued.
-int open_socket(Napi::Env env, Kind kind, const std::string& iface, size_t batch) {
+int open_socket(Napi::Env env, Kind kind, const std::string& iface, size_t batch, const std::string& context) {
   int domain = kind == Kind::Ip4 ? AF_INET : kind == Kind::Ip6 ? AF_INET6 : AF_PACKET;
   Fd fd(socket(domain, SOCK_RAW | SOCK_CLOEXEC, kind == Kind::L2 ? 0 : IPPROTO_RAW));
-  if (fd.get() < 0) throw errno_error(env, "socket", errno);
+  if (fd.get() < 0) throw make_error(env, send_facts(context, iface, "socket", errno));
   if (kind == Kind::Ip4) {
     int one = 1;
     // Broadcast destinations are refused without it (EACCES).
@@ -239,22 +226,24 @@ int open_socket(Napi::Env env, Kind kind, const std::string& iface, size_t batch
   }
   if (!iface.empty()) {
     unsigned index = if_nametoindex(iface.c_str());
-    if (index == 0) throw errno_error(env, "interface '" + iface + "'", ENODEV);
+    if (index == 0) throw make_error(env, send_facts(context, iface, "if_nametoindex", ENODEV));
     if (kind == Kind::L2) {
       sockaddr_ll sll{};
       sll.sll_family = AF_PACKET;
       sll.sll_protocol = 0;  // receive nothing: this socket only sends
       sll.sll_ifindex = static_cast<int>(index);
       if (bind(fd.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0) {
-        throw errno_error(env, "bind to '" + iface + "'", errno);
+        throw make_error(env, send_facts(context, iface, "bind", errno));
       }
     } else if (setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, iface.c_str(),
                           static_cast<socklen_t>(iface.size())) < 0) {
-      throw errno_error(env, "bind to device '" + iface + "'", errno);
+      throw make_error(env, send_facts(context, iface, "SO_BINDTODEVICE", errno));
     }
   }
   return fd.release();
 }
+
+}  // namespace
 
 // sendPackets({ kind, iface, packets, total, inter, pps, mbps, batch }) → Promise<{ sent, bytes, seconds }>
 Napi::Value send_packets(const Napi::CallbackInfo& info) {
@@ -262,6 +251,7 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
   Napi::Object spec = info[0].As<Napi::Object>();
   std::string kind_name = spec.Get("kind").As<Napi::String>();
   std::string iface = spec.Has("iface") && spec.Get("iface").IsString() ? spec.Get("iface").As<Napi::String>().Utf8Value() : "";
+  std::string context = spec.Get("context").IsString() ? spec.Get("context").As<Napi::String>().Utf8Value() : "send";
   SendJob job;
   job.kind = kind_name == "ip4" ? Kind::Ip4 : kind_name == "ip6" ? Kind::Ip6 : Kind::L2;
   job.total = spec.Get("total").As<Napi::Number>().DoubleValue();
@@ -281,7 +271,7 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
     sockaddr_storage ss{};
     if (job.kind == Kind::Ip4) {
       if (p.size() < 20 || (p[0] >> 4) != 4) {
-        throw Napi::TypeError::New(env, "packet " + std::to_string(i) + " is not an IPv4 packet (send() needs IP headers)");
+        throw make_error(env, not_ip_facts(context, i, "4"));
       }
       auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
       sin->sin_family = AF_INET;
@@ -289,7 +279,7 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
       job.dest_len = sizeof(sockaddr_in);
     } else {
       if (p.size() < 40 || (p[0] >> 4) != 6) {
-        throw Napi::TypeError::New(env, "packet " + std::to_string(i) + " is not an IPv6 packet (send() needs IPv6 headers)");
+        throw make_error(env, not_ip_facts(context, i, "6"));
       }
       auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
       sin6->sin6_family = AF_INET6;
@@ -300,118 +290,12 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
     }
     job.dests.push_back(ss);
   }
-  int fd = open_socket(env, job.kind, iface, job.batch);
-  auto* worker = new SendWorker(env, fd, std::move(job));
+  int fd = open_socket(env, job.kind, iface, job.batch, context);
+  auto* worker = new SendWorker(env, fd, std::move(job), context, iface);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;
 }
 
-// routeGet(dst) → { iface, ifindex, src?, gateway?, type }: the kernel's answer to
-// `ip route get dst` over rtnetlink (one request, one reply, no waiting on the network).
-Napi::Value route_get(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  std::string dst = info[0].As<Napi::String>();
-  uint8_t addr[16];
-  int family = AF_INET;
-  size_t alen = 4;
-  if (inet_pton(AF_INET, dst.c_str(), addr) != 1) {
-    if (inet_pton(AF_INET6, dst.c_str(), addr) != 1) throw Napi::TypeError::New(env, "not an IP address: " + dst);
-    family = AF_INET6;
-    alen = 16;
-  }
-  struct {
-    nlmsghdr nh;
-    rtmsg rt;
-    char attrs[64];
-  } req{};
-  req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
-  req.nh.nlmsg_type = RTM_GETROUTE;
-  req.nh.nlmsg_flags = NLM_F_REQUEST;
-  req.nh.nlmsg_seq = 1;
-  req.rt.rtm_family = static_cast<unsigned char>(family);
-  req.rt.rtm_dst_len = static_cast<unsigned char>(alen * 8);
-  auto* rta = reinterpret_cast<rtattr*>(reinterpret_cast<char*>(&req) + NLMSG_ALIGN(req.nh.nlmsg_len));
-  rta->rta_type = RTA_DST;
-  rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(alen));
-  std::memcpy(RTA_DATA(rta), addr, alen);
-  req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
-
-  Fd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-  if (fd.get() < 0) throw errno_error(env, "netlink socket", errno);
-  if (send(fd.get(), &req, req.nh.nlmsg_len, 0) < 0) throw errno_error(env, "route lookup", errno);
-  alignas(nlmsghdr) char buf[8192];
-  ssize_t len = recv(fd.get(), buf, sizeof buf, 0);
-  if (len < 0) throw errno_error(env, "route lookup", errno);
-  for (auto* nh = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(nh, static_cast<unsigned>(len)); nh = NLMSG_NEXT(nh, len)) {
-    if (nh->nlmsg_type == NLMSG_ERROR) {
-      auto* e = static_cast<nlmsgerr*>(NLMSG_DATA(nh));
-      if (e->error != 0) throw errno_error(env, "no route to " + dst, -e->error);
-      continue;
-    }
-    if (nh->nlmsg_type != RTM_NEWROUTE) continue;
-    auto* rt = static_cast<rtmsg*>(NLMSG_DATA(nh));
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("type", rt->rtm_type == RTN_LOCAL       ? "local"
-                    : rt->rtm_type == RTN_BROADCAST ? "broadcast"
-                    : rt->rtm_type == RTN_MULTICAST ? "multicast"
-                    : rt->rtm_type == RTN_UNICAST   ? "unicast"
-                                                    : "other");
-    int attr_len = static_cast<int>(RTM_PAYLOAD(nh));
-    for (auto* a = RTM_RTA(rt); RTA_OK(a, attr_len); a = RTA_NEXT(a, attr_len)) {
-      char text[INET6_ADDRSTRLEN];
-      switch (a->rta_type) {
-        case RTA_OIF: {
-          int index = *static_cast<int*>(RTA_DATA(a));
-          char name[IF_NAMESIZE];
-          out.Set("ifindex", index);
-          if (if_indextoname(static_cast<unsigned>(index), name)) out.Set("iface", name);
-          break;
-        }
-        case RTA_PREFSRC:
-          if (inet_ntop(family, RTA_DATA(a), text, sizeof text)) out.Set("src", text);
-          break;
-        case RTA_GATEWAY:
-          if (inet_ntop(family, RTA_DATA(a), text, sizeof text)) out.Set("gateway", text);
-          break;
-        default: break;
-      }
-    }
-    return out;
-  }
-  throw errno_error(env, "route lookup for " + dst + " got no answer", EPROTO);
-}
-
-// interfaceInfo(name) → { index, mtu, mac?, up }: what filling Ether/ARP
-// sources needs, read with ioctls in the caller's namespace.
-Napi::Value interface_info(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  std::string name = info[0].As<Napi::String>();
-  if (name.size() >= IF_NAMESIZE) throw errno_error(env, "interface '" + name + "'", ENODEV);
-  Fd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (fd.get() < 0) throw errno_error(env, "socket", errno);
-  ifreq ifr{};
-  std::memcpy(ifr.ifr_name, name.c_str(), name.size());
-  if (ioctl(fd.get(), SIOCGIFINDEX, &ifr) < 0) throw errno_error(env, "interface '" + name + "'", errno);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("index", ifr.ifr_ifindex);
-  if (ioctl(fd.get(), SIOCGIFMTU, &ifr) == 0) out.Set("mtu", ifr.ifr_mtu);
-  if (ioctl(fd.get(), SIOCGIFFLAGS, &ifr) == 0) out.Set("up", (ifr.ifr_flags & IFF_UP) != 0);
-  if (ioctl(fd.get(), SIOCGIFHWADDR, &ifr) == 0 && ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
-    const auto* m = reinterpret_cast<const uint8_t*>(ifr.ifr_hwaddr.sa_data);
-    char mac[18];
-    std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-    out.Set("mac", mac);
-  }
-  return out;
-}
-
-}  // namespace
-
-void init_send(Napi::Env env, Napi::Object exports) {
-  exports.Set("sendPackets", Napi::Function::New(env, send_packets, "sendPackets"));
-  exports.Set("routeGet", Napi::Function::New(env, route_get, "routeGet"));
-  exports.Set("interfaceInfo", Napi::Function::New(env, interface_info, "interfaceInfo"));
-}
 
 }  // namespace pktkit

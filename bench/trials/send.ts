@@ -39,8 +39,8 @@ const SENDPFAST: Sender = {
     const index = path.join(ctx.root, 'lib', 'index.ts');
     const missing = addonMissing(ctx);
     if (missing) return missing;
-    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) && fs.existsSync(path.join(ctx.root, 'lib', 'send.ts'))
-      ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/send.ts)';
+    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) && fs.existsSync(path.join(ctx.root, 'lib', 'send', 'send.ts'))
+      ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/send/send.ts)';
   },
   send: async (ctx, net, input) => {
     const r = await net.execOk(net.nsA, process.execPath, [compiledChild(ctx, 'pktkit-send'), net.ifA, input.path, String(input.count)],

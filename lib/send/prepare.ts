@@ -4,14 +4,14 @@
  * Ether and ARP hardware source from the interface, ARP protocol source from
  * the route) and builds it. The user's packet objects are never modified.
  */
-import { expected } from '../errors';
+import { argError, ruleError } from '../args';
 import { ARPLayer } from '../layers/arp';
 import { EtherLayer } from '../layers/ether';
 import { IPerrorLayer, IPLayer } from '../layers/ip';
 import { IPerror6Layer, IPv6Layer } from '../layers/ipv6';
 import { Layer, MAX_SET_PACKETS, type LayerKind } from '../layers/layer';
 import { parse } from '../layers/parse';
-import type { SocketKind } from './native';
+import type { SocketKind } from '../binding';
 import type { RouteCache } from './route';
 
 /** A packet as send functions accept it: layers, or bytes already built. */
@@ -58,15 +58,15 @@ function prepared(bytes: Uint8Array, kind: SocketKind, first: LayerKind, sent?: 
 /** The packets of `input` as an array, each checked to be a Layer or bytes. */
 export function packetList(input: PacketInput, fn: string): PacketLike[] {
   const list = Array.isArray(input) ? (input as readonly PacketLike[]) : [input as PacketLike];
-  if (list.length === 0) throw new TypeError(`${fn}: expected at least one packet but received an empty array`);
+  if (list.length === 0) throw ruleError(fn, 'expected at least one packet but received an empty array');
   let total = 0;
   list.forEach((p, i) => {
     if (!(p instanceof Layer) && !(p instanceof Uint8Array)) {
-      throw new TypeError(expected('a packet (layers such as IP(...).div(TCP(...)), or a Uint8Array)', `${fn} packet ${i}`, p));
+      throw argError('a packet (layers such as IP(...).div(TCP(...)), or a Uint8Array)', `${fn} packet ${i}`, p);
     }
     total += p instanceof Layer ? p.countPackets() : 1;
   });
-  if (total > MAX_SET_PACKETS) throw new TypeError(`${fn}: the packets stand for ${total} packets, more than ${MAX_SET_PACKETS}`);
+  if (total > MAX_SET_PACKETS) throw ruleError(fn, `the packets stand for ${total} packets, more than ${MAX_SET_PACKETS}`);
   // Packet sets (fields given as lists, ranges, networks) are sent as each of their packets, as Scapy does.
   return list.flatMap((p) => (p instanceof Layer && p.isPacketSet() ? [...p.packets()] : [p]));
 }
@@ -111,11 +111,14 @@ export function prepareL3(input: PacketInput, routes: RouteCache, fn: string): P
   return packetList(input, fn).map((p, i) => {
     if (p instanceof Uint8Array) {
       const v = p.length > 0 ? p[0] >> 4 : 0;
-      if (v !== 4 && v !== 6) throw new TypeError(`${fn}: packet ${i} is ${p.length} bytes that do not start with an IPv4 or IPv6 header`);
+      // The native sender takes the destination from the header: it must be all there.
+      if ((v !== 4 || p.length < 20) && (v !== 6 || p.length < 40)) {
+        throw ruleError(fn, `packet ${i} is ${p.length} bytes that do not start with an IPv4 or IPv6 header`);
+      }
       return prepared(p, v === 4 ? 'ip4' : 'ip6', v === 4 ? IPLayer : IPv6Layer);
     }
     if (!isIPv4(p) && !isIPv6(p)) {
-      throw new TypeError(`${fn}: packet ${i} starts with ${p.layerName}; send() and sr() take IP or IPv6 packets (use sendp()/srp() for ${p.layerName})`);
+      throw ruleError(fn, `packet ${i} starts with ${p.layerName}; send() and sr() take IP or IPv6 packets (use sendp()/srp() for ${p.layerName})`);
     }
     const sent = p.copy();
     fillNetwork(sent, routes);
@@ -131,7 +134,7 @@ export function l2Interface(list: PacketLike[], iface: string | undefined, route
     const via = dst ? routes.ifaceFor(dst) : undefined;
     if (via) return via;
   }
-  throw new TypeError(`${fn}: give the interface ({ iface: 'eth0' }): no packet has an IP or ARP destination to route by`);
+  throw ruleError(fn, "give the interface ({ iface: 'eth0' }): no packet has an IP or ARP destination to route by");
 }
 
 /**

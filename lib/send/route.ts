@@ -3,25 +3,19 @@
  * and outgoing interface for a destination (Scapy asks its own copy of the
  * routing table; asking the kernel keeps policy routing and namespaces right).
  */
-import { sendAddon, type NativeInterfaceInfo, type NativeRoute } from './native';
-import { sendError } from './errors';
+import { isIP } from 'node:net';
+import { argError, nameArgument } from '../args';
+import { addon, type NativeInterfaceInfo, type NativeRoute } from '../binding';
 
 /** The route to `dst` as `ip route get` gives it; throws PktkitError (code ENETUNREACH ...) when there is none. */
 export function routeTo(dst: string): NativeRoute {
-  try {
-    return sendAddon().routeGet(dst);
-  } catch (err) {
-    throw sendError(err, `route lookup for ${dst}`);
-  }
+  if (typeof dst !== 'string' || isIP(dst) === 0) throw argError('an IPv4 or IPv6 address', 'route lookup dst', dst);
+  return addon().routeGet(dst);
 }
 
 /** Index, MTU, state and MAC of the interface `name`; InterfaceError when it does not exist. */
 export function interfaceInfo(name: string): NativeInterfaceInfo {
-  try {
-    return sendAddon().interfaceInfo(name);
-  } catch (err) {
-    throw sendError(err, `interface lookup`, name);
-  }
+  return addon().interfaceInfo(nameArgument('an interface name', 'interface lookup name', name));
 }
 
 /** Memoises route and interface look-ups for the packets of one call. */

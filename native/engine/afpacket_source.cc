@@ -76,10 +76,8 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   if (!any) {
     ifindex = static_cast<int>(if_nametoindex(device.c_str()));
     if (ifindex == 0) {
-      *error = {ErrorKind::Interface, "ENODEV",
-                "no such interface '" + device + "': list them with `pktkit ifaces` or interfaces() (" +
-                    errno_text(ENODEV) + ")",
-                "PCAP_ERROR_NO_SUCH_DEVICE"};
+      *error = errno_facts(ErrorKind::Interface, "no-device", device, "", ENODEV);
+      error->status = "PCAP_ERROR_NO_SUCH_DEVICE";
       return false;
     }
   }
@@ -93,15 +91,14 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   if (fd_ < 0) {
     int err = errno;
     if (err == EPERM || err == EACCES) {
-      *error = {ErrorKind::Permission, "EPERM",
-                "no permission to capture on '" + device +
-                    "': run as root, or grant cap_net_raw,cap_net_admin (sudo setcap "
-                    "cap_net_raw,cap_net_admin=eip $(command -v node)) (socket: " + errno_text(err) + ")",
-                "PCAP_ERROR_PERM_DENIED"};
+      *error = errno_facts(ErrorKind::Permission, "capture", device, "socket", err);
+      error->code = "EPERM";
+      error->status = "PCAP_ERROR_PERM_DENIED";
     } else if (err == EAFNOSUPPORT) {
       return false;  // no AF_PACKET here: the libpcap engine decides
     } else {
-      *error = {ErrorKind::Pcap, "EPCAP", "cannot capture on '" + device + "': socket: " + errno_text(err), ""};
+      *error = errno_facts(ErrorKind::Pcap, "capture", device, "socket", err);
+      error->code = "EPCAP";
     }
     return false;
   }
@@ -113,9 +110,7 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
       if (type != ARPHRD_ETHER && type != ARPHRD_LOOPBACK) return false;  // libpcap knows the other link types
     }
     if (ioctl(fd_, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
-      *error = {ErrorKind::Interface, "EIFDOWN",
-                "interface '" + device + "' is down: bring it up (ip link set " + device + " up)",
-                "PCAP_ERROR_IFACE_NOT_UP"};
+      *error = {ErrorKind::Interface, "EIFDOWN", "down", device, "", "PCAP_ERROR_IFACE_NOT_UP"};
       return false;
     }
   }
@@ -157,17 +152,17 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   req.tp_retire_blk_tov = config.immediate ? 1 : config.timeout_ms > 0 ? static_cast<unsigned>(config.timeout_ms) : UINT_MAX;
   if (setsockopt(fd_, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
     int err = errno;
-    *error = {ErrorKind::Pcap, "EPCAP",
-              "cannot set up the capture ring on '" + device + "' (" + std::to_string(block_count_) + " blocks of " +
-                  std::to_string(block_size_) + " bytes): " + errno_text(err) + "; try a smaller bufferSize",
-              ""};
+    *error = errno_facts(ErrorKind::Pcap, "ring", device, "setsockopt", err);
+    error->code = "EPCAP";
+    error->values = {{"blocks", std::to_string(block_count_)}, {"blockSize", std::to_string(block_size_)}};
     return false;
   }
   size_t size = size_t{block_size_} * block_count_;
   // Populated at once: the first touch of each page would otherwise fault on the JS thread.
   void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_, 0);
   if (base == MAP_FAILED) {
-    *error = {ErrorKind::Pcap, "EPCAP", "cannot map the capture ring: " + errno_text(errno), ""};
+    *error = errno_facts(ErrorKind::Pcap, "map-ring", device, "mmap", errno);
+    error->code = "EPCAP";
     return false;
   }
   ring_ = std::make_shared<Ring>(static_cast<u8*>(base), size);
@@ -179,13 +174,12 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     int err = errno;
     if (err == ENETDOWN) {
-      *error = {ErrorKind::Interface, "EIFDOWN",
-                "interface '" + device + "' is down: bring it up (ip link set " + device + " up)",
-                "PCAP_ERROR_IFACE_NOT_UP"};
+      *error = {ErrorKind::Interface, "EIFDOWN", "down", device, "", "PCAP_ERROR_IFACE_NOT_UP"};
     } else if (err == ENODEV) {
-      *error = {ErrorKind::Interface, "ENODEV", "no such interface '" + device + "': list them with `pktkit ifaces` or interfaces()", "PCAP_ERROR_NO_SUCH_DEVICE"};
+      *error = {ErrorKind::Interface, "ENODEV", "no-device", device, "", "PCAP_ERROR_NO_SUCH_DEVICE"};
     } else {
-      *error = {ErrorKind::Pcap, "EPCAP", "cannot bind to '" + device + "': " + errno_text(err), ""};
+      *error = errno_facts(ErrorKind::Pcap, "bind", device, "bind", err);
+      error->code = "EPCAP";
     }
     return false;
   }
@@ -204,10 +198,9 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
     if (mode == PACKET_FANOUT_HASH) mode |= PACKET_FANOUT_FLAG_DEFRAG;  // fragments of one datagram stay together
     int value = (config.fanout_group & 0xffff) | (mode << 16);
     if (setsockopt(fd_, SOL_PACKET, PACKET_FANOUT, &value, sizeof value) != 0) {
-      *error = {ErrorKind::Pcap, "EPCAP",
-                "cannot join fanout group " + std::to_string(config.fanout_group) + ": " + errno_text(errno) +
-                    " (every member of a group must use the same mode)",
-                ""};
+      *error = errno_facts(ErrorKind::Pcap, "fanout", device, "setsockopt", errno);
+      error->code = "EPCAP";
+      error->values = {{"group", std::to_string(config.fanout_group)}};
       return false;
     }
   }
@@ -262,7 +255,7 @@ bool AfPacketSource::attach_filter(const LiveConfig& config, SourceError* error)
     std::string detail;
     std::unique_ptr<PacketFilter> filter = PacketFilter::create(config.filter, linktype, snaplen_, &detail);
     if (!filter) {
-      *error = {ErrorKind::Filter, "EFILTER", detail, ""};  // lib/errors.ts quotes the filter
+      *error = {ErrorKind::Filter, "EFILTER", "filter", config.filter, detail};
       return false;
     }
     const bpf_program* program = filter->program(linktype);
@@ -288,7 +281,8 @@ bool AfPacketSource::attach_filter(const LiveConfig& config, SourceError* error)
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   if (setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
     int err = errno;
-    *error = {ErrorKind::Filter, "EFILTER", "the kernel refused the program: " + errno_text(err), ""};
+    *error = errno_facts(ErrorKind::Filter, "filter-attach", config.filter, "setsockopt", err);
+    error->code = "EFILTER";
     return false;
   }
   return true;
@@ -421,10 +415,8 @@ Source::Status AfPacketSource::fill(RecordSink& sink) {
     int err = 0;
     socklen_t len = sizeof err;
     getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
-    error_ = {ErrorKind::Pcap, "EPCAP",
-              std::string("capture stopped: ") +
-                  (err == ENETDOWN ? "The interface went down" : err == ENODEV ? "The interface disappeared" : errno_text(err)),
-              ""};
+    error_ = errno_facts(ErrorKind::Pcap, "stopped", "", "", err);
+    error_.code = "EPCAP";
     return Status::kError;
   }
   return Status::kIdle;

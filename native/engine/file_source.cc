@@ -27,7 +27,7 @@ class MappedFileSource final : public Source {
     std::string detail;
     int linktype_now = reader_->header_known() ? reader_->linktype() : kDltEn10mb;
     filter_ = PacketFilter::create(filter_text_, linktype_now, 262144, &detail);
-    if (!filter_) *error = {ErrorKind::Filter, "EFILTER", detail, ""};
+    if (!filter_) *error = {ErrorKind::Filter, "EFILTER", "filter", filter_text_, detail};
     return filter_ != nullptr;
   }
 
@@ -44,8 +44,7 @@ class MappedFileSource final : public Source {
         case FileReader::Status::kEnd: return Status::kEnd;
         case FileReader::Status::kError: {
           const ReaderError& e = reader_->error();
-          const char* what = e.code == "ETRUNCATED" ? "' is truncated: " : "' is damaged: ";
-          error_ = {ErrorKind::File, e.code, "capture file '" + path_ + what + e.message, ""};
+          error_ = {ErrorKind::File, e.code, e.code == "ETRUNCATED" ? "truncated" : "damaged", path_, e.message};
           return Status::kError;
         }
         case FileReader::Status::kPackets: break;
@@ -94,9 +93,7 @@ std::unique_ptr<Source> FileSource::open(const std::string& path, const std::str
   std::unique_ptr<FileReader> reader = FileReader::open(path, &reader_error);
   if (!reader) {
     const bool opening = reader_error.code != "EFORMAT" && reader_error.code != "ETRUNCATED";
-    std::string message = opening ? "cannot open capture file '" + path + "': " + reader_error.message
-                                  : "cannot read capture file '" + path + "': " + reader_error.message;
-    *error = {ErrorKind::File, reader_error.code, message, ""};
+    *error = {ErrorKind::File, reader_error.code, opening ? "open-file" : "read-file", path, reader_error.message};
     return nullptr;
   }
   auto source = std::make_unique<MappedFileSource>(std::move(reader), path, filter);

@@ -48,7 +48,7 @@ std::unique_ptr<PcapSource> PcapSource::open_live(const LiveConfig& config, Sour
   char errbuf[PCAP_ERRBUF_SIZE] = "";
   pcap_t* pcap = pcap_create(device.c_str(), errbuf);
   if (!pcap) {
-    *error = {ErrorKind::Pcap, "EPCAP", "cannot open " + device + ": " + errbuf, ""};
+    *error = {ErrorKind::Pcap, "EPCAP", "open-device", device, errbuf};
     return nullptr;
   }
   std::unique_ptr<PcapSource> source(new PcapSource(pcap, true));
@@ -67,24 +67,17 @@ std::unique_ptr<PcapSource> PcapSource::open_live(const LiveConfig& config, Sour
     std::string name = pcap_status_name(status);
     switch (status) {
       case PCAP_ERROR_NO_SUCH_DEVICE:
-        *error = {ErrorKind::Interface, "ENODEV",
-                  "no such interface '" + device + "': list them with `pktkit ifaces` or interfaces() (" + detail + ")",
-                  name};
+        *error = {ErrorKind::Interface, "ENODEV", "no-device", device, detail, name};
         break;
       case PCAP_ERROR_PERM_DENIED:
       case PCAP_ERROR_PROMISC_PERM_DENIED:
-        *error = {ErrorKind::Permission, "EPERM",
-                  "no permission to capture on '" + device +
-                      "': run as root, or grant cap_net_raw,cap_net_admin (sudo setcap "
-                      "cap_net_raw,cap_net_admin=eip $(command -v node)) (" + detail + ")",
-                  name};
+        *error = {ErrorKind::Permission, "EPERM", "capture", device, detail, name};
         break;
       case PCAP_ERROR_IFACE_NOT_UP:
-        *error = {ErrorKind::Interface, "EIFDOWN",
-                  "interface '" + device + "' is down: bring it up (ip link set " + device + " up)", name};
+        *error = {ErrorKind::Interface, "EIFDOWN", "down", device, detail, name};
         break;
       default:
-        *error = {ErrorKind::Pcap, "EPCAP", "cannot capture on '" + device + "': " + detail, name};
+        *error = {ErrorKind::Pcap, "EPCAP", "capture", device, detail, name};
     }
     return nullptr;
   }
@@ -96,9 +89,8 @@ std::unique_ptr<PcapSource> PcapSource::open_live(const LiveConfig& config, Sour
   // the interface index and keeps the packet type.
   if (config.linktype >= 0) {
     if (pcap_set_datalink(pcap, config.linktype) != 0) {
-      *error = {ErrorKind::Pcap, "EPCAP",
-                "cannot use link type " + std::to_string(config.linktype) + " on " + device + ": " + pcap_geterr(pcap),
-                ""};
+      *error = {ErrorKind::Pcap, "EPCAP", "link-type", device, pcap_geterr(pcap)};
+      error->values = {{"linkType", std::to_string(config.linktype)}};
       return nullptr;
     }
   } else if (device == "any") {
@@ -106,13 +98,13 @@ std::unique_ptr<PcapSource> PcapSource::open_live(const LiveConfig& config, Sour
   }
   if (config.direction != "inout") {
     if (pcap_setdirection(pcap, config.direction == "in" ? PCAP_D_IN : PCAP_D_OUT) != 0) {
-      *error = {ErrorKind::Pcap, "EPCAP",
-                "cannot set direction '" + config.direction + "' on " + device + ": " + pcap_geterr(pcap), ""};
+      *error = {ErrorKind::Pcap, "EPCAP", "direction", device, pcap_geterr(pcap)};
+      error->values = {{"direction", config.direction}};
       return nullptr;
     }
   }
   if (pcap_setnonblock(pcap, 1, errbuf) != 0) {
-    *error = {ErrorKind::Pcap, "EPCAP", std::string("cannot set non-blocking mode: ") + errbuf, ""};
+    *error = {ErrorKind::Pcap, "EPCAP", "nonblock", device, errbuf};
     return nullptr;
   }
   if (!config.filter.empty() && !source->apply_filter(config.filter, error)) return nullptr;
@@ -133,7 +125,8 @@ std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, const
   if (!file) {
     int err = errno;
     const char* code = err == ENOENT ? "ENOENT" : err == EACCES ? "EACCES" : err == EISDIR ? "EISDIR" : "EIO";
-    *error = {ErrorKind::File, code, "cannot open capture file '" + path + "': " + std::strerror(err), ""};
+    *error = errno_facts(ErrorKind::File, "open-file", path, "fopen", err);
+    error->code = code;
     return nullptr;
   }
   std::setvbuf(file, nullptr, _IOFBF, kFileBuffer);
@@ -141,8 +134,7 @@ std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, const
   pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (!pcap) {
     std::fclose(file);
-    *error = {ErrorKind::File, "EFORMAT",
-              "cannot read capture file '" + path + "': " + errbuf + " (expected pcap or pcapng)", ""};
+    *error = {ErrorKind::File, "EFORMAT", "not-capture-file", path, errbuf};
     return nullptr;
   }
   std::unique_ptr<PcapSource> source(new PcapSource(pcap, false));
@@ -154,13 +146,13 @@ std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, const
 bool PcapSource::apply_filter(const std::string& filter, SourceError* error) {
   bpf_program program;
   if (pcap_compile(pcap_, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    *error = {ErrorKind::Filter, "EFILTER", pcap_geterr(pcap_), ""};  // lib/errors.ts quotes the filter
+    *error = {ErrorKind::Filter, "EFILTER", "filter", filter, pcap_geterr(pcap_)};
     return false;
   }
   int status = pcap_setfilter(pcap_, &program);
   pcap_freecode(&program);
   if (status != 0) {
-    *error = {ErrorKind::Filter, "EFILTER", std::string("cannot be applied: ") + pcap_geterr(pcap_), ""};
+    *error = {ErrorKind::Filter, "EFILTER", "filter-apply", filter, pcap_geterr(pcap_)};
     return false;
   }
   return true;
@@ -181,11 +173,11 @@ Source::Status PcapSource::fill(RecordSink& sink) {
     std::string detail = pcap_geterr(pcap_);
     if (live_) {
       // e.g. the interface went away: "The interface disappeared"
-      error_ = {ErrorKind::Pcap, "EPCAP", "capture stopped: " + detail, ""};
+      error_ = {ErrorKind::Pcap, "EPCAP", "stopped", "", detail};
     } else {
       // A file cut inside a record: every whole packet has been delivered.
-      error_ = {ErrorKind::File, detail.find("truncated") != std::string::npos ? "ETRUNCATED" : "EFORMAT",
-                "capture file is damaged: " + detail, ""};
+      error_ = {ErrorKind::File, detail.find("truncated") != std::string::npos ? "ETRUNCATED" : "EFORMAT", "damaged",
+                "", detail};
     }
     return sink.count() ? Status::kPackets : Status::kError;
   }

@@ -14,12 +14,8 @@
 
 namespace pktkit {
 
-struct SourceError {
-  ErrorKind kind = ErrorKind::Pcap;
-  std::string code;
-  std::string message;
-  std::string status;  // libpcap's status name, when libpcap gave one
-};
+// What went wrong, as facts: lib/errors.ts words the message (native/errors.h).
+using SourceError = ErrorFacts;
 
 // The memory a batch's records point into, and what keeps it alive.
 struct ByteBuffer {

@@ -35,7 +35,7 @@ describe('bad input: TypeError naming the layer and field', () => {
     await assert.rejects(send([]), typeError(/at least one packet/));
     await assert.rejects(send(new Uint8Array([0x50, 0, 0])), typeError(/do not start with an IPv4 or IPv6 header/));
     await assert.rejects(send(pkt, { count: 0 }), typeError(/Expected an integer 1\.\.\d+ for send\(\) count but received 0/));
-    await assert.rejects(send(pkt, { ttl: 3 } as never), typeError(/unknown option 'ttl'/));
+    await assert.rejects(send(pkt, { ttl: 3 } as never), typeError(/^send\(\): Unknown option 'ttl': expected one of iface, count, inter, signal$/));
     await assert.rejects(sendp(Ether().div(pkt), { inter: -5 }), typeError(/sendp\(\) inter/));
     await assert.rejects(sendpfast(Ether().div(pkt), { pps: 10, mbps: 1 }), typeError(/pps or mbps/));
     await assert.rejects(sendpfast(Ether().div(pkt), { count: 5, loop: 2 }), typeError(/count or loop/));

@@ -206,7 +206,7 @@ print(json.dumps({"udp": [p.summary() for p in udp], "lf": [p.summary() for p in
     await assert.rejects(sniff({ offline: path.join(FIXTURES, 'http-lo.pcap'), count: -1 }), /Expected an integer 0\.\.\d+ for sniff\(\) count but received -1/);
     await assert.rejects(sniff({ prn: 5 as never, offline: 'x' }), /Expected a function for sniff\(\) prn but received 5 of type number/);
     await assert.rejects(sniff({ iface: 'lo', offline: 'x' }), /give iface or offline, not both/);
-    await assert.rejects(sniff({ bogus: 1 } as never), /unknown option 'bogus'/);
+    await assert.rejects(sniff({ bogus: 1 } as never), /Unknown option 'bogus'/);
     const ac = new AbortController();
     ac.abort();
     assert.equal((await sniff({ offline: path.join(FIXTURES, 'http-lo.pcap'), signal: ac.signal })).length, 0);

@@ -4,14 +4,14 @@
  * fast (sendmmsg batches, optional pps/Mbps pacing). The syscalls run on a
  * worker thread: the returned promises never block the JS thread.
  */
-import { checkKeys, ifaceOption, numberOption, signalOption } from './send/options';
-import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput } from './send/prepare';
-import { fillEtherDestinations } from './send/neighbor';
-import { RouteCache } from './send/route';
-import { askLink } from './sendrecv';
-import { transmit } from './send/transmit';
+import { checkKeys, exclusive, ifaceOption, numberOption, signalOption } from '../args';
+import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput } from './prepare';
+import { fillEtherDestinations } from './neighbor';
+import { RouteCache } from './route';
+import { askLink } from './sr';
+import { transmit } from './transmit';
 
-export type { PacketInput, PacketLike } from './send/prepare';
+export type { PacketInput, PacketLike } from './prepare';
 
 /** Options of {@link send}. */
 export interface SendOptions {
@@ -117,8 +117,8 @@ export async function sendp(packets: PacketInput, options: SendpOptions = {}): P
 export async function sendpfast(packets: PacketInput, options: SendpfastOptions = {}): Promise<SendpfastResult> {
   checkKeys('sendpfast()', options, ['iface', 'count', 'loop', 'pps', 'mbps', 'signal']);
   const signal = signalOption('sendpfast()', options.signal);
-  if (options.count !== undefined && options.loop !== undefined) throw new TypeError('sendpfast(): give count or loop, not both');
-  if (options.pps !== undefined && options.mbps !== undefined) throw new TypeError('sendpfast(): give pps or mbps, not both');
+  exclusive('sendpfast()', options, 'count', 'loop');
+  exclusive('sendpfast()', options, 'pps', 'mbps');
   const loop = numberOption('sendpfast()', 'loop', options.loop, 1, 1, MAX_TOTAL, true);
   const pps = numberOption('sendpfast()', 'pps', options.pps, 0, 0.001, 1e9);
   const mbps = numberOption('sendpfast()', 'mbps', options.mbps, 0, 0.001, 1e6);

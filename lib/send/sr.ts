@@ -6,20 +6,20 @@
  * is matched against the packets still waiting, as Scapy matches them
  * (lib/send/match.ts).
  */
-import { openLive, type Capture } from './capture';
-import { IPerrorLayer, IPLayer } from './layers/ip';
-import { IPerror6Layer, IPv6Layer } from './layers/ipv6';
-import type { Layer } from './layers/layer';
-import { answerFilter } from './send/filter';
-import { fillEtherDestinations } from './send/neighbor';
-import { answers, hashret } from './send/match';
-import { booleanOption, checkKeys, filterOption, ifaceOption, numberOption, signalOption } from './send/options';
-import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './send/prepare';
-import { RouteCache } from './send/route';
-import { rstGuard, type RstGuard, type RstGuardFlow } from './rst-guard';
-import { TCPerrorLayer, TCPLayer } from './layers/tcp';
-import { PacketList, SndRcvList } from './packet-list';
-import { transmit } from './send/transmit';
+import { openLive, type Capture } from '../capture';
+import { IPerrorLayer, IPLayer } from '../layers/ip';
+import { IPerror6Layer, IPv6Layer } from '../layers/ipv6';
+import type { Layer } from '../layers/layer';
+import { answerFilter } from './filter';
+import { fillEtherDestinations } from './neighbor';
+import { answers, hashret } from './match';
+import { booleanOption, checkKeys, filterOption, functionOption, ifaceOption, numberOption, ruleError, signalOption } from '../args';
+import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './prepare';
+import { RouteCache } from './route';
+import { rstGuard, type RstGuard, type RstGuardFlow } from '../rst-guard';
+import { TCPerrorLayer, TCPLayer } from '../layers/tcp';
+import { PacketList, SndRcvList } from '../packet-list';
+import { transmit } from './transmit';
 
 /** Options of {@link sr}, {@link sr1}, {@link srp}, {@link srp1}. */
 export interface SrOptions {
@@ -353,15 +353,14 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered', 'verbose']);
   const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, verbose: verboseOpt, ...rest } = options;
   const s = settings(fn, rest);
-  if (countOpt === undefined && !s.signal) throw new TypeError(`${fn}: give count, or a signal to stop the loop`);
+  if (countOpt === undefined && !s.signal) throw ruleError(fn, 'give count, or a signal to stop the loop');
   const count = numberOption(fn, 'count', countOpt, Infinity, 1, 1e9, true);
   const interval = numberOption(fn, 'interval', intervalOpt, 1000, 0, 3_600_000);
   const layer2 = booleanOption(fn, 'layer2', layer2Opt, false);
   const verbose = booleanOption(fn, 'verbose', verboseOpt, onAnswer === undefined && onUnanswered === undefined);
   const out = (text: string): void => void process.stdout.write(text);
-  for (const [name, f] of [['onAnswer', onAnswer], ['onUnanswered', onUnanswered]] as const) {
-    if (f !== undefined && typeof f !== 'function') throw new TypeError(`${fn}: ${name} must be a function`);
-  }
+  functionOption(fn, 'onAnswer', onAnswer);
+  functionOption(fn, 'onUnanswered', onUnanswered);
   const routes = new RouteCache();
   const list = packetList(packets, fn);
   const iface = layer2 ? l2Interface(list, s.iface, routes, fn) : undefined;
@@ -386,5 +385,5 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   return total;
 }
 
-export type { PacketInput, PacketLike } from './send/prepare';
-export { answers, hashret } from './send/match';
+export type { PacketInput, PacketLike } from './prepare';
+export { answers, hashret } from './match';
