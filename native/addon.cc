@@ -6,6 +6,7 @@
 #include "capture.h"
 #include "dissect_js.h"
 #include "errors.h"
+#include "export/exporter.h"
 #include "interfaces.h"
 #include "record.h"
 #include "send.h"
@@ -32,6 +33,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("externalBuffers", Napi::Boolean::New(env, true));  // JS reads the kernel's and the file's memory
 #endif
   init_send(env, exports);
+  init_exporter(env, exports);
   return exports;
 }
 
