@@ -1,6 +1,7 @@
 #include "flow_table.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 #include "../record.h"
@@ -115,6 +116,7 @@ int32_t FlowTable::find(uint32_t hash, uint8_t version, uint8_t proto, const uin
   for (int32_t i = buckets_[hash & mask_]; i >= 0; i = pool_[i].chain) {
     const Entry& e = pool_[i];
     if (e.hash != hash || e.f.proto != proto || e.f.version != version) continue;
+    static_assert(offsetof(Entry, f) + offsetof(Flow, b_port) + 4 <= 64, "the key lies in the entry's first cache line");
     if (e.f.a_port == sp && e.f.b_port == dp && same4(e.f.a, s) && same4(e.f.b, d)) {
       forward = true;
       return i;

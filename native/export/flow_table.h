@@ -27,7 +27,13 @@ enum Open : uint8_t { kOpenHandshake, kOpenSyn, kOpenMidstream, kOpenPacket, kOp
 enum Close : uint8_t { kCloseFin, kCloseRst, kCloseIdle, kCloseActive, kCloseEvicted, kCloseEnd };
 
 // One flow: the live entry's exported part, and an ended flow as handed out.
+// The key (version ... b_port) comes first: with the entry's links it fills the
+// first cache line, the only one a lookup that does not match touches.
 struct Flow {
+  uint8_t version, proto;
+  bool one_way, has_next_ab, has_next_ba;
+  uint8_t open;
+  uint8_t close;              // set when it ends
   uint32_t a[4], b[4];       // initiator / responder address, big-endian words (IPv4: words 0..2 are 0)
   uint32_t a_port, b_port;   // key ports (ICMP: type/code or type pair and id)
   uint64_t first_ns, last_ns;
@@ -40,10 +46,6 @@ struct Flow {
   int16_t icmp_type;          // -1: not ICMP
   uint8_t icmp_code;
   int32_t vlan;               // -1: untagged
-  uint8_t version, proto;
-  bool one_way, has_next_ab, has_next_ba;
-  uint8_t open;
-  uint8_t close;              // set when it ends
   char cid[28];               // Community ID v1 without its "1:": base64 of the SHA-1
 };
 
@@ -78,11 +80,11 @@ class FlowTable {
 
  private:
   struct Entry {
-    Flow f;
     uint32_t hash;
     int32_t chain;   // next entry in the bucket
     int32_t older;   // LRU list, oldest first
     int32_t newer;
+    Flow f;
   };
 
   int32_t find(uint32_t hash, uint8_t version, uint8_t proto, const uint32_t* s, const uint32_t* d, uint32_t sp, uint32_t dp,
