@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -94,14 +95,28 @@ void write_flow_out(uint8_t* p, const Flow& f) {
 // ---- RowBinary ----
 
 // One batch being filled: little-endian integers, FixedString as bytes, String as LEB128 length + bytes.
+// Plain malloc'd memory: it grows without being zeroed first (realloc moves large blocks by remapping),
+// and a full batch is handed to JS as it is, without a copy.
 struct RowBuffer {
-  std::vector<uint8_t> data;
+  uint8_t* data = nullptr;
+  size_t cap = 0;
   size_t len = 0;
   uint32_t rows = 0;
   uint64_t id = 0;
+  RowBuffer() = default;
+  RowBuffer(const RowBuffer&) = delete;
+  RowBuffer& operator=(const RowBuffer&) = delete;
+  ~RowBuffer() { std::free(data); }
+  // Room for n more bytes, or nullptr when memory ran out.
   uint8_t* room(size_t n) {
-    if (len + n > data.size()) data.resize(std::max(data.size() * 2, len + n));
-    return data.data() + len;
+    if (len + n > cap) {
+      size_t c = std::max(cap * 2, len + n + (size_t{1} << 16));
+      void* p = std::realloc(data, c);
+      if (p == nullptr) return nullptr;
+      data = static_cast<uint8_t*>(p);
+      cap = c;
+    }
+    return data + len;
   }
 };
 
@@ -261,13 +276,14 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
     uint32_t count = info[2].As<Napi::Number>().Uint32Value();
     check_range(info, count);
     uint32_t done = 0;
-    for (; done < count; done++) {
+    for (; done < count && !out_of_memory_; done++) {
       if (full()) break;
       const uint8_t* r = base + size_t{done} * rec::RECORD_SIZE;
       const char* cid = table_ ? table_->add(r) : nullptr;
       if (packets_on_) write_packet(r, cid);
       if (flow_rows_on_) encode_ended();
     }
+    check_memory(env);
     return Napi::Number::New(env, done);
   }
 
@@ -298,6 +314,7 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
   // Writes waiting ended flows as rows while the batch has room; returns how many still wait.
   Napi::Value drain(const Napi::CallbackInfo& info) {
     if (flow_rows_on_) encode_ended();
+    check_memory(info.Env());
     return Napi::Number::New(info.Env(), table_ ? static_cast<double>(table_->ended().size()) : 0);
   }
 
@@ -312,7 +329,20 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
     RowBuffer& b = info[0].As<Napi::Number>().Uint32Value() == 0 ? packets_ : flows_;
     if (b.rows == 0) return env.Undefined();
     Napi::Array out = Napi::Array::New(env, 3);
-    out.Set(0u, Napi::Buffer<uint8_t>::Copy(env, b.data.data(), b.len));
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+    out.Set(0u, Napi::Buffer<uint8_t>::Copy(env, b.data, b.len));
+#else
+    // The batch's memory becomes the Buffer's; the next batch gets a block of the same size
+    // (untouched, so it costs pages only as rows fill it).
+    const size_t cap = b.cap;
+    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(cap));
+    out.Set(0u, Napi::Buffer<uint8_t>::New(env, b.data, b.len, [cap](Napi::Env e, uint8_t* d) {
+      std::free(d);
+      Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(cap));
+    }));
+    b.data = static_cast<uint8_t*>(std::malloc(cap));
+    b.cap = b.data == nullptr ? 0 : cap;
+#endif
     out.Set(1u, Napi::Number::New(env, b.rows));
     out.Set(2u, Napi::BigInt::New(env, b.id));
     b.len = 0;
@@ -356,6 +386,13 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
       throw Napi::RangeError::New(info.Env(), "records out of the buffer's bounds");
   }
 
+  // A batch that could not grow is a typed error, once; the rows written so far stay.
+  void check_memory(Napi::Env env) {
+    if (!out_of_memory_) return;
+    out_of_memory_ = false;
+    throw Napi::Error::New(env, "out of memory for a batch of rows (batchRows is too large for this machine)");
+  }
+
   bool full() const {
     return (packets_on_ && packets_.rows >= batch_rows_) || (flow_rows_on_ && (flows_.rows >= batch_rows_ || (table_ && !table_->ended().empty())));
   }
@@ -369,13 +406,18 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
     if (!table_) return;
     auto& ended = table_->ended();
     size_t i = 0;
-    for (; i < ended.size() && flows_.rows < batch_rows_; i++) write_flow(ended[i]);
-    if (i > 0) ended.erase(ended.begin(), ended.begin() + static_cast<std::ptrdiff_t>(i));
+    while (i < ended.size() && flows_.rows < batch_rows_ && write_flow(ended[i])) i++;
+    if (i == ended.size()) ended.clear();
+    else if (i > 0) ended.erase(ended.begin(), ended.begin() + static_cast<std::ptrdiff_t>(i));
   }
 
   void write_packet(const uint8_t* r, const char* cid) {
-    start_row(packets_);
     uint8_t* p = packets_.room(packet_row_max_);
+    if (p == nullptr) {
+      out_of_memory_ = true;
+      return;
+    }
+    start_row(packets_);
     uint8_t* const start = p;
     const uint32_t layers = rec::get32(r, rec::layers);
     const bool v4 = layers & rec::layer_bit(rec::LAYER_IPV4);
@@ -429,9 +471,13 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
     packets_.len += static_cast<size_t>(p - start);
   }
 
-  void write_flow(const Flow& f) {
-    start_row(flows_);
+  bool write_flow(const Flow& f) {
     uint8_t* p = flows_.room(flow_row_max_);
+    if (p == nullptr) {
+      out_of_memory_ = true;
+      return false;
+    }
+    start_row(flows_);
     uint8_t* const start = p;
     const bool icmp = f.icmp_type >= 0;
     for (Col c : flow_cols_) {
@@ -471,6 +517,7 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
       }
     }
     flows_.len += static_cast<size_t>(p - start);
+    return true;
   }
 
   std::unique_ptr<FlowTable> table_;
@@ -481,6 +528,7 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
   uint32_t batch_rows_ = 0;
   size_t packet_row_max_ = 0, flow_row_max_ = 0;
   RowBuffer packets_, flows_;
+  bool out_of_memory_ = false;
   size_t records_len_ = 0;
   uint32_t offset_ = 0;
 };
