@@ -21,6 +21,8 @@
         "native/pcap_format.cc",
         "native/pcapng_format.cc",
         "native/dissect_js.cc",
+        "native/export/exporter.cc",
+        "native/export/flow_table.cc",
         "native/dissect/dissect.cc",
         "native/dissect/link.cc",
         "native/dissect/vlan.cc",

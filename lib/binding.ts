@@ -121,9 +121,53 @@ export interface NativeInterfaceInfo {
   mac?: string;
 }
 
+/** Options of the native flow table and RowBinary encoders (validated by lib/flow and lib/clickhouse). */
+export interface NativeExporterOptions {
+  /** Keep a flow table (otherwise packet rows carry no Community ID). */
+  flows: boolean;
+  idleNs: number;
+  activeNs: number;
+  maxFlows: number;
+  seed: number;
+  /** `[name, type]` of each `packets` column in table order: write packet rows. */
+  packetColumns?: ReadonlyArray<readonly [string, string]>;
+  /** `[name, type]` of each `flows` column: write ended flows as rows (else they wait for takeEnded). */
+  flowColumns?: ReadonlyArray<readonly [string, string]>;
+  sensor?: string;
+  iface?: string;
+  /** Batch ids are `batchBase | sequence` (20 bits). */
+  batchBase?: bigint;
+  /** Rows per batch: add() stops when a batch is full. */
+  batchRows?: number;
+}
+
+/** The native flow table and RowBinary encoders (native/export/exporter.cc). Every method runs on the JS thread. */
+export interface NativeExporter {
+  /** Accounts `count` records from `byteOffset` (stride recordSize); returns how many it took (fewer when a batch filled). */
+  add(records: ArrayBuffer, byteOffset: number, count: number): number;
+  /** One record through the flow table: its flow's Community ID, or undefined when it has none. */
+  addOne(records: ArrayBuffer, byteOffset: number): string | undefined;
+  /** Exports flows idle at `nowSeconds`; returns the ended flows still waiting for room in a batch. */
+  expire(nowSeconds: number): number;
+  /** Exports every flow; returns the ended flows still waiting for room in a batch. */
+  flush(): number;
+  /** Writes waiting ended flows as rows while the batch has room; returns how many still wait. */
+  drain(): number;
+  /** Rows in the batch being filled: 0 packets, 1 flows. */
+  rows(table: 0 | 1): number;
+  /** The batch being filled as `[RowBinary, rows, batchId]`, and a new one begun; undefined when empty. */
+  take(table: 0 | 1): [Buffer, number, bigint] | undefined;
+  /** Ended flows not written as rows, in the flowLayout (oldest first); undefined when none. */
+  takeEnded(): ArrayBuffer | undefined;
+  stats(): { packets: number; nonIp: number; active: number; exported: number; evicted: number };
+}
+
 /** Everything native/addon.cc exports. */
 export interface Addon {
   NativeCapture: new (options: NativeCaptureOptions) => NativeCapture;
+  NativeExporter: new (options: NativeExporterOptions) => NativeExporter;
+  /** Byte offsets of an ended flow's fields in takeEnded()'s buffer, and its size. */
+  flowLayout: Readonly<Record<string, number>> & { readonly size: number };
   /** Hands over the composer that words every native error (lib/errors.ts). */
   setErrorFactory(compose: (facts: NativeErrorFacts) => Error): void;
   interfaces(): InterfaceInfo[];

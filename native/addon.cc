@@ -6,6 +6,7 @@
 #include "capture.h"
 #include "dissect_js.h"
 #include "errors.h"
+#include "export/exporter.h"
 #include "interfaces.h"
 #include "record.h"
 #include "route.h"
@@ -35,6 +36,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
 #else
   exports.Set("externalBuffers", Napi::Boolean::New(env, true));  // JS reads the kernel's and the file's memory
 #endif
+  init_exporter(env, exports);  // NativeExporter and flowLayout (native/export/exporter.cc)
   return exports;
 }
 

@@ -1,6 +1,6 @@
 /**
- * pktkit into ClickHouse, the public API only: openFile + ClickHouseSink
- * (RowBinary batches through @clickhouse/client), timed from openFile until
+ * pktkit into ClickHouse, the public API only: openFile + ClickHouseSink.addBatch
+ * (one native call per batch: flow table and RowBinary rows; inserts through @clickhouse/client), timed from openFile until
  * the server acknowledged the last batch.
  *   node bench/child/pktkit-export.ts packets|flows FILE URL
  * MODE packets: a row per packet and per flow; flows: flow rows only.
@@ -17,11 +17,9 @@ async function main(mode: string, file: string, url: string): Promise<void> {
   let packets = 0;
   let bytes = 0;
   for await (const batch of openFile(file).batches()) {
-    for (const p of batch) {
-      packets++;
-      bytes += p.caplen;
-      sink.add(p);
-    }
+    packets += batch.count;
+    bytes += (batch.column('frame.cap_len') as Uint32Array).reduce((n, v) => n + v, 0);
+    sink.addBatch(batch);
     if (sink.full) await sink.ready();
   }
   const st = await sink.close();

@@ -96,11 +96,20 @@ export async function runSensor(cap: Capture, opts: CliOptions, io: SessionIO): 
   const tick = setInterval(() => io.err.write(sinkStatsLine(sink.stats()) + '\n'), 1000);
   let packets = 0;
   try {
-    for await (const p of cap) {
-      packets++;
-      sink.add(p);
+    // Whole batches in one native call each; only the batch that reaches --count goes packet by packet.
+    batches: for await (const batch of cap.batches()) {
+      if (opts.count === undefined || packets + batch.count < opts.count) {
+        packets += batch.count;
+        sink.addBatch(batch);
+      } else {
+        for (const p of batch) {
+          packets++;
+          sink.add(p);
+          if (packets >= opts.count) break;
+        }
+      }
       if (sink.full) await sink.ready();
-      if (opts.count !== undefined && packets >= opts.count) break;
+      if (opts.count !== undefined && packets >= opts.count) break batches;
     }
   } catch (e) {
     clearInterval(tick);

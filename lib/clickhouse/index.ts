@@ -2,4 +2,4 @@
 export { ClickHouseSink, parseClickHouseUrl } from './sink';
 export type { ClickHouseSinkOptions, ClickHouseSinkStats, ClickHouseTarget } from './sink';
 export { schemaSql, createTableSql, distributedSql, PACKET_COLUMNS, FLOW_COLUMNS } from './schema';
-export type { Column, PacketRow, FlowRow, TableName } from './schema';
+export type { Column, TableName } from './schema';

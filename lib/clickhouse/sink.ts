@@ -1,8 +1,12 @@
 /**
- * A ClickHouse sink for packets and flows: rows are encoded in RowBinary
- * straight from the Packet views into per-table batches, and sent with the
- * official client (`@clickhouse/client`) as `INSERT ... FORMAT RowBinary`,
- * one insert in flight.
+ * A ClickHouse sink for packets and flows: rows are encoded in RowBinary by
+ * the addon (native/export/exporter.cc), straight from the record slots, one
+ * N-API call per batch of packets: each record goes through the native flow
+ * table and is written as a packet row with its flow's Community ID; flows
+ * that end are written as flow rows, with no JS object per row. Batches are
+ * sent with the official client (`@clickhouse/client`) as
+ * `INSERT ... FORMAT RowBinary`, one insert in flight while the next batch is
+ * encoded (the server inserts on the other core).
  *
  * - Deduplication: every row carries its batch's id (`sensor`, `batch_id`).
  *   When an insert fails without an answer from the server (connection
@@ -24,11 +28,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { expected, PktkitError } from '../errors';
-import { FlowTable, type FlowOptions, type FlowRecord } from '../flow/table';
+import { argError } from '../args';
+import { PktkitError } from '../errors';
+import { addon, type NativeExporter } from '../binding';
+import type { Batch } from '../capture';
+import { batchRecords, nativeFlowOptions, type FlowOptions, type FlowStats } from '../flow/table';
 import type { Packet } from '../packet';
-import { RowBinaryWriter } from './rowbinary';
-import { createTableSql, quoteIdent, TABLES, type FlowRow, type PacketRow, type TableName } from './schema';
+import { RECORD_SIZE } from '../record.gen';
+import { createTableSql, quoteIdent, TABLES, type TableName } from './schema';
 
 /** Where to send: parsed from `clickhouse://[user[:password]@]host[:port]/database` (or http://, https://). */
 export interface ClickHouseTarget {
@@ -41,17 +48,17 @@ export interface ClickHouseTarget {
 
 /** Parses a sink URL; the port defaults to 8123 (HTTP), the database to `pktkit`. */
 export function parseClickHouseUrl(text: string): ClickHouseTarget {
-  if (typeof text !== 'string') throw new TypeError(expected('a clickhouse:// URL', 'url', text));
+  if (typeof text !== 'string') throw argError('a clickhouse:// URL', 'url', text);
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    throw new TypeError(expected('a URL like clickhouse://127.0.0.1:8123/db', 'url', text));
+    throw argError('a URL like clickhouse://127.0.0.1:8123/db', 'url', text);
   }
   const scheme = u.protocol.replace(/:$/, '');
-  if (!['clickhouse', 'http', 'https'].includes(scheme)) throw new TypeError(expected('a clickhouse://, http:// or https:// URL', 'url', text));
+  if (!['clickhouse', 'http', 'https'].includes(scheme)) throw argError('a clickhouse://, http:// or https:// URL', 'url', text);
   const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'pktkit';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new TypeError(expected('a database name of letters, digits and _', 'url', text));
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw argError('a database name of letters, digits and _', 'url', text);
   const port = u.port === '' ? (scheme === 'https' ? '8443' : '8123') : u.port;
   return {
     url: `${scheme === 'https' ? 'https' : 'http'}://${u.hostname}:${port}`,
@@ -148,7 +155,7 @@ function sqlString(s: string): string {
 
 function intOption(v: unknown, min: number, max: number, name: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new TypeError(expected(`an integer ${min}..${max}`, name, v));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw argError(`an integer ${min}..${max}`, name, v);
   return v;
 }
 
@@ -169,24 +176,17 @@ function intOption(v: unknown, min: number, max: number, name: string): number |
 export class ClickHouseSink {
   readonly target: ClickHouseTarget;
   readonly #client: ClickHouseClient;
-  readonly #packets: boolean;
-  readonly #flows: FlowTable | undefined;
+  readonly #flowsOn: boolean;
+  readonly #native: NativeExporter;
   readonly #sensor: string;
-  readonly #iface: string;
   readonly #batchRows: number;
   readonly #maxPending: number;
   readonly #spool: { dir: string; maxBytes: number } | undefined;
   readonly #retryForMs: number;
-  readonly #writers: Record<TableName, RowBinaryWriter> = { packets: new RowBinaryWriter(), flows: new RowBinaryWriter(1 << 12) };
-  readonly #rows: Record<TableName, number> = { packets: 0, flows: 0 };
   readonly #queue: Job[] = [];
   readonly #spooled: Job[] = [];
   #spoolBytes = 0;
   readonly #spoolWrites = new Set<Promise<void>>();
-  #batchSeq = 0;
-  readonly #batchBase = BigInt(Date.now()) << 20n;
-  readonly #packetRow: PacketRow;
-  readonly #flowRow: FlowRow;
   readonly #stats: ClickHouseSinkStats = {
     packets: 0, flows: 0, packetRowsSent: 0, flowRowsSent: 0, batchesSent: 0, bytesSent: 0,
     retries: 0, deduplicated: 0, spooledRows: 0, spooledTotal: 0, droppedRows: 0, pendingRows: 0,
@@ -201,21 +201,31 @@ export class ClickHouseSink {
   private constructor(target: ClickHouseTarget, client: ClickHouseClient, options: ClickHouseSinkOptions) {
     this.target = target;
     this.#client = client;
-    this.#packets = options.packets ?? true;
     this.#sensor = options.sensor ?? os.hostname();
-    this.#iface = options.iface ?? '';
     this.#batchRows = intOption(options.batchRows, 1, MAX_BATCH_ROWS, 'batchRows') ?? 100_000;
     this.#maxPending = intOption(options.maxPending, 1, 1024, 'maxPending') ?? 4;
     this.#spool = options.spool;
     this.#retryForMs = options.retryForMs ?? (options.spool ? Infinity : 60_000);
     const flowOptions = options.flows ?? true;
-    this.#flows = flowOptions === false ? undefined : new FlowTable((f) => this.#addFlow(f), flowOptions === true ? {} : flowOptions);
-    this.#packetRow = { p: undefined as unknown as Packet, communityId: '', iface: this.#iface, batchId: 0n, sensor: this.#sensor };
-    this.#flowRow = { f: undefined as unknown as FlowRecord, batchId: 0n, sensor: this.#sensor };
+    this.#flowsOn = flowOptions !== false;
+    const columns = (t: TableName): Array<[string, string]> => TABLES[t].columns.map((c) => [c.name, c.type]);
+    this.#native = new (addon().NativeExporter)({
+      flows: this.#flowsOn,
+      ...nativeFlowOptions(typeof flowOptions === 'object' ? flowOptions : {}),
+      packetColumns: options.packets ?? true ? columns('packets') : undefined,
+      flowColumns: this.#flowsOn ? columns('flows') : undefined,
+      sensor: this.#sensor,
+      iface: options.iface ?? '',
+      batchBase: BigInt(Date.now()) << 20n,
+      batchRows: this.#batchRows,
+    });
     const interval = intOption(options.flushIntervalMs, 10, 3_600_000, 'flushIntervalMs') ?? 1000;
     const live = options.live === true;
     this.#timer = setInterval(() => {
-      if (live) this.#flows?.expire(Date.now() / 1000);
+      if (live) {
+        this.#native.expire(Date.now() / 1000);
+        this.#settle();
+      }
       this.#cut('packets');
       this.#cut('flows');
     }, interval);
@@ -231,14 +241,16 @@ export class ClickHouseSink {
    *   `ECLICKHOUSE` when the server cannot be reached or refuses otherwise.
    */
   static async open(url: string, options: ClickHouseSinkOptions = {}): Promise<ClickHouseSink> {
-    if (options === null || typeof options !== 'object') throw new TypeError(expected('an options object', 'options', options));
+    if (options === null || typeof options !== 'object') throw argError('an options object', 'options', options);
     const target = parseClickHouseUrl(url);
     if (options.spool !== undefined) {
       const s = options.spool as unknown;
-      if (s === null || typeof s !== 'object' || typeof options.spool.dir !== 'string') throw new TypeError(expected('{ dir: string, maxBytes: number }', 'spool', s));
+      if (s === null || typeof s !== 'object' || typeof options.spool.dir !== 'string') throw argError('{ dir: string, maxBytes: number }', 'spool', s);
       intOption(options.spool.maxBytes, 0, Number.MAX_SAFE_INTEGER, 'spool.maxBytes');
     }
-    if (options.sensor !== undefined && typeof options.sensor !== 'string') throw new TypeError(expected('a string', 'sensor', options.sensor));
+    if (options.sensor !== undefined && typeof options.sensor !== 'string') throw argError('a string', 'sensor', options.sensor);
+    if (options.iface !== undefined && typeof options.iface !== 'string') throw argError('a string', 'iface', options.iface);
+    if (options.flows !== undefined && typeof options.flows !== 'boolean') nativeFlowOptions(options.flows);
     // Loaded here, not with pktkit: only a sink needs the client and its dependencies.
     const { createClient, ClickHouseLogLevel } = require('@clickhouse/client') as typeof import('@clickhouse/client');
     const client = createClient({
@@ -265,12 +277,13 @@ export class ClickHouseSink {
 
   /** Counters so far. */
   stats(): ClickHouseSinkStats {
-    return { ...this.#stats, pendingRows: this.#queue.reduce((n, j) => n + j.rows, 0) + this.#rows.packets + this.#rows.flows };
+    const flows = this.#flowsOn ? this.#native.stats().exported : 0;
+    return { ...this.#stats, flows, pendingRows: this.#queue.reduce((n, j) => n + j.rows, 0) + this.#native.rows(0) + this.#native.rows(1) };
   }
 
   /** Flow-table counters (undefined when flows are off). */
-  flowStats(): ReturnType<FlowTable['stats']> | undefined {
-    return this.#flows?.stats();
+  flowStats(): FlowStats | undefined {
+    return this.#flowsOn ? this.#native.stats() : undefined;
   }
 
   /** True when the caller should `await ready()` before adding more (no spool and too many batches waiting). */
@@ -288,15 +301,33 @@ export class ClickHouseSink {
   add(p: Packet): void {
     if (this.#failure) throw this.#failure;
     this.#stats.packets++;
-    const id = this.#flows?.add(p);
-    if (!this.#packets) return;
-    const row = this.#packetRow;
-    row.p = p;
-    row.communityId = id ?? '';
-    row.batchId = this.#currentId('packets');
-    const w = this.#writers.packets;
-    for (const c of TABLES.packets.columns) c.put(w, row);
-    if (++this.#rows.packets >= this.#batchRows) this.#cut('packets');
+    const u8 = p.mem.u8;
+    while (this.#native.add(u8.buffer as ArrayBuffer, u8.byteOffset + p.base, 1) === 0) this.#settle();
+    this.#settle();
+  }
+
+  /**
+   * Accounts every packet of a batch (from `capture.batches()`) in one native
+   * call per filled insert batch: the fast way, no JS per packet.
+   */
+  addBatch(batch: Batch): void {
+    if (this.#failure) throw this.#failure;
+    const r = batchRecords(batch);
+    if (r === undefined) return;
+    this.#stats.packets += r.count;
+    for (let done = 0; done < r.count; ) {
+      done += this.#native.add(r.buffer, r.byteOffset + done * RECORD_SIZE, r.count - done);
+      this.#settle();
+    }
+  }
+
+  /** Cuts the batches that are full, until the ended flows waiting for room are all written. */
+  #settle(): void {
+    if (this.#native.rows(0) >= this.#batchRows) this.#cut('packets');
+    while (this.#native.rows(1) >= this.#batchRows) {
+      this.#cut('flows');
+      this.#native.drain();
+    }
   }
 
   /**
@@ -310,7 +341,8 @@ export class ClickHouseSink {
       await this.#pump;
       return this.stats();
     }
-    this.#flows?.flush();
+    this.#native.flush();
+    this.#settle();
     this.#cut('packets');
     this.#cut('flows');
     this.#closing = true;
@@ -338,30 +370,12 @@ export class ClickHouseSink {
     return this.stats();
   }
 
-  #currentId(table: TableName): bigint {
-    // The id of the batch being filled; allotted when its first row comes.
-    if (this.#rows[table] === 0) this.#ids[table] = this.#batchBase | BigInt(this.#batchSeq++ & 0xfffff);
-    return this.#ids[table];
-  }
-  readonly #ids: Record<TableName, bigint> = { packets: 0n, flows: 0n };
-
-  #addFlow(f: FlowRecord): void {
-    this.#stats.flows++;
-    const row = this.#flowRow;
-    row.f = f;
-    row.batchId = this.#currentId('flows');
-    const w = this.#writers.flows;
-    for (const c of TABLES.flows.columns) c.put(w, row);
-    if (++this.#rows.flows >= this.#batchRows) this.#cut('flows');
-  }
-
   /** Closes the batch being filled and queues it (memory, or spool when memory is full and a spool exists). */
   #cut(table: TableName): void {
-    const rows = this.#rows[table];
-    if (rows === 0) return;
-    const data = this.#writers[table].take();
-    this.#rows[table] = 0;
-    const job: Job = { table, id: this.#ids[table], rows, data, bytes: data.length };
+    const taken = this.#native.take(table === 'packets' ? 0 : 1);
+    if (taken === undefined) return;
+    const [data, rows, id] = taken;
+    const job: Job = { table, id, rows, data, bytes: data.length };
     if (this.#spool !== undefined && this.#queue.length >= this.#maxPending) {
       const write = this.#toSpool(job).then(() => {
         this.#spoolWrites.delete(write);

@@ -32,13 +32,11 @@ function filesUnder(dir: string, ext: RegExp): string[] {
  * item 4 continues there), with how many: a ceiling that may only come down.
  */
 const NOT_YET_CONVERTED: Record<string, number> = {
-  'lib/clickhouse/sink.ts': 8,
   'lib/columns.ts': 1,
   'lib/dissect.ts': 1,
   'lib/fanout-worker.ts': 1,
   'lib/fanout.ts': 4,
   'lib/flow/community-id.ts': 4,
-  'lib/flow/table.ts': 3,
   'lib/hexdump.ts': 4,
   'lib/layers/field.ts': 1,
   'lib/layers/flag-value.ts': 3,
