@@ -47,6 +47,8 @@ export interface NativeCapture {
   finished(): boolean;
   takeError(): Error | undefined;
   close(): CaptureStats;
+  /** Classic pcap records of the current batch's packets [from, to) written to `fd` (see Batch.writePcap). */
+  writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void;
 }
 
 /** A network interface as libpcap lists it. */

@@ -197,12 +197,41 @@ function quotingFilter(filter: string | undefined, open: () => Capture): Capture
 export class Batch implements Iterable<Packet> {
   readonly #packet: Packet;
   readonly #columns: ColumnGatherer;
+  readonly #native: NativeCapture | undefined;
   #count = 0;
 
   /** @internal */
-  constructor(mem: RecordMemory) {
+  constructor(mem: RecordMemory, native?: NativeCapture) {
     this.#packet = new Packet(mem, 0, EMPTY);
     this.#columns = new ColumnGatherer(mem);
+    this.#native = native;
+  }
+
+  /**
+   * @internal The shared Packet moved to record `index` (0 <= index < count):
+   * valid until it is moved again or the batch ends.
+   */
+  at(index: number): Packet {
+    this.#packet.base = index * RECORD_SIZE;
+    return this.#packet;
+  }
+
+  /**
+   * @internal Whether {@link Batch.writePcap} can write this batch natively
+   * (a batch of a capture, not one JS assembled).
+   */
+  get nativeWritable(): boolean {
+    return this.#native !== undefined;
+  }
+
+  /**
+   * @internal Classic pcap records of packets [from, to) written to `fd` from
+   * where their bytes lie (native/pcap_dump.cc). `io`: [0] the file's bytes so
+   * far (updated), [1] a size limit and [2] a second limit (negative: none),
+   * [3] set to the first packet not written. lib/pcap-writer.ts calls it.
+   */
+  writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void {
+    this.#native!.writePcap(fd, from, Math.min(to, this.#count), snaplen, nano, io);
   }
 
   /** @internal */
@@ -366,7 +395,7 @@ export class Capture implements AsyncIterable<Packet> {
    */
   async *batches(): AsyncGenerator<Batch, void, undefined> {
     this.#claim();
-    const batch = new Batch(this.#mem);
+    const batch = new Batch(this.#mem, this.#native);
     try {
       for (;;) {
         const count = await this.#next();
@@ -385,7 +414,7 @@ export class Capture implements AsyncIterable<Packet> {
    */
   [Symbol.asyncIterator](): AsyncIterator<Packet> {
     this.#claim();
-    const batch = new Batch(this.#mem);
+    const batch = new Batch(this.#mem, this.#native);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
     let packets = batch[Symbol.iterator]();
     let sinceClock = 0;

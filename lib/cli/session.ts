@@ -100,7 +100,17 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   }
 
   try {
-    for await (const p of cap) {
+    if (writer !== undefined && !analyse) {
+      // Writing alone: whole batches to the file, natively where the format allows (no per-packet JS).
+      for await (const batch of cap.batches()) {
+        const n = opts.count === undefined ? batch.count : Math.min(batch.count, opts.count - packets);
+        const written = writer.writeBatch(batch, n);
+        packets += written;
+        // -G with -W: the last file's interval is over; tcpdump ends there too.
+        if (written < n) break;
+        if (opts.count !== undefined && packets >= opts.count) break;
+      }
+    } else for await (const p of cap) {
       packets++;
       // -G with -W: the last file's interval is over; tcpdump ends there too.
       if (writer !== undefined && !writer.writePacket(p)) {
