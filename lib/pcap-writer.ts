@@ -201,8 +201,11 @@ abstract class BufferedWriter implements PacketWriter {
     this.write(packet.data, { tsSec: packet.tsSec, tsNsec: packet.tsNsec, wireLen: packet.length });
   }
 
-  writeBatch(batch: Batch, count: number = batch.count): void {
-    const to = checkUint(count, 'count', batch.count);
+  writeBatch(batch: Batch, count?: number): void {
+    if (batch === null || typeof batch !== 'object' || typeof (batch as Partial<Batch>).at !== 'function' || typeof batch.count !== 'number') {
+      throw new TypeError(expected("a capture's Batch", 'batch', batch));
+    }
+    const to = count === undefined ? batch.count : checkUint(count, 'count', batch.count);
     this.writeRun(batch, 0, to, -1, -1);
   }
 
