@@ -396,13 +396,22 @@ Source::Status AfPacketSource::fill(RecordSink& sink) {
     while (left_in_block_ > 0 && !sink.full()) {
       auto* h = reinterpret_cast<tpacket3_hdr*>(next_packet_);
       --left_in_block_;
+      u32 next = h->tp_next_offset;
+      if (next == 0 || static_cast<size_t>(next_packet_ - blk) + next >= block_size_) {
+        left_in_block_ = 0;
+      } else if (left_in_block_ > 0) {
+        // The kernel wrote the next packet from another CPU: its header and
+        // first bytes are cache misses; start them while this one is dissected.
+        const u8* ahead = next_packet_ + next;
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + 64);
+        __builtin_prefetch(ahead + 128);
+      }
       if (wanted(h)) {
         deliver(sink, h, blk);
       } else {
         ++totals_.skipped;
       }
-      u32 next = h->tp_next_offset;
-      if (next == 0 || static_cast<size_t>(next_packet_ - blk) + next >= block_size_) left_in_block_ = 0;
       next_packet_ += next;
     }
     if (left_in_block_ == 0) {
