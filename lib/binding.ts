@@ -24,6 +24,8 @@ export interface NativeCaptureOptions {
   engine?: 'auto' | 'afpacket' | 'libpcap';
   fanoutGroup?: number;
   fanoutMode?: number;
+  /** false: records without layers (RecordSink::set_decode). */
+  decode?: boolean;
   onWake: () => void;
 }
 

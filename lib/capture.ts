@@ -58,6 +58,12 @@ export interface LiveOptions {
    * `'LINUX_SLL2'`). Default: the interface's own; `LINUX_SLL2` on `any`, as tcpdump.
    */
   linkType?: number | string;
+  /**
+   * Decode each packet's layers into its record (default true). With false, a Packet has its
+   * bytes, lengths, stamp and interface but no layers (`ip`, `tcp`... are undefined): for a
+   * capture that only writes files (`pktkit capture -w` does so), which then skips the dissector.
+   */
+  decode?: boolean;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -74,6 +80,8 @@ export interface FileOptions {
   filter?: string;
   /** Accepted for compatibility; files are read where they lie (mapped), with no ring between. */
   ringSize?: number;
+  /** Decode each packet's layers (default true); see {@link LiveOptions.decode}. */
+  decode?: boolean;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -106,7 +114,7 @@ export function interfaces(): InterfaceInfo[] {
 export function openLive(device: string, options: LiveOptions = {}): Capture {
   if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
   checkNoNul('an interface name', 'device', device);
-  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'signal']);
+  checkOptions(options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'decode', 'signal']);
   const { snaplen = 262144, timeout = 100, bufferSize = 0, ringSize = 32 << 20 } = options;
   checkInteger('snaplen', snaplen, 1, 262144);
   checkInteger('timeout', timeout, 0, 60_000);
@@ -114,6 +122,7 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
   checkInteger('ringSize', ringSize, 1 << 16, 2 ** 31);
   checkBoolean('promisc', options.promisc);
   checkBoolean('immediate', options.immediate);
+  checkBoolean('decode', options.decode);
   if (options.direction !== undefined && !['in', 'out', 'inout'].includes(options.direction)) {
     throw new TypeError(expected("'in', 'out' or 'inout'", 'direction', options.direction));
   }
@@ -151,6 +160,7 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
         engine: options.engine ?? 'auto',
         fanoutGroup: fanout?.group,
         fanoutMode: fanout ? FANOUT_MODES[fanout.mode ?? 'hash'] : undefined,
+        decode: options.decode ?? true,
         onWake,
       }),
     { device },
@@ -162,13 +172,14 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
 export function openFile(path: string, options: FileOptions = {}): Capture {
   if (typeof path !== 'string' || path === '') throw new TypeError(expected('a file path', 'path', path));
   checkNoNul('a file path', 'path', path);
-  checkOptions(options, ['filter', 'ringSize', 'signal']);
+  checkOptions(options, ['filter', 'ringSize', 'decode', 'signal']);
   const { ringSize = 8 << 20 } = options;
   checkInteger('ringSize', ringSize, 1 << 16, 2 ** 31);
+  checkBoolean('decode', options.decode);
   checkFilter(options.filter);
   checkSignal(options.signal);
   return quotingFilter(options.filter, () => new Capture(
-    (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, onWake }),
+    (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, decode: options.decode ?? true, onWake }),
     { path },
     options.signal,
   ));

@@ -174,6 +174,7 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
   slots_ = std::make_shared<Slots>();
   if (!slots_->data) throw make_error(env, ErrorKind::Pcap, "cannot allocate the record slots", "ENOMEM");
   sink_ = std::make_unique<RecordSink>(slots_->data, kSlots);
+  sink_->set_decode(get_bool(options, "decode", true));
 
   Napi::Object self = info.This().As<Napi::Object>();
   Napi::ArrayBuffer records = js_buffer(env, {slots_->data, size_t{kSlots} * rec::RECORD_SIZE, slots_});

@@ -31,8 +31,10 @@ describe('a build without external ArrayBuffers', () => {
     assert.equal(r.stdout, 'false');
   });
 
-  it('passes the file, live, VLAN and lending capture suites', async () => {
+  it('passes the file, live, VLAN and lending capture suites, and the native batch writer\'s', async () => {
     const suites = ['20.file', '30.live', '35.vlan-any', '45.ring-lending'].map((s) => `test/capture/${s}.test.ts`);
+    // The native pcap writer reads the records and bytes of JS's copies there.
+    suites.push('test/unit/pcap-writer-batch.test.ts');
     const r = await run(null, process.execPath, ['scripts/run-tests.js', ...suites], {
       cwd: ROOT,
       // Without NODE_TEST_CONTEXT, which makes a nested node --test skip its files.

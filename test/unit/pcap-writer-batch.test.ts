@@ -154,6 +154,35 @@ describe('writeBatch agrees with writePacket', () => {
   });
 });
 
+describe('captures that do not decode (decode: false, as pktkit capture -w opens them)', () => {
+  test('the same bytes, lengths and stamps, no layers, and the same file', async () => {
+    const input = path.join(FIXTURES, 'veth-mixed.pcap');
+    const seen = (decode: boolean) => async () => {
+      const out: Array<[string, number, number, number, boolean]> = [];
+      for await (const p of openFile(input, { decode })) out.push([Buffer.from(p.data).toString('hex'), p.length, p.tsSec, p.tsNsec, p.ip !== undefined || p.ipv6 !== undefined || p.arp !== undefined]);
+      return out;
+    };
+    const decoded = await seen(true)();
+    const raw = await seen(false)();
+    assert.equal(raw.length, decoded.length);
+    assert.ok(decoded.some((r) => r[4]), 'decoded packets have layers');
+    assert.ok(raw.every((r) => !r[4]), 'undecoded packets have none');
+    assert.deepEqual(raw.map((r) => r.slice(0, 4)), decoded.map((r) => r.slice(0, 4)));
+    const a = tmp.file('raw.pcap');
+    const cap = openFile(input, { decode: false });
+    const w = openWriter(a, { linkType: cap.linkType, snaplen: cap.snaplen });
+    for await (const batch of cap.batches()) w.writeBatch(batch);
+    await w.close();
+    const theirs = tmp.file('raw-tcpdump.pcap');
+    tcpdumpCopy(input, theirs);
+    assert.ok(fs.readFileSync(a).equals(fs.readFileSync(theirs)));
+  });
+
+  test('decode must be a boolean', () => {
+    assert.throws(() => openFile(path.join(FIXTURES, 'http-lo.pcap'), { decode: 'no' as unknown as boolean }), { name: 'TypeError', message: /Expected a boolean for decode but received/ });
+  });
+});
+
 describe('errors', () => {
   test('a failed native write is a FileError with the system code and the target', async () => {
     const file = tmp.file('ebadf.pcap');
