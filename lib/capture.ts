@@ -402,7 +402,9 @@ export class Capture implements AsyncIterable<Packet> {
 
   /**
    * Batches of packets as the source delivers them: the allocation-free way to
-   * read. Leaving the loop (break, return, throw) closes the capture.
+   * read. Leaving the loop (break, return, throw) closes the capture. On the
+   * AF_PACKET engine a batch is at most one kernel block, handed back when you
+   * ask for the next batch: the kernel keeps the rest of its ring meanwhile.
    */
   async *batches(): AsyncGenerator<Batch, void, undefined> {
     this.#claim();
