@@ -9,6 +9,7 @@
       "sources": [
         "native/addon.cc",
         "native/capture.cc",
+        "native/pcap_dump.cc",
         "native/engine/afpacket_source.cc",
         "native/engine/file_source.cc",
         "native/engine/packet_filter.cc",

@@ -27,6 +27,8 @@ export interface NativeCaptureOptions {
   engine?: 'auto' | 'afpacket' | 'libpcap';
   fanoutGroup?: number;
   fanoutMode?: number;
+  /** false: records without layers (RecordSink::set_decode). */
+  decode?: boolean;
   onWake: () => void;
 }
 
@@ -53,6 +55,8 @@ export interface NativeCapture {
   /** The error that ended the capture, once (then undefined). */
   takeError(): Error | undefined;
   close(): CaptureStats;
+  /** Classic pcap records of the current batch's packets [from, to) written to `fd` (see Batch.writePcap). */
+  writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void;
 }
 
 /** A network interface as libpcap lists it. */

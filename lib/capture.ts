@@ -59,6 +59,12 @@ export interface LiveOptions {
    * `'LINUX_SLL2'`). Default: the interface's own; `LINUX_SLL2` on `any`, as tcpdump.
    */
   linkType?: number | string;
+  /**
+   * Decode each packet's layers into its record (default true). With false, a Packet has its
+   * bytes, lengths, stamp and interface but no layers (`ip`, `tcp`... are undefined): for a
+   * capture that only writes files (`pktkit capture -w` does so), which then skips the dissector.
+   */
+  decode?: boolean;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -75,6 +81,8 @@ export interface FileOptions {
   filter?: string;
   /** Accepted for compatibility; files are read where they lie (mapped), with no ring between. */
   ringSize?: number;
+  /** Decode each packet's layers (default true); see {@link LiveOptions.decode}. */
+  decode?: boolean;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -106,13 +114,14 @@ export function interfaces(): InterfaceInfo[] {
 /** Opens a live capture on `device` (a name from {@link interfaces}, or `'any'`). */
 export function openLive(device: string, options: LiveOptions = {}): Capture {
   nameArgument('an interface name', 'device', device);
-  checkKeys('', options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'signal']);
+  checkKeys('', options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'decode', 'signal']);
   const snaplen = numberOption('', 'snaplen', options.snaplen, 262144, 1, 262144, true);
   const timeout = numberOption('', 'timeout', options.timeout, 100, 0, 60_000, true);
   const bufferSize = numberOption('', 'bufferSize', options.bufferSize, 0, 0, 2 ** 31 - 1, true);
   const ringSize = numberOption('', 'ringSize', options.ringSize, 32 << 20, 1 << 16, 2 ** 31, true);
   booleanOption('', 'promisc', options.promisc, true);
   booleanOption('', 'immediate', options.immediate, false);
+  booleanOption('', 'decode', options.decode, true);
   choiceOption('', 'direction', options.direction, ['in', 'out', 'inout'] as const);
   filterOption('', options.filter);
   signalOption('', options.signal);
@@ -145,6 +154,7 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
         engine: options.engine ?? 'auto',
         fanoutGroup: fanout?.group,
         fanoutMode: fanout ? FANOUT_MODES[fanout.mode ?? 'hash'] : undefined,
+        decode: options.decode ?? true,
         onWake,
       }),
     { device },
@@ -155,12 +165,13 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
 /** Opens a pcap or pcapng file (microsecond or nanosecond stamps). */
 export function openFile(path: string, options: FileOptions = {}): Capture {
   nameArgument('a file path', 'path', path);
-  checkKeys('', options, ['filter', 'ringSize', 'signal']);
+  checkKeys('', options, ['filter', 'ringSize', 'decode', 'signal']);
   const ringSize = numberOption('', 'ringSize', options.ringSize, 8 << 20, 1 << 16, 2 ** 31, true);
+  booleanOption('', 'decode', options.decode, true);
   filterOption('', options.filter);
   signalOption('', options.signal);
   return new Capture(
-    (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, onWake }),
+    (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, decode: options.decode ?? true, onWake }),
     { path },
     options.signal,
   );
@@ -175,12 +186,41 @@ export function openFile(path: string, options: FileOptions = {}): Capture {
 export class Batch implements Iterable<Packet> {
   readonly #packet: Packet;
   readonly #columns: ColumnGatherer;
+  readonly #native: NativeCapture | undefined;
   #count = 0;
 
   /** @internal */
-  constructor(mem: RecordMemory, columns?: NativeColumns) {
+  constructor(mem: RecordMemory, native?: NativeCapture) {
     this.#packet = new Packet(mem, 0, EMPTY);
-    this.#columns = new ColumnGatherer(mem, columns);
+    this.#columns = new ColumnGatherer(mem, native?.columns);
+    this.#native = native;
+  }
+
+  /**
+   * @internal The shared Packet moved to record `index` (0 <= index < count):
+   * valid until it is moved again or the batch ends.
+   */
+  at(index: number): Packet {
+    this.#packet.base = index * RECORD_SIZE;
+    return this.#packet;
+  }
+
+  /**
+   * @internal Whether {@link Batch.writePcap} can write this batch natively
+   * (a batch of a capture, not one JS assembled).
+   */
+  get nativeWritable(): boolean {
+    return this.#native !== undefined;
+  }
+
+  /**
+   * @internal Classic pcap records of packets [from, to) written to `fd` from
+   * where their bytes lie (native/pcap_dump.cc). `io`: [0] the file's bytes so
+   * far (updated), [1] a size limit and [2] a second limit (negative: none),
+   * [3] set to the first packet not written. lib/pcap-writer.ts calls it.
+   */
+  writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void {
+    this.#native!.writePcap(fd, from, Math.min(to, this.#count), snaplen, nano, io);
   }
 
   /** @internal */
@@ -342,11 +382,13 @@ export class Capture implements AsyncIterable<Packet> {
 
   /**
    * Batches of packets as the source delivers them: the allocation-free way to
-   * read. Leaving the loop (break, return, throw) closes the capture.
+   * read. Leaving the loop (break, return, throw) closes the capture. On the
+   * AF_PACKET engine a batch is at most one kernel block, handed back when you
+   * ask for the next batch: the kernel keeps the rest of its ring meanwhile.
    */
   async *batches(): AsyncGenerator<Batch, void, undefined> {
     this.#claim();
-    const batch = new Batch(this.#mem, this.#native.columns);
+    const batch = new Batch(this.#mem, this.#native);
     try {
       for (;;) {
         const count = await this.#next();
@@ -365,7 +407,7 @@ export class Capture implements AsyncIterable<Packet> {
    */
   [Symbol.asyncIterator](): AsyncIterator<Packet> {
     this.#claim();
-    const batch = new Batch(this.#mem, this.#native.columns);
+    const batch = new Batch(this.#mem, this.#native);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
     let packets = batch[Symbol.iterator]();
     let sinceClock = 0;

@@ -161,6 +161,9 @@ const MESSAGES: Record<string, (f: NativeErrorFacts, q: string) => string> = {
   engine: (_f, q) => `the AF_PACKET engine cannot capture on ${q} with these options (its link type or linkType): use engine 'libpcap'`,
   'fanout-engine': (_f, q) => `fanout needs the AF_PACKET engine, which cannot serve ${q}`,
   watch: (f) => `cannot watch the capture's descriptor${inParens(said(f))}`,
+  wake: (f) => `cannot schedule the capture's wake-up${inParens(said(f))}`,
+  // lib/pcap-writer.ts adds which file.
+  'write-pcap': (f) => f.detail ?? 'write failed',
   'alloc-slots': (f) => `cannot allocate the record slots (${f.values?.bytes} bytes): ${f.detail}`,
   'list-interfaces': (f) => `cannot list interfaces: ${f.detail}`,
   filter: (f) => `bad filter ${quoteFilter(f.subject ?? '')}: ${f.detail}`,

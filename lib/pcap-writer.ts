@@ -10,7 +10,10 @@
  * Writes are synchronous and batched: packets are copied into one buffer that
  * goes to the file with one `fs.writeSync` when it fills, on `flush()` and on
  * `close()`. A writer can also feed a stream (stdout, a socket), which gets
- * each full buffer as one chunk.
+ * each full buffer as one chunk. `writeBatch()` of a pcap writer on a path or
+ * descriptor copies nothing in JS: the native side writes each record header
+ * and the packet's bytes from where the kernel's ring or the mapped file holds
+ * them (writev), as `pktkit capture -w FILE` does.
  *
  * @example
  * ```ts
@@ -21,6 +24,7 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
+import type { Batch } from './capture';
 import { FileError, PktkitError, expected } from './errors';
 
 /**
@@ -94,6 +98,14 @@ export interface PacketWriter {
   write(data: Uint8Array, info: PacketInfo): void;
   /** Appends a captured packet (its data, timestamp and wire length). */
   writePacket(packet: WritablePacket): void;
+  /**
+   * Appends every packet of a capture's batch (or its first `count`), in order. A
+   * {@link PcapWriter} on a path or descriptor writes them natively from where
+   * the capture holds their bytes, with no copy in JS; otherwise as writePacket().
+   */
+  writeBatch(batch: Batch, count?: number): void;
+  /** @internal Packets [from, to) of `batch` up to a size or second limit; returns the first not written. */
+  writeRun(batch: Batch, from: number, to: number, sizeLimit: number, tsLimit: number): number;
   /** Hands the buffered bytes to the target now. */
   flush(): void;
   /**
@@ -187,6 +199,48 @@ abstract class BufferedWriter implements PacketWriter {
 
   writePacket(packet: WritablePacket): void {
     this.write(packet.data, { tsSec: packet.tsSec, tsNsec: packet.tsNsec, wireLen: packet.length });
+  }
+
+  writeBatch(batch: Batch, count?: number): void {
+    if (batch === null || typeof batch !== 'object' || typeof (batch as Partial<Batch>).at !== 'function' || typeof batch.count !== 'number') {
+      throw new TypeError(expected("a capture's Batch", 'batch', batch));
+    }
+    const to = count === undefined ? batch.count : checkUint(count, 'count', batch.count);
+    this.writeRun(batch, 0, to, -1, -1);
+  }
+
+  /**
+   * @internal Writes packets [from, to) of `batch`, stopping before a packet
+   * when the file already holds more than `sizeLimit` bytes or the packet's
+   * second is `tsLimit` or later (negative: no limit). Returns the first
+   * packet not written. RotatingWriter uses the limits for -C and -G.
+   */
+  writeRun(batch: Batch, from: number, to: number, sizeLimit: number, tsLimit: number): number {
+    for (let i = from; i < to; i++) {
+      const p = batch.at(i);
+      if ((sizeLimit >= 0 && this.#bytes > sizeLimit) || (tsLimit >= 0 && p.tsSec >= tsLimit)) return i;
+      this.writePacket(p);
+    }
+    return to;
+  }
+
+  /** The descriptor written synchronously, or undefined for a stream target. */
+  protected get fd(): number | undefined {
+    return this.#fd;
+  }
+
+  protected get targetName(): string {
+    return this.#name;
+  }
+
+  protected get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Counts bytes and packets that went to the file past the buffer. */
+  protected written(bytes: number, packets: number): void {
+    this.#bytes += bytes;
+    this.#packets += packets;
   }
 
   /** Makes room for `n` contiguous bytes at `this.pos`, flushing or growing the buffer. */
@@ -304,6 +358,30 @@ export class PcapWriter extends BufferedWriter {
     b.writeUInt32LE(this.linkType, o + 20);
     this.commit(24);
   }
+
+  override writeRun(batch: Batch, from: number, to: number, sizeLimit: number, tsLimit: number): number {
+    const fd = this.fd;
+    if (fd === undefined || !batch.nativeWritable || from >= to) return super.writeRun(batch, from, to, sizeLimit, tsLimit);
+    if (this.closed) throw new PktkitError(`cannot write to ${this.targetName}: the writer is closed`, { code: 'ECLOSED' });
+    // What is buffered goes first, then the records straight from the capture's memory.
+    this.flush();
+    const io = this.#io;
+    const before = this.bytes;
+    io[0] = before;
+    io[1] = sizeLimit;
+    io[2] = tsLimit;
+    io[3] = from;
+    try {
+      batch.writePcap(fd, from, to, this.snaplen, this.precision === 'nano', io);
+    } catch (err) {
+      if (err instanceof FileError) throw new FileError(`cannot write to ${this.targetName}: ${err.message}`, { code: err.code });
+      throw err;
+    }
+    this.written(io[0]! - before, io[3]! - from);
+    return io[3]!;
+  }
+
+  readonly #io = new Float64Array(4);
 
   write(data: Uint8Array, info: PacketInfo): void {
     const { capLen, wireLen } = this.checkPacket(data, info);

@@ -1,11 +1,13 @@
 #include "capture.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 #include "engine/afpacket_source.h"
 #include "engine/file_source.h"
 #include "engine/pcap_source.h"
+#include "pcap_dump.h"
 
 namespace pktkit {
 
@@ -41,10 +43,18 @@ struct NativeCapture::Slots {
   u8* const data;
 };
 
+// The libuv handles that wake JS: a poll on the source's descriptor, and a
+// timer for a source without one. They outlive NativeCapture until libuv has
+// closed both.
 struct NativeCapture::Poller {
   uv_poll_t handle;
-  NativeCapture* owner;
-  bool started = false;
+  uv_timer_t timer;
+  NativeCapture* owner = nullptr;
+  bool poll_ready = false;   // handle initialised
+  bool timer_ready = false;  // timer initialised
+  bool started = false;      // the poll is armed
+  bool waiting = false;      // JS awaits a wake-up
+  int open_handles = 0;
 };
 
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
@@ -102,6 +112,7 @@ Napi::Function NativeCapture::define_class(Napi::Env env) {
                          InstanceMethod<&NativeCapture::finished>("finished"),
                          InstanceMethod<&NativeCapture::take_error>("takeError"),
                          InstanceMethod<&NativeCapture::close>("close"),
+                         InstanceMethod<&NativeCapture::write_pcap>("writePcap"),
                      });
 }
 
@@ -169,6 +180,7 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
     throw make_error(env, f);
   }
   sink_ = std::make_unique<RecordSink>(slots_->data, kSlots, slots_->data + kSlotBytes);
+  sink_->set_decode(get_bool(options, "decode", true));
 
   Napi::Object self = info.This().As<Napi::Object>();
   Napi::ArrayBuffer records = js_buffer(env, {slots_->data, kRecordsBytes, slots_});
@@ -213,8 +225,13 @@ void NativeCapture::shut_down() {
     Poller* poller = poller_;
     poller_ = nullptr;
     poller->owner = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(&poller->handle),
-             [](uv_handle_t* handle) { delete reinterpret_cast<Poller*>(handle->data); });
+    auto closed = [](uv_handle_t* handle) {
+      auto* p = static_cast<Poller*>(handle->data);
+      if (--p->open_handles == 0) delete p;
+    };
+    if (poller->poll_ready) uv_close(reinterpret_cast<uv_handle_t*>(&poller->handle), closed);
+    if (poller->timer_ready) uv_close(reinterpret_cast<uv_handle_t*>(&poller->timer), closed);
+    if (poller->open_handles == 0) delete poller;
   }
   if (cleanup_hook_added_) {
     napi_remove_env_cleanup_hook(env_, on_env_cleanup, this);
@@ -254,35 +271,74 @@ Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, count);
 }
 
-// Arms one wake-up: `onWake` is called once the source's descriptor is readable.
+// Arms one wake-up: `onWake` is called once the source's descriptor is
+// readable, or on the next turn of the event loop for a source without one
+// (it must not leave JS waiting forever). The poll stays armed between waits:
+// a capture that keeps up waits once per block, and stopping and starting the
+// poll each time would cost two epoll_ctl calls per wait. It is stopped when
+// it fires while JS is not waiting (JS is reading, and lets the event loop
+// turn), so that a readable descriptor does not spin the loop.
 void NativeCapture::wait(const Napi::CallbackInfo& info) {
   if (shut_down_ || finished_ || !source_) return;
-  int fd = source_->poll_fd();
-  if (fd < 0) return;
   if (!poller_) {
-    uv_loop_t* loop = nullptr;
-    napi_get_uv_event_loop(env_, &loop);
     poller_ = new Poller();
     poller_->owner = this;
     poller_->handle.data = poller_;
-    if (uv_poll_init(loop, &poller_->handle, fd) != 0) {
-      delete poller_;
-      poller_ = nullptr;
+    poller_->timer.data = poller_;
+  }
+  Poller* poller = poller_;
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env_, &loop);
+  poller->waiting = true;
+  int fd = source_->poll_fd();
+  if (fd < 0) {
+    if (!poller->timer_ready) {
+      if (uv_timer_init(loop, &poller->timer) != 0) {
+        ErrorFacts f{ErrorKind::Pcap, "EPCAP", "wake"};
+        f.op = "uv_timer_init";
+        throw make_error(info.Env(), f);
+      }
+      poller->timer_ready = true;
+      ++poller->open_handles;
+    }
+    uv_timer_start(&poller->timer, on_timer, 0, 0);
+    return;
+  }
+  if (!poller->poll_ready) {
+    if (uv_poll_init(loop, &poller->handle, fd) != 0) {
       ErrorFacts f{ErrorKind::Pcap, "EPCAP", "watch"};
       f.op = "uv_poll_init";
       throw make_error(info.Env(), f);
     }
+    poller->poll_ready = true;
+    ++poller->open_handles;
   }
-  if (!poller_->started) {
-    uv_poll_start(&poller_->handle, UV_READABLE, on_readable);
-    poller_->started = true;
+  if (!poller->started) {
+    uv_poll_start(&poller->handle, UV_READABLE, on_readable);
+    poller->started = true;
   }
+  uv_ref(reinterpret_cast<uv_handle_t*>(&poller->handle));
 }
 
 void NativeCapture::on_readable(uv_poll_t* handle, int status, int events) {
   auto* poller = static_cast<Poller*>(handle->data);
-  uv_poll_stop(handle);
-  poller->started = false;
+  if (!poller->waiting) {
+    uv_poll_stop(handle);
+    poller->started = false;
+    return;
+  }
+  wake(poller);
+}
+
+void NativeCapture::on_timer(uv_timer_t* handle) {
+  auto* poller = static_cast<Poller*>(handle->data);
+  if (poller->waiting) wake(poller);
+}
+
+void NativeCapture::wake(Poller* poller) {
+  poller->waiting = false;
+  // Armed but not awaited: the poll keeps the process alive only while JS awaits packets.
+  if (poller->poll_ready) uv_unref(reinterpret_cast<uv_handle_t*>(&poller->handle));
   NativeCapture* self = poller->owner;
   if (self == nullptr || self->on_wake_.IsEmpty()) return;
   // Plain C calls whose failures are ignored: this runs from the event loop,
@@ -341,6 +397,44 @@ Napi::Value NativeCapture::take_error(const Napi::CallbackInfo& info) {
   Napi::Error error = make_error(info.Env(), source_->error());
   source_->clear_error();  // thrown once
   return error.Value();
+}
+
+// writePcap(fd, from, to, snaplen, nano, io): classic pcap records of the
+// current batch's packets [from, to) written to `fd` from where their bytes
+// are. io (Float64Array): [0] the file's bytes so far, updated; [1] -C's size
+// limit and [2] -G's second limit (negative: none); [3] set to the first
+// packet not written. lib/pcap-writer.ts validates the arguments.
+void NativeCapture::write_pcap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Float64Array io = info[5].As<Napi::Float64Array>();
+  PcapDumpRun run;
+  run.slots = slots_->data;
+  const u32 count = lent_ ? sink_->count() : 0;  // only the batch JS holds
+  run.to = std::min(info[2].As<Napi::Number>().Uint32Value(), count);
+  run.from = std::min(info[1].As<Napi::Number>().Uint32Value(), run.to);
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+  // The records point into JS's copy of the batch's bytes.
+  if (!copy_.IsEmpty()) {
+    run.base = static_cast<const u8*>(copy_.Value().Data());
+    run.size = copy_.Value().ByteLength();
+  }
+#else
+  if (source_) {
+    ByteBuffer buffer = source_->buffer();
+    run.base = buffer.data;
+    run.size = buffer.size;
+  }
+#endif
+  if (run.base == nullptr) run.to = run.from;
+  run.snaplen = info[3].As<Napi::Number>().Uint32Value();
+  run.nano = info[4].As<Napi::Boolean>().Value();
+  run.bytes = io[0];
+  run.size_limit = io[1];
+  run.ts_limit = io[2];
+  dump_pcap_records(info[0].As<Napi::Number>().Int32Value(), &run);
+  io[0] = run.bytes;
+  io[3] = run.next;
+  if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "writev", run.error));
 }
 
 Napi::Value NativeCapture::close(const Napi::CallbackInfo& info) {

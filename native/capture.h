@@ -35,6 +35,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value finished(const Napi::CallbackInfo& info);
   Napi::Value take_error(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
+  void write_pcap(const Napi::CallbackInfo& info);
 
   void open(const Napi::CallbackInfo& info);
   static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);
@@ -50,6 +51,8 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   void shut_down();
   static void on_env_cleanup(void* self);
   static void on_readable(uv_poll_t* handle, int status, int events);
+  static void on_timer(uv_timer_t* handle);
+  static void wake(Poller* poller);
 
   napi_env env_ = nullptr;
   std::unique_ptr<Source> source_;

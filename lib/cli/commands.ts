@@ -11,7 +11,7 @@ import { UsageError, type CliOptions } from './args';
 import { addressesOf, defaultInterface } from './ifaces';
 import type { TextOutput } from './output';
 import { runFlowPrint, runSensor } from './sensor';
-import { runSession, type SessionIO, type SessionResult } from './session';
+import { runSession, writesOnly, type SessionIO, type SessionResult } from './session';
 
 /** The packet session, or sensor mode when --to or --flows asks for it. */
 function session(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
@@ -66,6 +66,8 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
       immediate: opts.immediate || (opts.write === undefined && opts.to === undefined),
       bufferSize: opts.bufferSize === undefined ? undefined : opts.bufferSize * 1024,
       direction: opts.direction,
+      // Only writing a file: no layers needed, the dissector is skipped.
+      decode: !writesOnly(opts),
     });
     signals.watch(cap);
     if (opts.user !== undefined) {
@@ -94,7 +96,7 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
 export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.WriteStream): Promise<SessionResult> {
   const signals = new StopSignals();
   try {
-    const cap = openFile(opts.file!, { filter: filterOf(opts) });
+    const cap = openFile(opts.file!, { filter: filterOf(opts), decode: !writesOnly(opts) });
     signals.watch(cap);
     const announce = (): void => {
       if (!opts.quiet) err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);

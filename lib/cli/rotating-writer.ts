@@ -6,6 +6,7 @@
  * padded to the digits of N-1 (FILE0 .. FILE{N-1}) and the N+1th file reuses
  * FILE0, so at most N files exist.
  */
+import type { Batch } from '../capture';
 import { openWriter, type PacketWriter, type WritablePacket } from '../pcap-writer';
 import { strftime } from './strftime';
 
@@ -81,6 +82,45 @@ export class RotatingWriter {
    * nothing) once -G -W's last file is over: the capture should end.
    */
   writePacket(packet: WritablePacket): boolean {
+    if (!this.rotateFor(packet)) return false;
+    this.writer!.writePacket(packet);
+    this.packets++;
+    return true;
+  }
+
+  /**
+   * Writes the first `count` packets of a capture's batch, rotating where
+   * writePacket() would, and returns how many were written: fewer than `count`
+   * once -G -W's last file is over. Runs between rotations go to the file in
+   * one native call each when the format allows (pcap on a path: the bytes
+   * are written from where the capture holds them, no copy in JS).
+   */
+  writeBatch(batch: Batch, count: number): number {
+    let i = 0;
+    while (i < count) {
+      const packet = batch.at(i);
+      if (!this.rotateFor(packet)) break;
+      const every = this.opts.rotateSeconds;
+      const tsLimit = every === undefined ? -1 : this.intervalStart + every;
+      const writer = this.writer!;
+      let next = writer.writeRun(batch, i, count, this.limit ?? -1, tsLimit);
+      if (next === i) {
+        // rotateFor() chose this file for packet i, whatever the limits say now.
+        writer.writePacket(batch.at(i));
+        next = i + 1;
+      }
+      this.packets += next - i;
+      i = next;
+    }
+    return i;
+  }
+
+  /**
+   * Makes the current file the one `packet` goes to, starting a new file when
+   * -G's interval is over or the current file is over -C's size. False once
+   * -G -W's last file is over: nothing more is written.
+   */
+  private rotateFor(packet: WritablePacket): boolean {
     if (this.done) return false;
     const every = this.opts.rotateSeconds;
     if (every !== undefined) {
@@ -105,8 +145,6 @@ export class RotatingWriter {
       this.index = ring ? (this.index + 1) % this.opts.fileCount! : this.index + 1;
       this.writer = this.open();
     }
-    this.writer!.writePacket(packet);
-    this.packets++;
     return true;
   }
 

@@ -52,6 +52,14 @@ export interface SessionResult {
   files: string[];
 }
 
+/**
+ * True when a session with these options only writes -w files: no printing, no
+ * TCP analysis. It then writes whole batches, and the capture needs no decoding.
+ */
+export function writesOnly(opts: CliOptions): boolean {
+  return opts.write !== undefined && !opts.print && !opts.follow;
+}
+
 /** Runs the packet loop until the capture ends, -c is reached, the pipe breaks, or the capture is closed. */
 export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
   const { out } = io;
@@ -100,7 +108,18 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   }
 
   try {
-    for await (const p of cap) {
+    if (writer !== undefined && writesOnly(opts)) {
+      // The commands opened the capture without decoding (writesOnly): the records have no layers.
+      // Writing alone: whole batches to the file, natively where the format allows (no per-packet JS).
+      for await (const batch of cap.batches()) {
+        const n = opts.count === undefined ? batch.count : Math.min(batch.count, opts.count - packets);
+        const written = writer.writeBatch(batch, n);
+        packets += written;
+        // -G with -W: the last file's interval is over; tcpdump ends there too.
+        if (written < n) break;
+        if (opts.count !== undefined && packets >= opts.count) break;
+      }
+    } else for await (const p of cap) {
       packets++;
       // -G with -W: the last file's interval is over; tcpdump ends there too.
       if (writer !== undefined && !writer.writePacket(p)) {

@@ -380,8 +380,6 @@ Source::Status AfPacketSource::fill(RecordSink& sink) {
     u8* blk = block(current_);
     auto* desc = reinterpret_cast<tpacket_block_desc*>(blk);
     if (next_packet_ == nullptr) {
-      // Every block is lent to JS with this batch: the next one is too, not new.
-      if (lent_count_ == block_count_) break;
       // Acquire: the packets are read only after the kernel said the block is ours.
       if (!(__atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) break;
       left_in_block_ = desc->hdr.bh1.num_pkts;
@@ -392,20 +390,40 @@ Source::Status AfPacketSource::fill(RecordSink& sink) {
     while (left_in_block_ > 0 && !sink.full()) {
       auto* h = reinterpret_cast<tpacket3_hdr*>(next_packet_);
       --left_in_block_;
+      u32 next = h->tp_next_offset;
+      if (next == 0 || static_cast<size_t>(next_packet_ - blk) + next >= block_size_) {
+        left_in_block_ = 0;
+      } else if (left_in_block_ > 0) {
+        // The kernel wrote the next packet from another CPU: its header and
+        // first bytes are cache misses; start them while this one is dissected.
+        const u8* ahead = next_packet_ + next;
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + 64);
+        __builtin_prefetch(ahead + 128);
+      }
       if (wanted(h)) {
         deliver(sink, h, blk);
       } else {
         ++totals_.skipped;
       }
-      u32 next = h->tp_next_offset;
-      if (next == 0 || static_cast<size_t>(next_packet_ - blk) + next >= block_size_) left_in_block_ = 0;
       next_packet_ += next;
     }
     if (left_in_block_ == 0) {
-      // Read to the end: lent to JS with this batch, given back at the next fill.
-      ++lent_count_;
       current_ = (current_ + 1) % block_count_;
       next_packet_ = nullptr;
+      if (sink.count() == 0) {
+        // Nothing of it went to JS (every packet skipped or filtered out): the kernel gets it back now.
+        auto* done = reinterpret_cast<tpacket_block_desc*>(blk);
+        __atomic_store_n(&done->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        lent_from_ = current_;
+        continue;
+      }
+      // Read to the end: lent to JS with this batch, given back at the next
+      // fill. A batch ends with its block, so JS holds one block at most and
+      // the kernel keeps the rest of the ring while JS reads, as it does while
+      // libpcap reads (which hands each block back before the next).
+      ++lent_count_;
+      break;
     }
   }
   if (sink.count() > 0) return Status::kPackets;

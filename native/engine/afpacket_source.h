@@ -1,7 +1,8 @@
 // The Linux engine: an AF_PACKET socket with a TPACKET_V3 ring mapped once and
 // shown to JS whole. The kernel writes packets into blocks; a block the kernel
 // hands over is walked in place (records point into it), lent to JS with the
-// batch, and handed back when JS asks for the next batch. No packet byte is
+// batch, and handed back when JS asks for the next batch. A batch never spans
+// two blocks, so JS holds one block at most. No packet byte is
 // copied between the kernel and JS. libpcap still compiles the filter.
 //
 // Serves Ethernet-like interfaces (Ethernet, veth, loopback) and `any` (cooked,
@@ -62,7 +63,8 @@ class AfPacketSource final : public Source {
   u32 current_ = 0;
   u8* next_packet_ = nullptr;
   u32 left_in_block_ = 0;
-  // Blocks read to the end and lent to JS with the last batch: [lent_from_, +lent_count_).
+  // The block read to the end and lent to JS with the last batch, if any
+  // (lent_count_ is 0 or 1: a batch never spans blocks): [lent_from_, +lent_count_).
   u32 lent_from_ = 0;
   u32 lent_count_ = 0;
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "../dissect/dissect.h"
 #include "../record.h"
@@ -25,6 +26,9 @@ class RecordSink {
     count_ = 0;
   }
   void set_filter(PacketFilter* filter) { filter_ = filter; }
+  // Off: records hold the lengths, stamp, interface and where the bytes are,
+  // no layers (a capture that only writes files has no use for them).
+  void set_decode(bool on) { decode_ = on; }
 
   u32 count() const { return count_; }
   u32 capacity() const { return capacity_; }
@@ -42,7 +46,11 @@ class RecordSink {
       return false;
     }
     u8* rec = slots_ + size_t{count_} * rec::RECORD_SIZE;
-    dissect_packet(data, caplen, wirelen, linktype, rec);
+    if (decode_) {
+      dissect_packet(data, caplen, wirelen, linktype, rec);
+    } else {
+      undecoded(caplen, wirelen, linktype, rec);
+    }
     rec::put32(rec, rec::dataOff, static_cast<u32>(data - base_));
     rec::put32(rec, rec::tsSec, ts_sec);
     rec::put32(rec, rec::tsNsec, ts_nsec);
@@ -54,6 +62,22 @@ class RecordSink {
   }
 
  private:
+  // The record dissect_packet() starts from, with no layer found.
+  static void undecoded(u32 caplen, u32 wirelen, int linktype, u8* rec) {
+    std::memset(rec, 0, rec::RECORD_SIZE);
+    rec::put16(rec, rec::l2Off, rec::OFFSET_ABSENT);
+    rec::put16(rec, rec::l3Off, rec::OFFSET_ABSENT);
+    rec::put16(rec, rec::l4Off, rec::OFFSET_ABSENT);
+    rec::put16(rec, rec::payloadOff, rec::OFFSET_ABSENT);
+    rec::put16(rec, rec::l3Next, rec::OFFSET_ABSENT);
+    rec::put8(rec, rec::pktType, rec::PKTTYPE_UNKNOWN);
+    rec::put8(rec, rec::stopLayer, rec::LAYER_NONE);
+    rec::put32(rec, rec::capLen, caplen);
+    rec::put32(rec, rec::wireLen, wirelen);
+    rec::put16(rec, rec::linkType, static_cast<u16>(linktype));
+  }
+
+  bool decode_ = true;
   u8* const slots_;
   u8* const columns_;
   const u32 capacity_;

@@ -23,7 +23,7 @@ describe('a build without external ArrayBuffers', () => {
     const r = await run(null, 'npx', ['--no-install', 'node-gyp', 'rebuild', '--no_external_buffers=1'], { cwd: dir.path, timeoutMs: 600_000 });
     assert.equal(r.code, 0, r.stderr.slice(-2000));
     addonPath = path.join(dir.path, 'build', 'Release', 'pktkit.node');
-  });
+  }, { timeout: 900_000 }); // a whole build: minutes on a busy 2-core machine, past the runner's 300 s
   after(() => dir.remove());
 
   it('loads, and says it copies', async () => {
@@ -31,8 +31,11 @@ describe('a build without external ArrayBuffers', () => {
     assert.equal(r.stdout, 'false');
   });
 
-  it('passes the file, live, VLAN and lending capture suites', async () => {
+  // Six suites in a nested run: past the runner's 300 s per test on a busy machine.
+  it('passes the file, live, VLAN and lending capture suites, and the native batch writer\'s', { timeout: 900_000 }, async () => {
     const suites = ['20.file', '22.columns', '30.live', '35.vlan-any', '45.ring-lending'].map((s) => `test/capture/${s}.test.ts`);
+    // The native pcap writer reads the records and bytes of JS's copies there.
+    suites.push('test/unit/pcap-writer-batch.test.ts');
     const r = await run(null, process.execPath, ['scripts/run-tests.js', ...suites], {
       cwd: ROOT,
       // Without NODE_TEST_CONTEXT, which makes a nested node --test skip its files.
