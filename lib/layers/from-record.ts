@@ -209,7 +209,7 @@ function build(
       const next = (there ? s.pick(layer) : undefined) ?? C(RawLayer);
       layer.attach(build(buf, steps, j, d.headerEnd, payEnd, next, layer, beyond));
     } else {
-      layer.attach(dissectChain(buf, d.headerEnd, payEnd, beyond(layer, d.headerEnd, payEnd), {}, layer, steps.length));
+      layer.attach(dissectChain(buf, d.headerEnd, payEnd, beyond(layer, d.headerEnd, payEnd), layer, steps.length));
     }
   }
   if (payEnd < stop) layer.lastLayer().attach(new PaddingLayer({ load: buf.slice(payEnd, stop) }));
