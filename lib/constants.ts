@@ -15,7 +15,7 @@ export {
 } from './record.gen';
 
 /** TCP flag letters, low bit first, as Scapy names them: F S R P A U E C N (bit i is 1 << i). */
-export const TCP_FLAG_LETTERS = 'FSRPAUECN';
+export const TCP_FLAG_LETTERS = ['F', 'S', 'R', 'P', 'A', 'U', 'E', 'C', 'N'] as const;
 
 /** Scapy's letters for a TCP flags value, low bit first: 0x12 is 'SA'. */
 export function tcpFlagLetters(flags: number): string {

@@ -83,6 +83,12 @@ const LINK_LAYERS: ReadonlyArray<readonly [number, LayerClass, number]> = [
   [LAYER_LOOPBACK, C(LoopbackLayer), 4],
 ];
 
+/** The link layer class and header length the record's layer bits name, or undefined when it has none. */
+export function linkLayerOf(layers: number): readonly [LayerClass, number] | undefined {
+  const link = LINK_LAYERS.find(([bit]) => (layers & (1 << bit)) !== 0);
+  return link && [link[1], link[2]];
+}
+
 /** IPv6 extension headers with a layer here, by the next-header value that announces them. */
 const EXT_HEADERS: ReadonlyMap<number, LayerClass> = new Map([
   [PROTO_HOPOPTS, C(IPv6ExtHdrHopByHopLayer)],
