@@ -75,19 +75,33 @@ export interface RecordLayout {
 
 const C = <T>(c: T): LayerClass => c as unknown as LayerClass;
 
-/** The link layer class and its header length for each link layer bit. */
+/** The link layer class and its header length for each link layer mask. */
 const LINK_LAYERS: ReadonlyArray<readonly [number, LayerClass, number]> = [
-  [LAYER_ETHERNET, C(EtherLayer), 14],
-  [LAYER_SLL, C(CookedLinuxLayer), 16],
-  [LAYER_SLL2, C(CookedLinuxV2Layer), 20],
-  [LAYER_LOOPBACK, C(LoopbackLayer), 4],
+  [1 << LAYER_ETHERNET, C(EtherLayer), 14],
+  [1 << LAYER_SLL, C(CookedLinuxLayer), 16],
+  [1 << LAYER_SLL2, C(CookedLinuxV2Layer), 20],
+  [1 << LAYER_LOOPBACK, C(LoopbackLayer), 4],
 ];
 
 /** The link layer class and header length the record's layer bits name, or undefined when it has none. */
 export function linkLayerOf(layers: number): readonly [LayerClass, number] | undefined {
-  const link = LINK_LAYERS.find(([bit]) => (layers & (1 << bit)) !== 0);
-  return link && [link[1], link[2]];
+  for (const [mask, cls, len] of LINK_LAYERS) if (layers & mask) return [cls, len];
+  return undefined;
 }
+
+// Masks, once (the per-packet path reads no imported binding it can avoid).
+const M_VLAN = 1 << LAYER_VLAN;
+const M_ARP = 1 << LAYER_ARP;
+const M_IPV4 = 1 << LAYER_IPV4;
+const M_IPV6 = 1 << LAYER_IPV6;
+const M_IPV6_EXT = 1 << LAYER_IPV6_EXT;
+const M_TCP = 1 << LAYER_TCP;
+const M_UDP = 1 << LAYER_UDP;
+const M_ICMP = 1 << LAYER_ICMP;
+const M_ICMPV6 = 1 << LAYER_ICMPV6;
+const STOPPED = FLAG_TRUNCATED | FLAG_MALFORMED | FLAG_TOO_DEEP;
+const ABSENT = OFFSET_ABSENT;
+const QINQ = ETYPE_QINQ;
 
 /** IPv6 extension headers with a layer here, by the next-header value that announces them. */
 const EXT_HEADERS: ReadonlyMap<number, LayerClass> = new Map([
@@ -105,48 +119,56 @@ function icmpv6Class(type: number): LayerClass {
   return ICMPV6_CLASSES[type] ?? MLD_CLASSES[type] ?? C(ICMPv6UnknownLayer);
 }
 
-/** One header the record places: where it starts, and its class (which may depend on the layer before it). */
+/** A VLAN tag: its class is chosen by the type field before it (Ether's or the previous tag's). */
+const TAG = 1;
+/** An IPv6 extension header region: the class of each header is chosen by the next header before it. */
+const EXT = 2;
+
+/** One header the record places: where it starts and its class, or how the class follows from the layer before it. */
 interface Step {
   off: number;
-  pick(prev: Layer | undefined): LayerClass | undefined;
-  /** IPv6 extension headers: the step repeats for every header that starts before this offset. */
-  until?: number;
+  /** The class, for headers whose class the record gives outright. */
+  cls: LayerClass | undefined;
+  /** TAG or EXT when the class depends on the layer before (0 otherwise). */
+  kind: number;
+  /** EXT: the step repeats for every header that starts before this offset. */
+  until: number;
+}
+
+/** The class for step `s` after layer `prev`, or undefined when there is none here (the rest is Raw). */
+function pick(s: Step, prev: Layer | undefined): LayerClass | undefined {
+  if (s.kind === TAG) return (prev as { type?: unknown } | undefined)?.type === QINQ ? C(Dot1ADLayer) : C(Dot1QLayer);
+  if (s.kind === EXT) return EXT_HEADERS.get((prev as { nh?: number } | undefined)?.nh ?? -1);
+  return s.cls;
 }
 
 /** The headers the record names, in order. */
 function plan(r: RecordLayout): Step[] {
-  const has = (bit: number): boolean => (r.layers & (1 << bit)) !== 0;
+  const m = r.layers;
   const steps: Step[] = [];
-  let linkEnd = OFFSET_ABSENT;
-  if (r.l2Off !== OFFSET_ABSENT) {
-    const link = LINK_LAYERS.find(([bit]) => has(bit));
+  let linkEnd = ABSENT;
+  if (r.l2Off !== ABSENT) {
+    const link = linkLayerOf(m);
     if (link) {
-      steps.push({ off: r.l2Off, pick: () => link[1] });
-      linkEnd = r.l2Off + link[2];
+      steps.push({ off: r.l2Off, cls: link[0], kind: 0, until: 0 });
+      linkEnd = r.l2Off + link[1];
     }
   }
-  if (has(LAYER_VLAN) && linkEnd !== OFFSET_ABSENT) {
-    // A tag's kind is the type field before it (Ether's or the previous tag's): 0x88a8 is 802.1ad.
-    const tag = (prev: Layer | undefined): LayerClass =>
-      (prev as { type?: unknown } | undefined)?.type === ETYPE_QINQ ? C(Dot1ADLayer) : C(Dot1QLayer);
-    for (let i = 0; i < r.vlanCount; i++) steps.push({ off: linkEnd + 4 * i, pick: tag });
+  if (m & M_VLAN && linkEnd !== ABSENT) {
+    for (let i = 0; i < r.vlanCount; i++) steps.push({ off: linkEnd + 4 * i, cls: undefined, kind: TAG, until: 0 });
   }
-  if (r.l3Off !== OFFSET_ABSENT) {
-    const l3 = has(LAYER_ARP) ? C(ARPLayer) : has(LAYER_IPV4) ? C(IPLayer) : has(LAYER_IPV6) ? C(IPv6Layer) : undefined;
+  if (r.l3Off !== ABSENT) {
+    const l3 = m & M_ARP ? C(ARPLayer) : m & M_IPV4 ? C(IPLayer) : m & M_IPV6 ? C(IPv6Layer) : undefined;
     // An l3 offset without its bit: the header was there but did not decode (bad version); the rest is Raw.
-    if (l3) steps.push({ off: r.l3Off, pick: () => l3 });
-    if (has(LAYER_IPV6) && has(LAYER_IPV6_EXT)) {
+    if (l3) steps.push({ off: r.l3Off, cls: l3, kind: 0, until: 0 });
+    if (m & M_IPV6 && m & M_IPV6_EXT) {
       const start = r.l3Off + 40;
-      steps.push({
-        off: start,
-        until: start + r.ipExtLen,
-        pick: (prev) => EXT_HEADERS.get((prev as { nh?: number } | undefined)?.nh ?? -1),
-      });
+      steps.push({ off: start, cls: undefined, kind: EXT, until: start + r.ipExtLen });
     }
   }
-  if (r.l4Off !== OFFSET_ABSENT) {
-    const l4 = has(LAYER_TCP) ? C(TCPLayer) : has(LAYER_UDP) ? C(UDPLayer) : has(LAYER_ICMP) ? C(ICMPLayer) : has(LAYER_ICMPV6) ? icmpv6Class(r.icmpType) : undefined;
-    if (l4) steps.push({ off: r.l4Off, pick: () => l4 });
+  if (r.l4Off !== ABSENT) {
+    const l4 = m & M_TCP ? C(TCPLayer) : m & M_UDP ? C(UDPLayer) : m & M_ICMP ? C(ICMPLayer) : m & M_ICMPV6 ? icmpv6Class(r.icmpType) : undefined;
+    if (l4) steps.push({ off: r.l4Off, cls: l4, kind: 0, until: 0 });
   }
   return steps;
 }
@@ -171,23 +193,17 @@ function decodeOne(cls: LayerClass, buf: Uint8Array, off: number, end: number, u
 export function fromRecord(bytes: Uint8Array, r: RecordLayout): Layer {
   const steps = plan(r);
   if (steps.length === 0) return RawLayer.dissect(bytes, 0, bytes.length).layer;
-  const stopped = (r.flags & (FLAG_TRUNCATED | FLAG_MALFORMED | FLAG_TOO_DEEP)) !== 0;
-  const ipWithoutL4 = r.l4Off === OFFSET_ABSENT && (r.layers & ((1 << LAYER_IPV4) | (1 << LAYER_IPV6))) !== 0;
-  // After the last header the record names. Where the native dissector stopped, or left a transport
+  // After the last header the record names: where the native dissector stopped, or left a transport
   // header it knows undecoded (a later fragment, a first fragment too short for the header), the
   // rest is Raw; otherwise the bindings decide what it does not follow (DNS, quotes, ND options, IP in IP).
-  const beyond = (last: Layer, off: number, end: number): LayerClass => {
-    if (stopped || (ipWithoutL4 && NATIVE_L4.has(r.ipProto))) return C(RawLayer);
-    return last.guessPayloadClass(bytes, off, end) ?? C(RawLayer);
-  };
-  return build(bytes, steps, 0, steps[0].off, bytes.length, steps[0].pick(undefined) ?? C(RawLayer), undefined, beyond);
+  const rawAfter = (r.flags & STOPPED) !== 0 || (r.l4Off === ABSENT && (r.layers & (M_IPV4 | M_IPV6)) !== 0 && NATIVE_L4.has(r.ipProto));
+  return build(bytes, steps, 0, steps[0].off, bytes.length, pick(steps[0], undefined) ?? C(RawLayer), undefined, rawAfter);
 }
 
 /** The index of the step for a header at `at` after step `i`'s layer, or steps.length when the record names no more. */
 function nextStep(steps: Step[], i: number, at: number): number {
-  const until = steps[i].until;
-  let j = until !== undefined && at < until ? i : i + 1;
-  while (j < steps.length && steps[j].until !== undefined && at >= steps[j].until!) j++;
+  let j = steps[i].kind === EXT && at < steps[i].until ? i : i + 1;
+  while (j < steps.length && steps[j].kind === EXT && at >= steps[j].until) j++;
   return j;
 }
 
@@ -200,7 +216,7 @@ function build(
   end: number,
   cls: LayerClass,
   under: Layer | undefined,
-  beyond: (last: Layer, off: number, end: number) => LayerClass,
+  rawAfter: boolean,
 ): Layer {
   const stop = Math.min(end, buf.length);
   const d = decodeOne(cls, buf, off, stop, under);
@@ -211,11 +227,12 @@ function build(
     if (j < steps.length) {
       const s = steps[j];
       // A header that ends elsewhere than where the record puts the next one: the record wins, the rest is Raw.
-      const there = s.until !== undefined ? d.headerEnd >= s.off : d.headerEnd === s.off;
-      const next = (there ? s.pick(layer) : undefined) ?? C(RawLayer);
-      layer.attach(build(buf, steps, j, d.headerEnd, payEnd, next, layer, beyond));
+      const there = s.kind === EXT ? d.headerEnd >= s.off : d.headerEnd === s.off;
+      const next = (there ? pick(s, layer) : undefined) ?? C(RawLayer);
+      layer.attach(build(buf, steps, j, d.headerEnd, payEnd, next, layer, rawAfter));
     } else {
-      layer.attach(dissectChain(buf, d.headerEnd, payEnd, beyond(layer, d.headerEnd, payEnd), layer, steps.length));
+      const next = rawAfter ? C(RawLayer) : (layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? C(RawLayer));
+      layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, layer, steps.length));
     }
   }
   if (payEnd < stop) layer.lastLayer().attach(new PaddingLayer({ load: buf.slice(payEnd, stop) }));
