@@ -235,3 +235,12 @@ describe('where the native reading and parse() disagree, the native one wins', {
     }
   });
 });
+
+describe('dissect() arguments', { skip: why }, () => {
+  it('bad arguments: a TypeError that says what was expected and what came', () => {
+    assert.throws(() => dissect('ab' as never), { name: 'TypeError', message: "Expected a Uint8Array for dissect() bytes but received 'ab' of type string" });
+    assert.throws(() => dissect(new Uint8Array(4), -1), { name: 'TypeError', message: /Expected a link type \(an integer 0\.\.65535\) for dissect\(\) linkType but received -1/ });
+    assert.throws(() => dissect(new Uint8Array(4), 1, 3), { name: 'TypeError', message: /Expected an integer from the byte count \(4\) to 4294967295 for dissect\(\) wireLen but received 3/ });
+    assert.equal(dissect(new Uint8Array(60), LINK_ETHERNET, 1500).length, 1500);
+  });
+});
