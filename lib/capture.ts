@@ -14,6 +14,7 @@ import { argError, booleanOption, checkKeys, choiceOption, filterOption, nameArg
 import { PktkitError } from './errors';
 import { Packet, recordMemory, type RecordMemory } from './packet';
 import { RECORD_SIZE } from './record.gen';
+import { LINK_ETHERNET, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL, LINK_LINUX_SLL2, LINK_LOOP, LINK_NULL, LINK_RAW } from './constants';
 
 export type { InterfaceInfo } from './binding';
 
@@ -73,7 +74,9 @@ export interface LiveOptions {
 export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'rollover';
 const FANOUT_MODES: Record<FanoutMode, number> = { hash: 0, lb: 1, cpu: 2, rollover: 3 };
 
-const LINK_TYPE_NAMES: Record<string, number> = { NULL: 0, EN10MB: 1, RAW: 12, LOOP: 108, LINUX_SLL: 113, IPV4: 228, IPV6: 229, LINUX_SLL2: 276 };
+const LINK_TYPE_NAMES: Record<string, number> = {
+  NULL: LINK_NULL, EN10MB: LINK_ETHERNET, RAW: LINK_RAW, LOOP: LINK_LOOP, LINUX_SLL: LINK_LINUX_SLL, IPV4: LINK_IPV4, IPV6: LINK_IPV6, LINUX_SLL2: LINK_LINUX_SLL2,
+};
 
 /** Options of {@link openFile}. */
 export interface FileOptions {

@@ -6,8 +6,10 @@
  */
 import { getIPv4 as formatIPv4, getIPv6 as formatIPv6, getMAC as formatMac } from './layers/addr';
 import { hexdump } from './hexdump';
-import { fromOffsets, type Layer } from './layers';
+import type { Layer } from './layers';
+import { fromRecord } from './layers/from-record';
 import { TCPFlags } from './layers/flag-value';
+import { tcpFlagLetters } from './constants';
 import {
   Field,
   FLAG_FRAGMENT,
@@ -43,8 +45,6 @@ export function recordMemory(buffer: ArrayBuffer): RecordMemory {
     u32: new Uint32Array(buffer, 0, buffer.byteLength >>> 2),
   };
 }
-
-const TCP_FLAG_LETTERS = 'FSRPAUECN';
 
 /**
  * One captured packet.
@@ -244,19 +244,26 @@ export class Packet {
   }
 
   /**
-   * The packet as Scapy-style layers (`get(TCP)`, field access, `show()`),
-   * parsed at the offsets the native dissector found: the header chain is
-   * not dissected a second time. The layers copy nothing they need later, but
-   * read `data`: take them before the iterator advances. The first layer's
-   * `time` is the capture timestamp (Scapy's `pkt.time`).
+   * The packet as Scapy-style layers (`get(TCP)`, field access, `show()`).
+   * The record decides the header chain: each header the native dissector
+   * found becomes the layer its layer bit names, at the record's offset, and
+   * decodes only its own fields there; where the dissector stopped (MALFORMED,
+   * TRUNCATED) the rest is Raw. Only what the dissector does not follow (DNS,
+   * an ICMP error's quote, ND options, IP in IP) is decoded here. The layers
+   * hold copies of the bytes: they stay valid after the iterator advances.
+   * The first layer's `time` is the capture timestamp (Scapy's `pkt.time`).
    */
   layers(): Layer {
-    const first = fromOffsets(this.data.slice(), {
-      linkType: this.linkType,
-      l2Off: this.l2Off,
-      l3Off: this.l3Off,
-      l4Off: this.l4Off,
-      payloadOff: this.payloadOff,
+    const first = fromRecord(this.data.slice(), {
+      layers: this.u32(Field.layers),
+      flags: this.u32(Field.flags),
+      l2Off: this.u16(Field.l2Off),
+      l3Off: this.u16(Field.l3Off),
+      l4Off: this.u16(Field.l4Off),
+      vlanCount: this.u8(Field.vlanCount),
+      ipExtLen: this.u16(Field.ipExtLen),
+      ipProto: this.u8(Field.ipProto),
+      icmpType: this.u8(Field.icmpType),
     });
     first.time = this.timestamp;
     return first;
@@ -518,10 +525,7 @@ export class TcpView extends View {
   }
   /** Flags as Scapy's letters, e.g. 'S', 'SA', 'PA', 'FA'. */
   get flagStr(): string {
-    const f = this.flags;
-    let s = '';
-    for (let i = 0; i < TCP_FLAG_LETTERS.length; i++) if (f & (1 << i)) s += TCP_FLAG_LETTERS[i];
-    return s;
+    return tcpFlagLetters(this.flags);
   }
   #flagValue?: TCPFlags;
   /**

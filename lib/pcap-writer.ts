@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Batch } from './capture';
 import { FileError, PktkitError, expected } from './errors';
+import { LINK_RAW, LINK_RAW_FILE, LINK_RAW_OPENBSD } from './constants';
 
 /**
  * Where a writer puts its bytes: a file path (created or truncated; `'-'`
@@ -124,7 +125,6 @@ export interface PacketWriter {
 const DEFAULT_SNAPLEN = 262144;
 const DEFAULT_BUFFER = 256 * 1024;
 const LINKTYPE_ETHERNET = 1;
-const LINKTYPE_RAW = 101;
 
 function checkUint(value: unknown, name: string, max: number, min = 0): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -134,7 +134,7 @@ function checkUint(value: unknown, name: string, max: number, min = 0): number {
 }
 
 function fileLinkType(linkType: number): number {
-  return linkType === 12 || linkType === 14 ? LINKTYPE_RAW : linkType;
+  return linkType === LINK_RAW || linkType === LINK_RAW_OPENBSD ? LINK_RAW_FILE : linkType;
 }
 
 /** Buffering and the target; the format classes put records into `reserve()`d space. */

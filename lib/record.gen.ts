@@ -186,3 +186,48 @@ export const PKTTYPE_OUTGOING = 4;
 export const PKTTYPE_UNKNOWN = 255;
 export const OFFSET_ABSENT = 0xffff;
 export const IFACE_UNKNOWN = 0xffff;
+/** BSD loopback, address family in host byte order */
+export const LINK_NULL = 0;
+export const LINK_ETHERNET = 1;
+export const LINK_RAW = 12;
+export const LINK_RAW_OPENBSD = 14;
+export const LINK_RAW_FILE = 101;
+/** OpenBSD loopback, address family in network byte order */
+export const LINK_LOOP = 108;
+export const LINK_LINUX_SLL = 113;
+export const LINK_IPV4 = 228;
+export const LINK_IPV6 = 229;
+export const LINK_LINUX_SLL2 = 276;
+export const ETYPE_IPV4 = 0x0800;
+export const ETYPE_ARP = 0x0806;
+/** 802.1Q tag */
+export const ETYPE_VLAN = 0x8100;
+export const ETYPE_IPV6 = 0x86dd;
+/** 802.1ad service tag */
+export const ETYPE_QINQ = 0x88a8;
+/** pre-standard QinQ tag */
+export const ETYPE_QINQ_OLD = 0x9100;
+/** at or below: an 802.3 length, not a type */
+export const ETYPE_MAX_LENGTH = 1500;
+export const PROTO_HOPOPTS = 0;
+export const PROTO_ICMP = 1;
+export const PROTO_IPIP = 4;
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+export const PROTO_IPV6 = 41;
+export const PROTO_ROUTING = 43;
+export const PROTO_FRAGMENT = 44;
+export const PROTO_ESP = 50;
+export const PROTO_AH = 51;
+export const PROTO_ICMPV6 = 58;
+export const PROTO_NONE = 59;
+export const PROTO_DSTOPTS = 60;
+export const TCP_FIN = 0x001;
+export const TCP_SYN = 0x002;
+export const TCP_RST = 0x004;
+export const TCP_PSH = 0x008;
+export const TCP_ACK = 0x010;
+export const TCP_URG = 0x020;
+export const TCP_ECE = 0x040;
+export const TCP_CWR = 0x080;
+export const TCP_NS = 0x100;

@@ -15,6 +15,7 @@ import { Packet } from './packet';
 import { PacketList } from './packet-list';
 import { openWriter, type TimestampPrecision } from './pcap-writer';
 import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './args';
+import { LINK_ETHERNET, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL, LINK_LINUX_SLL2, LINK_NULL, LINK_RAW_FILE } from './constants';
 
 /** Options of {@link sniff}. Scapy's names; times are in milliseconds. */
 export interface SniffOptions {
@@ -121,13 +122,13 @@ export interface WrpcapOptions {
 
 /** Scapy's choice of link type for a packet's first layer. */
 function linkTypeOf(l: Layer): number {
-  if (l instanceof EtherLayer) return 1;
-  if (l instanceof CookedLinuxV2Layer) return 276;
-  if (l instanceof CookedLinuxLayer) return 113;
-  if (l instanceof LoopbackLayer) return 0;
-  if (l instanceof IPLayer) return 228;
-  if (l instanceof IPv6Layer) return 229;
-  return 101;
+  if (l instanceof EtherLayer) return LINK_ETHERNET;
+  if (l instanceof CookedLinuxV2Layer) return LINK_LINUX_SLL2;
+  if (l instanceof CookedLinuxLayer) return LINK_LINUX_SLL;
+  if (l instanceof LoopbackLayer) return LINK_NULL;
+  if (l instanceof IPLayer) return LINK_IPV4;
+  if (l instanceof IPv6Layer) return LINK_IPV6;
+  return LINK_RAW_FILE;
 }
 
 /**

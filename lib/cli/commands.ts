@@ -12,6 +12,7 @@ import { addressesOf, defaultInterface } from './ifaces';
 import type { TextOutput } from './output';
 import { runFlowPrint, runSensor } from './sensor';
 import { runSession, writesOnly, type SessionIO, type SessionResult } from './session';
+import { LINK_LINUX_SLL2 } from '../constants';
 
 /** The packet session, or sensor mode when --to or --flows asks for it. */
 function session(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
@@ -101,7 +102,7 @@ export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
     const announce = (): void => {
       if (!opts.quiet) err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
       // As tcpdump: cooked v2 records carry interface indexes, named after this host's interfaces.
-      if (cap.linkType === LINKTYPE_LINUX_SLL2 && !opts.json) err.write('pktkit: WARNING: interface names might be incorrect (named after this host\'s interface indexes)\n');
+      if (cap.linkType === LINK_LINUX_SLL2 && !opts.json) err.write('pktkit: WARNING: interface names might be incorrect (named after this host\'s interface indexes)\n');
     };
     return await session(cap, opts, { out, err, local: localForFile(opts), live: false, announce });
   } finally {
@@ -119,7 +120,6 @@ function localForFile(opts: CliOptions): Set<string> {
   }
 }
 
-const LINKTYPE_LINUX_SLL2 = 276;
 
 /**
  * `-i`: a name, or as tcpdump a number from the `-D` list when no interface

@@ -7,6 +7,7 @@
  */
 import type { TCPOption } from '../layers/tcp';
 import type { Packet } from '../packet';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../record.gen';
 import type { SegmentAnalysis } from '../tcp/conversations';
 import { tcpdumpFlags } from '../tcp/segment';
 import { formatTcpOptions } from './tcp-options';
@@ -94,8 +95,8 @@ export function describePacket(p: Packet, a: SegmentAnalysis | undefined, opts: 
     const parts = [`Flags [${tcpdumpFlags(tcp.flags)}]`];
     // As tcpdump: a bare ACK (no data, SYN, FIN or RST) shows only its ack.
     if (len > 0) parts.push(`seq ${seq}:${(seq + len) >>> 0}`);
-    else if (tcp.flags & 0x07) parts.push(`seq ${seq}`);
-    if (tcp.flags & 0x10) parts.push(`ack ${opts.absolute || a === undefined ? tcp.ack : a.relAck}`);
+    else if (tcp.flags & (TCP_FIN | TCP_SYN | TCP_RST)) parts.push(`seq ${seq}`);
+    if (tcp.flags & TCP_ACK) parts.push(`ack ${opts.absolute || a === undefined ? tcp.ack : a.relAck}`);
     parts.push(`win ${tcp.window}`);
     if (tcpOptions.length > 0) {
       // SACK blocks name the peer's sequence space, whose initial number the relative ack reveals.

@@ -9,6 +9,9 @@
  */
 import { dissect } from '../dissect';
 import type { Packet } from '../packet';
+import { TCP_FLAG_LETTERS } from '../constants';
+import { ETYPE_QINQ, LINK_RAW_FILE } from '../record.gen';
+import { ipv6Header, outerEtherType } from './record-layers';
 import type { SegmentAnalysis } from '../tcp/conversations';
 import type { TCPOption } from '../layers/tcp';
 
@@ -17,8 +20,6 @@ export type FieldValue = string | number | Array<string | number>;
 
 /** Field name → value, in insertion order. */
 export type PacketFields = Record<string, FieldValue>;
-
-const LINKTYPE_RAW = 101;
 
 /** Collects fields; a repeated name turns into an array. */
 class Fields {
@@ -36,9 +37,12 @@ const bytesHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, 
 
 const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(digits, '0')}`;
 
+/** tshark's `tcp.flags.str` letters, high bit first: three reserved bits, then Scapy's letters reversed (NCEUAPRSF). */
+const TSHARK_FLAG_LETTERS = '···' + [...TCP_FLAG_LETTERS].reverse().join('');
+
 /** tshark's `tcp.flags.str`: 12 positions, reserved bits first, `·` when clear. */
 export function tcpFlagsString(flags: number): string {
-  const letters = '···NCEUAPRSF';
+  const letters = TSHARK_FLAG_LETTERS;
   let s = '';
   for (let i = 0; i < 12; i++) {
     const bit = 11 - i;
@@ -72,15 +76,13 @@ export function packetFields(p: Packet, ctx: JsonContext): PacketFields {
     add('eth.dst', eth.dst);
     add('eth.src', eth.src);
     // tshark's eth.type is the type field of the Ethernet header itself (0x8100 before a VLAN tag).
-    const l2 = p.l2Off ?? 0;
-    const d = p.data;
-    add('eth.type', hex((d[l2 + 12]! << 8) | d[l2 + 13]!, 4));
+    const type = outerEtherType(p);
+    if (type !== undefined) add('eth.type', hex(type, 4));
   }
   const vlan = p.vlan;
   if (vlan !== undefined) {
     // An 802.1ad (0x88a8) outer tag is Wireshark's ieee8021ad protocol; 802.1Q tags are vlan.
-    const l2 = p.l2Off ?? 0;
-    const outerIsAd = ((p.data[l2 + 12]! << 8) | p.data[l2 + 13]!) === 0x88a8;
+    const outerIsAd = outerEtherType(p) === ETYPE_QINQ;
     add(outerIsAd ? 'ieee8021ad.id' : 'vlan.id', vlan.id);
     if (!outerIsAd) add('vlan.priority', vlan.prio);
     if (vlan.innerId !== undefined) add('vlan.id', vlan.innerId);
@@ -100,7 +102,7 @@ export function packetFields(p: Packet, ctx: JsonContext): PacketFields {
   if (quoteOff !== undefined && quoteOff < p.caplen) {
     // The quoted header is decoded by the same native dissector, as a raw IP packet.
     const quoted = p.data.subarray(quoteOff);
-    networkAndTransport(dissect(quoted, LINKTYPE_RAW), f, { number: ctx.number });
+    networkAndTransport(dissect(quoted, LINK_RAW_FILE), f, { number: ctx.number });
   }
   ctx.extra?.(p, add);
   return f.out;
@@ -127,14 +129,14 @@ function networkAndTransport(p: Packet, f: Fields, ctx: JsonContext): void {
     add('ip.addr', ip.dst);
   }
   const ip6 = p.ipv6;
-  const l3 = p.l3Off;
-  if (ip6 !== undefined && l3 !== undefined) {
-    const d = p.data;
+  if (ip6 !== undefined) {
+    // The record's IPv6 fields answer unless there are extension headers (its next header is then the
+    // transport's, tshark's ipv6.nxt the fixed header's) or the payload length saturated its u16.
+    const fixed = ip6.extLen > 0 || ip6.plen >= 0xffff - 40 ? ipv6Header(p) : undefined;
     add('ip.version', 6);
     add('ipv6.version', 6);
-    add('ipv6.plen', (d[l3 + 4]! << 8) | d[l3 + 5]!);
-    // The fixed header's next header (tshark's ipv6.nxt), not the transport after extension headers.
-    add('ipv6.nxt', d[l3 + 6]);
+    add('ipv6.plen', fixed?.plen ?? ip6.plen);
+    add('ipv6.nxt', fixed?.nh ?? ip6.nh);
     add('ipv6.hlim', ip6.hlim);
     add('ipv6.src', ip6.src);
     add('ipv6.dst', ip6.dst);

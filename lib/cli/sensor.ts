@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Capture } from '../capture';
 import { ClickHouseSink, parseClickHouseUrl, type ClickHouseSinkStats } from '../clickhouse/sink';
+import { PROTO_TCP, PROTO_UDP } from '../constants';
 import { flowToEcs, isoNs, packetToEcs, tcpFlagLetters } from '../flow/ecs';
 import { FlowTable, type FlowRecord } from '../flow/table';
 import type { CliOptions } from './args';
@@ -18,10 +19,10 @@ const PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58
 
 /** One text line per flow: time, protocol, endpoints, packets/bytes each way, flags, how it opened and closed, Community ID. */
 export function flowLine(f: FlowRecord): string {
-  const ends = f.proto === 6 || f.proto === 17
+  const ends = f.proto === PROTO_TCP || f.proto === PROTO_UDP
     ? `${endpoint(f.src, f.sport, f.ipVersion)} > ${endpoint(f.dst, f.dport, f.ipVersion)}`
     : `${f.src} > ${f.dst}${f.icmpType !== undefined ? ` type ${f.icmpType} code ${f.icmpCode} id ${f.icmpId}` : ''}`;
-  const flags = f.proto === 6 ? ` flags ${tcpFlagLetters(f.tcpFlagsToDst) || '-'}/${tcpFlagLetters(f.tcpFlagsToSrc) || '-'} retrans ${f.retransToDst}/${f.retransToSrc}` : '';
+  const flags = f.proto === PROTO_TCP ? ` flags ${tcpFlagLetters(f.tcpFlagsToDst) || '-'}/${tcpFlagLetters(f.tcpFlagsToSrc) || '-'} retrans ${f.retransToDst}/${f.retransToSrc}` : '';
   return `${isoNs(f.firstNs)} ${PROTO_NAMES[f.proto] ?? `proto ${f.proto}`} ${ends} packets ${f.packetsToDst}/${f.packetsToSrc} bytes ${f.bytesToDst}/${f.bytesToSrc}${flags} ${f.open}..${f.close} ${f.communityId}`;
 }
 

@@ -11,11 +11,9 @@ import fs from 'node:fs';
 import { DNSLayer, DNSRRLayer, DNSRRMXLayer, DNS_CLASSES, DNS_QTYPES, DNS_TYPES, type DNSRecord } from '../layers/dns';
 import { internetChecksum, ipv4PseudoHeader, ipv6PseudoHeader } from '../layers/checksum';
 import type { Packet } from '../packet';
-import { LAYER_SLL, LAYER_SLL2 } from '../record.gen';
+import { PROTO_TCP, PROTO_UDP } from '../record.gen';
 import type { TimeStyle } from './args';
-
-const LINKTYPE_LINUX_SLL = 113;
-const LINKTYPE_LINUX_SLL2 = 276;
+import { cookedHeader, cookedV2Header, outerEtherType, vlanTags } from './record-layers';
 
 const two = (n: number): string => String(n).padStart(2, '0');
 
@@ -127,16 +125,13 @@ export function interfaceName(index: number): string | undefined {
 }
 
 const be16 = (d: Uint8Array, o: number): number => (d[o]! << 8) | d[o + 1]!;
-const be32 = (d: Uint8Array, o: number): number => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
-const mac = (d: Uint8Array, o: number, n: number): string => Array.from(d.subarray(o, o + n), (b) => b.toString(16).padStart(2, '0')).join(':');
+/** A cooked header's link address: its first `len` bytes (at most 8), colon-separated hex. */
+const mac = (src: Uint8Array, len: number): string => Array.from(src.subarray(0, Math.min(8, len)), (b) => b.toString(16).padStart(2, '0')).join(':');
 
-/** The cooked v2 header's interface index and packet type, when the packet has one whole. */
-function sll2(p: Packet): { ifindex: number; pktType: number; halen: number; l2: number } | undefined {
-  if (p.linkType !== LINKTYPE_LINUX_SLL2 || !(p.layerMask & (1 << LAYER_SLL2))) return undefined;
-  const l2 = p.l2Off;
-  if (l2 === undefined || l2 + 20 > p.caplen) return undefined;
-  const d = p.data;
-  return { ifindex: be32(d, l2 + 4), pktType: d[l2 + 10]!, halen: Math.min(8, d[l2 + 11]!), l2 };
+/** The cooked v2 header's interface index, packet type and link address, when the packet has one whole. */
+function sll2(p: Packet): { ifindex: number; pktType: number; addr: string; proto: number } | undefined {
+  const h = cookedV2Header(p);
+  return h && { ifindex: h.ifindex, pktType: h.pkttype, addr: mac(h.src, h.lladdrlen), proto: h.proto };
 }
 
 /**
@@ -155,28 +150,24 @@ export function interfacePrefix(p: Packet): string {
  * (VLAN tags follow as `vlan 100, p 5, ethertype IPv4 (0x0800), `).
  */
 export function linkHeaderText(p: Packet): string {
-  const d = p.data;
-  const l2 = p.l2Off;
   const s2 = sll2(p);
   if (s2 !== undefined) {
     const name = interfaceName(s2.ifindex) ?? `ifindex ${s2.ifindex}`;
     const dir = (PKTTYPES[s2.pktType] ?? String(s2.pktType)).padEnd(3);
-    return `${name.padEnd(5)} ${dir} ifindex ${s2.ifindex} ${mac(d, s2.l2 + 12, s2.halen)} ethertype ${ethertypeText(be16(d, s2.l2))}, length ${p.length}: `;
+    return `${name.padEnd(5)} ${dir} ifindex ${s2.ifindex} ${s2.addr} ethertype ${ethertypeText(s2.proto)}, length ${p.length}: `;
   }
-  if (l2 !== undefined && p.linkType === LINKTYPE_LINUX_SLL && p.layerMask & (1 << LAYER_SLL) && l2 + 16 <= p.caplen) {
-    const dir = (PKTTYPES[be16(d, l2)] ?? String(be16(d, l2))).padStart(3);
-    return `${dir} ${mac(d, l2 + 6, Math.min(8, be16(d, l2 + 4)))} ethertype ${ethertypeText(be16(d, l2 + 14))}, length ${p.length}: `;
+  const sll = cookedHeader(p);
+  if (sll !== undefined) {
+    const dir = (PKTTYPES[sll.pkttype] ?? String(sll.pkttype)).padStart(3);
+    return `${dir} ${mac(sll.src, sll.lladdrlen)} ethertype ${ethertypeText(sll.proto)}, length ${p.length}: `;
   }
   const eth = p.eth;
-  if (eth !== undefined && l2 !== undefined && l2 + 14 <= p.caplen) {
-    let text = `${eth.src} > ${eth.dst}, ethertype ${ethertypeText(be16(d, l2 + 12))}, length ${p.length}: `;
-    // Each VLAN tag the dissector counted (at most two are decoded), at the offsets after the MAC addresses.
-    const tags = p.vlan === undefined ? 0 : Math.min(2, p.vlan.count);
-    for (let i = 0; i < tags; i++) {
-      const at = l2 + 14 + 4 * i;
-      if (at + 4 > p.caplen) break;
-      const tci = be16(d, at);
-      text += `vlan ${tci & 0xfff}, p ${tci >> 13}${tci & 0x1000 ? ', DEI' : ''}, ethertype ${ethertypeText(be16(d, at + 2))}, `;
+  const type = outerEtherType(p);
+  if (eth !== undefined && type !== undefined) {
+    let text = `${eth.src} > ${eth.dst}, ethertype ${ethertypeText(type)}, length ${p.length}: `;
+    // Each VLAN tag the dissector counted (the first two), as the Dot1Q layer at its offset reads it.
+    for (const tag of vlanTags(p, 2)) {
+      text += `vlan ${tag.vlan}, p ${tag.prio}${tag.id ? ', DEI' : ''}, ethertype ${ethertypeText(tag.type)}, `;
     }
     return text;
   }
@@ -294,15 +285,15 @@ export function checksumText(p: Packet): string | undefined {
     parts.push(`ip cksum 0x${hex4(got)} (${internetChecksum(hdr) === 0 ? 'correct' : `incorrect -> 0x${hex4(want)}`})`);
   }
   const l4 = p.l4Off;
-  const proto = p.tcp !== undefined ? 6 : p.udp !== undefined ? 17 : undefined;
+  const proto = p.tcp !== undefined ? PROTO_TCP : p.udp !== undefined ? PROTO_UDP : undefined;
   if (proto !== undefined && l4 !== undefined && l3 !== undefined && !p.fragment) {
     const len = ip !== undefined ? ip.len - ip.ihl * 4 : p.ipv6 !== undefined ? p.ipv6.plen - p.ipv6.extLen : -1;
     if (len > 0 && l4 + len <= p.caplen) {
       const seg = Uint8Array.from(d.subarray(l4, l4 + len));
-      const at = proto === 6 ? 16 : 6;
+      const at = proto === PROTO_TCP ? 16 : 6;
       const got = be16(seg, at);
-      const name = proto === 6 ? 'tcp' : 'udp';
-      if (proto === 17 && got === 0 && ip !== undefined) {
+      const name = proto === PROTO_TCP ? 'tcp' : 'udp';
+      if (proto === PROTO_UDP && got === 0 && ip !== undefined) {
         parts.push(`${name} [no cksum]`);
       } else {
         seg[at] = 0;
@@ -312,7 +303,7 @@ export function checksumText(p: Packet): string | undefined {
             ? ipv4PseudoHeader(d.subarray(l3 + 12, l3 + 16), d.subarray(l3 + 16, l3 + 20), proto, len)
             : ipv6PseudoHeader(d.subarray(l3 + 8, l3 + 24), d.subarray(l3 + 24, l3 + 40), proto, len);
         let want = internetChecksum(pseudo, seg);
-        if (proto === 17 && want === 0) want = 0xffff;
+        if (proto === PROTO_UDP && want === 0) want = 0xffff;
         parts.push(`${name} cksum 0x${hex4(got)} (${want === got ? 'correct' : `incorrect -> 0x${hex4(want)}`})`);
       }
     }

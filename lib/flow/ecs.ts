@@ -6,18 +6,14 @@
  * field for lives under the vendor namespace `pktkit.*`, as ECS asks custom
  * fields to. Times are RFC 3339 with nanoseconds; `event.duration` is in ns.
  */
+import { PROTO_TCP, PROTO_UDP, tcpFlagLetters } from '../constants';
 import type { Packet } from '../packet';
 import type { FlowRecord } from './table';
 
 const TRANSPORT: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp', 132: 'sctp' };
-const TCP_FLAG_LETTERS = 'FSRPAUECN';
 
 /** TCP flag bits as Scapy's letters ('S', 'SA', 'FPA', ...). */
-export function tcpFlagLetters(flags: number): string {
-  let s = '';
-  for (let i = 0; i < TCP_FLAG_LETTERS.length; i++) if (flags & (1 << i)) s += TCP_FLAG_LETTERS[i];
-  return s;
-}
+export { tcpFlagLetters };
 
 /** RFC 3339 UTC time with 9 fraction digits from ns since the epoch. */
 export function isoNs(ns: bigint): string {
@@ -46,7 +42,7 @@ function network(version: 4 | 6, proto: number, communityId: string | undefined)
 export function flowToEcs(f: FlowRecord): Record<string, unknown> {
   const source: Record<string, unknown> = { ip: f.src, packets: f.packetsToDst, bytes: f.bytesToDst };
   const destination: Record<string, unknown> = { ip: f.dst, packets: f.packetsToSrc, bytes: f.bytesToSrc };
-  if (f.proto === 6 || f.proto === 17) {
+  if (f.proto === PROTO_TCP || f.proto === PROTO_UDP) {
     source.port = f.sport;
     destination.port = f.dport;
   }
@@ -55,7 +51,7 @@ export function flowToEcs(f: FlowRecord): Record<string, unknown> {
   net.bytes = f.bytesToDst + f.bytesToSrc;
   if (f.vlan !== undefined) net.vlan = { id: String(f.vlan) };
   const flow: Record<string, unknown> = { open: f.open, close: f.close };
-  if (f.proto === 6) {
+  if (f.proto === PROTO_TCP) {
     flow.tcp_flags_source = tcpFlagLetters(f.tcpFlagsToDst);
     flow.tcp_flags_destination = tcpFlagLetters(f.tcpFlagsToSrc);
     flow.retransmissions_source = f.retransToDst;

@@ -16,12 +16,16 @@ import {
 import { bindLayers, type LayerClass } from './layer';
 import { TCPerrorLayer, TCPLayer } from './tcp';
 import { UDPerrorLayer, UDPLayer } from './udp';
+import {
+  ETYPE_ARP, ETYPE_IPV4, ETYPE_IPV6, ETYPE_QINQ, ETYPE_VLAN, PROTO_DSTOPTS, PROTO_FRAGMENT, PROTO_HOPOPTS, PROTO_ICMP, PROTO_ICMPV6,
+  PROTO_IPIP, PROTO_IPV6, PROTO_ROUTING, PROTO_TCP, PROTO_UDP,
+} from '../constants';
 
 const C = <T>(c: T) => c as unknown as LayerClass;
 
 // Link layers: ethertype (or SLL protocol) -> network layer.
 const byEthertype: [number, LayerClass][] = [
-  [0x0800, C(IPLayer)], [0x0806, C(ARPLayer)], [0x86dd, C(IPv6Layer)], [0x8100, C(Dot1QLayer)], [0x88a8, C(Dot1ADLayer)],
+  [ETYPE_IPV4, C(IPLayer)], [ETYPE_ARP, C(ARPLayer)], [ETYPE_IPV6, C(IPv6Layer)], [ETYPE_VLAN, C(Dot1QLayer)], [ETYPE_QINQ, C(Dot1ADLayer)],
 ];
 for (const lower of [EtherLayer, Dot1QLayer]) for (const [type, upper] of byEthertype) bindLayers(C(lower), upper, { type });
 for (const lower of [CookedLinuxLayer, CookedLinuxV2Layer]) for (const [proto, upper] of byEthertype) bindLayers(C(lower), upper, { proto });
@@ -30,10 +34,10 @@ bindLayers(C(LoopbackLayer), C(IPLayer), { type: 2 });
 for (const type of [24, 28, 30]) bindLayers(C(LoopbackLayer), C(IPv6Layer), { type }, { overload: type === 24 });
 
 // IPv4: only the first fragment carries the upper-layer header.
-for (const [proto, upper] of [[1, ICMPLayer], [6, TCPLayer], [17, UDPLayer], [4, IPLayer], [41, IPv6Layer]] as const) {
+for (const [proto, upper] of [[PROTO_ICMP, ICMPLayer], [PROTO_TCP, TCPLayer], [PROTO_UDP, UDPLayer], [PROTO_IPIP, IPLayer], [PROTO_IPV6, IPv6Layer]] as const) {
   bindLayers(C(IPLayer), C(upper), { frag: 0, proto });
 }
-for (const [proto, upper] of [[1, ICMPerrorLayer], [6, TCPerrorLayer], [17, UDPerrorLayer], [4, IPerrorLayer]] as const) {
+for (const [proto, upper] of [[PROTO_ICMP, ICMPerrorLayer], [PROTO_TCP, TCPerrorLayer], [PROTO_UDP, UDPerrorLayer], [PROTO_IPIP, IPerrorLayer]] as const) {
   bindLayers(C(IPerrorLayer), C(upper), { frag: 0, proto });
 }
 
@@ -47,7 +51,8 @@ bindLayers(C(TCPLayer), C(DNSLayer), { sport: 53 }, { overload: false });
 
 // IPv6 and its extension headers share one next-header space.
 const extHeaders: [number, LayerClass][] = [
-  [0, C(IPv6ExtHdrHopByHopLayer)], [43, C(IPv6ExtHdrRoutingLayer)], [44, C(IPv6ExtHdrFragmentLayer)], [60, C(IPv6ExtHdrDestOptLayer)],
+  [PROTO_HOPOPTS, C(IPv6ExtHdrHopByHopLayer)], [PROTO_ROUTING, C(IPv6ExtHdrRoutingLayer)], [PROTO_FRAGMENT, C(IPv6ExtHdrFragmentLayer)],
+  [PROTO_DSTOPTS, C(IPv6ExtHdrDestOptLayer)],
 ];
 const ndDefaults: [LayerClass, string][] = [
   [C(ICMPv6ND_RSLayer), 'ff02::2'], [C(ICMPv6ND_RALayer), 'ff02::1'], [C(ICMPv6ND_NSLayer), 'ff02::1'], [C(ICMPv6ND_NALayer), 'ff02::1'],
@@ -55,19 +60,19 @@ const ndDefaults: [LayerClass, string][] = [
 function bindNextHeaders(lowers: LayerClass[], tcp: LayerClass, udp: LayerClass): void {
   for (const lower of lowers) {
     for (const [nh, upper] of extHeaders) bindLayers(lower, upper, { nh });
-    bindLayers(lower, tcp, { nh: 6 });
-    bindLayers(lower, udp, { nh: 17 });
-    bindLayers(lower, C(IPLayer), { nh: 4 });
-    bindLayers(lower, C(IPv6Layer), { nh: 41 });
+    bindLayers(lower, tcp, { nh: PROTO_TCP });
+    bindLayers(lower, udp, { nh: PROTO_UDP });
+    bindLayers(lower, C(IPLayer), { nh: PROTO_IPIP });
+    bindLayers(lower, C(IPv6Layer), { nh: PROTO_IPV6 });
     for (const [type, upper] of Object.entries({ ...ICMPV6_CLASSES, ...MLD_CLASSES })) {
       // Neighbor Discovery must arrive with hop limit 255 (RFC 4861 7.1), MLD with 1; Scapy also picks the group.
       const nd = ndDefaults.find(([c]) => c === upper);
       const mld = MLD_IPV6_DEFAULTS.find(([c]) => c === upper);
       const ipDefaults = nd ? { hlim: 255, dst: nd[1] } : mld?.[1];
       const buildOnly = lower === C(IPv6Layer) ? ipDefaults : undefined;
-      bindLayers(lower, upper, { nh: 58 }, { when: (b, o) => b[o] === Number(type), buildOnly });
+      bindLayers(lower, upper, { nh: PROTO_ICMPV6 }, { when: (b, o) => b[o] === Number(type), buildOnly });
     }
-    bindLayers(lower, C(ICMPv6UnknownLayer), { nh: 58 });
+    bindLayers(lower, C(ICMPv6UnknownLayer), { nh: PROTO_ICMPV6 });
   }
 }
 bindNextHeaders([C(IPv6Layer), ...extHeaders.map(([, c]) => c)], C(TCPLayer), C(UDPLayer));

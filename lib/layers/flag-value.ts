@@ -4,9 +4,10 @@
 // through the view each time, so one object per view is enough: no allocation
 // per packet).
 import { describe } from './field';
+import { TCP_FLAG_LETTERS } from '../constants';
 
 /** TCP flag letters, low bit first (Scapy's "FSRPAUECN"). */
-const TCP_LETTERS = 'FSRPAUECN';
+const TCP_LETTERS = TCP_FLAG_LETTERS.join('');
 
 /** Where a flag value comes from: a number of its own, or a read through a captured view. */
 type Source = number | (() => number);

@@ -1,5 +1,5 @@
 // The layers' public surface: factories (Scapy names), layer classes, field
-// types, parse()/fromOffsets(). Importing it registers the layer bindings.
+// types, parse(). Importing it registers the layer bindings.
 import './bindings';
 
 export {
@@ -46,7 +46,7 @@ export {
   type DNSFields, type DNSQRFields, type DNSRRFields, type DNSRRMXFields, type DNSRRSOAFields, type DNSRRSRVFields,
   type DNSRROPTFields, type EDNS0TLVFields, type DNSRData, type DNSResourceRecord,
 } from './dns';
-export { parse, fromOffsets, linkLayerClass, type ParseOptions, type LayerOffsets } from './parse';
+export { parse, linkLayerClass, type ParseOptions } from './parse';
 export { internetChecksum } from './checksum';
 export { setSourceResolver, type SourceResolver } from './source';
 export { ls, lsString } from './ls';

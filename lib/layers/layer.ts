@@ -664,18 +664,12 @@ function makeRaw(data: Uint8Array | string): Layer {
 /** How many layers one packet is decoded into at most (the native dissector also stops early: FLAG_TOO_DEEP). */
 export const MAX_DEPTH = 64;
 
-/** Options of the dissection loop. */
-export interface DissectOptions {
-  /** Classes to use at given absolute offsets when the bindings do not decide (offsets from a native dissector). */
-  hints?: ReadonlyMap<number, LayerClass>;
-}
-
 /**
  * Decodes `buf[off, end)` as `first` followed by whatever its fields announce.
  * Never throws on bad bytes: a header that does not fit becomes Raw; bytes
  * past a declared length (an Ethernet trailer after the IP packet) become Padding.
  */
-export function dissectChain(buf: Uint8Array, off: number, end: number | undefined, first: LayerClass, opts: DissectOptions = {}, under?: Layer, depth = 0): Layer {
+export function dissectChain(buf: Uint8Array, off: number, end: number | undefined, first: LayerClass, under?: Layer, depth = 0): Layer {
   const stop = Math.min(end ?? buf.length, buf.length);
   let d: Dissected;
   try {
@@ -689,8 +683,8 @@ export function dissectChain(buf: Uint8Array, off: number, end: number | undefin
   const layer = d.layer;
   const payEnd = Math.max(d.headerEnd, Math.min(d.payloadEnd ?? stop, stop));
   if (d.headerEnd < payEnd) {
-    const next = layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? opts.hints?.get(d.headerEnd) ?? rawClass!;
-    layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, opts, layer, depth + 1));
+    const next = layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? rawClass!;
+    layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, layer, depth + 1));
   }
   if (payEnd < stop) layer.lastLayer().attach(paddingFactory!(buf.slice(payEnd, stop)));
   return layer;

@@ -1,14 +1,17 @@
-// Entry points that turn bytes into layers: parse() from any first layer,
-// and fromOffsets() for captured packets whose layer offsets the native
-// dissector already found.
+// parse(): bytes the user crafted or handed in, decoded into layers from any
+// first layer by following the bindings. Captured packets do not come here:
+// their layers are built at the offsets of the native dissector's record
+// (from-record.ts).
 import './bindings';
-import { ARPLayer } from './arp';
 import { CookedLinuxLayer, CookedLinuxV2Layer, EtherLayer, LoopbackLayer } from './ether';
 import { IPLayer } from './ip';
 import { IPv6Layer } from './ipv6';
 import { expected } from '../errors';
 import { dissectChain, Layer, type LayerClass, type LayerKind } from './layer';
 import { RawLayer } from './raw';
+import {
+  LINK_ETHERNET, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL, LINK_LINUX_SLL2, LINK_NULL, LINK_RAW, LINK_RAW_FILE, LINK_RAW_OPENBSD,
+} from '../record.gen';
 
 /** Options of parse(). */
 export interface ParseOptions {
@@ -39,13 +42,13 @@ function ipByVersion(bytes: Uint8Array, off: number): LayerClass {
 /** The first layer for a pcap link type, or undefined for link types without a layer here. */
 export function linkLayerClass(linkType: number, bytes: Uint8Array, off: number): LayerClass | undefined {
   switch (linkType) {
-    case 1: return EtherLayer as unknown as LayerClass;
-    case 113: return CookedLinuxLayer as unknown as LayerClass;
-    case 276: return CookedLinuxV2Layer as unknown as LayerClass;
-    case 0: return LoopbackLayer as unknown as LayerClass;
-    case 12: case 14: case 101: return ipByVersion(bytes, off);
-    case 228: return IPLayer as unknown as LayerClass;
-    case 229: return IPv6Layer as unknown as LayerClass;
+    case LINK_ETHERNET: return EtherLayer as unknown as LayerClass;
+    case LINK_LINUX_SLL: return CookedLinuxLayer as unknown as LayerClass;
+    case LINK_LINUX_SLL2: return CookedLinuxV2Layer as unknown as LayerClass;
+    case LINK_NULL: return LoopbackLayer as unknown as LayerClass;
+    case LINK_RAW: case LINK_RAW_OPENBSD: case LINK_RAW_FILE: return ipByVersion(bytes, off);
+    case LINK_IPV4: return IPLayer as unknown as LayerClass;
+    case LINK_IPV6: return IPv6Layer as unknown as LayerClass;
     default: return undefined;
   }
 }
@@ -64,40 +67,4 @@ export function parse(bytes: Uint8Array, opts: ParseOptions = {}): Layer {
   }
   const first = opts.first ? classOf(opts.first) : opts.linkType !== undefined ? linkLayerClass(opts.linkType, bytes, 0) : (EtherLayer as unknown as LayerClass);
   return dissectChain(bytes, 0, bytes.length, first ?? (RawLayer as unknown as LayerClass));
-}
-
-/** Layer offsets of a captured packet, as the native dissector's record gives them (0xffff or undefined = absent). */
-export interface LayerOffsets {
-  /** pcap link type (DLT) of the capture. */
-  linkType: number;
-  /** Link header. */
-  l2Off?: number;
-  /** ARP / IPv4 / IPv6 header. */
-  l3Off?: number;
-  /** TCP / UDP / ICMP / ICMPv6 header. */
-  l4Off?: number;
-  /** First byte after the last decoded header. */
-  payloadOff?: number;
-}
-
-const present = (o: number | undefined): o is number => o !== undefined && o !== 0xffff;
-
-/**
- * Layers of a captured packet from the offsets the native dissector found:
- * decoding starts at the link header (or at the network header when the link
- * type has no layer here), and the network layer at l3Off is taken from the
- * IP version even where the ethertype would not say (e.g. an unknown link).
- */
-export function fromOffsets(bytes: Uint8Array, offs: LayerOffsets): Layer {
-  const hints = new Map<number, LayerClass>();
-  if (present(offs.l3Off) && offs.l3Off < bytes.length) {
-    const isArp = bytes.length - offs.l3Off >= 28 && bytes[offs.l3Off + 4] === 6 && bytes[offs.l3Off + 5] === 4 && bytes[offs.l3Off] === 0 && bytes[offs.l3Off + 1] === 1;
-    hints.set(offs.l3Off, isArp ? (ARPLayer as unknown as LayerClass) : ipByVersion(bytes, offs.l3Off));
-  }
-  if (present(offs.l2Off)) {
-    const link = linkLayerClass(offs.linkType, bytes, offs.l2Off);
-    if (link) return dissectChain(bytes, offs.l2Off, bytes.length, link, { hints });
-  }
-  if (present(offs.l3Off)) return dissectChain(bytes, offs.l3Off, bytes.length, hints.get(offs.l3Off)!, { hints });
-  return dissectChain(bytes, 0, bytes.length, RawLayer as unknown as LayerClass);
 }

@@ -1,5 +1,6 @@
 // TCP (RFC 9293) with its options: MSS, window scale (RFC 7323), SACK
 // (RFC 2018), timestamps, NOP, EOL; unknown kinds are kept as [kind, bytes].
+import { TCP_FLAG_LETTERS } from '../constants';
 import { internetChecksum } from './checksum';
 import { custom, describe, fieldError, flags, uint } from './field';
 import { defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
@@ -164,7 +165,7 @@ function reprTCPOptions(v: unknown): string {
 }
 
 /** TCP flag letters, low bit first (Scapy's "FSRPAUECN"). */
-export const TCP_FLAG_LETTERS = ['F', 'S', 'R', 'P', 'A', 'U', 'E', 'C', 'N'] as const;
+export { TCP_FLAG_LETTERS };
 
 /** Fields of TCP. */
 export interface TCPFields {

@@ -4,17 +4,19 @@
  * reassembler can be fed from a capture, a pcap file or a test's own list.
  */
 
+import { TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_NS, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG } from '../constants';
+
 /** TCP header flag bits as they sit in the 12 bits after the data offset. */
 export const TcpFlag = {
-  FIN: 0x001,
-  SYN: 0x002,
-  RST: 0x004,
-  PSH: 0x008,
-  ACK: 0x010,
-  URG: 0x020,
-  ECE: 0x040,
-  CWR: 0x080,
-  NS: 0x100,
+  FIN: TCP_FIN,
+  SYN: TCP_SYN,
+  RST: TCP_RST,
+  PSH: TCP_PSH,
+  ACK: TCP_ACK,
+  URG: TCP_URG,
+  ECE: TCP_ECE,
+  CWR: TCP_CWR,
+  NS: TCP_NS,
 } as const;
 
 /** The TCP options the analysis looks at (all optional: absent when the segment did not carry them). */

@@ -21,14 +21,15 @@
 namespace pktkit {
 
 // EtherTypes and IP protocol numbers the dissector follows.
-constexpr u16 kEtherTypeIPv4 = 0x0800;
-constexpr u16 kEtherTypeARP = 0x0806;
-constexpr u16 kEtherTypeIPv6 = 0x86dd;
-constexpr u16 kEtherTypeMaxLength = 1500;  // at or below: an 802.3 length, not a type
-constexpr u8 kProtoICMP = 1;
-constexpr u8 kProtoTCP = 6;
-constexpr u8 kProtoUDP = 17;
-constexpr u8 kProtoICMPv6 = 58;
+// (Values defined once in record.def, which TypeScript shares.)
+constexpr u16 kEtherTypeIPv4 = rec::ETYPE_IPV4;
+constexpr u16 kEtherTypeARP = rec::ETYPE_ARP;
+constexpr u16 kEtherTypeIPv6 = rec::ETYPE_IPV6;
+constexpr u16 kEtherTypeMaxLength = rec::ETYPE_MAX_LENGTH;  // at or below: an 802.3 length, not a type
+constexpr u8 kProtoICMP = rec::PROTO_ICMP;
+constexpr u8 kProtoTCP = rec::PROTO_TCP;
+constexpr u8 kProtoUDP = rec::PROTO_UDP;
+constexpr u8 kProtoICMPv6 = rec::PROTO_ICMPV6;
 
 // Writes an offset field, or marks the record MALFORMED at `layer` and returns
 // false when the value would not fit in the u16 (0xffff itself means absent).

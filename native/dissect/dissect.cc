@@ -6,17 +6,17 @@
 
 namespace pktkit {
 
-// Link types as pcap reports them (pcap/dlt.h). LINKTYPE_RAW (101) is what a
-// pcap file stores for DLT_RAW, which is 12 in memory on Linux.
-constexpr int kDltNull = 0;
-constexpr int kDltEn10mb = 1;
-constexpr int kDltRaw = 12;
-constexpr int kLinktypeRaw = 101;
-constexpr int kDltLoop = 108;
-constexpr int kDltLinuxSll = 113;
-constexpr int kDltIpv4 = 228;
-constexpr int kDltIpv6 = 229;
-constexpr int kDltLinuxSll2 = 276;
+// Link types as pcap reports them (pcap/dlt.h), defined once in record.def.
+// LINKTYPE_RAW (101) is what a pcap file stores for DLT_RAW, which is 12 in memory on Linux.
+constexpr int kDltNull = rec::LINK_NULL;
+constexpr int kDltEn10mb = rec::LINK_ETHERNET;
+constexpr int kDltRaw = rec::LINK_RAW;
+constexpr int kLinktypeRaw = rec::LINK_RAW_FILE;
+constexpr int kDltLoop = rec::LINK_LOOP;
+constexpr int kDltLinuxSll = rec::LINK_LINUX_SLL;
+constexpr int kDltIpv4 = rec::LINK_IPV4;
+constexpr int kDltIpv6 = rec::LINK_IPV6;
+constexpr int kDltLinuxSll2 = rec::LINK_LINUX_SLL2;
 
 bool set_offset(Cursor& cur, u32 field, u32 value, u32 layer) {
   if (value >= rec::OFFSET_ABSENT) {

@@ -12,13 +12,13 @@ constexpr u32 kIpv6FixedLen = 40;
 constexpr u32 kMaxExtHeaders = 16;
 constexpr u32 kFragmentHeaderLen = 8;
 
-constexpr u8 kHopByHop = 0;
-constexpr u8 kRouting = 43;
-constexpr u8 kFragment = 44;
-constexpr u8 kEsp = 50;
-constexpr u8 kAh = 51;
-constexpr u8 kNoNextHeader = 59;
-constexpr u8 kDestinationOptions = 60;
+constexpr u8 kHopByHop = rec::PROTO_HOPOPTS;
+constexpr u8 kRouting = rec::PROTO_ROUTING;
+constexpr u8 kFragment = rec::PROTO_FRAGMENT;
+constexpr u8 kEsp = rec::PROTO_ESP;
+constexpr u8 kAh = rec::PROTO_AH;
+constexpr u8 kNoNextHeader = rec::PROTO_NONE;
+constexpr u8 kDestinationOptions = rec::PROTO_DSTOPTS;
 
 // Headers this decoder steps over. ESP is not one of them: it cannot be
 // stepped over, since its length is only known after decryption.

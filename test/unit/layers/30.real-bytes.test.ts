@@ -1,12 +1,11 @@
 // Packets the Linux kernel wrote on the loopback interface (captured with
 // tcpdump on lo, DLT_EN10MB), decoded by pktkit: fields as tcpdump reads them,
-// byte-exact rebuilds, checksums recomputed the way the kernel computed them,
-// and fromOffsets() with the offsets the native dissector would report.
+// byte-exact rebuilds, checksums recomputed the way the kernel computed them.
 // The dumps are tcpdump -X, which starts at the IP header (after 14 bytes of Ethernet).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  DNS, Ether, fromOffsets, ICMP, ICMPv6DestUnreach, IP, IPerror, IPerror6, IPv6, parse, Raw, TCP, UDPerror, type Layer,
+  DNS, Ether, ICMP, ICMPv6DestUnreach, IP, IPerror, IPerror6, IPv6, parse, Raw, TCP, UDPerror, type Layer,
 } from '../../../lib/layers';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
@@ -187,19 +186,6 @@ describe('real packets from the kernel', () => {
     assert.equal(p.get(ICMPv6DestUnreach)!.code, 4);
     assert.equal(p.get(IPerror6)!.plen, 42);
     same(recomputed(p, ICMPv6DestUnreach, 'cksum'), ICMP6_PORT_UNREACH);
-  });
-
-  it('fromOffsets() gives the same layers as parse() from the record offsets', () => {
-    const cases: [Uint8Array, number, number][] = [[TCP_SYN, 34, 66], [UDP_DNS_QUERY, 34, 42], [TCP6_SYN, 54, 94]];
-    for (const [bytes, l4Off, payloadOff] of cases) {
-      const p = fromOffsets(bytes, { linkType: 1, l2Off: 0, l3Off: 14, l4Off, payloadOff });
-      assert.equal(p.showString(), parse(bytes).showString());
-    }
-    // Without the link layer (offset absent), decoding starts at the IP header.
-    const p = fromOffsets(TCP_SYN, { linkType: 1, l2Off: 0xffff, l3Off: 14, l4Off: 34, payloadOff: 66 });
-    assert.equal(p.summary(), 'IP / TCP 127.0.0.1:33046 > 127.0.0.1:47001 S');
-    // An unknown link type: the IP version at l3Off decides.
-    assert.equal(fromOffsets(TCP6_SYN, { linkType: 9999, l2Off: 0, l3Off: 14 }).summary(), 'IPv6 / TCP ::1:33708 > ::1:47009 S');
   });
 
   it('an Ethernet trailer after the IP packet becomes Padding and survives a rebuild', () => {
