@@ -1,6 +1,6 @@
 /** The native dissector on bytes already in memory. */
 import { addon } from './binding';
-import { expected } from './errors';
+import { argError } from './args';
 import { Packet } from './packet';
 import { LINK_ETHERNET } from './record.gen';
 
@@ -10,12 +10,12 @@ import { LINK_ETHERNET } from './record.gen';
  * Packet. `wireLen` is the original length when `bytes` was cut short.
  */
 export function dissect(bytes: Uint8Array, linkType: number = LINK_ETHERNET, wireLen: number = bytes?.length): Packet {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'dissect() bytes', bytes));
+  if (!(bytes instanceof Uint8Array)) throw argError('a Uint8Array', 'dissect() bytes', bytes);
   if (!Number.isInteger(linkType) || linkType < 0 || linkType > 0xffff) {
-    throw new TypeError(expected('a link type (an integer 0..65535)', 'dissect() linkType', linkType));
+    throw argError('a link type (an integer 0..65535)', 'dissect() linkType', linkType);
   }
   if (!Number.isInteger(wireLen) || wireLen < bytes.length || wireLen > 0xffffffff) {
-    throw new TypeError(expected(`an integer from the byte count (${bytes.length}) to 4294967295`, 'dissect() wireLen', wireLen));
+    throw argError(`an integer from the byte count (${bytes.length}) to 4294967295`, 'dissect() wireLen', wireLen);
   }
   return Packet.fromRecord(addon().dissect(bytes, linkType, wireLen), bytes);
 }

@@ -25,6 +25,7 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Batch } from './capture';
+import { argError } from './args';
 import { FileError, PktkitError, expected } from './errors';
 import { LINK_RAW, LINK_RAW_FILE, LINK_RAW_OPENBSD } from './constants';
 
@@ -182,7 +183,7 @@ abstract class BufferedWriter implements PacketWriter {
       this.#stream = target;
       this.#ownsFd = false;
     } else {
-      throw new TypeError(expected('a file path, a file descriptor or a writable stream', 'target', target));
+      throw argError('a file path, a file descriptor or a writable stream', 'target', target);
     }
     this.#endStream = (options.endStream ?? true) && target !== process.stdout && target !== process.stderr;
   }
@@ -203,7 +204,7 @@ abstract class BufferedWriter implements PacketWriter {
 
   writeBatch(batch: Batch, count?: number): void {
     if (batch === null || typeof batch !== 'object' || typeof (batch as Partial<Batch>).at !== 'function' || typeof batch.count !== 'number') {
-      throw new TypeError(expected("a capture's Batch", 'batch', batch));
+      throw argError("a capture's Batch", 'batch', batch);
     }
     const to = count === undefined ? batch.count : checkUint(count, 'count', batch.count);
     this.writeRun(batch, 0, to, -1, -1);
@@ -299,8 +300,8 @@ abstract class BufferedWriter implements PacketWriter {
   }
 
   protected checkPacket(data: Uint8Array, info: PacketInfo): { capLen: number; wireLen: number } {
-    if (!(data instanceof Uint8Array)) throw new TypeError(expected('Uint8Array', 'data', data));
-    if (info === null || typeof info !== 'object') throw new TypeError(expected('{ tsSec, tsNsec, wireLen? }', 'info', info));
+    if (!(data instanceof Uint8Array)) throw argError('Uint8Array', 'data', data);
+    if (info === null || typeof info !== 'object') throw argError('{ tsSec, tsNsec, wireLen? }', 'info', info);
     checkUint(info.tsSec, 'tsSec', 0xffffffff);
     checkUint(info.tsNsec, 'tsNsec', 999_999_999);
     const capLen = Math.min(data.length, this.snaplen);
@@ -398,7 +399,7 @@ export class PcapWriter extends BufferedWriter {
 }
 
 function checkPrecision(p: unknown): TimestampPrecision {
-  if (p !== 'micro' && p !== 'nano') throw new TypeError(expected("'micro' or 'nano'", 'precision', p));
+  if (p !== 'micro' && p !== 'nano') throw argError("'micro' or 'nano'", 'precision', p);
   return p;
 }
 
@@ -534,5 +535,5 @@ export function openWriter(target: WriterTarget, options: OpenWriterOptions = {}
   const format = options.format ?? (typeof target === 'string' && /\.(pcapng|ntar)$/i.test(target) ? 'pcapng' : 'pcap');
   if (format === 'pcapng') return new PcapngWriter(target, options);
   if (format === 'pcap') return new PcapWriter(target, options);
-  throw new TypeError(expected("'pcap' or 'pcapng'", 'format', format));
+  throw argError("'pcap' or 'pcapng'", 'format', format);
 }
