@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every test/**/*.test.ts under node's own test runner (TypeScript
-// through tsx), then the record-layout and type checks. Extra arguments are
-// test files or directories to run instead of all of them.
+// through tsx), then the record-layout check, the type check, the linter and the
+// format check (each runs even when one before it failed, so one run lists every
+// problem). Extra arguments are test files or directories to run instead of all
+// of them, without the checks.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -32,7 +34,16 @@ for (const [group, timeout] of [[files.filter((f) => !isInstall(f)), 300000], [f
   status ||= code;
 }
 if (!targets.length) {
-  status ||= run(process.execPath, ['scripts/gen-record.js', '--check']);
-  status ||= run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  const checks = [
+    ['record layout', ['scripts/gen-record.js', '--check']],
+    ['types', [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']],
+    ['lint', [require.resolve('eslint/bin/eslint.js'), '.']],
+    ['format', ['scripts/format.js', '--check']],
+  ];
+  for (const [name, args] of checks) {
+    const code = run(process.execPath, args);
+    if (code !== 0) console.error(`npm test: the ${name} check failed (exit ${code})`);
+    status ||= code;
+  }
 }
 process.exit(status);
