@@ -80,7 +80,10 @@ export function parseHarnessOutput(stdout: string): ReadResult {
   const result: ReadResult = { packets: [], end: '' };
   for (const line of stdout.split('\n')) {
     const [kind, ...f] = line.split(' ');
-    if (kind === 'O') result.openError = { code: f[0], message: f.slice(1).join(' ') }, result.end = f[0];
+    if (kind === 'O') {
+      result.openError = { code: f[0], message: f.slice(1).join(' ') };
+      result.end = f[0];
+    }
     else if (kind === 'H') result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
     else if (kind === 'P') {
       result.packets.push({ time: f[0], caplen: Number(f[1]), wirelen: Number(f[2]), linktype: Number(f[3]), iface: Number(f[4]), hash: f[5] });
@@ -88,8 +91,8 @@ export function parseHarnessOutput(stdout: string): ReadResult {
       const v = Object.fromEntries(f.map((kv) => kv.split('=')).map(([k, n]) => [k, Number(n)]));
       result.stats = { packets: v.packets, batches: v.batches, windows: v.windows, wouldblock: v.wouldblock };
     } else if (kind === 'E') {
-      if (f[0] === 'error') (result.end = f[1]), (result.message = f.slice(2).join(' '));
-      else result.end = f[0];
+      result.end = f[0] === 'error' ? f[1] : f[0];
+      if (f[0] === 'error') result.message = f.slice(2).join(' ');
     }
   }
   return result;

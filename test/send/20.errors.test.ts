@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  ARP, Ether, ICMP, InterfaceError, IP, IPv6, PermissionError, send, sendp, sendpfast, sr, sr1, srloop, srp, TCP, UDP,
+  ARP, Ether, ICMP, InterfaceError, IP, IPv6, send, sendp, sendpfast, sr, sr1, srloop, srp, TCP, UDP,
 } from '../../lib/index';
 import { createNetPair } from '../helpers/netns';
 import { REPO_ROOT } from '../helpers/node-in-ns';

@@ -5,7 +5,7 @@ import { FlowTable, type FlowOptions, type FlowRecord } from '../../../lib/flow/
 import { communityId } from '../../../lib/flow/community-id';
 import { openFile } from '../../../lib/capture';
 import { openWriter } from '../../../lib/pcap-writer';
-import { Ether, ICMP, IP, IPv6, Raw, TCP, UDP } from '../../../lib/layers';
+import { Ether, ICMP, IP, IPv6, Raw, UDP } from '../../../lib/layers';
 import { assertSameAsTshark, tsharkConversations } from '../../helpers/flows';
 import { withTempDir } from '../../helpers/loopback';
 import { craftFrames } from '../../cli/craft-tcp';

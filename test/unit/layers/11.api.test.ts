@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  DNS, DNSQR, Ether, ICMP, ICMPv6EchoRequest, IP, IPLayer, IPv6, IPv6ExtHdrRouting, parse, Raw, TCP, TCPLayer, UDP, internetChecksum,
+  DNS, DNSQR, Ether, ICMP, ICMPv6EchoRequest, IP, IPLayer, IPv6, IPv6ExtHdrRouting, parse, Raw, TCP, type TCPLayer, UDP, internetChecksum,
 } from '../../../lib/layers';
 import { hexdump, hexdumpTcpdump } from '../../../lib/hexdump';
 
