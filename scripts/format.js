@@ -13,7 +13,7 @@ const check = process.argv.includes('--check');
 // Prettier: these patterns, minus .prettierignore.
 const JS_PATTERNS = ['lib/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.js', '*.mjs'];
 // clang-format: every C++ file of the addon and of the native test harnesses.
-const CPP_DIRS = ['native', 'test/native'];
+const CPP_DIRS = ['native', 'test/decode'];
 const CPP_EXT = /\.(cc|h)$/;
 
 function cppFiles(dir, out) {

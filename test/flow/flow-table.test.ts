@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { FlowTable, type FlowOptions, type FlowRecord } from '../../../lib/flow/table';
-import { communityId } from '../../../lib/flow/community-id';
-import { openFile } from '../../../lib/capture';
-import { openWriter } from '../../../lib/pcap-writer';
-import { Ether, ICMP, IP, IPv6, Raw, UDP } from '../../../lib/layers';
-import { assertSameAsTshark, tsharkConversations } from '../../helpers/flows';
-import { withTempDir } from '../../helpers/loopback';
-import { craftFrames } from '../../cli/craft-tcp';
+import { FlowTable, type FlowOptions, type FlowRecord } from '../../lib/flow/table';
+import { communityId } from '../../lib/flow/community-id';
+import { openFile } from '../../lib/capture';
+import { openWriter } from '../../lib/pcap-writer';
+import { Ether, ICMP, IP, IPv6, Raw, UDP } from '../../lib/layers';
+import { assertSameAsTshark, tsharkConversations } from '../helpers/flows';
+import { withTempDir } from '../helpers/loopback';
+import { craftFrames } from '../cli/craft-tcp';
 
-const PCAP = path.join(__dirname, '../../fixtures/pcap');
+const PCAP = path.join(__dirname, '../fixtures/pcap');
 
 async function flowsOf(file: string, options: FlowOptions = {}): Promise<{ flows: FlowRecord[]; table: FlowTable }> {
   const flows: FlowRecord[] = [];

@@ -3,7 +3,7 @@
  * them, so tests can state a conversation in a few lines and then reorder,
  * duplicate or cut the list.
  */
-import { type TcpSegment, TcpFlag } from '../../../lib/tcp/segment';
+import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
 
 interface Side {
   addr: string;

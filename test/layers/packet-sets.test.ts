@@ -3,8 +3,8 @@
 // bytes Scapy builds for each (compared with Scapy 2.5 on the same sets).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ICMP, IP, MAX_SET_PACKETS, range, TCP, UDP, type Layer } from '../../../lib/index';
-import { packetList } from '../../../lib/send/prepare';
+import { ICMP, IP, MAX_SET_PACKETS, range, TCP, UDP, type Layer } from '../../lib/index';
+import { packetList } from '../../lib/send/prepare';
 import { runScapy, scapyUnavailable } from './scapy-oracle';
 
 /** The same set in Scapy's syntax and ours. */

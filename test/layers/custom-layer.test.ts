@@ -2,7 +2,7 @@
 // a factory, a binding to UDP, then build, parse, show and summary.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { bindLayers, defineAccessors, Ether, factory, fields, IP, Layer, parse, UDP, UDPLayer, type Dissected, type LayerClass } from '../../../lib/layers';
+import { bindLayers, defineAccessors, Ether, factory, fields, IP, Layer, parse, UDP, UDPLayer, type Dissected, type LayerClass } from '../../lib/layers';
 
 const { need, view } = fields;
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   DNS, Ether, fromOffsets, ICMP, ICMPv6DestUnreach, IP, IPerror, IPerror6, IPv6, parse, Raw, TCP, UDPerror, type Layer,
-} from '../../../lib/layers';
+} from '../../lib/layers';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const same = (a: Uint8Array, b: Uint8Array) => assert.equal(Buffer.from(a).toString('hex'), Buffer.from(b).toString('hex'));

@@ -2,7 +2,7 @@
 // TypeError naming the layer, the field, what was expected and what came.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ARP, DNSQR, DNSRR, Dot1Q, Ether, ICMP, IP, IPv6, IPv6ExtHdrRouting, TCP, UDP } from '../../../lib/layers';
+import { ARP, DNSQR, DNSRR, Dot1Q, Ether, ICMP, IP, IPv6, IPv6ExtHdrRouting, TCP, UDP } from '../../lib/layers';
 
 function throwsType(fn: () => unknown, message: string): void {
   assert.throws(fn, (e: unknown) => {

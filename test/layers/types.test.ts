@@ -3,7 +3,7 @@
 // At run time the same lines are exercised so the file is a real test too.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DNS, DNSQR, DNSRR, Ether, ICMP, IP, type IPLayer, IPv6, TCP, type TCPLayer, UDP, type Layer } from '../../../lib/layers';
+import { DNS, DNSQR, DNSRR, Ether, ICMP, IP, type IPLayer, IPv6, TCP, type TCPLayer, UDP, type Layer } from '../../lib/layers';
 
 it('public types: factories, field names and value types, get() results', () => {
   const pkt = Ether().div(IP({ dst: '198.18.0.2', flags: 'DF', proto: 'tcp' })).div(TCP({ dport: 80, flags: 'SA', options: [['MSS', 1460]] }));

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { FileError, openFile } from '../../lib/index';
 import { runCli } from '../cli/run-cli';
 import { makeTempDir } from '../helpers/loopback';
-import { writeMutatedCaptures, type MutatedCapture } from '../native/mutated-captures';
+import { writeMutatedCaptures, type MutatedCapture } from '../decode/mutated-captures';
 
 describe('mutated capture files through the API and the CLI', () => {
   const dir = makeTempDir('mut');

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   ARP, dissect, Ether, hexdump, ICMP, IP, IPv6, len, lsString, PacketList, parse, rdpcap, Raw, sniff, SndRcvList, TCP, TCPFlags, UDP, wrpcap, type Layer,
-} from '../../../lib/index';
+} from '../../lib/index';
 import { scapyUnavailable } from './scapy-oracle';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'pcap');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pcap');
 const skip = scapyUnavailable();
 
 /** Runs a Python body (Scapy imported) and returns what it prints as JSON. */

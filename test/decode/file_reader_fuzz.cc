@@ -2,7 +2,7 @@
 // records, blocks, options, windowing) through FileReader::from_memory.
 //
 //   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-//       test/native/file_reader_fuzz.cc native/file_reader.cc native/pcap_format.cc native/pcapng_format.cc
+//       test/decode/file_reader_fuzz.cc native/file_reader.cc native/pcap_format.cc native/pcapng_format.cc
 //   ./a.out -max_total_time=30 CORPUS_DIR
 //
 // libFuzzer hands over a heap block of exactly the input's size, so ASan stops any read past it.

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   DNS, DNSQR, Ether, ICMP, ICMPv6EchoRequest, IP, IPLayer, IPv6, IPv6ExtHdrRouting, parse, Raw, TCP, type TCPLayer, UDP, internetChecksum,
-} from '../../../lib/layers';
-import { hexdump, hexdumpTcpdump } from '../../../lib/hexdump';
+} from '../../lib/layers';
+import { hexdump, hexdumpTcpdump } from '../../lib/hexdump';
 
 describe('layer API', () => {
   it('factories make layers that are instances of the factory and of the class', () => {
@@ -108,7 +108,7 @@ describe('layer API', () => {
 
 describe('sources and lengths', () => {
   it('an unset source comes from the registered resolver; a set one is kept', async () => {
-    const { setSourceResolver } = await import('../../../lib/layers');
+    const { setSourceResolver } = await import('../../lib/layers');
     setSourceResolver((_dst, family) => (family === 4 ? '198.18.0.7' : 'fd00::7'));
     try {
       assert.equal(IP({ dst: '198.18.0.2' }).div(UDP()).summary(), 'IP / UDP 198.18.0.7:domain > 198.18.0.2:domain');

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { StreamReassembler, type ReassembledChunk } from '../../../lib/tcp/reassembly';
-import { type TcpSegment, TcpFlag } from '../../../lib/tcp/segment';
-import { seqAdd, seqDiff, SeqUnwrapper } from '../../../lib/tcp/seq';
-import { ConversationTracker } from '../../../lib/tcp/conversations';
-import { StreamFollower } from '../../../lib/tcp/follow';
+import { StreamReassembler, type ReassembledChunk } from '../../lib/tcp/reassembly';
+import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
+import { seqAdd, seqDiff, SeqUnwrapper } from '../../lib/tcp/seq';
+import { ConversationTracker } from '../../lib/tcp/conversations';
+import { StreamFollower } from '../../lib/tcp/follow';
 import { TcpScript, text } from './tcp-script';
 
 function clientSegments(segs: TcpSegment[]): TcpSegment[] {

@@ -7,7 +7,7 @@ import {
   ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU, ICMPv6NDOptPrefixInfo,
   ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig, ICMPv6ParamProblem, ICMPv6TimeExceeded, IP, IPerror, IPerror6, IPv6,
   IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, parse, Raw, TCP, TCPerror, UDP, UDPerror, type Layer,
-} from '../../../lib/layers';
+} from '../../lib/layers';
 import { runScapy, scapyUnavailable } from './scapy-oracle';
 
 const A = '198.18.0.1';

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { communityId } from '../../../lib/flow/community-id';
-import { FlowTable } from '../../../lib/flow/table';
-import { openFile } from '../../../lib/capture';
-import { runOk } from '../../helpers/processes';
+import { communityId } from '../../lib/flow/community-id';
+import { FlowTable } from '../../lib/flow/table';
+import { openFile } from '../../lib/capture';
+import { runOk } from '../helpers/processes';
 
-const FIXTURES = path.join(__dirname, '../../fixtures');
+const FIXTURES = path.join(__dirname, '../fixtures');
 
 interface Vector {
   proto: number;

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { linkLayerClass, parse, RawLayer } from '../../../lib/layers';
-import { readPcap } from '../../helpers/pcap-file';
+import { linkLayerClass, parse, RawLayer } from '../../lib/layers';
+import { readPcap } from '../helpers/pcap-file';
 import { scapyUnavailable } from './scapy-oracle';
 
-const DIR = path.join(__dirname, '..', '..', 'fixtures', 'pcap');
+const DIR = path.join(__dirname, '..', 'fixtures', 'pcap');
 const FILES = ['http-lo.pcap', 'http-lo-snap96.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo-truncated.pcap'];
 
 const SCRIPT = String.raw`

@@ -3,8 +3,8 @@
 // the same bytes and the same show() as the built packet.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as L from '../../../lib/layers';
-import type { Layer, LayerFactory } from '../../../lib/layers';
+import * as L from '../../lib/layers';
+import type { Layer, LayerFactory } from '../../lib/layers';
 
 type AnyFactory = LayerFactory<Layer, object>;
 const factories = Object.entries(L).filter(([, v]) => typeof v === 'function' && 'layerClass' in v) as [string, AnyFactory][];

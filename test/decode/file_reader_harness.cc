@@ -22,7 +22,7 @@
 //       CPU ns per packet walking FILE with the reader and with pcap_next_ex, each touching the first
 //       byte of every packet; best of ROUNDS (build with -O2, no sanitizers)
 //
-// Built by test/native/file-reader-harness.ts with g++ (and the sanitizers for the tests).
+// Built by test/decode/file-reader-harness.ts with g++ (and the sanitizers for the tests).
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>

@@ -17,7 +17,7 @@
 //
 // Built by test/decode/dissect-fuzz.test.ts and dissect-vs-tshark.test.ts:
 //   g++ -std=c++17 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
-//       test/native/dissect_harness.cc native/dissect/*.cc -lpcap
+//       test/decode/dissect_harness.cc native/dissect/*.cc -lpcap
 #include <arpa/inet.h>
 #include <pcap/pcap.h>
 

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { hexdump, hexdumpTcpdump } from '../../../lib/hexdump';
+import { hexdump, hexdumpTcpdump } from '../../lib/hexdump';
 import { scapyUnavailable } from './scapy-oracle';
-import { writePcap } from '../../layers/write-pcap';
+import { writePcap } from '../layers/write-pcap';
 
 const samples: Uint8Array[] = [1, 2, 15, 16, 17, 31, 32, 33, 47, 100].map((n) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff));
 samples.push(Uint8Array.from({ length: 256 }, (_, i) => i));

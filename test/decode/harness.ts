@@ -1,5 +1,5 @@
 /**
- * Builds and runs test/native/dissect_harness.cc: the native dissector compiled
+ * Builds and runs test/decode/dissect_harness.cc: the native dissector compiled
  * on its own (no addon), under AddressSanitizer and UndefinedBehaviorSanitizer,
  * so the decode tests do not depend on the addon build and any out-of-bounds
  * read aborts the run.
@@ -43,7 +43,7 @@ export async function buildHarness(dir: string): Promise<string> {
     '-std=c++17', '-O1', '-g', '-fno-omit-frame-pointer',
     '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
     '-Wall', '-Wextra', '-Werror',
-    path.join(root, 'test', 'native', 'dissect_harness.cc'), ...sources,
+    path.join(root, 'test', 'decode', 'dissect_harness.cc'), ...sources,
     '-lpcap', '-o', exe,
   ], { timeoutMs: 180_000 });
   return exe;

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import {
   ARP, DNS, DNSQR, DNSRR, DNSRRMX, DNSRRSOA, DNSRRSRV, Dot1Q, Ether, ICMP, ICMPv6EchoRequest, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, IP,
   IPv6, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, parse, TCP, UDP, type Layer, type TCPOption,
-} from '../../../lib/layers';
-import { encodeTCPOptions } from '../../../lib/layers/tcp';
+} from '../../lib/layers';
+import { encodeTCPOptions } from '../../lib/layers/tcp';
 import { badChecksums } from './checksum-verify';
 
 const RUNS = { numRuns: 300 };

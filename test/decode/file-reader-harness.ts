@@ -1,6 +1,6 @@
 /**
- * Builds and runs test/native/file_reader_harness.cc (native/file_reader.cc and the format files
- * compiled on their own, no addon) and test/native/file_reader_fuzz.cc (libFuzzer), and reads the
+ * Builds and runs test/decode/file_reader_harness.cc (native/file_reader.cc and the format files
+ * compiled on their own, no addon) and test/decode/file_reader_fuzz.cc (libFuzzer), and reads the
  * same files with tshark, so the reader can be compared field by field with a tool nobody here wrote.
  */
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ export async function buildReaderHarness(dir: string, { sanitize = true } = {}):
     : ['-O2', '-DNDEBUG'];
   await runOk(null, 'g++', [
     '-std=c++17', ...flags, '-Wall', '-Wextra', '-Werror',
-    path.join(root, 'test', 'native', 'file_reader_harness.cc'), ...readerSources, '-lpcap', '-o', exe,
+    path.join(root, 'test', 'decode', 'file_reader_harness.cc'), ...readerSources, '-lpcap', '-o', exe,
   ], { timeoutMs: 180_000 });
   return exe;
 }
@@ -57,7 +57,7 @@ export async function buildReaderFuzzer(dir: string): Promise<string> {
   const exe = path.join(dir, 'file_reader_fuzz');
   await runOk(null, 'clang++', [
     '-std=c++17', '-O1', '-g', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', '-Wall', '-Wextra',
-    path.join(root, 'test', 'native', 'file_reader_fuzz.cc'), ...readerSources, '-o', exe,
+    path.join(root, 'test', 'decode', 'file_reader_fuzz.cc'), ...readerSources, '-o', exe,
   ], { timeoutMs: 240_000 });
   return exe;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConversationTracker, type SegmentAnalysis } from '../../../lib/tcp/conversations';
-import { type TcpSegment, TcpFlag } from '../../../lib/tcp/segment';
+import { ConversationTracker, type SegmentAnalysis } from '../../lib/tcp/conversations';
+import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
 import { TcpScript } from './tcp-script';
 
 function analyse(segs: TcpSegment[]): { out: SegmentAnalysis[]; tracker: ConversationTracker } {

@@ -2,7 +2,7 @@
  * The RST guard's table lives exactly as long as its holder: removed by
  * close(), by SIGTERM/SIGINT (and the signal still ends the process), and,
  * for a holder killed outright, by the next run. Argument errors need no
- * privileges. (The guard at work against a real server: 40.tcp.test.ts.)
+ * privileges. (The guard at work against a real server: tcp.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

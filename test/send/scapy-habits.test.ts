@@ -14,7 +14,7 @@ import { createNetPair, type NetPair } from '../helpers/netns';
 import { runNodeInNs, startNodeInNs } from '../helpers/node-in-ns';
 import { countPcapRecords } from '../helpers/pcap-file';
 import { startTcpdump } from '../helpers/tcpdump';
-import { scapyUnavailable } from '../unit/layers/scapy-oracle';
+import { scapyUnavailable } from '../layers/scapy-oracle';
 
 const SCRIPT = 'test/send/scripts/habits-cases.ts';
 

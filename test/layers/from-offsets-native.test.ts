@@ -6,11 +6,11 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
   ARPLayer, fromOffsets, ICMPLayer, ICMPv6Base, IPLayer, IPv6Layer, TCPLayer, UDPLayer, type Layer, type LayerClass,
-} from '../../../lib/layers';
-import { dissect } from '../../../lib/dissect';
-import { readPcap } from '../../helpers/pcap-file';
+} from '../../lib/layers';
+import { dissect } from '../../lib/dissect';
+import { readPcap } from '../helpers/pcap-file';
 
-const DIR = path.join(__dirname, '..', '..', 'fixtures', 'pcap');
+const DIR = path.join(__dirname, '..', 'fixtures', 'pcap');
 const FILES = ['http-lo.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo-snap96.pcap'];
 
 // The addon loads on first use: find out once whether it is built.
