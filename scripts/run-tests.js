@@ -3,7 +3,8 @@
 // through tsx), then the record-layout check, the type check, the linter and the
 // format check (each runs even when one before it failed, so one run lists every
 // problem). Extra arguments are test files or directories to run instead of all
-// of them, without the checks.
+// of them, without the checks. `--list` prints the files in the order they would
+// run (one group per line break: the install tests are a group of their own, last).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -16,7 +17,8 @@ function collect(p, out) {
   else if (p.endsWith('.test.ts')) out.push(path.relative(root, p));
   return out;
 }
-const targets = process.argv.slice(2);
+const list = process.argv.includes('--list');
+const targets = process.argv.slice(2).filter((a) => a !== '--list');
 const files = (targets.length ? targets : ['test']).flatMap((t) => collect(path.resolve(root, t), []));
 if (files.length === 0) {
   console.error('no test files found');
@@ -27,8 +29,13 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
 // the dev dependencies. That is about a minute of CPU, but many minutes on a machine shared with
 // other builds, so those files run after the others, with a timeout of their own.
 const isInstall = (f) => /^test[\\/]install[\\/]/.test(f);
+const groups = [[files.filter((f) => !isInstall(f)), 300000], [files.filter(isInstall), 900000]];
+if (list) {
+  console.log(groups.map(([group]) => group.join('\n')).filter(Boolean).join('\n\n'));
+  process.exit(0);
+}
 let status = 0;
-for (const [group, timeout] of [[files.filter((f) => !isInstall(f)), 300000], [files.filter(isInstall), 900000]]) {
+for (const [group, timeout] of groups) {
   if (group.length === 0) continue;
   const code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...group]);
   status ||= code;
