@@ -60,6 +60,7 @@ const MAX_QUOTED = 100;
  */
 export function quote(text: string, max = MAX_QUOTED): string {
   const cut = text.length > max ? text.slice(0, max) : text;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
   const escaped = cut.replace(/[\x00-\x1f\x7f\\]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );

@@ -17,10 +17,10 @@ function parse(text) {
     const code = line.replace(/\/\/.*$/, '').trim();
     let m;
     if ((m = /^FIELD\((\w+),\s*(\w+),\s*(\d+)\)$/.exec(code))) {
-      const comment = (/\/\/\s*(.*)$/.exec(line) || [, ''])[1];
+      const comment = /\/\/\s*(.*)$/.exec(line)?.[1] ?? '';
       fields.push({ name: m[1], type: m[2], offset: Number(m[3]), comment });
     } else if ((m = /^CONST\((\w+),\s*(0x[0-9a-fA-F]+|\d+)\)$/.exec(code))) {
-      const comment = (/\/\/\s*(.*)$/.exec(line) || [, ''])[1];
+      const comment = /\/\/\s*(.*)$/.exec(line)?.[1] ?? '';
       consts.push({ name: m[1], value: Number(m[2]), text: m[2], comment });
     } else if (code !== '') {
       throw new Error(`record.def: cannot read line: ${line}`);

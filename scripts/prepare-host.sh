@@ -26,6 +26,7 @@ needs=(
   "python3:python3"
   "/usr/lib/python3/dist-packages/scapy/__init__.py:python3-scapy"
   "clickhouse-server:clickhouse-server"
+  "clang-format:clang-format"
 )
 missing=()
 for entry in "${needs[@]}"; do

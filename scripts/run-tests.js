@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: every test/**/*.test.ts under node's own test runner (TypeScript
-// through tsx), then the record-layout and type checks. Extra arguments are
-// test files or directories to run instead of all of them.
+// through tsx), then the record-layout check, the type check, the linter and the
+// format check (each runs even when one before it failed, so one run lists every
+// problem). Extra arguments are test files or directories to run instead of all
+// of them, without the checks. `--list` prints the files in the order they would
+// run (one group per line break: the install tests are a group of their own, last).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,7 +17,8 @@ function collect(p, out) {
   else if (p.endsWith('.test.ts')) out.push(path.relative(root, p));
   return out;
 }
-const targets = process.argv.slice(2);
+const list = process.argv.includes('--list');
+const targets = process.argv.slice(2).filter((a) => a !== '--list');
 const files = (targets.length ? targets : ['test']).flatMap((t) => collect(path.resolve(root, t), []));
 if (files.length === 0) {
   console.error('no test files found');
@@ -25,14 +29,28 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
 // the dev dependencies. That is about a minute of CPU, but many minutes on a machine shared with
 // other builds, so those files run after the others, with a timeout of their own.
 const isInstall = (f) => /^test[\\/]install[\\/]/.test(f);
+const groups = [[files.filter((f) => !isInstall(f)), 300000], [files.filter(isInstall), 900000]];
+if (list) {
+  console.log(groups.map(([group]) => group.join('\n')).filter(Boolean).join('\n\n'));
+  process.exit(0);
+}
 let status = 0;
-for (const [group, timeout] of [[files.filter((f) => !isInstall(f)), 300000], [files.filter(isInstall), 900000]]) {
+for (const [group, timeout] of groups) {
   if (group.length === 0) continue;
   const code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...group]);
   status ||= code;
 }
 if (!targets.length) {
-  status ||= run(process.execPath, ['scripts/gen-record.js', '--check']);
-  status ||= run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  const checks = [
+    ['record layout', ['scripts/gen-record.js', '--check']],
+    ['types', [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']],
+    ['lint', [require.resolve('eslint/bin/eslint.js'), '.']],
+    ['format', ['scripts/format.js', '--check']],
+  ];
+  for (const [name, args] of checks) {
+    const code = run(process.execPath, args);
+    if (code !== 0) console.error(`npm test: the ${name} check failed (exit ${code})`);
+    status ||= code;
+  }
 }
 process.exit(status);

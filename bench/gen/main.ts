@@ -3,7 +3,7 @@
  *   node --import tsx bench/gen/main.ts --out DIR --count N --kind mix|min [--seed S]
  * Prints the generated file's description as one JSON line.
  */
-import { DEFAULT_SEED, generate, InputKind } from './generate';
+import { DEFAULT_SEED, generate, type InputKind } from './generate';
 
 function usage(msg: string): never {
   process.stderr.write(`${msg}\nusage: node --import tsx bench/gen/main.ts --out DIR --count N --kind mix|min [--seed S]\n`);

@@ -15,6 +15,7 @@ function firstLine(cmd: string, args: string[], match?: RegExp): string | undefi
 }
 
 function debVersion(pkg: string): string | undefined {
+  // eslint-disable-next-line no-template-curly-in-string -- dpkg-query's own format syntax, not ours
   const v = firstLine('dpkg-query', ['-W', '-f', '${Version}', pkg]);
   return v || undefined;
 }

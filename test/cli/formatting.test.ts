@@ -4,7 +4,7 @@ import { liveCounter, statsLines } from '../../lib/cli/stats';
 import { conversationTable } from '../../lib/cli/summary-table';
 import { endpoint, formatTime } from '../../lib/cli/format-line';
 import { ConversationTracker } from '../../lib/tcp/conversations';
-import { TcpScript } from '../unit/tcp/tcp-script';
+import { TcpScript } from '../tcp/tcp-script';
 
 const stats = { received: 10, delivered: 9, droppedByRing: 1, droppedByKernel: 2, droppedByInterface: 0, receivedByFilter: 12 };
 

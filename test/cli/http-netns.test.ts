@@ -76,7 +76,7 @@ test('HTTP between two namespaces: labelled text, relative seq/ack, -w file, --f
   assert.match(receivedBytes.toString(), /^HTTP\/1\.1 200 OK\r\n/);
 
   await sleep(300);
-  const ref = await tcpdump.stop({ settleMs: 200 });
+  await tcpdump.stop({ settleMs: 200 });
   const out = await stopPktkit(text);
   const wrote = await stopPktkit(writer);
   assert.equal(out.code, 0, out.stderr);

@@ -1,5 +1,5 @@
 /**
- * Fuzzes the native dissector: test/native/dissect_harness.cc, built with
+ * Fuzzes the native dissector: test/decode/dissect_harness.cc, built with
  * AddressSanitizer and UndefinedBehaviorSanitizer, mutates the crafted
  * captures (bit flips, interesting bytes and words, truncation, random lengths
  * up to 2000 bytes, duplicated chunks, random link types, lying wire lengths)
@@ -14,8 +14,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LAYER_UDP } from '../../lib/record.gen';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
-import { writeCraftedCaptures } from '../native/crafted-captures';
-import { buildHarness, fuzzFiles, type FuzzSummary } from '../native/harness';
+import { writeCraftedCaptures } from './crafted-captures';
+import { buildHarness, fuzzFiles, type FuzzSummary } from './harness';
 
 /** Two runs in parallel (the machine has two cores), half a million mutations each. */
 const SEEDS = [20261121, 4242];

@@ -1,5 +1,5 @@
 /**
- * The native dissector (native/dissect, run through test/native/dissect_harness.cc
+ * The native dissector (native/dissect, run through test/decode/dissect_harness.cc
  * under ASan/UBSan) against tshark, packet by packet and field by field:
  * - crafted captures for every link type and the headers loopback never shows
  *   (VLAN/QinQ, ARP, IPv6 extension headers, fragments, ICMP errors, snaplen
@@ -23,9 +23,9 @@ import { freePort, makeTempDir, provokePortUnreachable, sendUdpLoopback, type Te
 import { runOk } from '../helpers/processes';
 import { startTcpdump } from '../helpers/tcpdump';
 import { tsharkFields } from '../helpers/tshark';
-import { compareWithTshark, TSHARK_ARGS, TSHARK_FIELDS } from '../native/compare-tshark';
-import { writeCraftedCaptures } from '../native/crafted-captures';
-import { buildHarness, dissectFile, type DissectedRecord } from '../native/harness';
+import { compareWithTshark, TSHARK_ARGS, TSHARK_FIELDS } from './compare-tshark';
+import { writeCraftedCaptures } from './crafted-captures';
+import { buildHarness, dissectFile, type DissectedRecord } from './harness';
 
 const isRoot = process.getuid?.() === 0;
 let dir: TempDir;

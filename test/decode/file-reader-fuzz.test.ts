@@ -1,5 +1,5 @@
 /**
- * libFuzzer over native/file_reader (test/native/file_reader_fuzz.cc), built with clang and
+ * libFuzzer over native/file_reader (test/decode/file_reader_fuzz.cc), built with clang and
  * AddressSanitizer + UndefinedBehaviorSanitizer, for a bounded time: the whole file path (pcap and
  * pcapng headers, records, blocks, options, windowing) through FileReader::from_memory. Seeded
  * with the fixtures and the crafted bases of the mutated-file generator; a fixed -seed so a run
@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
-import { buildReaderFuzzer, runReaderFuzzer } from '../native/file-reader-harness';
-import { baseCaptures } from '../native/mutated-captures';
+import { buildReaderFuzzer, runReaderFuzzer } from './file-reader-harness';
+import { baseCaptures } from './mutated-captures';
 
 const SECONDS = 30;
 

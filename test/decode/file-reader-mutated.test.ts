@@ -1,20 +1,20 @@
 /**
- * Hostile files through native/file_reader: ~2,000 files from test/native/mutated-captures.ts
+ * Hostile files through native/file_reader: ~2,000 files from test/decode/mutated-captures.ts
  * (bit flips, lying lengths and snaplens, bogus block lengths and trailers, link types, if_tsresol
  * and if_tsoffset extremes, thousands of sections, 65536 interfaces, every truncation class), each
  * read by the ASan/UBSan harness three ways (mapped, one-page windows, through a pipe) that must
  * agree. Every file gives packets or a typed error (EFORMAT, ETRUNCATED): no signal, no sanitizer
  * report, no hang (the harness is killed after a bounded time).
  *
- * To replay by hand: node --import tsx -e "require('./test/native/mutated-captures').writeMutatedCaptures('/tmp/m', 2000)"
+ * To replay by hand: node --import tsx -e "require('./test/decode/mutated-captures').writeMutatedCaptures('/tmp/m', 2000)"
  * then file_reader_harness check /tmp/m/*
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { runOk } from '../helpers/processes';
-import { buildReaderHarness } from '../native/file-reader-harness';
-import { writeMutatedCaptures, type MutatedCapture } from '../native/mutated-captures';
+import { buildReaderHarness } from './file-reader-harness';
+import { writeMutatedCaptures, type MutatedCapture } from './mutated-captures';
 
 const COUNT = 2000;
 

@@ -1,7 +1,7 @@
 /**
  * native/file_reader (our own pcap/pcapng reader) against tshark and libpcap, field by field:
  * time (to the nanosecond), captured and original length, interface, link type and a hash of the
- * bytes. The reader runs in test/native/file_reader_harness.cc under ASan/UBSan. Inputs: every
+ * bytes. The reader runs in test/decode/file_reader_harness.cc under ASan/UBSan. Inputs: every
  * fixture, files made here by editcap/mergecap, files crafted byte by byte for what no tool here
  * writes (big-endian, if_tsresol 2^-n, SPB/OPB, unknown blocks), cut files, FIFOs and pipes, small
  * windows, and a sparse file over 4 GiB.
@@ -12,10 +12,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { runOk, spawnTracked, stopProcess } from '../helpers/processes';
-import { PcapngBuilder, pcapFile, randomBytes, seededRandom, type PcapRecord } from '../native/capture-files';
+import { PcapngBuilder, pcapFile, randomBytes, seededRandom, type PcapRecord } from './capture-files';
 import {
   buildReaderHarness, fnv1a, probe, readWithHarness, readWithLibpcap, readWithTshark, type ReadResult,
-} from '../native/file-reader-harness';
+} from './file-reader-harness';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'pcap');
 const fixtureFiles = fs.readdirSync(fixtures).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => path.join(fixtures, f));

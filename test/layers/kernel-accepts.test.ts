@@ -17,7 +17,7 @@ import {
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { readPcap } from '../helpers/pcap-file';
 import { startTcpdump } from '../helpers/tcpdump';
-import { scapyUnavailable } from '../unit/layers/scapy-oracle';
+import { scapyUnavailable } from './scapy-oracle';
 import { writePcap } from './write-pcap';
 
 // Prints each datagram's payload (v4 and v6 sockets) as a line; exits after 20 s at most.
