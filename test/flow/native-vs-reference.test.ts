@@ -10,11 +10,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generate } from '../../../bench/gen/generate';
-import { openFile } from '../../../lib/capture';
-import { FlowTable, type FlowOptions, type FlowRecord } from '../../../lib/flow/table';
-import { ReferenceFlowTable } from '../../helpers/flow-table-reference';
-import { withTempDir } from '../../helpers/loopback';
+import { generate } from '../../bench/gen/generate';
+import { openFile } from '../../lib/capture';
+import { FlowTable, type FlowOptions, type FlowRecord } from '../../lib/flow/table';
+import { ReferenceFlowTable } from '../helpers/flow-table-reference';
+import { withTempDir } from '../helpers/loopback';
 
 async function compare(file: string, options: FlowOptions): Promise<number> {
   const mine: FlowRecord[] = [];

@@ -1,7 +1,7 @@
 /**
  * THE REFERENCE, for tests only: the flow table as it was written in
  * TypeScript before it became native (native/export/flow_table.cc), kept
- * unchanged so that test/unit/flow/native-vs-reference.test.ts can check that
+ * unchanged so that test/flow/native-vs-reference.test.ts can check that
  * the native table gives the same records on a large generated mix.
  *
  * Bidirectional flows from packets, the way NetFlow/IPFIX exporters keep
@@ -146,7 +146,8 @@ export class ReferenceFlowTable {
    */
   constructor(onFlow: (flow: FlowRecord) => void, options: FlowOptions = {}) {
     if (typeof onFlow !== 'function') throw new TypeError(expected('a function', 'onFlow', onFlow));
-    if (options === null || typeof options !== 'object') throw new TypeError(expected('an options object', 'options', options));
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(expected('an options object', 'options', options));
     this.#onFlow = onFlow;
     this.#idle = checkOption(options.idleTimeout, 0.001, 86400 * 365, 'idleTimeout') ?? 15;
     this.#active = checkOption(options.activeTimeout, 0.001, 86400 * 365, 'activeTimeout') ?? 1800;
@@ -156,7 +157,13 @@ export class ReferenceFlowTable {
 
   /** Counters so far. */
   stats(): FlowStats {
-    return { packets: this.#packets, nonIp: this.#nonIp, active: this.#count, exported: this.#exported, evicted: this.#evicted };
+    return {
+      packets: this.#packets,
+      nonIp: this.#nonIp,
+      active: this.#count,
+      exported: this.#exported,
+      evicted: this.#evicted,
+    };
   }
 
   /**
@@ -230,7 +237,11 @@ export class ReferenceFlowTable {
       }
     }
 
-    const hash = (Math.imul(proto + 1, 0x01000193) ^ (version << 9) ^ (oneWay ? mixWords(sw, sp) * 3 : (mixWords(sw, sp) + mixWords(dw, dp)) | 0)) | 0;
+    const hash =
+      (Math.imul(proto + 1, 0x01000193) ^
+        (version << 9) ^
+        (oneWay ? mixWords(sw, sp) * 3 : (mixWords(sw, sp) + mixWords(dw, dp)) | 0)) |
+      0;
     let e = this.#buckets.get(hash);
     let forward = true;
     for (; e !== undefined; e = e.chain) {
@@ -245,7 +256,8 @@ export class ReferenceFlowTable {
       }
     }
     // ICMP between an address and itself: the direction is the message type.
-    if (e !== undefined && icmpType >= 0 && !oneWay && e.a0 === e.b0 && e.a1 === e.b1 && e.a2 === e.b2 && e.a3 === e.b3) forward = icmpType === e.icmpType;
+    if (e !== undefined && icmpType >= 0 && !oneWay && e.a0 === e.b0 && e.a1 === e.b1 && e.a2 === e.b2 && e.a3 === e.b3)
+      forward = icmpType === e.icmpType;
 
     if (e !== undefined && now - (e.firstSec + e.firstNsec / 1e9) >= this.#active) {
       this.#export(e, 'active-timeout');
