@@ -36,12 +36,20 @@ interface Args {
 }
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: npm run bench -- [${TRIAL_NAMES.join('|')} ...] [--quick] [--runs N≥5] [--count N] [--seed S] [--data DIR]`);
+  console.error(
+    `${msg}\nusage: npm run bench -- [${TRIAL_NAMES.join('|')} ...] [--quick] [--runs N≥5] [--count N] [--seed S] [--data DIR]`,
+  );
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { trials: [], quick: false, runs: 5, seed: DEFAULT_SEED, data: path.join(os.tmpdir(), 'pktkit-bench') };
+  const a: Args = {
+    trials: [],
+    quick: false,
+    runs: 5,
+    seed: DEFAULT_SEED,
+    data: path.join(os.tmpdir(), 'pktkit-bench'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const s = argv[i];
     const value = (): string => argv[++i] ?? usage(`${s} needs a value`);
@@ -54,7 +62,8 @@ function parseArgs(argv: string[]): Args {
     else usage(`unknown argument: ${s}`);
   }
   if (!Number.isInteger(a.runs) || a.runs < 5) usage(`Expected an integer ≥ 5 for --runs but received ${a.runs}`);
-  if (a.count !== undefined && (!Number.isInteger(a.count) || a.count < 1000)) usage(`Expected an integer ≥ 1000 for --count but received ${a.count}`);
+  if (a.count !== undefined && (!Number.isInteger(a.count) || a.count < 1000))
+    usage(`Expected an integer ≥ 1000 for --count but received ${a.count}`);
   if (!Number.isInteger(a.seed)) usage(`Expected an integer for --seed but received ${a.seed}`);
   a.trials = a.trials.length === 0 ? [...TRIAL_NAMES] : TRIAL_NAMES.filter((t) => a.trials.includes(t));
   return a;
@@ -78,13 +87,19 @@ async function main(): Promise<void> {
   const count = args.count ?? (args.quick ? 100_000 : 1_000_000);
   const inputs = new Map<string, InputFile>();
   const ctx: BenchContext = {
-    root, outDir: path.join(root, 'bench', 'out'), dataDir: args.data, runs: args.runs, quick: args.quick, count,
+    root,
+    outDir: path.join(root, 'bench', 'out'),
+    dataDir: args.data,
+    runs: args.runs,
+    quick: args.quick,
+    count,
     input(kind, n = count) {
       const key = `${kind}/${n}`;
       let f = inputs.get(key);
       if (!f) {
         f = generate({ outDir: args.data, count: n, kind, seed: args.seed });
-        if (f.seconds > 0 && n >= 10_000) console.log(`(generated ${describeInput(f)} in ${f.seconds.toFixed(1)} s → ${f.path})`);
+        if (f.seconds > 0 && n >= 10_000)
+          console.log(`(generated ${describeInput(f)} in ${f.seconds.toFixed(1)} s → ${f.path})`);
         inputs.set(key, f);
       }
       return f;
@@ -114,16 +129,25 @@ async function main(): Promise<void> {
   const svg = main ? svgChart(main, `${main.input}; ${machine[0][1]}, Node ${process.version}`) : undefined;
   if (svg) fs.writeFileSync(path.join(reportDir, chartFile), svg);
   const md = resultsMarkdown(machine, tables, {
-    date: new Date(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    runs: args.runs, quick: args.quick, seed: args.seed, chart: svg ? chartFile : undefined, seconds: (Date.now() - started) / 1000,
+    date: new Date(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    runs: args.runs,
+    quick: args.quick,
+    seed: args.seed,
+    chart: svg ? chartFile : undefined,
+    seconds: (Date.now() - started) / 1000,
     inputs: [...inputs.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.count - a.count),
   });
   fs.writeFileSync(path.join(reportDir, mdFile), md);
   // Every run's figures, for whoever wants more than median and min–max.
-  fs.writeFileSync(path.join(ctx.outDir, args.quick ? 'results-quick.json' : 'results.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, args, tables }, null, 1)}\n`);
+  fs.writeFileSync(
+    path.join(ctx.outDir, args.quick ? 'results-quick.json' : 'results.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, args, tables }, null, 1)}\n`,
+  );
   const rel = path.relative(root, reportDir);
-  console.log(`\nwrote ${rel}/${mdFile}${svg ? ` and ${rel}/${chartFile}` : ''} (${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(
+    `\nwrote ${rel}/${mdFile}${svg ? ` and ${rel}/${chartFile}` : ''} (${Math.round((Date.now() - started) / 1000)} s)`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -46,29 +46,62 @@ export function checkNoNul(what: string, name: string, value: string): void {
 
 /** Throws unless `options` is an object whose keys are all in `known`. */
 export function checkKeys(fn: string, options: unknown, known: readonly string[]): asserts options is object {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw argError('an options object', label(fn, 'options'), options);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw argError('an options object', label(fn, 'options'), options);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw ruleError(fn, `Unknown option '${key}': expected one of ${known.join(', ')}`);
   }
 }
 
 /** A number in [min, max] (integers only when `integer`), or `fallback` when undefined. */
-export function numberOption(fn: string, name: string, value: unknown, fallback: number, min: number, max: number, integer = false): number {
+export function numberOption(
+  fn: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  integer = false,
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     throw argError(`${integer ? 'an integer' : 'a number'} ${min}..${max}`, label(fn, name), value);
   }
   return value;
 }
 
 /** One of `choices`, or `fallback` when undefined. */
-export function choiceOption<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[], fallback: T): T;
-export function choiceOption<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T | undefined;
-export function choiceOption<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[], fallback?: T): T | undefined {
+export function choiceOption<T extends string>(
+  fn: string,
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  fallback: T,
+): T;
+export function choiceOption<T extends string>(
+  fn: string,
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+): T | undefined;
+export function choiceOption<T extends string>(
+  fn: string,
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  fallback?: T,
+): T | undefined {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
     const list = choices.map((c) => `'${c}'`);
-    const what = list.length <= 3 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : `one of ${choices.join(', ')}`;
+    const what =
+      list.length <= 3 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : `one of ${choices.join(', ')}`;
     throw argError(what, label(fn, name), value);
   }
   return value as T;
@@ -93,7 +126,8 @@ export function ifaceOption(fn: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const name = nameArgument('an interface name', label(fn, 'iface'), value);
   // Linux names have at most IFNAMSIZ - 1 bytes: a longer one cannot exist, and would fill the message.
-  if (Buffer.byteLength(name) > 15) throw argError("an interface name of at most 15 bytes (Linux's IFNAMSIZ)", label(fn, 'iface'), value);
+  if (Buffer.byteLength(name) > 15)
+    throw argError("an interface name of at most 15 bytes (Linux's IFNAMSIZ)", label(fn, 'iface'), value);
   return name;
 }
 
@@ -107,12 +141,17 @@ export function filterOption(fn: string, value: unknown): string | undefined {
 
 /** An AbortSignal, or undefined. */
 export function signalOption(fn: string, value: unknown): AbortSignal | undefined {
-  if (value !== undefined && !(value instanceof AbortSignal)) throw argError('an AbortSignal', label(fn, 'signal'), value);
+  if (value !== undefined && !(value instanceof AbortSignal))
+    throw argError('an AbortSignal', label(fn, 'signal'), value);
   return value as AbortSignal | undefined;
 }
 
 /** A function, or undefined. */
-export function functionOption<F extends (...args: never[]) => unknown>(fn: string, name: string, value: unknown): F | undefined {
+export function functionOption<F extends (...args: never[]) => unknown>(
+  fn: string,
+  name: string,
+  value: unknown,
+): F | undefined {
   if (value !== undefined && typeof value !== 'function') throw argError('a function', label(fn, name), value);
   return value as F | undefined;
 }
@@ -132,7 +171,10 @@ export function nativeArgumentError(facts: NativeErrorFacts): TypeError {
   const v = facts.values ?? {};
   const err =
     facts.what === 'not-ip'
-      ? ruleError(where, `packet ${v.index} does not start with an IPv${v.version} header (the socket takes the destination from it)`)
+      ? ruleError(
+          where,
+          `packet ${v.index} does not start with an IPv${v.version} header (the socket takes the destination from it)`,
+        )
       : argError('an IPv4 or IPv6 address', `${where} dst`, facts.subject);
   return coded(err, facts.code);
 }

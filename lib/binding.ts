@@ -247,8 +247,7 @@ function loadError(root: string, file: string | undefined, err: Error): PktkitEr
       ? `has no prebuild for ${process.platform}-${process.arch} and was not built from source`
       : `does not load (${file}: ${reason})`;
   return new PktkitError(
-    `pktkit's native addon ${what}. To build it from source, ${build} ` +
-      '(needs libpcap-dev, g++, make, python3).',
+    `pktkit's native addon ${what}. To build it from source, ${build} ` + '(needs libpcap-dev, g++, make, python3).',
     { code: 'ENOADDON' },
   );
 }

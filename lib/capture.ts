@@ -9,12 +9,30 @@
  * capture thread.
  */
 import { addon, type InterfaceInfo, type NativeCapture } from './binding';
-import { ColumnGatherer, type Column, type ColumnName, type NativeColumns } from './columns';
-import { argError, booleanOption, checkKeys, choiceOption, filterOption, nameArgument, numberOption, signalOption } from './args';
+import { ColumnGatherer, type Column, type ColumnName } from './columns';
+import {
+  argError,
+  booleanOption,
+  checkKeys,
+  choiceOption,
+  filterOption,
+  nameArgument,
+  numberOption,
+  signalOption,
+} from './args';
 import { PktkitError } from './errors';
 import { Packet, recordMemory, type RecordMemory } from './packet';
 import { RECORD_SIZE } from './record.gen';
-import { LINK_ETHERNET, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL, LINK_LINUX_SLL2, LINK_LOOP, LINK_NULL, LINK_RAW } from './constants';
+import {
+  LINK_ETHERNET,
+  LINK_IPV4,
+  LINK_IPV6,
+  LINK_LINUX_SLL,
+  LINK_LINUX_SLL2,
+  LINK_LOOP,
+  LINK_NULL,
+  LINK_RAW,
+} from './constants';
 
 export type { InterfaceInfo } from './binding';
 
@@ -75,7 +93,14 @@ export type FanoutMode = 'hash' | 'lb' | 'cpu' | 'rollover';
 const FANOUT_MODES: Record<FanoutMode, number> = { hash: 0, lb: 1, cpu: 2, rollover: 3 };
 
 const LINK_TYPE_NAMES: Record<string, number> = {
-  NULL: LINK_NULL, EN10MB: LINK_ETHERNET, RAW: LINK_RAW, LOOP: LINK_LOOP, LINUX_SLL: LINK_LINUX_SLL, IPV4: LINK_IPV4, IPV6: LINK_IPV6, LINUX_SLL2: LINK_LINUX_SLL2,
+  NULL: LINK_NULL,
+  EN10MB: LINK_ETHERNET,
+  RAW: LINK_RAW,
+  LOOP: LINK_LOOP,
+  LINUX_SLL: LINK_LINUX_SLL,
+  IPV4: LINK_IPV4,
+  IPV6: LINK_IPV6,
+  LINUX_SLL2: LINK_LINUX_SLL2,
 };
 
 /** Options of {@link openFile}. */
@@ -117,7 +142,21 @@ export function interfaces(): InterfaceInfo[] {
 /** Opens a live capture on `device` (a name from {@link interfaces}, or `'any'`). */
 export function openLive(device: string, options: LiveOptions = {}): Capture {
   nameArgument('an interface name', 'device', device);
-  checkKeys('', options, ['filter', 'snaplen', 'promisc', 'immediate', 'bufferSize', 'timeout', 'direction', 'ringSize', 'linkType', 'engine', 'fanout', 'decode', 'signal']);
+  checkKeys('', options, [
+    'filter',
+    'snaplen',
+    'promisc',
+    'immediate',
+    'bufferSize',
+    'timeout',
+    'direction',
+    'ringSize',
+    'linkType',
+    'engine',
+    'fanout',
+    'decode',
+    'signal',
+  ]);
   const snaplen = numberOption('', 'snaplen', options.snaplen, 262144, 1, 262144, true);
   const timeout = numberOption('', 'timeout', options.timeout, 100, 0, 60_000, true);
   const bufferSize = numberOption('', 'bufferSize', options.bufferSize, 0, 0, 2 ** 31 - 1, true);
@@ -136,7 +175,8 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
     if (fanout.group === undefined) throw argError('an integer 0..65535', 'fanout.group', fanout.group);
     choiceOption('', 'fanout.mode', fanout.mode, Object.keys(FANOUT_MODES) as Array<keyof typeof FANOUT_MODES>);
   }
-  const linkType = typeof options.linkType === 'string' ? LINK_TYPE_NAMES[options.linkType.toUpperCase()] : options.linkType;
+  const linkType =
+    typeof options.linkType === 'string' ? LINK_TYPE_NAMES[options.linkType.toUpperCase()] : options.linkType;
   if (options.linkType !== undefined && (linkType === undefined || !Number.isInteger(linkType) || linkType < 0)) {
     throw argError(`a DLT number or one of ${Object.keys(LINK_TYPE_NAMES).join(', ')}`, 'linkType', options.linkType);
   }
@@ -174,7 +214,15 @@ export function openFile(path: string, options: FileOptions = {}): Capture {
   filterOption('', options.filter);
   signalOption('', options.signal);
   return new Capture(
-    (onWake) => new (addon().NativeCapture)({ kind: 'file', path, filter: options.filter, ringSize, decode: options.decode ?? true, onWake }),
+    (onWake) =>
+      new (addon().NativeCapture)({
+        kind: 'file',
+        path,
+        filter: options.filter,
+        ringSize,
+        decode: options.decode ?? true,
+        onWake,
+      }),
     { path },
     options.signal,
   );
@@ -449,7 +497,10 @@ export class Capture implements AsyncIterable<Packet> {
 
   #claim(): void {
     if (this.#iterating) {
-      throw new PktkitError('this capture is already being iterated: a capture has one reader (use one loop, or open another capture)', { code: 'EBUSY' });
+      throw new PktkitError(
+        'this capture is already being iterated: a capture has one reader (use one loop, or open another capture)',
+        { code: 'EBUSY' },
+      );
     }
     this.#iterating = true;
   }

@@ -10,7 +10,17 @@
  * column holds 0 for packets without that protocol. Every record field is also
  * a column under its record.def name (`wireLen`, `tcpFlags`, ...).
  */
-import { Field, FieldType, LAYER_ICMP, LAYER_ICMPV6, LAYER_IPV4, LAYER_IPV6, LAYER_TCP, LAYER_UDP, RECORD_SIZE } from './record.gen';
+import {
+  Field,
+  FieldType,
+  LAYER_ICMP,
+  LAYER_ICMPV6,
+  LAYER_IPV4,
+  LAYER_IPV6,
+  LAYER_TCP,
+  LAYER_UDP,
+  RECORD_SIZE,
+} from './record.gen';
 import type { RecordMemory } from './packet';
 
 type RecordField = keyof typeof Field;
@@ -55,7 +65,8 @@ export type ColumnName = keyof typeof NAMED | Exclude<RecordField, 'ipSrc' | 'ip
 
 function specOf(name: string): ColumnSpec | undefined {
   if (Object.hasOwn(NAMED, name)) return NAMED[name as keyof typeof NAMED];
-  if (Object.hasOwn(Field, name) && FieldType[name as RecordField] !== 'b16') return { field: name as RecordField, layers: ANY };
+  if (Object.hasOwn(Field, name) && FieldType[name as RecordField] !== 'b16')
+    return { field: name as RecordField, layers: ANY };
   return undefined;
 }
 
@@ -89,7 +100,12 @@ export class ColumnGatherer {
       // A column this side does not know, or whose type differs from the record field's, is not used.
       if (!spec || WIDTH[FieldType[spec.field]] !== width) continue;
       const length = (buffer.byteLength - offset) / width;
-      const array = width === 4 ? new Uint32Array(buffer, offset, length) : width === 2 ? new Uint16Array(buffer, offset, length) : new Uint8Array(buffer, offset, length);
+      const array =
+        width === 4
+          ? new Uint32Array(buffer, offset, length)
+          : width === 2
+            ? new Uint16Array(buffer, offset, length)
+            : new Uint8Array(buffer, offset, length);
       served.push({ spec, array });
     }
     for (const name of COLUMN_NAMES) {

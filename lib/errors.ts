@@ -62,7 +62,13 @@ export function quote(text: string, max = MAX_QUOTED): string {
   const cut = text.length > max ? text.slice(0, max) : text;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
   const escaped = cut.replace(/[\x00-\x1f\x7f\\]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    c === '\\'
+      ? '\\\\'
+      : c === '\n'
+        ? '\\n'
+        : c === '\t'
+          ? '\\t'
+          : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
   );
   return cut === text ? `'${escaped}'` : `'${escaped}...' (${text.length} characters)`;
 }
@@ -83,11 +89,15 @@ export function filterError(filter: string, detail: string): FilterError {
 /** Builds the message for a bad argument, sharp's way: what was expected and what came. */
 export function expected(what: string, name: string, value: unknown): string {
   const shown =
-    typeof value === 'string' ? quote(value)
-    : Array.isArray(value) ? 'an array'
-    : typeof value === 'function' ? `function ${value.name || '(anonymous)'}`
-    : typeof value === 'object' && value !== null ? `an object (${value.constructor?.name ?? 'no prototype'})`
-    : String(value);
+    typeof value === 'string'
+      ? quote(value)
+      : Array.isArray(value)
+        ? 'an array'
+        : typeof value === 'function'
+          ? `function ${value.name || '(anonymous)'}`
+          : typeof value === 'object' && value !== null
+            ? `an object (${value.constructor?.name ?? 'no prototype'})`
+            : String(value);
   const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   return `Expected ${what} for ${name} but received ${shown} of type ${type}`;
 }
@@ -146,20 +156,23 @@ function aboutSubject(f: NativeErrorFacts): string {
 /** The message for facts of one `what`; `q` is the subject quoted. */
 const MESSAGES: Record<string, (f: NativeErrorFacts, q: string) => string> = {
   'no-device': (f, q) => `no such interface ${q}: ${INTERFACE_HINT}${inParens(said(f))}`,
-  down: (f, q) => `interface ${q} is down: bring it up (ip link set ${/^[\w.@-]+$/.test(f.subject ?? '') ? f.subject : q} up)`,
+  down: (f, q) =>
+    `interface ${q} is down: bring it up (ip link set ${/^[\w.@-]+$/.test(f.subject ?? '') ? f.subject : q} up)`,
   capture: (f, q) => `cannot capture on ${q}: ${said(f)}`,
   'open-device': (f, q) => `cannot open ${q}: ${said(f)}`,
   ring: (f, q) =>
     `cannot set up the capture ring on ${q} (${f.values?.blocks} blocks of ${f.values?.blockSize} bytes): ${f.detail}; try a smaller bufferSize`,
   'map-ring': (f) => `cannot map the capture ring: ${f.detail}`,
   bind: (f, q) => `cannot bind to ${q}: ${f.detail}`,
-  fanout: (f) => `cannot join fanout group ${f.values?.group}: ${f.detail} (every member of a group must use the same mode)`,
+  fanout: (f) =>
+    `cannot join fanout group ${f.values?.group}: ${f.detail} (every member of a group must use the same mode)`,
   'link-type': (f, q) => `cannot use link type ${f.values?.linkType} on ${q}: ${f.detail}`,
   direction: (f, q) => `cannot set direction '${f.values?.direction}' on ${q}: ${f.detail}`,
   nonblock: (f) => `cannot set non-blocking mode: ${f.detail}`,
   stopped: (f) =>
     `capture stopped: ${f.errno === constants.errno.ENETDOWN ? 'The interface went down' : f.errno === constants.errno.ENODEV ? 'The interface disappeared' : f.detail}`,
-  engine: (_f, q) => `the AF_PACKET engine cannot capture on ${q} with these options (its link type or linkType): use engine 'libpcap'`,
+  engine: (_f, q) =>
+    `the AF_PACKET engine cannot capture on ${q} with these options (its link type or linkType): use engine 'libpcap'`,
   'fanout-engine': (_f, q) => `fanout needs the AF_PACKET engine, which cannot serve ${q}`,
   watch: (f) => `cannot watch the capture's descriptor${inParens(said(f))}`,
   wake: (f) => `cannot schedule the capture's wake-up${inParens(said(f))}`,
@@ -176,7 +189,9 @@ const MESSAGES: Record<string, (f: NativeErrorFacts, q: string) => string> = {
   damaged: (f, q) => (f.subject ? `capture file ${q} is damaged: ${f.detail}` : `capture file is damaged: ${f.detail}`),
   truncated: (f, q) => `capture file ${q} is truncated: ${f.detail}`,
   route: (f) =>
-    f.op ? `route lookup for ${f.subject} failed: ${said(f)}` : `route lookup for ${f.subject} failed: no route to ${f.subject}: ${f.detail}`,
+    f.op
+      ? `route lookup for ${f.subject} failed: ${said(f)}`
+      : `route lookup for ${f.subject} failed: no route to ${f.subject}: ${f.detail}`,
   'route-no-answer': (f) => `route lookup for ${f.subject} got no answer`,
 };
 
@@ -201,19 +216,30 @@ function byKind(f: NativeErrorFacts, q: string): string | undefined {
  */
 export function nativeError(facts: NativeErrorFacts): PktkitError {
   const q = quote(facts.subject ?? '');
-  const compose = facts.what !== undefined && facts.kind !== 'permission' && Object.hasOwn(MESSAGES, facts.what) ? MESSAGES[facts.what] : undefined;
+  const compose =
+    facts.what !== undefined && facts.kind !== 'permission' && Object.hasOwn(MESSAGES, facts.what)
+      ? MESSAGES[facts.what]
+      : undefined;
   const message =
-    byKind(facts, q) ?? compose?.(facts, q) ?? `${facts.context ?? `${facts.what ?? 'pktkit'}${facts.subject ? ` on ${q}` : ''}`} failed: ${said(facts)}`;
+    byKind(facts, q) ??
+    compose?.(facts, q) ??
+    `${facts.context ?? `${facts.what ?? 'pktkit'}${facts.subject ? ` on ${q}` : ''}`} failed: ${said(facts)}`;
   const details = { code: facts.code, pcapStatus: facts.pcapStatus };
   const Class =
-    facts.kind === 'pcap' ? PcapError
-    : facts.kind === 'filter' ? FilterError
-    : facts.kind === 'permission' ? PermissionError
-    : facts.kind === 'interface' ? InterfaceError
-    : facts.kind === 'file' ? FileError
-    : PktkitError;
+    facts.kind === 'pcap'
+      ? PcapError
+      : facts.kind === 'filter'
+        ? FilterError
+        : facts.kind === 'permission'
+          ? PermissionError
+          : facts.kind === 'interface'
+            ? InterfaceError
+            : facts.kind === 'file'
+              ? FileError
+              : PktkitError;
   const err = new Class(message, details);
   // A send that failed midway says how many packets went out before.
-  if (facts.values?.sent !== undefined) Object.defineProperty(err, 'sent', { value: Number(facts.values.sent), enumerable: true, configurable: true });
+  if (facts.values?.sent !== undefined)
+    Object.defineProperty(err, 'sent', { value: Number(facts.values.sent), enumerable: true, configurable: true });
   return err;
 }

@@ -50,7 +50,14 @@ interface WorkerMessage {
   error?: { name: string; message: string; code?: string };
 }
 
-const STAT_KEYS: Array<keyof CaptureStats> = ['received', 'delivered', 'droppedByRing', 'droppedByKernel', 'droppedByInterface', 'receivedByFilter'];
+const STAT_KEYS: Array<keyof CaptureStats> = [
+  'received',
+  'delivered',
+  'droppedByRing',
+  'droppedByKernel',
+  'droppedByInterface',
+  'receivedByFilter',
+];
 
 function sum(all: CaptureStats[]): CaptureStats {
   const total = Object.fromEntries(STAT_KEYS.map((k) => [k, 0])) as unknown as CaptureStats;
@@ -91,14 +98,18 @@ export class FanoutCapture<T = unknown> {
             else if (m.type === 'stats') this.#pendingStats[index].shift()?.(m.stats as CaptureStats);
             else if (m.type === 'done') resolve({ result: m.result as T, stats: m.stats as CaptureStats });
             else if (m.type === 'error') {
-              const err = new PktkitError(`fanout worker ${index}: ${m.error?.message}`, { code: m.error?.code ?? 'EWORKER' });
+              const err = new PktkitError(`fanout worker ${index}: ${m.error?.message}`, {
+                code: m.error?.code ?? 'EWORKER',
+              });
               fail(err);
               reject(err);
             }
           });
           worker.on('error', (e) => (fail(e), reject(e)));
           worker.on('exit', (code) => {
-            const err = new PktkitError(`fanout worker ${index} exited (${code}) before it was done`, { code: 'EWORKER' });
+            const err = new PktkitError(`fanout worker ${index} exited (${code}) before it was done`, {
+              code: 'EWORKER',
+            });
             fail(err);
             reject(err);
           });
@@ -147,11 +158,13 @@ export class FanoutCapture<T = unknown> {
  */
 export function openFanout<T = unknown>(device: string, options: FanoutOptions): FanoutCapture<T> {
   if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
-  if (typeof options !== 'object' || options === null) throw new TypeError(expected('an options object', 'options', options));
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(expected('an options object', 'options', options));
   const { workers, module } = options;
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > 64) {
     throw new TypeError(expected('an integer 1..64', 'workers', workers));
   }
-  if (typeof module !== 'string' || !path.isAbsolute(module)) throw new TypeError(expected('an absolute module path', 'module', module));
+  if (typeof module !== 'string' || !path.isAbsolute(module))
+    throw new TypeError(expected('an absolute module path', 'module', module));
   return new FanoutCapture<T>(device, options);
 }

@@ -29,7 +29,8 @@ export interface HexdumpOptions {
 export function hexdump(data: Uint8Array, options: HexdumpOptions = {}): string {
   if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdump() data', data));
   if (options.style === 'escaped') return escapedHexdump(data).join('\n');
-  if (options.style !== undefined && options.style !== 'scapy') throw new TypeError(expected("'scapy' or 'escaped'", 'hexdump() style', options.style));
+  if (options.style !== undefined && options.style !== 'scapy')
+    throw new TypeError(expected("'scapy' or 'escaped'", 'hexdump() style', options.style));
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let s = i.toString(16).padStart(4, '0') + '  ';
@@ -56,7 +57,8 @@ export function hexdump(data: Uint8Array, options: HexdumpOptions = {}): string 
  */
 export function hexdumpTcpdump(data: Uint8Array, startOffset = 0): string {
   if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdumpTcpdump() data', data));
-  if (!Number.isInteger(startOffset) || startOffset < 0) throw new TypeError(expected('a non-negative integer', 'hexdumpTcpdump() startOffset', startOffset));
+  if (!Number.isInteger(startOffset) || startOffset < 0)
+    throw new TypeError(expected('a non-negative integer', 'hexdumpTcpdump() startOffset', startOffset));
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let hexPart = '';

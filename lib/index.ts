@@ -15,10 +15,27 @@ export { dropPrivileges, threadCredentials } from './privileges';
 export type { DropPrivilegesOptions, DroppedPrivileges, ThreadCredentials } from './privileges';
 export type { HexdumpOptions } from './hexdump';
 export { PcapWriter, PcapngWriter, openWriter } from './pcap-writer';
-export type { WriterTarget, TimestampPrecision, WriterOptions, PcapngWriterOptions, OpenWriterOptions, PacketInfo, WritablePacket, PacketWriter } from './pcap-writer';
+export type {
+  WriterTarget,
+  TimestampPrecision,
+  WriterOptions,
+  PcapngWriterOptions,
+  OpenWriterOptions,
+  PacketInfo,
+  WritablePacket,
+  PacketWriter,
+} from './pcap-writer';
 export * from './tcp';
 export { send, sendp, sendpfast } from './send';
-export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
+export type {
+  SendOptions,
+  SendpOptions,
+  SendpfastOptions,
+  SendResult,
+  SendpfastResult,
+  PacketInput,
+  PacketLike,
+} from './send';
 export { sr, sr1, srp, srp1, srloop, answers, hashret } from './send';
 export type { SrOptions, SrloopOptions, SrResult } from './send';
 export { sniff, rdpcap, wrpcap } from './sniff';

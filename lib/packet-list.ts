@@ -106,7 +106,10 @@ export class SndRcvList extends Array<[Layer, Layer]> {
 
   /** Scapy's repr, counting the received packets: `<Results: TCP:1 UDP:0 ICMP:0 Other:0>`. */
   override toString(): string {
-    return statsLine(this.listName, this.map(([, r]) => r));
+    return statsLine(
+      this.listName,
+      this.map(([, r]) => r),
+    );
   }
 
   /** What console.log prints (Scapy's repr, not the layers' internals). */
@@ -131,12 +134,18 @@ export class SndRcvList extends Array<[Layer, Layer]> {
 
   /** The sent packets, as a list. */
   sent(): PacketList {
-    return new PacketList(this.map(([s]) => s), 'Sent');
+    return new PacketList(
+      this.map(([s]) => s),
+      'Sent',
+    );
   }
 
   /** The received packets, as a list. */
   received(): PacketList {
-    return new PacketList(this.map(([, r]) => r), 'Received');
+    return new PacketList(
+      this.map(([, r]) => r),
+      'Received',
+    );
   }
 }
 
@@ -147,6 +156,7 @@ export class SndRcvList extends Array<[Layer, Layer]> {
 export function len(x: Layer | Packet | ArrayLike<unknown>): number {
   if (x instanceof Layer) return x.toBytes().length;
   if (x instanceof Packet) return x.caplen;
-  if (Array.isArray(x) || (typeof x === 'object' && x !== null && typeof (x as ArrayLike<unknown>).length === 'number')) return (x as ArrayLike<unknown>).length;
+  if (Array.isArray(x) || (typeof x === 'object' && x !== null && typeof (x as ArrayLike<unknown>).length === 'number'))
+    return (x as ArrayLike<unknown>).length;
   throw new TypeError(expected('a layer, a captured Packet or a list', 'len() argument', x));
 }

@@ -203,7 +203,12 @@ abstract class BufferedWriter implements PacketWriter {
   }
 
   writeBatch(batch: Batch, count?: number): void {
-    if (batch === null || typeof batch !== 'object' || typeof (batch as Partial<Batch>).at !== 'function' || typeof batch.count !== 'number') {
+    if (
+      batch === null ||
+      typeof batch !== 'object' ||
+      typeof (batch as Partial<Batch>).at !== 'function' ||
+      typeof batch.count !== 'number'
+    ) {
       throw argError("a capture's Batch", 'batch', batch);
     }
     const to = count === undefined ? batch.count : checkUint(count, 'count', batch.count);
@@ -306,7 +311,8 @@ abstract class BufferedWriter implements PacketWriter {
     checkUint(info.tsNsec, 'tsNsec', 999_999_999);
     const capLen = Math.min(data.length, this.snaplen);
     const wireLen = info.wireLen === undefined ? data.length : checkUint(info.wireLen, 'wireLen', 0xffffffff);
-    if (wireLen < capLen) throw new RangeError(expected(`integer of at least ${capLen} (the bytes stored)`, 'wireLen', wireLen));
+    if (wireLen < capLen)
+      throw new RangeError(expected(`integer of at least ${capLen} (the bytes stored)`, 'wireLen', wireLen));
     return { capLen, wireLen };
   }
 }
@@ -320,7 +326,7 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
  * "the reader is behind": wait a millisecond and go on, as a blocking write would.
  */
 function writeAllSync(fd: number, chunk: Uint8Array, name: string): void {
-  for (let off = 0; off < chunk.length; ) {
+  for (let off = 0; off < chunk.length;) {
     try {
       off += fs.writeSync(fd, chunk, off);
     } catch (err) {
@@ -362,8 +368,10 @@ export class PcapWriter extends BufferedWriter {
 
   override writeRun(batch: Batch, from: number, to: number, sizeLimit: number, tsLimit: number): number {
     const fd = this.fd;
-    if (fd === undefined || !batch.nativeWritable || from >= to) return super.writeRun(batch, from, to, sizeLimit, tsLimit);
-    if (this.closed) throw new PktkitError(`cannot write to ${this.targetName}: the writer is closed`, { code: 'ECLOSED' });
+    if (fd === undefined || !batch.nativeWritable || from >= to)
+      return super.writeRun(batch, from, to, sizeLimit, tsLimit);
+    if (this.closed)
+      throw new PktkitError(`cannot write to ${this.targetName}: the writer is closed`, { code: 'ECLOSED' });
     // What is buffered goes first, then the records straight from the capture's memory.
     this.flush();
     const io = this.#io;
@@ -375,7 +383,8 @@ export class PcapWriter extends BufferedWriter {
     try {
       batch.writePcap(fd, from, to, this.snaplen, this.precision === 'nano', io);
     } catch (err) {
-      if (err instanceof FileError) throw new FileError(`cannot write to ${this.targetName}: ${err.message}`, { code: err.code });
+      if (err instanceof FileError)
+        throw new FileError(`cannot write to ${this.targetName}: ${err.message}`, { code: err.code });
       throw err;
     }
     this.written(io[0]! - before, io[3]! - from);

@@ -70,9 +70,18 @@ export function threadCredentials(): ThreadCredentials[] {
     } catch {
       continue; // the thread ended between the listing and the read
     }
-    const field = (name: string): string => /^(\S+):\s*(.*)$/m.exec(status.split('\n').find((l) => l.startsWith(`${name}:`)) ?? '')?.[2] ?? '';
+    const field = (name: string): string =>
+      /^(\S+):\s*(.*)$/m.exec(status.split('\n').find((l) => l.startsWith(`${name}:`)) ?? '')?.[2] ?? '';
     const ids = (name: string): number[] => field(name).split(/\s+/).filter(Boolean).map(Number);
-    out.push({ tid: Number(tid), name: field('Name'), uid: ids('Uid'), gid: ids('Gid'), capEff: field('CapEff'), capPrm: field('CapPrm'), capAmb: field('CapAmb') });
+    out.push({
+      tid: Number(tid),
+      name: field('Name'),
+      uid: ids('Uid'),
+      gid: ids('Gid'),
+      capEff: field('CapEff'),
+      capPrm: field('CapPrm'),
+      capAmb: field('CapAmb'),
+    });
   }
   return out;
 }
@@ -80,10 +89,12 @@ export function threadCredentials(): ThreadCredentials[] {
 /** A user or group named by name or number, as checked arguments. */
 function checkId(name: string, value: unknown): string | number {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 0 || value > 0xfffffffe) throw new TypeError(expected('a name or an id 0..4294967294', name, value));
+    if (!Number.isInteger(value) || value < 0 || value > 0xfffffffe)
+      throw new TypeError(expected('a name or an id 0..4294967294', name, value));
     return value;
   }
-  if (typeof value !== 'string' || value === '') throw new TypeError(expected('a name or an id 0..4294967294', name, value));
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(expected('a name or an id 0..4294967294', name, value));
   checkNoNul('a name', name, value);
   return value;
 }
@@ -91,12 +102,18 @@ function checkId(name: string, value: unknown): string | number {
 /** An entry of the user or group database through NSS (`getent`), so LDAP and the like count too; undefined when absent. */
 function getent(db: 'passwd' | 'group', key: string | number): string[] | undefined {
   try {
-    const line = execFileSync('getent', [db, String(key)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    const line = execFileSync('getent', [db, String(key)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    });
     return line.split('\n')[0]!.split(':');
   } catch (err) {
     // getent exits 2 when the key is not found; anything else is a real failure.
     if ((err as { status?: number }).status === 2) return undefined;
-    throw new PktkitError(`cannot look up ${db} entry '${key}': ${(err as Error).message.split('\n')[0]}`, { code: 'ENOUSER' });
+    throw new PktkitError(`cannot look up ${db} entry '${key}': ${(err as Error).message.split('\n')[0]}`, {
+      code: 'ENOUSER',
+    });
   }
 }
 
@@ -126,7 +143,10 @@ export function dropPrivileges(options: DropPrivilegesOptions): DroppedPrivilege
   }
   const user = checkId('user', options.user);
   const group = options.group === undefined ? undefined : checkId('group', options.group);
-  if (!isMainThread) throw new PktkitError('dropPrivileges() works from the main thread only (Node refuses process.setuid in workers)', { code: 'EWORKER' });
+  if (!isMainThread)
+    throw new PktkitError('dropPrivileges() works from the main thread only (Node refuses process.setuid in workers)', {
+      code: 'EWORKER',
+    });
   const euid = process.geteuid!();
   if (euid !== 0) {
     throw new PermissionError(
@@ -147,14 +167,20 @@ export function dropPrivileges(options: DropPrivilegesOptions): DroppedPrivilege
   }
   // The order matters: groups and gid while still root, the uid last (it takes the right to change them).
   const proc = process as NodeJS.Process & { initgroups?(user: string, extraGroup: number): void };
-  if (!proc.initgroups || !proc.setgid || !proc.setuid) throw new PktkitError('this platform cannot change user', { code: 'ENOSYS' });
+  if (!proc.initgroups || !proc.setgid || !proc.setuid)
+    throw new PktkitError('this platform cannot change user', { code: 'ENOSYS' });
   proc.initgroups(name, gid);
   proc.setgid(gid);
   proc.setuid(uid);
 
   const threads = threadCredentials();
   const bad = threads.filter(
-    (t) => t.uid.some((id) => id !== uid) || t.gid.some((id) => id !== gid) || !isZero(t.capEff) || !isZero(t.capPrm) || !isZero(t.capAmb),
+    (t) =>
+      t.uid.some((id) => id !== uid) ||
+      t.gid.some((id) => id !== gid) ||
+      !isZero(t.capEff) ||
+      !isZero(t.capPrm) ||
+      !isZero(t.capAmb),
   );
   if (bad.length > 0 || threads.length === 0) {
     const t = bad[0];

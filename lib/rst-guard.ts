@@ -36,15 +36,21 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function checkFlow(f: unknown, i: number): Required<Pick<RstGuardFlow, 'dst' | 'dport'>> & RstGuardFlow {
   const where = `rstGuard() flow ${i}`;
-  if (typeof f !== 'object' || f === null) throw new TypeError(expected('a flow { dst, dport, sport?, src? }', where, f));
+  if (typeof f !== 'object' || f === null)
+    throw new TypeError(expected('a flow { dst, dport, sport?, src? }', where, f));
   const { dst, dport, sport, src } = f as RstGuardFlow;
-  if (typeof dst !== 'string' || !isIP(dst)) throw new TypeError(expected('an IPv4 or IPv6 address', `${where} dst`, dst));
+  if (typeof dst !== 'string' || !isIP(dst))
+    throw new TypeError(expected('an IPv4 or IPv6 address', `${where} dst`, dst));
   if (src !== undefined && (typeof src !== 'string' || isIP(src) !== isIP(dst))) {
     throw new TypeError(expected(`an IPv${isIP(dst)} address like dst`, `${where} src`, src));
   }
-  for (const [name, v] of [['dport', dport], ['sport', sport]] as const) {
+  for (const [name, v] of [
+    ['dport', dport],
+    ['sport', sport],
+  ] as const) {
     if (v === undefined && name === 'sport') continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) throw new TypeError(expected('a port 1..65535', `${where} ${name}`, v));
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535)
+      throw new TypeError(expected('a port 1..65535', `${where} ${name}`, v));
   }
   return { dst, dport, sport, src };
 }
@@ -62,19 +68,29 @@ function rule(f: RstGuardFlow): string {
 /** Runs nft with a script on stdin; resolves with stdout, rejects with a pktkit error. */
 function nft(args: string[], script?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(NFT, script === undefined ? args : [...args, '-f', '-'], { timeout: 10_000 }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      reject(nftError(err as NodeJS.ErrnoException, stderr));
-    });
+    const child = execFile(
+      NFT,
+      script === undefined ? args : [...args, '-f', '-'],
+      { timeout: 10_000 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        reject(nftError(err as NodeJS.ErrnoException, stderr));
+      },
+    );
     if (script !== undefined) child.stdin?.end(script);
   });
 }
 
 function nftError(err: NodeJS.ErrnoException, stderr: string): Error {
-  if (err.code === 'ENOENT') return new PktkitError('the RST guard needs nft: install the nftables package (apt-get install nftables)', { code: 'ENOENT' });
+  if (err.code === 'ENOENT')
+    return new PktkitError('the RST guard needs nft: install the nftables package (apt-get install nftables)', {
+      code: 'ENOENT',
+    });
   const text = (stderr || err.message).trim().split('\n')[0];
   if (/Operation not permitted|Permission denied/i.test(text)) {
-    return new PermissionError(`the RST guard cannot add an nftables rule: ${PRIVILEGE_HINT} (nft: ${text})`, { code: 'EPERM' });
+    return new PermissionError(`the RST guard cannot add an nftables rule: ${PRIVILEGE_HINT} (nft: ${text})`, {
+      code: 'EPERM',
+    });
   }
   return new PktkitError(`the RST guard's nft command failed: ${text}`, { code: 'ENFT' });
 }
@@ -105,7 +121,8 @@ export async function removeStaleRstGuards(): Promise<string[]> {
 
 function deleteSync(tables: Iterable<string>): void {
   const script = [...tables].map((t) => `delete table inet ${t}`).join('\n');
-  if (script) spawnSync(NFT, ['-f', '-'], { input: script + '\n', stdio: ['pipe', 'ignore', 'ignore'], timeout: 10_000 });
+  if (script)
+    spawnSync(NFT, ['-f', '-'], { input: script + '\n', stdio: ['pipe', 'ignore', 'ignore'], timeout: 10_000 });
 }
 
 function onExit(): void {

@@ -15,7 +15,15 @@ import { Packet } from './packet';
 import { PacketList } from './packet-list';
 import { openWriter, type TimestampPrecision } from './pcap-writer';
 import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './args';
-import { LINK_ETHERNET, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL, LINK_LINUX_SLL2, LINK_NULL, LINK_RAW_FILE } from './constants';
+import {
+  LINK_ETHERNET,
+  LINK_IPV4,
+  LINK_IPV6,
+  LINK_LINUX_SLL,
+  LINK_LINUX_SLL2,
+  LINK_NULL,
+  LINK_RAW_FILE,
+} from './constants';
 
 /** Options of {@link sniff}. Scapy's names; times are in milliseconds. */
 export interface SniffOptions {
@@ -43,7 +51,19 @@ export interface SniffOptions {
   promisc?: boolean;
 }
 
-const SNIFF_KEYS = ['iface', 'offline', 'filter', 'count', 'timeout', 'prn', 'lfilter', 'stopFilter', 'store', 'signal', 'promisc'] as const;
+const SNIFF_KEYS = [
+  'iface',
+  'offline',
+  'filter',
+  'count',
+  'timeout',
+  'prn',
+  'lfilter',
+  'stopFilter',
+  'store',
+  'signal',
+  'promisc',
+] as const;
 
 function fnOption<T extends (...a: never[]) => unknown>(fn: string, name: string, v: unknown): T | undefined {
   if (v !== undefined && typeof v !== 'function') throw new TypeError(expected('a function', `${fn} ${name}`, v));
@@ -66,8 +86,10 @@ async function run(fn: string, options: SniffOptions, listName: string): Promise
   if (options.offline !== undefined && (typeof options.offline !== 'string' || options.offline === '')) {
     throw new TypeError(expected('a file path', `${fn} offline`, options.offline));
   }
-  if (iface !== undefined && options.offline !== undefined) throw new TypeError(`${fn}: give iface or offline, not both`);
-  if (options.filter !== undefined && typeof options.filter !== 'string') throw new TypeError(expected('a BPF filter string', `${fn} filter`, options.filter));
+  if (iface !== undefined && options.offline !== undefined)
+    throw new TypeError(`${fn}: give iface or offline, not both`);
+  if (options.filter !== undefined && typeof options.filter !== 'string')
+    throw new TypeError(expected('a BPF filter string', `${fn} filter`, options.filter));
   const count = numberOption(fn, 'count', options.count, 0, 0, 2 ** 53 - 1, true);
   const timeout = numberOption(fn, 'timeout', options.timeout, 0, 0, 2 ** 31 - 1);
   const prn = fnOption<(p: Layer) => unknown>(fn, 'prn', options.prn);
@@ -136,7 +158,11 @@ function linkTypeOf(l: Layer): number {
  * `.time` as the timestamp, now when unset) or captured Packets as captured.
  * Resolves once the file is complete.
  */
-export async function wrpcap(path: string, packets: Layer | Packet | Iterable<Layer | Packet>, options: WrpcapOptions = {}): Promise<void> {
+export async function wrpcap(
+  path: string,
+  packets: Layer | Packet | Iterable<Layer | Packet>,
+  options: WrpcapOptions = {},
+): Promise<void> {
   if (typeof path !== 'string' || path === '') throw new TypeError(expected('a file path', 'wrpcap() path', path));
   checkKeys('wrpcap()', options, ['linkType', 'precision', 'format']);
   const list = packets instanceof Layer || packets instanceof Packet ? [packets] : packets;
@@ -144,11 +170,18 @@ export async function wrpcap(path: string, packets: Layer | Packet | Iterable<La
     throw new TypeError(expected('a layer, a Packet or a list of them', 'wrpcap() packets', packets));
   }
   const all = [...list];
-  for (const p of all) if (!(p instanceof Layer) && !(p instanceof Packet)) throw new TypeError(expected('a layer or a captured Packet', 'wrpcap() packet', p));
+  for (const p of all)
+    if (!(p instanceof Layer) && !(p instanceof Packet))
+      throw new TypeError(expected('a layer or a captured Packet', 'wrpcap() packet', p));
   const first = all[0];
   const linkType = options.linkType ?? (first instanceof Packet ? first.linkType : first ? linkTypeOf(first) : 1);
   // 65535 is the snap length Scapy writes.
-  const w = openWriter(path, { linkType, snaplen: 65535, precision: options.precision ?? 'micro', format: options.format });
+  const w = openWriter(path, {
+    linkType,
+    snaplen: 65535,
+    precision: options.precision ?? 'micro',
+    format: options.format,
+  });
   try {
     for (const p of all) {
       if (p instanceof Packet) {

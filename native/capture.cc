@@ -72,7 +72,8 @@ Napi::ArrayBuffer NativeCapture::js_buffer(Napi::Env env, const ByteBuffer& memo
 void NativeCapture::copy_out(Napi::Env env, Napi::Object self) {
   u8* slots = slots_->data;
   size_t total = 0;
-  for (u32 i = 0; i < sink_->count(); ++i) total += (rec::get32(slots + size_t{i} * rec::RECORD_SIZE, rec::capLen) + 7) & ~size_t{7};
+  for (u32 i = 0; i < sink_->count(); ++i)
+    total += (rec::get32(slots + size_t{i} * rec::RECORD_SIZE, rec::capLen) + 7) & ~size_t{7};
   if (copy_.IsEmpty() || copy_.Value().ByteLength() < total) {
     copy_ = Napi::Persistent(Napi::ArrayBuffer::New(env, total < (1u << 20) ? (1u << 20) : total));
     self.Set("bytes", copy_.Value());

@@ -25,7 +25,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   ~NativeCapture() override;
 
  private:
-  struct Slots;  // the record slots' memory, shared with JS's ArrayBuffer
+  struct Slots;   // the record slots' memory, shared with JS's ArrayBuffer
   struct Poller;  // the uv_poll_t, which outlives this object until libuv closes it
 
   // JS methods; each is called once per batch or less, never per packet.
@@ -62,7 +62,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Poller* poller_ = nullptr;
   Napi::FunctionReference on_wake_;  // weak: the JS facade owns the function
   napi_async_context async_context_ = nullptr;
-  int linktype_ = -1;  // as last told to JS
+  int linktype_ = -1;      // as last told to JS
   bool lent_ = false;      // JS holds the records of the last batch
   bool finished_ = false;  // the source ended or failed
   bool cleanup_hook_added_ = false;

@@ -1,7 +1,7 @@
 #include "errors.h"
 
-#include <pcap/pcap.h>
 #include <errno.h>
+#include <pcap/pcap.h>
 #include <string.h>
 
 #include <cstring>
@@ -44,10 +44,19 @@ ErrorFacts errno_facts(ErrorKind kind, const std::string& what, const std::strin
 void classify_errno(ErrorFacts* f) {
   switch (f->sys_errno) {
     case EPERM:
-    case EACCES: f->kind = ErrorKind::Permission; f->code = "EPERM"; break;
+    case EACCES:
+      f->kind = ErrorKind::Permission;
+      f->code = "EPERM";
+      break;
     case ENODEV:
-    case ENXIO: f->kind = ErrorKind::Interface; f->code = "ENODEV"; break;
-    case ENETDOWN: f->kind = ErrorKind::Interface; f->code = "EIFDOWN"; break;
+    case ENXIO:
+      f->kind = ErrorKind::Interface;
+      f->code = "ENODEV";
+      break;
+    case ENETDOWN:
+      f->kind = ErrorKind::Interface;
+      f->code = "EIFDOWN";
+      break;
     default: break;
   }
 }

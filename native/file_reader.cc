@@ -132,9 +132,7 @@ class Reader : public FileReader {
         case Refill::kError:  // past a good header, the body's error is next()'s to report
           state_ = State::kFailed;
           return format_ && format_->header_parsed();
-        case Refill::kEof:
-          at_eof();
-          return format_ && format_->header_parsed();
+        case Refill::kEof: at_eof(); return format_ && format_->header_parsed();
       }
     }
   }
@@ -173,13 +171,14 @@ class Reader : public FileReader {
 
   Status at_eof() {
     if (!format_) {
-      set_error(&error_, "EFORMAT", fill_ == cur_ ? "empty input: not a pcap or pcapng file" : "not a pcap or pcapng file");
+      set_error(&error_, "EFORMAT",
+                fill_ == cur_ ? "empty input: not a pcap or pcapng file" : "not a pcap or pcapng file");
     } else if (fill_ == cur_ && format_->header_parsed()) {
       state_ = State::kEnded;
       return Status::kEnd;
     } else {
-      set_error(&error_, "ETRUNCATED", format_->header_parsed() ? "the input ends inside a record"
-                                                                : "the input ends inside its file header");
+      set_error(&error_, "ETRUNCATED",
+                format_->header_parsed() ? "the input ends inside a record" : "the input ends inside its file header");
     }
     state_ = State::kFailed;
     return Status::kError;
@@ -209,8 +208,9 @@ class RegionReader : public Reader {
     const size_t lead = static_cast<size_t>(at - start);
     const size_t limit = max_window();
     if (need > limit) {
-      set_error(&error_, "EFORMAT", "a " + std::to_string(need) + "-byte record at byte " + std::to_string(at) +
-                                        " does not fit the largest window (" + std::to_string(limit) + " bytes)");
+      set_error(&error_, "EFORMAT",
+                "a " + std::to_string(need) + "-byte record at byte " + std::to_string(at) +
+                    " does not fit the largest window (" + std::to_string(limit) + " bytes)");
       return Refill::kError;
     }
     // A record that starts late in its first page may stretch the window by up to one page.
@@ -342,8 +342,8 @@ class StreamReader final : public Reader {
 ReaderError open_error(int err, const std::string& path) {
   const char* code = err == ENOENT || err == ENOTDIR ? "ENOENT"
                      : err == EACCES || err == EPERM ? "EACCES"
-                     : err == EISDIR               ? "EISDIR"
-                                                   : "EIO";
+                     : err == EISDIR                 ? "EISDIR"
+                                                     : "EIO";
   return ReaderError{code, path + ": " + errno_text(err)};
 }
 
@@ -409,7 +409,8 @@ std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderErro
       return nullptr;
     }
     int fd = -1;
-    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) fd = ::open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+      fd = ::open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
       fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
       if (fd < 0) {

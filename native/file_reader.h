@@ -46,7 +46,10 @@ struct SourcePacket {
   u16 interface;  // pcapng interface id within its section (0 for pcap)
 };
 
-struct ReaderError { std::string code; std::string message; };  // code: ENOENT EACCES EISDIR EIO EFORMAT ETRUNCATED
+struct ReaderError {
+  std::string code;
+  std::string message;
+};  // code: ENOENT EACCES EISDIR EIO EFORMAT ETRUNCATED
 
 // The largest record (pcap record or pcapng block) accepted from any input: a bound on what a
 // length field may make us map or allocate. Larger is EFORMAT.
@@ -71,12 +74,12 @@ class FileReader {
   // contradictions). Never allocates per packet.
   virtual Status next(SourcePacket* out, u32 max, u32* count) = 0;
   virtual std::shared_ptr<ByteWindow> window() const = 0;
-  virtual int poll_fd() const = 0;            // pipe/FIFO/stdin: the fd to poll; -1 for mapped files
+  virtual int poll_fd() const = 0;  // pipe/FIFO/stdin: the fd to poll; -1 for mapped files
   virtual const ReaderError& error() const = 0;
-  virtual bool header_known() const = 0;      // false for a pipe until its header arrived (then next() gives kWouldBlock)
-  virtual int linktype() const = 0;           // first interface's link type (-1 before header_known())
-  virtual u32 snaplen() const = 0;            // first interface's snaplen as reported (clamped to 262144; 0 -> 262144)
-  virtual bool nanosecond() const = 0;        // true when the first interface's resolution is finer than 1 us
+  virtual bool header_known() const = 0;  // false for a pipe until its header arrived (then next() gives kWouldBlock)
+  virtual int linktype() const = 0;       // first interface's link type (-1 before header_known())
+  virtual u32 snaplen() const = 0;        // first interface's snaplen as reported (clamped to 262144; 0 -> 262144)
+  virtual bool nanosecond() const = 0;    // true when the first interface's resolution is finer than 1 us
   // Tests only: the largest window a mapped file uses (default 1 GiB), so windowing is tested on small files.
   static void set_max_window_for_tests(size_t bytes);
 };

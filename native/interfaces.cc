@@ -93,8 +93,8 @@ Napi::Value list_interfaces(const Napi::CallbackInfo& info) {
     flags.Set("running", (d->flags & PCAP_IF_RUNNING) != 0);
     flags.Set("wireless", (d->flags & PCAP_IF_WIRELESS) != 0);
     const u_int status = d->flags & PCAP_IF_CONNECTION_STATUS;
-    flags.Set("connection", status == PCAP_IF_CONNECTION_STATUS_CONNECTED      ? "connected"
-                            : status == PCAP_IF_CONNECTION_STATUS_DISCONNECTED ? "disconnected"
+    flags.Set("connection", status == PCAP_IF_CONNECTION_STATUS_CONNECTED        ? "connected"
+                            : status == PCAP_IF_CONNECTION_STATUS_DISCONNECTED   ? "disconnected"
                             : status == PCAP_IF_CONNECTION_STATUS_NOT_APPLICABLE ? "not applicable"
                                                                                  : "unknown");
     entry.Set("flags", flags);

@@ -41,8 +41,9 @@ class PcapFormat final : public Format {
       const u8* p = base + at;
       const u32 caplen = rd32(p + 8, swap);
       if (caplen > kMaxRecordBytes - rh) {
-        fail(err, "EFORMAT", "pcap record at byte " + std::to_string(at) + " claims " + std::to_string(caplen) +
-                                 " captured bytes, more than any packet may have");
+        fail(err, "EFORMAT",
+             "pcap record at byte " + std::to_string(at) + " claims " + std::to_string(caplen) +
+                 " captured bytes, more than any packet may have");
         stop = Stop::kError;
         break;
       }

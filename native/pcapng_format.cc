@@ -24,10 +24,10 @@ constexpr u16 kOptTsresol = 9;
 constexpr u16 kOptTsoffset = 14;
 
 struct Interface {
-  u64 units;      // timestamp units per second
-  i64 offset;     // if_tsoffset, seconds
-  u32 snaplen;    // as stored (0 = no limit)
-  u16 linktype;   // DLT
+  u64 units;     // timestamp units per second
+  i64 offset;    // if_tsoffset, seconds
+  u32 snaplen;   // as stored (0 = no limit)
+  u16 linktype;  // DLT
 };
 
 class PcapngFormat final : public Format {
@@ -71,7 +71,13 @@ class PcapngFormat final : public Format {
       const bool swap = type == kSHB ? next_swap_ : swap_;
       const u32 total = rd32(p + 4, swap);
       if (total < 12 || total % 4 != 0 || total > kMaxRecordBytes) {
-        error(err, at, parsed_ ? ("block length " + std::to_string(total) + (total > kMaxRecordBytes ? " is too large" : total < 12 ? " is shorter than a block" : " is not a multiple of 4")).c_str() : nullptr);
+        error(err, at,
+              parsed_ ? ("block length " + std::to_string(total) +
+                         (total > kMaxRecordBytes ? " is too large"
+                          : total < 12            ? " is shorter than a block"
+                                                  : " is not a multiple of 4"))
+                            .c_str()
+                      : nullptr);
         stop = Stop::kError;
         break;
       }
@@ -201,7 +207,8 @@ class PcapngFormat final : public Format {
       const u32 snap = interfaces_[0].snaplen;
       if (snap != 0 && snap < caplen) caplen = snap;
     } else {
-      if (total < 32) return type == kEPB ? "enhanced packet block shorter than 32 bytes" : "packet block shorter than 32 bytes";
+      if (total < 32)
+        return type == kEPB ? "enhanced packet block shorter than 32 bytes" : "packet block shorter than 32 bytes";
       id = type == kEPB ? rd32(p + 8, swap) : rd16(p + 8, swap);
       ts = (u64{rd32(p + 12, swap)} << 32) | rd32(p + 16, swap);
       caplen = rd32(p + 20, swap);
@@ -220,13 +227,16 @@ class PcapngFormat final : public Format {
       out->ts_sec = 0;
       out->ts_nsec = 0;
     } else if (i.units == 1000000) {
-      if (!set_time(out, static_cast<__int128>(ts / 1000000) + i.offset, (ts % 1000000) * 1000)) return "timestamp before 1970 or after 2106";
+      if (!set_time(out, static_cast<__int128>(ts / 1000000) + i.offset, (ts % 1000000) * 1000))
+        return "timestamp before 1970 or after 2106";
     } else if (i.units == 1000000000) {
-      if (!set_time(out, static_cast<__int128>(ts / 1000000000) + i.offset, ts % 1000000000)) return "timestamp before 1970 or after 2106";
+      if (!set_time(out, static_cast<__int128>(ts / 1000000000) + i.offset, ts % 1000000000))
+        return "timestamp before 1970 or after 2106";
     } else {
       const u64 frac = ts % i.units;
       const u64 nsec = static_cast<u64>(static_cast<unsigned __int128>(frac) * 1000000000u / i.units);
-      if (!set_time(out, static_cast<__int128>(ts / i.units) + i.offset, nsec)) return "timestamp before 1970 or after 2106";
+      if (!set_time(out, static_cast<__int128>(ts / i.units) + i.offset, nsec))
+        return "timestamp before 1970 or after 2106";
     }
     return nullptr;
   }

@@ -33,11 +33,9 @@ constexpr u32 kSizeOf(FieldType t) { return t == kU8 ? 1 : t == kU16 ? 2 : t == 
 
 // Every field lies inside the record and is aligned to its own size (b16 to 4),
 // which is what lets JS read it through a typed array over the ring.
-#define FIELD(name, type, offset)                                                   \
-  static_assert(offset + kSizeOf(k##type) <= RECORD_SIZE,                          \
-                #name " lies outside the record");                                  \
-  static_assert(offset % (kSizeOf(k##type) == 16 ? 4 : kSizeOf(k##type)) == 0,      \
-                #name " is not aligned to its size");
+#define FIELD(name, type, offset)                                                            \
+  static_assert(offset + kSizeOf(k##type) <= RECORD_SIZE, #name " lies outside the record"); \
+  static_assert(offset % (kSizeOf(k##type) == 16 ? 4 : kSizeOf(k##type)) == 0, #name " is not aligned to its size");
 #define CONST(name, value)
 #define ku8 kU8
 #define ku16 kU16
@@ -73,8 +71,16 @@ inline void put8(u8* r, u32 off, u8 v) { r[off] = v; }
 inline void put16(u8* r, u32 off, u16 v) { std::memcpy(r + off, &v, 2); }
 inline void put32(u8* r, u32 off, u32 v) { std::memcpy(r + off, &v, 4); }
 inline void put_bytes(u8* r, u32 off, const u8* src, u32 n) { std::memcpy(r + off, src, n); }
-inline u16 get16(const u8* r, u32 off) { u16 v; std::memcpy(&v, r + off, 2); return v; }
-inline u32 get32(const u8* r, u32 off) { u32 v; std::memcpy(&v, r + off, 4); return v; }
+inline u16 get16(const u8* r, u32 off) {
+  u16 v;
+  std::memcpy(&v, r + off, 2);
+  return v;
+}
+inline u32 get32(const u8* r, u32 off) {
+  u32 v;
+  std::memcpy(&v, r + off, 4);
+  return v;
+}
 
 inline constexpr u32 layer_bit(u32 layer) { return 1u << layer; }
 

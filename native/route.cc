@@ -69,7 +69,8 @@ Napi::Value route_get(const Napi::CallbackInfo& info) {
   alignas(nlmsghdr) char buf[8192];
   ssize_t len = recv(fd.get(), buf, sizeof buf, 0);
   if (len < 0) throw make_error(env, route_facts(dst, "recv", errno));
-  for (auto* nh = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(nh, static_cast<unsigned>(len)); nh = NLMSG_NEXT(nh, len)) {
+  for (auto* nh = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(nh, static_cast<unsigned>(len));
+       nh = NLMSG_NEXT(nh, len)) {
     if (nh->nlmsg_type == NLMSG_ERROR) {
       auto* e = static_cast<nlmsgerr*>(NLMSG_DATA(nh));
       if (e->error != 0) throw make_error(env, route_facts(dst, "", -e->error));

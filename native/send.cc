@@ -15,9 +15,6 @@
 // how many packets went out; lib/errors.ts words them.
 #include "send.h"
 
-#include "errors.h"
-#include "fd.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -34,6 +31,9 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "errors.h"
+#include "fd.h"
 
 namespace pktkit {
 namespace {
@@ -77,11 +77,11 @@ struct SendJob {
   std::vector<std::vector<uint8_t>> packets;
   std::vector<sockaddr_storage> dests;  // L3 only, one per packet
   socklen_t dest_len = 0;
-  double total = 0;       // packets to send, cycling through `packets`
-  double inter = 0;       // seconds between packets (send/sendp's inter)
-  double pps = 0;         // sendpfast's packets per second
-  double mbps = 0;        // sendpfast's megabits per second
-  size_t batch = 1;       // messages per sendmmsg
+  double total = 0;  // packets to send, cycling through `packets`
+  double inter = 0;  // seconds between packets (send/sendp's inter)
+  double pps = 0;    // sendpfast's packets per second
+  double mbps = 0;   // sendpfast's megabits per second
+  size_t batch = 1;  // messages per sendmmsg
 };
 
 class SendWorker : public Napi::AsyncWorker {
@@ -235,8 +235,8 @@ int open_socket(Napi::Env env, Kind kind, const std::string& iface, size_t batch
       if (bind(fd.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0) {
         throw make_error(env, send_facts(context, iface, "bind", errno));
       }
-    } else if (setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, iface.c_str(),
-                          static_cast<socklen_t>(iface.size())) < 0) {
+    } else if (setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, iface.c_str(), static_cast<socklen_t>(iface.size())) <
+               0) {
       throw make_error(env, send_facts(context, iface, "SO_BINDTODEVICE", errno));
     }
   }
@@ -250,7 +250,8 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object spec = info[0].As<Napi::Object>();
   std::string kind_name = spec.Get("kind").As<Napi::String>();
-  std::string iface = spec.Has("iface") && spec.Get("iface").IsString() ? spec.Get("iface").As<Napi::String>().Utf8Value() : "";
+  std::string iface =
+      spec.Has("iface") && spec.Get("iface").IsString() ? spec.Get("iface").As<Napi::String>().Utf8Value() : "";
   std::string context = spec.Get("context").IsString() ? spec.Get("context").As<Napi::String>().Utf8Value() : "send";
   SendJob job;
   job.kind = kind_name == "ip4" ? Kind::Ip4 : kind_name == "ip6" ? Kind::Ip6 : Kind::L2;
@@ -285,7 +286,8 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
       sin6->sin6_family = AF_INET6;
       std::memcpy(&sin6->sin6_addr, p.data() + 24, 16);
       // Link-local and multicast destinations need to know the link.
-      if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) || IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr)) sin6->sin6_scope_id = scope;
+      if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) || IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr))
+        sin6->sin6_scope_id = scope;
       job.dest_len = sizeof(sockaddr_in6);
     }
     job.dests.push_back(ss);
@@ -296,6 +298,5 @@ Napi::Value send_packets(const Napi::CallbackInfo& info) {
   worker->Queue();
   return promise;
 }
-
 
 }  // namespace pktkit

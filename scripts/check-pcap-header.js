@@ -25,9 +25,10 @@ if (!found && process.argv.includes('--quiet')) {
   }
 }
 if (!found) {
-  const hint = process.platform === 'darwin'
-    ? 'brew install libpcap'
-    : 'apt-get install libpcap-dev (Debian/Ubuntu) or dnf install libpcap-devel (Fedora)';
+  const hint =
+    process.platform === 'darwin'
+      ? 'brew install libpcap'
+      : 'apt-get install libpcap-dev (Debian/Ubuntu) or dnf install libpcap-devel (Fedora)';
   process.stderr.write(`pktkit: pcap.h not found: install the libpcap headers: ${hint}\n`);
   process.exit(1);
 }

@@ -38,7 +38,13 @@ function run(cmd, args) {
 
 let status = 0;
 const prettier = require.resolve('prettier/bin/prettier.cjs');
-const prettierCode = run(process.execPath, [prettier, check ? '--check' : '--write', '--log-level', 'warn', ...JS_PATTERNS]);
+const prettierCode = run(process.execPath, [
+  prettier,
+  check ? '--check' : '--write',
+  '--log-level',
+  'warn',
+  ...JS_PATTERNS,
+]);
 if (prettierCode !== 0) {
   if (check) console.error('format: files above are not formatted; run `npm run format`');
   status = prettierCode;
@@ -54,7 +60,11 @@ if (cpp.length && !check) {
     console.error(`format: cannot run clang-format: ${r.error.message} (npm run prepare-host installs it)`);
     status ||= 2;
   } else if (r.status !== 0) {
-    const bad = [...new Set([...r.stderr.matchAll(/^(.+?):\d+:\d+: (?:error|warning): code should be clang-formatted/gm)].map((m) => m[1]))];
+    const bad = [
+      ...new Set(
+        [...r.stderr.matchAll(/^(.+?):\d+:\d+: (?:error|warning): code should be clang-formatted/gm)].map((m) => m[1]),
+      ),
+    ];
     if (bad.length === 0) process.stderr.write(r.stderr);
     for (const f of bad) console.error(`[warn] ${f}`);
     console.error(`format: ${bad.length || 'some'} C++ file(s) are not formatted; run \`npm run format\``);

@@ -46,7 +46,10 @@ function render({ fields, consts }) {
     '',
     '/** Byte offset of each record field. */',
     'export const Field = {',
-    ...fields.map((f) => `  /** ${f.type}${f.comment ? `: ${f.comment.replace(/\*\//g, '* /')}` : ''} */\n  ${f.name}: ${f.offset},`),
+    ...fields.map(
+      (f) =>
+        `  /** ${f.type}${f.comment ? `: ${f.comment.replace(/\*\//g, '* /')}` : ''} */\n  ${f.name}: ${f.offset},`,
+    ),
     '} as const;',
     '',
     '/** Storage type of each record field. */',
@@ -54,7 +57,9 @@ function render({ fields, consts }) {
     ...fields.map((f) => `  ${f.name}: '${f.type}',`),
     '} as const;',
     '',
-    ...consts.map((c) => `${c.comment ? `/** ${c.comment.replace(/\*\//g, '* /')} */\n` : ''}export const ${c.name} = ${c.text};`),
+    ...consts.map(
+      (c) => `${c.comment ? `/** ${c.comment.replace(/\*\//g, '* /')} */\n` : ''}export const ${c.name} = ${c.text};`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -24,7 +24,11 @@ fs.rmSync(path.join(root, 'prebuilds'), { recursive: true, force: true });
 // result independent of that version.
 const prebuildify = require.resolve('prebuildify/bin.js');
 const status = run(process.execPath, [
-  prebuildify, '--napi', '--strip', '--tag-libc', `--target=node@${process.versions.node}`,
+  prebuildify,
+  '--napi',
+  '--strip',
+  '--tag-libc',
+  `--target=node@${process.versions.node}`,
 ]);
 if (status !== 0) {
   process.stderr.write(`pktkit: prebuildify failed (exit ${status})\n`);
@@ -34,16 +38,27 @@ if (status !== 0) {
 // The file must load here, or the package would ship a prebuild that fails
 // for everyone; node-gyp-build's own resolver picks it, as at install.
 const dir = path.join(root, 'prebuilds');
-const made = fs.readdirSync(dir).flatMap((d) => fs.readdirSync(path.join(dir, d)).map((f) => path.join('prebuilds', d, f)));
-const check = spawnSync(process.execPath, ['-e', `
+const made = fs
+  .readdirSync(dir)
+  .flatMap((d) => fs.readdirSync(path.join(dir, d)).map((f) => path.join('prebuilds', d, f)));
+const check = spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `
   process.env.PREBUILDS_ONLY = '1';
   const file = require('node-gyp-build').resolve(${JSON.stringify(root)});
   const addon = require(file);
   if (typeof addon.layoutHash !== 'number') throw new Error(file + ' exports no layoutHash');
   console.log(require('node:path').relative(${JSON.stringify(root)}, file));
-`], { cwd: root, encoding: 'utf8' });
+`,
+  ],
+  { cwd: root, encoding: 'utf8' },
+);
 if (check.status !== 0 || !made.includes(check.stdout.trim())) {
-  process.stderr.write(`pktkit: the prebuild does not load: ${check.stderr.trim().split('\n')[0] || check.stdout.trim()}\n`);
+  process.stderr.write(
+    `pktkit: the prebuild does not load: ${check.stderr.trim().split('\n')[0] || check.stdout.trim()}\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`pktkit: prebuilt ${made.join(', ')}\n`);

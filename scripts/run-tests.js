@@ -29,15 +29,30 @@ const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
 // the dev dependencies. That is about a minute of CPU, but many minutes on a machine shared with
 // other builds, so those files run after the others, with a timeout of their own.
 const isInstall = (f) => /^test[\\/]install[\\/]/.test(f);
-const groups = [[files.filter((f) => !isInstall(f)), 300000], [files.filter(isInstall), 900000]];
+const groups = [
+  [files.filter((f) => !isInstall(f)), 300000],
+  [files.filter(isInstall), 900000],
+];
 if (list) {
-  console.log(groups.map(([group]) => group.join('\n')).filter(Boolean).join('\n\n'));
+  console.log(
+    groups
+      .map(([group]) => group.join('\n'))
+      .filter(Boolean)
+      .join('\n\n'),
+  );
   process.exit(0);
 }
 let status = 0;
 for (const [group, timeout] of groups) {
   if (group.length === 0) continue;
-  const code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...group]);
+  const code = run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    `--test-timeout=${timeout}`,
+    ...group,
+  ]);
   status ||= code;
 }
 if (!targets.length) {

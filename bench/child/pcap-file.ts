@@ -6,9 +6,15 @@
 import { peerRequire } from './peers';
 import { report, since } from './report';
 
-interface Layer { [field: string]: unknown; payload?: Layer }
+interface Layer {
+  [field: string]: unknown;
+  payload?: Layer;
+}
 interface PcapModule {
-  createOfflineSession(path: string, options?: { filter?: string }): {
+  createOfflineSession(
+    path: string,
+    options?: { filter?: string },
+  ): {
     on(event: 'packet', fn: (raw: { buf: Buffer; header: Buffer }) => void): void;
     on(event: 'complete', fn: () => void): void;
     close(): void;

@@ -6,12 +6,16 @@
 import * as fs from 'node:fs';
 
 /** Calls `onRecord(chunk, offset, caplen, wirelen)` for every packet of `file`. */
-export function forEachRecord(file: string, onRecord: (chunk: Buffer, off: number, caplen: number, wirelen: number) => boolean | void): void {
+export function forEachRecord(
+  file: string,
+  onRecord: (chunk: Buffer, off: number, caplen: number, wirelen: number) => boolean | void,
+): void {
   const fd = fs.openSync(file, 'r');
   try {
     const chunk = Buffer.allocUnsafe(8 << 20);
     let have = fs.readSync(fd, chunk, 0, chunk.length, null);
-    if (have < 24 || chunk.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error(`${file}: not a little-endian microsecond pcap file`);
+    if (have < 24 || chunk.readUInt32LE(0) !== 0xa1b2c3d4)
+      throw new Error(`${file}: not a little-endian microsecond pcap file`);
     let off = 24;
     for (;;) {
       if (have - off < 16 || have - off < 16 + chunk.readUInt32LE(off + 8)) {

@@ -33,19 +33,27 @@ function main(file: string, count: number): void {
   const { packed, packets, bytes } = pack(file, count);
   let nativeNs = 0;
   let calls = 0;
-  const bench = new Benchmark('dissectLoop', () => {
-    nativeNs += native.dissectLoop(packed, 1, 1);
-    calls++;
-  }, { minSamples: 10, maxTime: 3 });
+  const bench = new Benchmark(
+    'dissectLoop',
+    () => {
+      nativeNs += native.dissectLoop(packed, 1, 1);
+      calls++;
+    },
+    { minSamples: 10, maxTime: 3 },
+  );
   const cpu0 = process.cpuUsage();
   bench.run();
   const cpu = process.cpuUsage(cpu0);
   if (bench.error) throw bench.error;
   const perCall = 1 / bench.hz;
   report({
-    packets, bytes, seconds: perCall,
+    packets,
+    bytes,
+    seconds: perCall,
     // CPU over every call benchmark.js made, per pass: the figure a busy machine disturbs least.
-    cpuSeconds: (cpu.user + cpu.system) / 1e6 / calls, benchmarkRme: bench.stats.rme, samples: bench.stats.sample.length,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6 / calls,
+    benchmarkRme: bench.stats.rme,
+    samples: bench.stats.sample.length,
     // The addon's own clock around the loop, without the N-API call: a check on benchmark.js's figure.
     nativeNsPerPacket: nativeNs / calls / packets,
   });

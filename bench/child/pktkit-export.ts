@@ -10,7 +10,8 @@ import { ClickHouseSink } from '../../lib/clickhouse/sink';
 import { report, since } from './report';
 
 async function main(mode: string, file: string, url: string): Promise<void> {
-  if (!['packets', 'flows'].includes(mode) || !file || !url) throw new Error('usage: pktkit-export.ts packets|flows FILE URL');
+  if (!['packets', 'flows'].includes(mode) || !file || !url)
+    throw new Error('usage: pktkit-export.ts packets|flows FILE URL');
   const sink = await ClickHouseSink.open(url, { packets: mode === 'packets', sensor: 'bench' });
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -27,9 +28,16 @@ async function main(mode: string, file: string, url: string): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const rows = st.packetRowsSent + st.flowRowsSent;
   report({
-    packets, bytes, seconds, rows, flows: st.flows, rowsPerSecond: rows / seconds,
-    wireBytes: st.bytesSent, wireBytesPerRow: st.bytesSent / rows,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6, cpuNsPerRow: ((cpu.user + cpu.system) * 1000) / rows,
+    packets,
+    bytes,
+    seconds,
+    rows,
+    flows: st.flows,
+    rowsPerSecond: rows / seconds,
+    wireBytes: st.bytesSent,
+    wireBytesPerRow: st.bytesSent / rows,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    cpuNsPerRow: ((cpu.user + cpu.system) * 1000) / rows,
     peakRssKb: process.resourceUsage().maxRSS,
   });
 }

@@ -11,7 +11,10 @@ import { report } from './report';
 
 async function main(iface: string, workers: number, bufferBytes: number): Promise<void> {
   const fan = openFanout<{ packets: number; sink: number }>(iface, {
-    workers, module: path.join(__dirname, 'pktkit-fanout-worker.js'), bufferSize: bufferBytes, mode: 'hash',
+    workers,
+    module: path.join(__dirname, 'pktkit-fanout-worker.js'),
+    bufferSize: bufferBytes,
+    mode: 'hash',
   });
   await fan.ready;
   const closed = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
@@ -19,8 +22,11 @@ async function main(iface: string, workers: number, bufferBytes: number): Promis
   await closed;
   const { results, stats } = await fan.close();
   const m: Record<string, number> = {
-    captured: results.reduce((a, r) => a + r.packets, 0), received: stats.received, kernelDrops: stats.droppedByKernel,
-    ringDrops: stats.droppedByRing, workers,
+    captured: results.reduce((a, r) => a + r.packets, 0),
+    received: stats.received,
+    kernelDrops: stats.droppedByKernel,
+    ringDrops: stats.droppedByRing,
+    workers,
   };
   results.forEach((r, i) => (m[`worker${i}`] = r.packets));
   report(m);

@@ -66,9 +66,15 @@ async function main(mode: string, file: string): Promise<void> {
   collect();
   const heapGrowth = process.memoryUsage().heapUsed - heap0;
   report({
-    packets, bytes, seconds, sink,
+    packets,
+    bytes,
+    seconds,
+    sink,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    gcCount: gc.count, gcMs: gc.ms, heapGrowth, heapGrowthPerPacket: heapGrowth / packets,
+    gcCount: gc.count,
+    gcMs: gc.ms,
+    heapGrowth,
+    heapGrowthPerPacket: heapGrowth / packets,
     peakRssKb: process.resourceUsage().maxRSS,
   });
 }

@@ -25,12 +25,18 @@ async function main(iface: string, bufferBytes: number, engine: 'auto' | 'afpack
   }
   const s = capture.stats();
   report({
-    captured: packets, received: s.received, kernelDrops: s.droppedByKernel, ringDrops: s.droppedByRing,
-    receivedByFilter: s.receivedByFilter, sink,
+    captured: packets,
+    received: s.received,
+    kernelDrops: s.droppedByKernel,
+    ringDrops: s.droppedByRing,
+    receivedByFilter: s.receivedByFilter,
+    sink,
   });
 }
 
-main(process.argv[2], Number(process.argv[3] ?? 2 << 20), (process.argv[4] ?? 'auto') as 'auto').catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main(process.argv[2], Number(process.argv[3] ?? 2 << 20), (process.argv[4] ?? 'auto') as 'auto').catch(
+  (err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

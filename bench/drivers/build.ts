@@ -20,16 +20,28 @@ const outcomes = new Map<string, string | undefined>();
  * Returns why it could not be built, or undefined. Checked once per benchmark
  * run: sources edited while it runs do not change the program halfway.
  */
-export function buildIfStale(output: string, sources: string[], cmd: string, args: string[], env?: NodeJS.ProcessEnv,
-  cwd?: string): string | undefined {
+export function buildIfStale(
+  output: string,
+  sources: string[],
+  cmd: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+  cwd?: string,
+): string | undefined {
   if (outcomes.has(output)) return outcomes.get(output);
   const why = build(output, sources, cmd, args, env, cwd);
   outcomes.set(output, why);
   return why;
 }
 
-function build(output: string, sources: string[], cmd: string, args: string[], env?: NodeJS.ProcessEnv,
-  cwd?: string): string | undefined {
+function build(
+  output: string,
+  sources: string[],
+  cmd: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+  cwd?: string,
+): string | undefined {
   if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= newest(sources)) return undefined;
   fs.mkdirSync(path.dirname(output), { recursive: true });
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: env ?? process.env, cwd, timeout: 300_000 });

@@ -18,12 +18,19 @@ function build(ctx: BenchContext): string | undefined {
   if (!hasCommand('g++')) return 'g++ is not installed';
   if (!fs.existsSync('/usr/include/pcap/pcap.h')) return 'libpcap-dev is not installed';
   const dissectDir = path.join(ctx.root, 'native', 'dissect');
-  const sources = fs.readdirSync(dissectDir).filter((f) => f.endsWith('.cc')).map((f) => path.join(dissectDir, f));
+  const sources = fs
+    .readdirSync(dissectDir)
+    .filter((f) => f.endsWith('.cc'))
+    .map((f) => path.join(dissectDir, f));
   if (sources.length === 0) return 'native/dissect/*.cc is not there yet';
   const main = path.join(ctx.root, 'bench', 'c', 'c-loop.cc');
   // -O2 as binding.gyp builds the addon, so the loop and the addon run the same machine code for the dissector.
-  return buildIfStale(binary(ctx), [main, dissectDir, path.join(ctx.root, 'native', 'record.h'), path.join(ctx.root, 'native', 'record.def')],
-    'g++', ['-std=c++17', '-O2', '-o', binary(ctx), main, ...sources, '-lpcap']);
+  return buildIfStale(
+    binary(ctx),
+    [main, dissectDir, path.join(ctx.root, 'native', 'record.h'), path.join(ctx.root, 'native', 'record.def')],
+    'g++',
+    ['-std=c++17', '-O2', '-o', binary(ctx), main, ...sources, '-lpcap'],
+  );
 }
 
 /** pcap_loop + dissect + the five fields, on a file. */
@@ -50,6 +57,7 @@ export function cDissect(n: number): Driver {
     name: `C++ dissect_packet (no N-API), ${n.toLocaleString('en-US')} packets`,
     unavailable: build,
     // Enough passes for ~2M packets: long enough to time, short enough for 5 runs.
-    run: (ctx, input) => runResultChild(binary(ctx), ['dissect', input.path, String(n), String(Math.ceil(2e6 / n))], 'c-loop'),
+    run: (ctx, input) =>
+      runResultChild(binary(ctx), ['dissect', input.path, String(n), String(Math.ceil(2e6 / n))], 'c-loop'),
   };
 }

@@ -7,7 +7,8 @@ import type { BenchContext, Driver } from '../harness/types';
 function peerMissing(ctx: BenchContext, name: string, binding: string): string | undefined {
   const dir = path.join(ctx.root, 'bench', 'peers', 'node_modules', name);
   if (!fs.existsSync(dir)) return `node ${name} is not installed (run scripts/bench-setup.sh)`;
-  if (!fs.existsSync(path.join(dir, 'build', 'Release', binding))) return `node ${name} did not build here (see bench/out/peers-npm-install.log)`;
+  if (!fs.existsSync(path.join(dir, 'build', 'Release', binding)))
+    return `node ${name} did not build here (see bench/out/peers-npm-install.log)`;
   return undefined;
 }
 

@@ -19,5 +19,6 @@ export const scapy: Driver = {
     return probed;
   },
   subset: (ctx) => (ctx.quick ? 2_000 : 10_000),
-  run: (ctx, input) => runResultChild(PYTHON, [path.join(ctx.root, 'bench', 'py', 'scapy_read.py'), input.path], 'scapy'),
+  run: (ctx, input) =>
+    runResultChild(PYTHON, [path.join(ctx.root, 'bench', 'py', 'scapy_read.py'), input.path], 'scapy'),
 };

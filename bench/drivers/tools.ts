@@ -41,22 +41,33 @@ function tool(spec: ToolSpec): Driver {
       const start = startup(ctx, spec, input.kind);
       const o = runProcess(spec.cmd, spec.args(input.path), { discardStdout: true });
       return {
-        packets: input.count, bytes: input.frameBytes, seconds: Math.max(o.wallSeconds - start.wall, 1e-6),
-        cpuSeconds: Math.max((o.cpuSeconds ?? NaN) - start.cpu, 0), wallSeconds: o.wallSeconds, startupSeconds: start.wall,
-        processCpuSeconds: o.cpuSeconds ?? NaN, maxRssKb: o.maxRssKb ?? NaN,
+        packets: input.count,
+        bytes: input.frameBytes,
+        seconds: Math.max(o.wallSeconds - start.wall, 1e-6),
+        cpuSeconds: Math.max((o.cpuSeconds ?? NaN) - start.cpu, 0),
+        wallSeconds: o.wallSeconds,
+        startupSeconds: start.wall,
+        processCpuSeconds: o.cpuSeconds ?? NaN,
+        maxRssKb: o.maxRssKb ?? NaN,
       };
     },
   };
 }
 
 /** tcpdump reading and writing nothing: libpcap's read path plus tcpdump's own loop. */
-export const tcpdumpWrite = tool({ name: 'tcpdump -r -w /dev/null', cmd: 'tcpdump', args: (f) => ['-r', f, '-w', '/dev/null'] });
+export const tcpdumpWrite = tool({
+  name: 'tcpdump -r -w /dev/null',
+  cmd: 'tcpdump',
+  args: (f) => ['-r', f, '-w', '/dev/null'],
+});
 
 /** tcpdump decoding and printing every packet (output discarded); -nn: no name lookups. */
 export const tcpdumpPrint = tool({ name: 'tcpdump -nn -r > /dev/null', cmd: 'tcpdump', args: (f) => ['-nn', '-r', f] });
 
 /** tshark's full dissection and summary line per packet, on a subset; -n: no name lookups. */
 export const tshark = tool({
-  name: 'tshark -n -r > /dev/null', cmd: 'tshark', args: (f) => ['-n', '-r', f],
+  name: 'tshark -n -r > /dev/null',
+  cmd: 'tshark',
+  args: (f) => ['-n', '-r', f],
   subset: (ctx) => (ctx.quick ? 10_000 : 50_000),
 });

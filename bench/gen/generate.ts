@@ -70,7 +70,8 @@ export function generate(o: GenerateOptions): InputFile {
   const meta = `${file}.json`;
   if (fs.existsSync(file) && fs.existsSync(meta)) {
     const known = JSON.parse(fs.readFileSync(meta, 'utf8')) as InputFile;
-    if (known.sha256 && fs.statSync(file).size === 24 + 16 * known.count + known.frameBytes) return { ...known, seconds: 0 };
+    if (known.sha256 && fs.statSync(file).size === 24 + 16 * known.count + known.frameBytes)
+      return { ...known, seconds: 0 };
   }
   fs.mkdirSync(o.outDir, { recursive: true });
   const t0 = process.hrtime.bigint();
@@ -94,8 +95,14 @@ export function generate(o: GenerateOptions): InputFile {
   out.closeSync();
   fs.renameSync(tmp, file);
   const result: InputFile = {
-    path: file, kind: o.kind, count: o.count, seed, frameBytes,
-    meanFrame: frameBytes / o.count, seconds: Number(process.hrtime.bigint() - t0) / 1e9, sha256: sha256Of(file),
+    path: file,
+    kind: o.kind,
+    count: o.count,
+    seed,
+    frameBytes,
+    meanFrame: frameBytes / o.count,
+    seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+    sha256: sha256Of(file),
   };
   fs.writeFileSync(meta, JSON.stringify(result));
   return result;

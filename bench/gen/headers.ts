@@ -65,7 +65,16 @@ export function ether(b: Uint8Array, o: number, dstHost: number, srcHost: number
  * IP(src, dst, proto, id, ttl) with total length `totalLen` and its header
  * checksum; addresses are 32-bit numbers.
  */
-export function ipv4(b: Uint8Array, o: number, src: number, dst: number, proto: number, totalLen: number, id: number, ttl: number): number {
+export function ipv4(
+  b: Uint8Array,
+  o: number,
+  src: number,
+  dst: number,
+  proto: number,
+  totalLen: number,
+  id: number,
+  ttl: number,
+): number {
   b[o] = 0x45;
   b[o + 1] = 0;
   put16(b, o + 2, totalLen);
@@ -81,7 +90,15 @@ export function ipv4(b: Uint8Array, o: number, src: number, dst: number, proto: 
 }
 
 /** IPv6(src, dst, nh, hlim); addresses are copied from 16-byte arrays. */
-export function ipv6(b: Uint8Array, o: number, src: Uint8Array, dst: Uint8Array, nh: number, payloadLen: number, flow: number): number {
+export function ipv6(
+  b: Uint8Array,
+  o: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+  nh: number,
+  payloadLen: number,
+  flow: number,
+): number {
   put32(b, o, 0x60000000 | (flow & 0xfffff));
   put16(b, o + 4, payloadLen);
   b[o + 6] = nh;
@@ -92,7 +109,15 @@ export function ipv6(b: Uint8Array, o: number, src: Uint8Array, dst: Uint8Array,
 }
 
 /** Fills the TCP/UDP/ICMPv6 checksum at l4Off+csumAt over l4Off..end, with the pseudo-header of the IP header at ipOff. */
-export function l4Checksum(b: Uint8Array, ipOff: number, v6: boolean, proto: number, l4Off: number, end: number, csumAt: number): void {
+export function l4Checksum(
+  b: Uint8Array,
+  ipOff: number,
+  v6: boolean,
+  proto: number,
+  l4Off: number,
+  end: number,
+  csumAt: number,
+): void {
   put16(b, l4Off + csumAt, 0);
   const len = end - l4Off;
   const pseudo = v6 ? ipv6PseudoSum(b, ipOff, proto, len) : ipv4PseudoSum(b, ipOff, proto, len);
@@ -119,8 +144,18 @@ export const enum TcpOpts {
 
 /** TCP(sport, dport, seq, ack, flags, window) with the given options; returns the offset of the payload. */
 export function tcp(
-  b: Uint8Array, o: number, sport: number, dport: number, seq: number, ack: number,
-  flags: number, window: number, opts: TcpOpts, mss: number, tsval: number, tsecr: number,
+  b: Uint8Array,
+  o: number,
+  sport: number,
+  dport: number,
+  seq: number,
+  ack: number,
+  flags: number,
+  window: number,
+  opts: TcpOpts,
+  mss: number,
+  tsval: number,
+  tsecr: number,
 ): number {
   const optLen = opts === TcpOpts.Syn ? 20 : opts === TcpOpts.Timestamp ? 12 : 0;
   put16(b, o, sport);
@@ -134,15 +169,27 @@ export function tcp(
   put16(b, o + 18, 0);
   let p = o + 20;
   if (opts === TcpOpts.Syn) {
-    b[p] = 2; b[p + 1] = 4; put16(b, p + 2, mss); // MSS
-    b[p + 4] = 4; b[p + 5] = 2; // SAckOK
-    b[p + 6] = 8; b[p + 7] = 10; put32(b, p + 8, tsval); put32(b, p + 12, tsecr); // Timestamp
+    b[p] = 2;
+    b[p + 1] = 4;
+    put16(b, p + 2, mss); // MSS
+    b[p + 4] = 4;
+    b[p + 5] = 2; // SAckOK
+    b[p + 6] = 8;
+    b[p + 7] = 10;
+    put32(b, p + 8, tsval);
+    put32(b, p + 12, tsecr); // Timestamp
     b[p + 16] = 1; // NOP
-    b[p + 17] = 3; b[p + 18] = 3; b[p + 19] = 7; // WScale 7
+    b[p + 17] = 3;
+    b[p + 18] = 3;
+    b[p + 19] = 7; // WScale 7
     p += 20;
   } else if (opts === TcpOpts.Timestamp) {
-    b[p] = 1; b[p + 1] = 1;
-    b[p + 2] = 8; b[p + 3] = 10; put32(b, p + 4, tsval); put32(b, p + 8, tsecr);
+    b[p] = 1;
+    b[p + 1] = 1;
+    b[p + 2] = 8;
+    b[p + 3] = 10;
+    put32(b, p + 4, tsval);
+    put32(b, p + 8, tsecr);
     p += 12;
   }
   return p;

@@ -6,7 +6,9 @@
 import { DEFAULT_SEED, generate, type InputKind } from './generate';
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: node --import tsx bench/gen/main.ts --out DIR --count N --kind mix|min [--seed S]\n`);
+  process.stderr.write(
+    `${msg}\nusage: node --import tsx bench/gen/main.ts --out DIR --count N --kind mix|min [--seed S]\n`,
+  );
   process.exit(2);
 }
 
@@ -20,7 +22,8 @@ function main(argv: string[]): void {
   const kind = opts.kind ?? 'mix';
   if (kind !== 'mix' && kind !== 'min') usage(`Expected --kind mix or min but received ${kind}`);
   const count = Number(opts.count ?? 1_000_000);
-  if (!Number.isInteger(count) || count <= 0) usage(`Expected a positive integer for --count but received ${opts.count}`);
+  if (!Number.isInteger(count) || count <= 0)
+    usage(`Expected a positive integer for --count but received ${opts.count}`);
   const seed = Number(opts.seed ?? DEFAULT_SEED);
   if (!Number.isInteger(seed)) usage(`Expected an integer for --seed but received ${opts.seed}`);
   if (!opts.out) usage('--out DIR is required');

@@ -14,8 +14,16 @@ export const MIX_MAX_FRAME = 1518;
 
 /** Share of each kind of frame (cumulative thresholds are built from these). */
 const SHARES: ReadonlyArray<[string, number]> = [
-  ['tcp4', 0.55], ['udp4', 0.06], ['dns4', 0.07], ['icmp4', 0.03], ['icmp4err', 0.01], ['arp', 0.02],
-  ['tcp6', 0.14], ['udp6', 0.04], ['dns6', 0.02], ['icmp6', 0.06],
+  ['tcp4', 0.55],
+  ['udp4', 0.06],
+  ['dns4', 0.07],
+  ['icmp4', 0.03],
+  ['icmp4err', 0.01],
+  ['arp', 0.02],
+  ['tcp6', 0.14],
+  ['udp6', 0.04],
+  ['dns6', 0.02],
+  ['icmp6', 0.06],
 ];
 const VLAN_SHARE = 0.08;
 const FLOWS = 512;
@@ -23,8 +31,16 @@ const CLIENTS = 4000;
 const SERVERS = 200;
 const SERVER_MAC_BASE = 0x800000;
 const ROUTER = 0xc613ff01; // 198.19.255.1, the hop that sends Time Exceeded
-const DNS_NAMES = ['www.example.com', 'mail.example.org', 'cdn.example.net', 'api.example.com', 'ntp.example.org',
-  'static.assets.example.net', 'a.b.c.example.test', 'login.example.com'];
+const DNS_NAMES = [
+  'www.example.com',
+  'mail.example.org',
+  'cdn.example.net',
+  'api.example.com',
+  'ntp.example.org',
+  'static.assets.example.net',
+  'a.b.c.example.test',
+  'login.example.com',
+];
 const UDP_SERVICES = [443, 443, 443, 123, 4500, 51820, 5353];
 
 interface Flow {
@@ -115,8 +131,19 @@ export class MixGenerator {
   }
 
   /** Writes an Ethernet + IP header pair; returns [ipOff, l4Off]. */
-  private ip(b: Uint8Array, o: number, v6: boolean, vid: number, src: number, srcServer: boolean, dst: number,
-    dstServer: boolean, proto: number, l4Len: number, ttl: number): [number, number] {
+  private ip(
+    b: Uint8Array,
+    o: number,
+    v6: boolean,
+    vid: number,
+    src: number,
+    srcServer: boolean,
+    dst: number,
+    dstServer: boolean,
+    proto: number,
+    l4Len: number,
+    ttl: number,
+  ): [number, number] {
     const srcMac = srcServer ? SERVER_MAC_BASE + src : src;
     const dstMac = dstServer ? SERVER_MAC_BASE + dst : dst;
     const ipOff = h.ether(b, o, dstMac, srcMac, v6 ? h.ETH_IPV6 : h.ETH_IPV4, vid);
@@ -125,8 +152,16 @@ export class MixGenerator {
       MixGenerator.v6(this.b6, dst, dstServer);
       return [ipOff, h.ipv6(b, ipOff, this.a6, this.b6, proto, l4Len, src * 7919 + dst)];
     }
-    const l4 = h.ipv4(b, ipOff, MixGenerator.v4(src, srcServer), MixGenerator.v4(dst, dstServer), proto,
-      20 + l4Len, this.ipId++, ttl);
+    const l4 = h.ipv4(
+      b,
+      ipOff,
+      MixGenerator.v4(src, srcServer),
+      MixGenerator.v4(dst, dstServer),
+      proto,
+      20 + l4Len,
+      this.ipId++,
+      ttl,
+    );
     return [ipOff, l4];
   }
 
@@ -142,16 +177,26 @@ export class MixGenerator {
     let i = 0;
     while (i < this.thresholds.length - 1 && x >= this.thresholds[i]) i++;
     switch (this.kinds[i]) {
-      case 'tcp4': return this.tcp(b, o, false);
-      case 'tcp6': return this.tcp(b, o, true);
-      case 'udp4': return this.udp(b, o, false);
-      case 'udp6': return this.udp(b, o, true);
-      case 'dns4': return this.dns(b, o, false);
-      case 'dns6': return this.dns(b, o, true);
-      case 'icmp4': return this.icmpEcho(b, o);
-      case 'icmp4err': return this.icmpError(b, o);
-      case 'arp': return this.arp(b, o);
-      default: return this.icmp6(b, o);
+      case 'tcp4':
+        return this.tcp(b, o, false);
+      case 'tcp6':
+        return this.tcp(b, o, true);
+      case 'udp4':
+        return this.udp(b, o, false);
+      case 'udp6':
+        return this.udp(b, o, true);
+      case 'dns4':
+        return this.dns(b, o, false);
+      case 'dns6':
+        return this.dns(b, o, true);
+      case 'icmp4':
+        return this.icmpEcho(b, o);
+      case 'icmp4err':
+        return this.icmpError(b, o);
+      case 'arp':
+        return this.arp(b, o);
+      default:
+        return this.icmp6(b, o);
     }
   }
 
@@ -181,7 +226,7 @@ export class MixGenerator {
       fromClient = r.chance(0.5);
       flags = 0x14; // RST ACK
       opts = h.TcpOpts.None;
-    } else if (roll < 0.40) {
+    } else if (roll < 0.4) {
       fromClient = r.chance(0.7);
       flags = 0x10; // ACK
     } else {
@@ -199,8 +244,20 @@ export class MixGenerator {
     const seq = fromClient ? f.cseq : f.sseq;
     const ack = flags === 0x02 ? 0 : fromClient ? f.sseq : f.cseq;
     this.tsval += 1;
-    const p = h.tcp(b, l4, fromClient ? f.cport : f.sport, fromClient ? f.sport : f.cport, seq, ack, flags,
-      fromClient ? 64240 : 65160, opts, v6 ? 1440 : 1460, this.tsval, flags === 0x02 ? 0 : this.tsval - 17);
+    const p = h.tcp(
+      b,
+      l4,
+      fromClient ? f.cport : f.sport,
+      fromClient ? f.sport : f.cport,
+      seq,
+      ack,
+      flags,
+      fromClient ? 64240 : 65160,
+      opts,
+      v6 ? 1440 : 1460,
+      this.tsval,
+      flags === 0x02 ? 0 : this.tsval - 17,
+    );
     const end = this.payload(b, p, len);
     const advance = len + (flags & 0x03 ? 1 : 0);
     if (fromClient) f.cseq = (f.cseq + advance) >>> 0;
@@ -295,15 +352,31 @@ export class MixGenerator {
     const quotedLen = 20 + 8;
     const icmpLen = 8 + quotedLen;
     const ipOff = h.ether(b, o, client, SERVER_MAC_BASE + server, h.ETH_IPV4, this.vid());
-    const l4 = h.ipv4(b, ipOff, ttlExceeded ? ROUTER : MixGenerator.v4(server, true), MixGenerator.v4(client, false),
-      h.PROTO_ICMP, 20 + icmpLen, this.ipId++, 64);
+    const l4 = h.ipv4(
+      b,
+      ipOff,
+      ttlExceeded ? ROUTER : MixGenerator.v4(server, true),
+      MixGenerator.v4(client, false),
+      h.PROTO_ICMP,
+      20 + icmpLen,
+      this.ipId++,
+      64,
+    );
     b[l4] = ttlExceeded ? 11 : 3;
     b[l4 + 1] = ttlExceeded ? 0 : 3;
     h.put32(b, l4 + 4, 0);
     // The quoted datagram as the client sent it (its UDP checksum left as sent: 0 would be legal too).
     const qIp = l4 + 8;
-    const qL4 = h.ipv4(b, qIp, MixGenerator.v4(client, false), MixGenerator.v4(server, true), h.PROTO_UDP,
-      20 + 8 + 32, r.below(65536), ttlExceeded ? 1 : 63);
+    const qL4 = h.ipv4(
+      b,
+      qIp,
+      MixGenerator.v4(client, false),
+      MixGenerator.v4(server, true),
+      h.PROTO_UDP,
+      20 + 8 + 32,
+      r.below(65536),
+      ttlExceeded ? 1 : 63,
+    );
     h.udp(b, qL4, r.between(32768, 60999), ttlExceeded ? r.between(33434, 33534) : r.between(1, 1023), 8 + 32);
     h.put16(b, qL4 + 6, r.below(65535) + 1);
     const end = qL4 + 8;

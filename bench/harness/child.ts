@@ -61,7 +61,10 @@ export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {
   }
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
-    const lines = out.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = out.stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const tail = lines.find((l) => /^\w*Error\b|Error:/.test(l)) ?? lines.slice(-3).join(' | ');
     throw new Error(`${path.basename(cmd)} exited with ${r.status ?? r.signal}: ${tail}`);
   }

@@ -12,8 +12,19 @@ import * as path from 'node:path';
 import type { BenchContext } from './types';
 
 /** The child scripts (under bench/child) that run under Node. */
-const CHILDREN = ['pktkit-file', 'pktkit-dissect', 'pktkit-live', 'pktkit-send', 'pktkit-columns', 'pktkit-fanout', 'pktkit-fanout-worker', 'pktkit-export',
-  'cap-file', 'pcap-file', 'cap-live'];
+const CHILDREN = [
+  'pktkit-file',
+  'pktkit-dissect',
+  'pktkit-live',
+  'pktkit-send',
+  'pktkit-columns',
+  'pktkit-fanout',
+  'pktkit-fanout-worker',
+  'pktkit-export',
+  'cap-file',
+  'pcap-file',
+  'cap-live',
+];
 /**
  * Other entry points compiled with them: the CLI, which the live trial runs as users do (`pktkit capture`),
  * and the fanout's worker script, which lib/fanout.ts starts by path (no import brings it in).
@@ -29,12 +40,33 @@ export function compileChildren(ctx: BenchContext): string | undefined {
   fs.rmSync(outDir, { recursive: true, force: true });
   const tsc = require.resolve('typescript/bin/tsc', { paths: [ctx.root] });
   // The project's compiler options, on these entry points only (other people's files need not compile for this).
-  const args = [tsc, '--target', 'ES2022', '--module', 'commonjs', '--moduleResolution', 'node', '--lib', 'ES2022',
-    '--types', 'node', '--strict', '--esModuleInterop', '--skipLibCheck', '--rootDir', ctx.root, '--outDir', outDir,
-    ...CHILDREN.map((c) => path.join(ctx.root, 'bench', 'child', `${c}.ts`)), ...OTHERS.map((o) => path.join(ctx.root, o))];
+  const args = [
+    tsc,
+    '--target',
+    'ES2022',
+    '--module',
+    'commonjs',
+    '--moduleResolution',
+    'node',
+    '--lib',
+    'ES2022',
+    '--types',
+    'node',
+    '--strict',
+    '--esModuleInterop',
+    '--skipLibCheck',
+    '--rootDir',
+    ctx.root,
+    '--outDir',
+    outDir,
+    ...CHILDREN.map((c) => path.join(ctx.root, 'bench', 'child', `${c}.ts`)),
+    ...OTHERS.map((o) => path.join(ctx.root, o)),
+  ];
   const r = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', timeout: 300_000 });
-  const missing = [...CHILDREN.filter((c) => !fs.existsSync(compiledChild(ctx, c))),
-    ...OTHERS.filter((o) => !fs.existsSync(path.join(outDir, o.replace(/\.ts$/, '.js'))))];
+  const missing = [
+    ...CHILDREN.filter((c) => !fs.existsSync(compiledChild(ctx, c))),
+    ...OTHERS.filter((o) => !fs.existsSync(path.join(outDir, o.replace(/\.ts$/, '.js')))),
+  ];
   if (r.error || missing.length > 0) {
     outcome = `tsc did not compile bench/child (${missing.join(', ')}): ${(r.error?.message ?? r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`;
     return outcome;

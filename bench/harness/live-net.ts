@@ -40,11 +40,18 @@ export function cpuSecondsOf(pid: number): number {
 }
 
 /** Collects a child's output and resolves `ready` when `pattern` shows up on its stderr. */
-export function watch(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): { out: () => string; err: () => string; ready: Promise<void> } {
+export function watch(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): { out: () => string; err: () => string; ready: Promise<void> } {
   let out = '';
   let err = '';
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs} ms: ${err.trim().slice(-300)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready after ${timeoutMs} ms: ${err.trim().slice(-300)}`)),
+      timeoutMs,
+    );
     child.stdout?.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr?.setEncoding('utf8').on('data', (s: string) => {
       err += s;
@@ -64,7 +71,10 @@ export function watch(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000):
 
 /** The line of a child's stderr that says what went wrong (an Error line, else the last line). */
 function reason(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (lines.find((l) => /^\w*Error\b|Error:/.test(l)) ?? lines[lines.length - 1] ?? '').slice(0, 300);
 }
 
@@ -93,7 +103,9 @@ export function parseTcpreplay(text: string): Replay {
   const failed = /Failed packets:\s+(\d+)/.exec(text);
   if (!actual) throw new Error(`cannot read tcpreplay's summary: ${text.trim().slice(-300)}`);
   return {
-    sent: Number(actual[1]), seconds: Number(actual[2]), failed: failed ? Number(failed[1]) : 0,
+    sent: Number(actual[1]),
+    seconds: Number(actual[2]),
+    failed: failed ? Number(failed[1]) : 0,
     pps: rated ? Number(rated[1]) : Number(actual[1]) / Number(actual[2]),
   };
 }

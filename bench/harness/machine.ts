@@ -10,7 +10,10 @@ export type Machine = Array<[string, string]>;
 function firstLine(cmd: string, args: string[], match?: RegExp): string | undefined {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
   if (r.error || r.status !== 0) return undefined;
-  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stdout}\n${r.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return match ? lines.find((l) => match.test(l)) : lines[0];
 }
 
@@ -42,16 +45,27 @@ export function describeMachine(root: string): Machine {
     ['memory', `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`],
     ['kernel', `${os.type()} ${os.release()} ${os.arch()}`],
     ['Node', process.version],
-    ['libpcap', firstLine('tcpdump', ['--version'], /libpcap/) ?? `libpcap0.8 ${debVersion('libpcap0.8') ?? 'unknown'}`],
+    [
+      'libpcap',
+      firstLine('tcpdump', ['--version'], /libpcap/) ?? `libpcap0.8 ${debVersion('libpcap0.8') ?? 'unknown'}`,
+    ],
   ];
   // Other work on the machine shows up as noise in the min–max ranges; say how busy it was.
-  m.push(['load average', os.loadavg().map((l) => l.toFixed(2)).join(' ')]);
+  m.push([
+    'load average',
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  ]);
   const os_release = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
   const distro = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(os_release)?.[1];
   if (distro) m.push(['distribution', distro]);
   // Which pktkit was measured: the commit, and whether the tree had changes on top of it.
   const head = firstLine('git', ['-C', root, 'rev-parse', '--short', 'HEAD']);
-  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--', 'lib', 'native', 'binding.gyp'], { encoding: 'utf8' }).stdout;
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--', 'lib', 'native', 'binding.gyp'], {
+    encoding: 'utf8',
+  }).stdout;
   if (head) m.push(['pktkit', `git ${head}${dirty?.trim() ? ' with uncommitted changes in lib/ or native/' : ''}`]);
   const peers: Array<[string, string | undefined]> = [
     ['tcpdump', firstLine('tcpdump', ['--version'], /tcpdump version/)],

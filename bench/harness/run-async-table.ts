@@ -19,8 +19,13 @@ export interface AsyncDriver<N> {
  * Fills `t` with one row per driver. `sharedWhy`, when set, skips them all
  * (no namespaces here); otherwise `withNet` provides the network for the runs.
  */
-export async function runAsyncTable<N>(ctx: BenchContext, t: Table, drivers: Array<AsyncDriver<N>>, sharedWhy: string | undefined,
-  withNet: (fn: (net: N) => Promise<void>) => Promise<void>): Promise<void> {
+export async function runAsyncTable<N>(
+  ctx: BenchContext,
+  t: Table,
+  drivers: Array<AsyncDriver<N>>,
+  sharedWhy: string | undefined,
+  withNet: (fn: (net: N) => Promise<void>) => Promise<void>,
+): Promise<void> {
   console.log(`\n${t.title} — ${t.input}`);
   const pending: Array<[AsyncDriver<N>, Row]> = [];
   for (const d of drivers) {
@@ -32,19 +37,20 @@ export async function runAsyncTable<N>(ctx: BenchContext, t: Table, drivers: Arr
   }
   // Interleaved runs, as in runTable: drift over minutes falls on every driver alike.
   const runs = new Map<Row, Metrics[]>(pending.map(([, row]) => [row, []]));
-  if (pending.length > 0) await withNet(async (net) => {
-    for (let i = 0; i < ctx.runs; i++) {
-      for (const [d, row] of pending) {
-        if (row.skipped) continue;
-        try {
-          runs.get(row)?.push(await d.run(ctx, net));
-        } catch (err) {
-          row.skipped = `failed: ${(err as Error).message}`;
+  if (pending.length > 0)
+    await withNet(async (net) => {
+      for (let i = 0; i < ctx.runs; i++) {
+        for (const [d, row] of pending) {
+          if (row.skipped) continue;
+          try {
+            runs.get(row)?.push(await d.run(ctx, net));
+          } catch (err) {
+            row.skipped = `failed: ${(err as Error).message}`;
+          }
         }
+        process.stderr.write(`  (round ${i + 1}/${ctx.runs} done)\r`);
       }
-      process.stderr.write(`  (round ${i + 1}/${ctx.runs} done)\r`);
-    }
-  });
+    });
   for (const [, row] of pending) {
     const mine = runs.get(row) ?? [];
     if (!row.skipped && mine.length > 0) {

@@ -92,7 +92,8 @@ export function runTable(ctx: BenchContext, table: Table, drivers: Driver[], ful
   }
   const ref = table.rows.find((r) => r.driver === table.reference && !r.skipped);
   for (const row of table.rows) {
-    if (table.throughput && ref?.metrics.pps && row.metrics.pps) row.ratio = ref.metrics.pps.median / row.metrics.pps.median;
+    if (table.throughput && ref?.metrics.pps && row.metrics.pps)
+      row.ratio = ref.metrics.pps.median / row.metrics.pps.median;
     console.log(rowLine(table, row));
   }
   return table;
@@ -125,7 +126,10 @@ export function targetNote(what: string, value: number | undefined, goal: number
   const goalText = unit === '%' ? `${goal}%` : `${goal}${unit}`;
   if (value === undefined || !Number.isFinite(value)) return `target ${what} ≥ ${goalText}: not measured here`;
   const fmt = (v: number): string => (unit === '%' ? `${v.toFixed(0)}%` : `${v.toFixed(2)}${unit}`);
-  const cpu = byCpu !== undefined && Number.isFinite(byCpu) ? `; by CPU time ${fmt(byCpu)}, ${byCpu >= goal ? 'met' : 'missed'}` : '';
+  const cpu =
+    byCpu !== undefined && Number.isFinite(byCpu)
+      ? `; by CPU time ${fmt(byCpu)}, ${byCpu >= goal ? 'met' : 'missed'}`
+      : '';
   return `target ${what} ≥ ${goalText}: ${value >= goal ? 'met' : 'MISSED'} (wall-clock ${fmt(value)}${cpu})`;
 }
 

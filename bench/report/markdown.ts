@@ -8,7 +8,14 @@ function tableMarkdown(t: Table): string[] {
   const head = ['driver'];
   if (t.throughput) head.push('packets/s median [min–max]', 'ns/packet', 'MB/s', '±rme', 'pktkit/driver');
   for (const c of t.columns) head.push(c.heading);
-  const lines = [`### ${t.title}`, '', `Input: ${t.input}.`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const lines = [
+    `### ${t.title}`,
+    '',
+    `Input: ${t.input}.`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+  ];
   for (const r of t.rows) {
     if (r.skipped) {
       lines.push(`| ${r.driver} | skipped: ${r.skipped.replace(/\|/g, '/')} |${' |'.repeat(head.length - 2)}`);
@@ -53,7 +60,10 @@ export function resultsMarkdown(machine: Machine, tables: Table[], info: RunInfo
   const lines = [
     '# pktkit benchmark results',
     '',
-    `Measured ${info.date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by \`${info.command}\`` +
+    `Measured ${info.date
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC')} by \`${info.command}\`` +
       `${info.quick ? ' (**quick**: small inputs, not for comparison)' : ''}, in ${Math.round(info.seconds)} s. ` +
       'Regenerate with `bash scripts/bench-setup.sh && npm run bench`.',
     '',
@@ -72,12 +82,17 @@ export function resultsMarkdown(machine: Machine, tables: Table[], info: RunInfo
     '',
     '| kind | packets | mean frame | SHA-256 |',
     '|---|---|---|---|',
-    ...info.inputs.filter((f) => f.count >= 1000).map((f) => `| ${f.kind} | ${count(f.count)} | ${f.meanFrame.toFixed(1)} B | \`${f.sha256}\` |`),
+    ...info.inputs
+      .filter((f) => f.count >= 1000)
+      .map((f) => `| ${f.kind} | ${count(f.count)} | ${f.meanFrame.toFixed(1)} B | \`${f.sha256}\` |`),
     '',
   ];
   // The targets of the issue in one place, each with its figure; the README's performance section points here.
-  const targets = tables.flatMap((t) => t.notes.filter((n) => n.startsWith('target'))
-    .map((n) => `- ${t.title.split(':')[0]}, ${t.input.split(':')[0]}: ${n.slice(7)}`));
+  const targets = tables.flatMap((t) =>
+    t.notes
+      .filter((n) => n.startsWith('target'))
+      .map((n) => `- ${t.title.split(':')[0]}, ${t.input.split(':')[0]}: ${n.slice(7)}`),
+  );
   if (targets.length > 0) lines.push('## Targets', '', ...targets, '');
   lines.push('## Results', '');
   if (info.chart) lines.push(`![packets per second, peers on the same file](${info.chart})`, '');

@@ -34,7 +34,9 @@ export function svgChart(table: Table, subtitle: string): string | undefined {
   ];
   for (let d = lo; d <= hi; d *= 10) {
     out.push(`<line x1="${x(d)}" y1="${top - 6}" x2="${x(d)}" y2="${top + rows.length * rowH}" stroke="#ddd"/>`);
-    out.push(`<text x="${x(d)}" y="${top + rows.length * rowH + 16}" text-anchor="middle" fill="#555">${tick(d)}</text>`);
+    out.push(
+      `<text x="${x(d)}" y="${top + rows.length * rowH + 16}" text-anchor="middle" fill="#555">${tick(d)}</text>`,
+    );
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH;
@@ -42,12 +44,16 @@ export function svgChart(table: Table, subtitle: string): string | undefined {
     const isRef = r.driver === table.reference;
     const label = r.subset ? `${r.driver} (subset)` : r.driver;
     out.push(`<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${esc(label)}</text>`);
-    out.push(`<rect x="${labelW}" y="${y + 4}" width="${Math.max(1, x(p.median) - labelW)}" height="${rowH - 10}" fill="${isRef ? '#d9480f' : '#4c6ef5'}"/>`);
+    out.push(
+      `<rect x="${labelW}" y="${y + 4}" width="${Math.max(1, x(p.median) - labelW)}" height="${rowH - 10}" fill="${isRef ? '#d9480f' : '#4c6ef5'}"/>`,
+    );
     out.push(`<line x1="${x(p.min)}" y1="${y + rowH / 2}" x2="${x(p.max)}" y2="${y + rowH / 2}" stroke="black"/>`);
     out.push(`<line x1="${x(p.min)}" y1="${y + 7}" x2="${x(p.min)}" y2="${y + rowH - 7}" stroke="black"/>`);
     out.push(`<line x1="${x(p.max)}" y1="${y + 7}" x2="${x(p.max)}" y2="${y + rowH - 7}" stroke="black"/>`);
     const ratio = r.ratio !== undefined && !isRef ? `  (pktkit ${r.ratio.toFixed(2)}×)` : '';
-    out.push(`<text x="${Math.max(x(p.max), x(p.median)) + 6}" y="${y + 15}">${si(p.median).trim()}${esc(ratio)}</text>`);
+    out.push(
+      `<text x="${Math.max(x(p.max), x(p.median)) + 6}" y="${y + 15}">${si(p.median).trim()}${esc(ratio)}</text>`,
+    );
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -27,8 +27,14 @@ async function main(): Promise<void> {
     report({
       sample: {
         t: Number(process.hrtime.bigint() - start) / 1e9,
-        rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers,
-        counted, bytes, stats: cap.stats(),
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+        counted,
+        bytes,
+        stats: cap.stats(),
       },
     });
   };

@@ -46,11 +46,18 @@ function args(): { minutes: number; pps: number; burst: number; sample: number; 
     const i = a.indexOf(`--${name}`);
     if (i < 0) return fallback;
     const v = Number(a[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new TypeError(`Expected a positive number for --${name} but received '${a[i + 1]}'`);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new TypeError(`Expected a positive number for --${name} but received '${a[i + 1]}'`);
     return v;
   };
   const o = a.indexOf('--out');
-  return { minutes: get('minutes', 30), pps: get('pps', 100_000), burst: get('burst', 1000), sample: get('sample', 10), out: o >= 0 ? a[o + 1]! : path.join(ROOT, 'docs', 'SOAK.md') };
+  return {
+    minutes: get('minutes', 30),
+    pps: get('pps', 100_000),
+    burst: get('burst', 1000),
+    sample: get('sample', 10),
+    out: o >= 0 ? a[o + 1]! : path.join(ROOT, 'docs', 'SOAK.md'),
+  };
 }
 
 /** Least-squares slope of y over t (per second). */
@@ -94,14 +101,32 @@ async function main(): Promise<void> {
       }
       await w.close();
 
-      const capture = startNodeInNs(net.nsA, 'bench/soak/capture.ts', [JSON.stringify({ device: net.ifA, sampleMs: opts.sample * 1000 })], {
-        timeoutMs: (seconds + 180) * 1000,
-      });
+      const capture = startNodeInNs(
+        net.nsA,
+        'bench/soak/capture.ts',
+        [JSON.stringify({ device: net.ifA, sampleMs: opts.sample * 1000 })],
+        {
+          timeoutMs: (seconds + 180) * 1000,
+        },
+      );
       await capture.waitFor((m) => 'ready' in (m as object), 30_000);
       const limit = Math.ceil(opts.pps * seconds * 1.05);
       // Bounded three ways: --duration, -L (a packet count) and the kill below.
       const sender = net.spawn(net.nsB, 'tcpreplay', [
-        '-K', '--pps', String(opts.pps), '--pps-multi', String(opts.burst), '--loop', '0', '--duration', String(seconds), '-L', String(limit), '-i', net.ifB, file,
+        '-K',
+        '--pps',
+        String(opts.pps),
+        '--pps-multi',
+        String(opts.burst),
+        '--loop',
+        '0',
+        '--duration',
+        String(seconds),
+        '-L',
+        String(limit),
+        '-i',
+        net.ifB,
+        file,
       ]);
       let said = '';
       sender.stdout!.setEncoding('utf8').on('data', (t: string) => (said += t));
@@ -119,7 +144,10 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       const progress = setInterval(() => {
         const s = capture.messages.filter((m) => 'sample' in (m as object)).pop() as { sample: Sample } | undefined;
-        if (s) process.stderr.write(`soak: ${Math.round((Date.now() - t0) / 1000)} s, ${s.sample.counted} packets, RSS ${mb(s.sample.rss)} MB, heap ${mb(s.sample.heapUsed)} MB\n`);
+        if (s)
+          process.stderr.write(
+            `soak: ${Math.round((Date.now() - t0) / 1000)} s, ${s.sample.counted} packets, RSS ${mb(s.sample.rss)} MB, heap ${mb(s.sample.heapUsed)} MB\n`,
+          );
       }, 30_000);
       await new Promise<void>((resolve) => sender.once('exit', () => resolve()));
       clearTimeout(killer);
@@ -129,9 +157,14 @@ async function main(): Promise<void> {
       // Let the last packets through the ring, then close.
       await new Promise((r) => setTimeout(r, 2000));
       capture.send({ cmd: 'stop' });
-      const final = await capture.waitFor<{ final: { stats: Record<string, number>; counted: number; bytes: number } }>((m) => 'final' in (m as object), 60_000);
+      const final = await capture.waitFor<{ final: { stats: Record<string, number>; counted: number; bytes: number } }>(
+        (m) => 'final' in (m as object),
+        60_000,
+      );
       const run = await capture.done;
-      const samples = run.messages.filter((m) => 'sample' in (m as object)).map((m) => (m as { sample: Sample }).sample);
+      const samples = run.messages
+        .filter((m) => 'sample' in (m as object))
+        .map((m) => (m as { sample: Sample }).sample);
       return { replay, final: final.final, samples, senderCpu };
     });
     const text = summarize(opts, seconds, machine, result);
@@ -147,7 +180,12 @@ function summarize(
   opts: { minutes: number; pps: number; burst: number; sample: number },
   seconds: number,
   machine: Array<[string, string]>,
-  r: { replay: { sent: number; pps: number; seconds: number; failed: number }; final: { stats: Record<string, number>; counted: number; bytes: number }; samples: Sample[]; senderCpu: number },
+  r: {
+    replay: { sent: number; pps: number; seconds: number; failed: number };
+    final: { stats: Record<string, number>; counted: number; bytes: number };
+    samples: Sample[];
+    senderCpu: number;
+  },
 ): string {
   const s = r.final.stats;
   const identity = s.received === s.delivered + s.droppedByKernel + s.droppedByRing;
@@ -169,36 +207,76 @@ function summarize(
   const kpps = (n: number): string => `${Math.round(n / 1000)} k`;
   const lines: string[] = [];
   lines.push('# Soak', '');
-  lines.push(`This run: ${opts.minutes} minutes${opts.minutes === 30 ? '' : ' (the script\'s default, and the issue\'s target, is 30)'}.`, '');
-  lines.push(`Run with \`sudo npx tsx bench/soak/main.ts --minutes ${opts.minutes} --pps ${opts.pps} --burst ${opts.burst} --sample ${opts.sample}\` (outside CI; root).`);
-  lines.push(`tcpreplay offers 1,000 UDP frames (60..1,000 bytes) in a loop on a veth between the soak's own namespaces;`);
-  lines.push('pktkit captures on the other end through `batches()`, sampling memory (heap after a full GC) and counters.', '');
+  lines.push(
+    `This run: ${opts.minutes} minutes${opts.minutes === 30 ? '' : " (the script's default, and the issue's target, is 30)"}.`,
+    '',
+  );
+  lines.push(
+    `Run with \`sudo npx tsx bench/soak/main.ts --minutes ${opts.minutes} --pps ${opts.pps} --burst ${opts.burst} --sample ${opts.sample}\` (outside CI; root).`,
+  );
+  lines.push(
+    `tcpreplay offers 1,000 UDP frames (60..1,000 bytes) in a loop on a veth between the soak's own namespaces;`,
+  );
+  lines.push(
+    'pktkit captures on the other end through `batches()`, sampling memory (heap after a full GC) and counters.',
+    '',
+  );
   lines.push('## Machine', '', '| | |', '|---|---|', ...machine.map(([k, v]) => `| ${k} | ${v} |`), '');
   lines.push('## Result', '', '| | |', '|---|---|');
-  lines.push(`| duration | ${(seconds / 60).toFixed(1)} min asked, tcpreplay sent for ${r.replay.seconds.toFixed(1)} s |`);
-  lines.push(`| offered | ${r.replay.sent.toLocaleString('en')} packets at ${Math.round(r.replay.pps).toLocaleString('en')} packets/s (asked ${opts.pps.toLocaleString('en')}), ${r.replay.failed} failed, sender CPU ${r.senderCpu.toFixed(0)} s |`);
-  lines.push(`| captured | ${r.final.counted.toLocaleString('en')} packets read by JS (${Math.round(rate).toLocaleString('en')} packets/s), ${mb(r.final.bytes)} MB |`);
+  lines.push(
+    `| duration | ${(seconds / 60).toFixed(1)} min asked, tcpreplay sent for ${r.replay.seconds.toFixed(1)} s |`,
+  );
+  lines.push(
+    `| offered | ${r.replay.sent.toLocaleString('en')} packets at ${Math.round(r.replay.pps).toLocaleString('en')} packets/s (asked ${opts.pps.toLocaleString('en')}), ${r.replay.failed} failed, sender CPU ${r.senderCpu.toFixed(0)} s |`,
+  );
+  lines.push(
+    `| captured | ${r.final.counted.toLocaleString('en')} packets read by JS (${Math.round(rate).toLocaleString('en')} packets/s), ${mb(r.final.bytes)} MB |`,
+  );
   if (intervals.length > 0) {
     const below = intervals.filter((x) => x < 100_000).length;
-    lines.push(`| rate per ${opts.sample} s interval | min ${kpps(Math.min(...intervals))}, max ${kpps(Math.max(...intervals))} packets/s; ${below} of ${intervals.length} intervals below 100 k |`);
+    lines.push(
+      `| rate per ${opts.sample} s interval | min ${kpps(Math.min(...intervals))}, max ${kpps(Math.max(...intervals))} packets/s; ${below} of ${intervals.length} intervals below 100 k |`,
+    );
   }
-  lines.push(`| counters | received ${s.received}, delivered ${s.delivered}, droppedByRing ${s.droppedByRing}, droppedByKernel ${s.droppedByKernel}, droppedByInterface ${s.droppedByInterface}, receivedByFilter ${s.receivedByFilter} |`);
-  lines.push(`| identity received === delivered + droppedByKernel + droppedByRing | ${identity ? 'holds' : '**BROKEN**'} |`);
-  lines.push(`| every delivered packet reached the loop | ${countedAll ? 'yes' : `**no** (${r.final.counted} of ${s.delivered})`} |`);
-  lines.push(`| offered vs kernel | sent ${r.replay.sent}, seen by the filter ${s.receivedByFilter} (${s.receivedByFilter >= r.replay.sent ? 'all' : `${r.replay.sent - s.receivedByFilter} fewer`}), libpcap received ${s.received} + kernel drops ${s.droppedByKernel} |`);
-  lines.push(`| RSS | ${mb(first.rss)} MB after warm-up (t=${first.t.toFixed(0)} s) → ${mb(end.rss)} MB at t=${end.t.toFixed(0)} s; slope ${(perMin((x) => x.rss) / MB).toFixed(3)} MB/min |`);
-  lines.push(`| heap used (after GC) | ${mb(first.heapUsed)} → ${mb(end.heapUsed)} MB; slope ${(perMin((x) => x.heapUsed) / MB).toFixed(3)} MB/min |`);
-  lines.push(`| external / arrayBuffers | ${mb(first.external)} / ${mb(first.arrayBuffers)} → ${mb(end.external)} / ${mb(end.arrayBuffers)} MB |`);
+  lines.push(
+    `| counters | received ${s.received}, delivered ${s.delivered}, droppedByRing ${s.droppedByRing}, droppedByKernel ${s.droppedByKernel}, droppedByInterface ${s.droppedByInterface}, receivedByFilter ${s.receivedByFilter} |`,
+  );
+  lines.push(
+    `| identity received === delivered + droppedByKernel + droppedByRing | ${identity ? 'holds' : '**BROKEN**'} |`,
+  );
+  lines.push(
+    `| every delivered packet reached the loop | ${countedAll ? 'yes' : `**no** (${r.final.counted} of ${s.delivered})`} |`,
+  );
+  lines.push(
+    `| offered vs kernel | sent ${r.replay.sent}, seen by the filter ${s.receivedByFilter} (${s.receivedByFilter >= r.replay.sent ? 'all' : `${r.replay.sent - s.receivedByFilter} fewer`}), libpcap received ${s.received} + kernel drops ${s.droppedByKernel} |`,
+  );
+  lines.push(
+    `| RSS | ${mb(first.rss)} MB after warm-up (t=${first.t.toFixed(0)} s) → ${mb(end.rss)} MB at t=${end.t.toFixed(0)} s; slope ${(perMin((x) => x.rss) / MB).toFixed(3)} MB/min |`,
+  );
+  lines.push(
+    `| heap used (after GC) | ${mb(first.heapUsed)} → ${mb(end.heapUsed)} MB; slope ${(perMin((x) => x.heapUsed) / MB).toFixed(3)} MB/min |`,
+  );
+  lines.push(
+    `| external / arrayBuffers | ${mb(first.external)} / ${mb(first.arrayBuffers)} → ${mb(end.external)} / ${mb(end.arrayBuffers)} MB |`,
+  );
   lines.push('');
-  lines.push('## Samples', '', '| t (s) | packets read | packets/s since the last row | RSS MB | heap MB | external MB | droppedByRing | droppedByKernel |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '## Samples',
+    '',
+    '| t (s) | packets read | packets/s since the last row | RSS MB | heap MB | external MB | droppedByRing | droppedByKernel |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   let prev: Sample | undefined;
   const step = Math.max(1, Math.ceil(r.samples.length / 40));
   for (let i = 0; i < r.samples.length; i++) {
     if (i % step !== 0 && i !== r.samples.length - 1) continue;
     const x = r.samples[i]!;
-    const pps = prev && x.t > prev.t ? Math.round((x.counted - prev.counted) / (x.t - prev.t)).toLocaleString('en') : '';
+    const pps =
+      prev && x.t > prev.t ? Math.round((x.counted - prev.counted) / (x.t - prev.t)).toLocaleString('en') : '';
     prev = x;
-    lines.push(`| ${x.t.toFixed(0)} | ${x.counted} | ${pps} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.external)} | ${x.stats.droppedByRing} | ${x.stats.droppedByKernel} |`);
+    lines.push(
+      `| ${x.t.toFixed(0)} | ${x.counted} | ${pps} | ${mb(x.rss)} | ${mb(x.heapUsed)} | ${mb(x.external)} | ${x.stats.droppedByRing} | ${x.stats.droppedByKernel} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');

@@ -18,18 +18,31 @@ export function dissectTrial(ctx: BenchContext): Table[] {
     const coldN = Math.min(cold, input.count);
     const reference = pktkitDissect(coldN);
     const t = newTable({
-      trial: 'dissect', title: '1. dissect: the dissector alone over packets in memory',
-      input: describeInput(input), columns: [cpuNsColumn], throughput: true, reference: reference.name,
+      trial: 'dissect',
+      title: '1. dissect: the dissector alone over packets in memory',
+      input: describeInput(input),
+      columns: [cpuNsColumn],
+      throughput: true,
+      reference: reference.name,
     });
     runTable(ctx, t, [reference, cDissect(coldN), pktkitDissect(hot), cDissect(hot)], input);
-    t.notes.push(`The first N packets of the input, packed in memory and dissected in a loop: ${coldN.toLocaleString('en-US')} ` +
-      `packets are far larger than the caches, ${hot.toLocaleString('en-US')} fit in L2. The addon rows are timed by ` +
-      'benchmark.js around dissectLoop (one N-API call per pass), the C++ rows by their own clock.');
+    t.notes.push(
+      `The first N packets of the input, packed in memory and dissected in a loop: ${coldN.toLocaleString('en-US')} ` +
+        `packets are far larger than the caches, ${hot.toLocaleString('en-US')} fit in L2. The addon rows are timed by ` +
+        'benchmark.js around dissectLoop (one N-API call per pass), the C++ rows by their own clock.',
+    );
     const best = [reference.name, pktkitDissect(hot).name];
     const pps = Math.max(...best.map((n) => medianPps(t, n) ?? NaN).filter(Number.isFinite));
     const cpuNs = Math.min(...best.map((n) => medianCpuNs(t, n) ?? NaN).filter(Number.isFinite));
-    t.notes.push(targetNote('dissector alone (addon, best set), M packets/s', Number.isFinite(pps) ? pps / 1e6 : undefined, 25,
-      ' M/s', Number.isFinite(cpuNs) ? 1e3 / cpuNs : undefined));
+    t.notes.push(
+      targetNote(
+        'dissector alone (addon, best set), M packets/s',
+        Number.isFinite(pps) ? pps / 1e6 : undefined,
+        25,
+        ' M/s',
+        Number.isFinite(cpuNs) ? 1e3 / cpuNs : undefined,
+      ),
+    );
     return t;
   });
 }

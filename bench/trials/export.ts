@@ -60,13 +60,22 @@ function pktkit(mode: 'packets' | 'flows', input: InputFile): AsyncDriver<ClickH
   return {
     name: mode === 'packets' ? PKTKIT_PACKETS : PKTKIT_FLOWS,
     unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx),
-    run: (ctx, s) => withServerCpu(s, async () => {
-      await truncate(s);
-      const m = runResultChild(process.execPath, [compiledChild(ctx, 'pktkit-export'), mode, input.path, `clickhouse://127.0.0.1:${s.httpPort}/bench`], 'pktkit-export', { cwd: ctx.root });
-      const stored = Number((await s.query(`SELECT count() FROM bench.${mode === 'packets' ? 'packets' : 'flows'}`)).trim());
-      if (mode === 'packets' && stored !== m.packets) throw new Error(`ClickHouse holds ${stored} packet rows of ${m.packets}`);
-      return withDerived(m);
-    }),
+    run: (ctx, s) =>
+      withServerCpu(s, async () => {
+        await truncate(s);
+        const m = runResultChild(
+          process.execPath,
+          [compiledChild(ctx, 'pktkit-export'), mode, input.path, `clickhouse://127.0.0.1:${s.httpPort}/bench`],
+          'pktkit-export',
+          { cwd: ctx.root },
+        );
+        const stored = Number(
+          (await s.query(`SELECT count() FROM bench.${mode === 'packets' ? 'packets' : 'flows'}`)).trim(),
+        );
+        if (mode === 'packets' && stored !== m.packets)
+          throw new Error(`ClickHouse holds ${stored} packet rows of ${m.packets}`);
+        return withDerived(m);
+      }),
   };
 }
 
@@ -78,32 +87,60 @@ function ceiling(input: InputFile, dir: string): AsyncDriver<ClickHouseServer> {
   const files = { packets: path.join(dir, 'packets.rowbinary'), flows: path.join(dir, 'flows.rowbinary') };
   return {
     name: CEILING,
-    unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx) ?? (hasCommand('clickhouse-client') ? undefined : 'clickhouse-client is not installed'),
-    run: (ctx, s) => withServerCpu(s, async () => {
-      if (!fs.existsSync(files.flows)) {
-        await truncate(s);
-        runResultChild(process.execPath, [compiledChild(ctx, 'pktkit-export'), 'packets', input.path, `clickhouse://127.0.0.1:${s.httpPort}/bench`], 'pktkit-export', { cwd: ctx.root });
-        for (const t of ['packets', 'flows'] as const) {
-          runProcess('bash', ['-c', `clickhouse-client --host 127.0.0.1 --port "$1" --query "SELECT * FROM bench.${t} FORMAT RowBinary" > "$2"`, 'x', String(s.tcpPort), files[t]]);
+    unavailable: (ctx) =>
+      addonMissing(ctx) ??
+      compileChildren(ctx) ??
+      (hasCommand('clickhouse-client') ? undefined : 'clickhouse-client is not installed'),
+    run: (ctx, s) =>
+      withServerCpu(s, async () => {
+        if (!fs.existsSync(files.flows)) {
+          await truncate(s);
+          runResultChild(
+            process.execPath,
+            [compiledChild(ctx, 'pktkit-export'), 'packets', input.path, `clickhouse://127.0.0.1:${s.httpPort}/bench`],
+            'pktkit-export',
+            { cwd: ctx.root },
+          );
+          for (const t of ['packets', 'flows'] as const) {
+            runProcess('bash', [
+              '-c',
+              `clickhouse-client --host 127.0.0.1 --port "$1" --query "SELECT * FROM bench.${t} FORMAT RowBinary" > "$2"`,
+              'x',
+              String(s.tcpPort),
+              files[t],
+            ]);
+          }
         }
-      }
-      await truncate(s);
-      let seconds = 0;
-      let cpu = 0;
-      for (const t of ['packets', 'flows'] as const) {
-        const o = runProcess('bash', ['-c', `clickhouse-client --host 127.0.0.1 --port "$1" --query "INSERT INTO bench.${t} FORMAT RowBinary" < "$2"`, 'x', String(s.tcpPort), files[t]]);
-        seconds += o.wallSeconds;
-        cpu += o.cpuSeconds ?? NaN;
-      }
-      const packets = Number((await s.query('SELECT count() FROM bench.packets')).trim());
-      const rows = packets + Number((await s.query('SELECT count() FROM bench.flows')).trim());
-      if (packets !== input.count) throw new Error(`ClickHouse holds ${packets} packet rows of ${input.count}`);
-      const wireBytes = fs.statSync(files.packets).size + fs.statSync(files.flows).size;
-      return withDerived({
-        packets, bytes: input.frameBytes, seconds, rows, rowsPerSecond: rows / seconds,
-        wireBytes, wireBytesPerRow: wireBytes / rows, cpuSeconds: cpu, cpuNsPerRow: (cpu * 1e9) / rows,
-      });
-    }),
+        await truncate(s);
+        let seconds = 0;
+        let cpu = 0;
+        for (const t of ['packets', 'flows'] as const) {
+          const o = runProcess('bash', [
+            '-c',
+            `clickhouse-client --host 127.0.0.1 --port "$1" --query "INSERT INTO bench.${t} FORMAT RowBinary" < "$2"`,
+            'x',
+            String(s.tcpPort),
+            files[t],
+          ]);
+          seconds += o.wallSeconds;
+          cpu += o.cpuSeconds ?? NaN;
+        }
+        const packets = Number((await s.query('SELECT count() FROM bench.packets')).trim());
+        const rows = packets + Number((await s.query('SELECT count() FROM bench.flows')).trim());
+        if (packets !== input.count) throw new Error(`ClickHouse holds ${packets} packet rows of ${input.count}`);
+        const wireBytes = fs.statSync(files.packets).size + fs.statSync(files.flows).size;
+        return withDerived({
+          packets,
+          bytes: input.frameBytes,
+          seconds,
+          rows,
+          rowsPerSecond: rows / seconds,
+          wireBytes,
+          wireBytesPerRow: wireBytes / rows,
+          cpuSeconds: cpu,
+          cpuNsPerRow: (cpu * 1e9) / rows,
+        });
+      }),
   };
 }
 
@@ -117,21 +154,39 @@ function withDerived(m: Metrics): Metrics {
 function tsharkEk(input: InputFile, subset: number): AsyncDriver<ClickHouseServer> {
   return {
     name: TSHARK_EK,
-    unavailable: () => (hasCommand('tshark') ? (hasCommand('clickhouse-client') ? undefined : 'clickhouse-client is not installed') : 'tshark is not installed'),
-    run: (_ctx, s) => withServerCpu(s, async () => {
-      await truncate(s);
-      // The bulk-index lines of -T ek are not rows; unknown (nested) fields are skipped by the server.
-      const script = `set -o pipefail; tshark -r "$1" -n -c "$2" -T ek | grep -v '^{"index"' | clickhouse-client --host 127.0.0.1 --port "$3" --input_format_skip_unknown_fields=1 --query 'INSERT INTO bench.ek FORMAT JSONEachRow'`;
-      const wc = spawnSync('bash', ['-c', `tshark -r "$1" -n -c "$2" -T ek | grep -v '^{"index"' | wc -c`, 'x', input.path, String(subset)], { encoding: 'utf8' });
-      const o = runProcess('bash', ['-c', script, 'x', input.path, String(subset), String(s.tcpPort)], { timeoutMs: 1_200_000 });
-      const stored = Number((await s.query('SELECT count() FROM bench.ek')).trim());
-      if (stored !== subset) throw new Error(`ClickHouse holds ${stored} rows of ${subset}`);
-      return withDerived({
-        packets: subset, bytes: input.frameBytes, seconds: o.wallSeconds, rows: subset, rowsPerSecond: subset / o.wallSeconds,
-        wireBytes: Number(wc.stdout.trim()), wireBytesPerRow: Number(wc.stdout.trim()) / subset,
-        cpuSeconds: o.cpuSeconds ?? NaN, cpuNsPerRow: ((o.cpuSeconds ?? NaN) * 1e9) / subset,
-      });
-    }),
+    unavailable: () =>
+      hasCommand('tshark')
+        ? hasCommand('clickhouse-client')
+          ? undefined
+          : 'clickhouse-client is not installed'
+        : 'tshark is not installed',
+    run: (_ctx, s) =>
+      withServerCpu(s, async () => {
+        await truncate(s);
+        // The bulk-index lines of -T ek are not rows; unknown (nested) fields are skipped by the server.
+        const script = `set -o pipefail; tshark -r "$1" -n -c "$2" -T ek | grep -v '^{"index"' | clickhouse-client --host 127.0.0.1 --port "$3" --input_format_skip_unknown_fields=1 --query 'INSERT INTO bench.ek FORMAT JSONEachRow'`;
+        const wc = spawnSync(
+          'bash',
+          ['-c', `tshark -r "$1" -n -c "$2" -T ek | grep -v '^{"index"' | wc -c`, 'x', input.path, String(subset)],
+          { encoding: 'utf8' },
+        );
+        const o = runProcess('bash', ['-c', script, 'x', input.path, String(subset), String(s.tcpPort)], {
+          timeoutMs: 1_200_000,
+        });
+        const stored = Number((await s.query('SELECT count() FROM bench.ek')).trim());
+        if (stored !== subset) throw new Error(`ClickHouse holds ${stored} rows of ${subset}`);
+        return withDerived({
+          packets: subset,
+          bytes: input.frameBytes,
+          seconds: o.wallSeconds,
+          rows: subset,
+          rowsPerSecond: subset / o.wallSeconds,
+          wireBytes: Number(wc.stdout.trim()),
+          wireBytesPerRow: Number(wc.stdout.trim()) / subset,
+          cpuSeconds: o.cpuSeconds ?? NaN,
+          cpuNsPerRow: ((o.cpuSeconds ?? NaN) * 1e9) / subset,
+        });
+      }),
   };
 }
 
@@ -141,26 +196,35 @@ export async function exportTrial(ctx: BenchContext): Promise<Table[]> {
   const subset = ctx.quick ? 10_000 : 50_000;
   const small = ctx.input('mix', subset);
   const t = newTable({
-    trial: 'export', title: '6. export: a file into ClickHouse', input: describeInput(input),
+    trial: 'export',
+    title: '6. export: a file into ClickHouse',
+    input: describeInput(input),
     columns: [
       { key: 'rowsPerSecond', heading: 'rows/s', format: si },
       { key: 'cpuNsPerRow', heading: 'CPU ns/row', format: (v) => v.toFixed(0) },
       { key: 'serverCpuNsPerRow', heading: 'server CPU ns/row', format: (v) => v.toFixed(0) },
       { key: 'wireBytesPerRow', heading: 'bytes/row sent', format: (v) => v.toFixed(0) },
     ],
-    throughput: true, reference: PKTKIT_PACKETS,
+    throughput: true,
+    reference: PKTKIT_PACKETS,
   });
   const why = CLICKHOUSE_SERVER ? undefined : 'clickhouse-server is not installed (scripts/prepare-host.sh)';
   const dumps = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-bench-export-'));
   try {
-    await runAsyncTable(ctx, t, [pktkit('packets', input), pktkit('flows', input), ceiling(input, dumps), tsharkEk(small, subset)], why, async (fn) => {
-      const s = await startClickHouse();
-      try {
-        await fn(s);
-      } finally {
-        await s.stop();
-      }
-    });
+    await runAsyncTable(
+      ctx,
+      t,
+      [pktkit('packets', input), pktkit('flows', input), ceiling(input, dumps), tsharkEk(small, subset)],
+      why,
+      async (fn) => {
+        const s = await startClickHouse();
+        try {
+          await fn(s);
+        } finally {
+          await s.stop();
+        }
+      },
+    );
   } finally {
     fs.rmSync(dumps, { recursive: true, force: true });
   }
@@ -175,12 +239,16 @@ export async function exportTrial(ctx: BenchContext): Promise<Table[]> {
   }
   const ours = medianPps(t, PKTKIT_PACKETS);
   const tshark = medianPps(t, TSHARK_EK);
-  t.notes.push('Timed from openFile until the server acknowledged the last insert (pktkit), or the whole pipeline (tshark, on a subset, scaled per packet). ' +
-    'bytes/row sent: RowBinary bytes in the inserts (pktkit), JSON bytes into clickhouse-client (tshark; it then sends them in its native format). ' +
-    'The tshark pipeline stores one column (the timestamp); pktkit 24 columns per packet plus the flow rows. ' +
-    `CPU ns/row: the sender's (pktkit's process; clickhouse-client's for the ceiling; the tshark pipeline's processes); server CPU ns/row: clickhouse-server's, all threads, during the run. ` +
-    'The ceiling row is the server taking the same rows from clickhouse-client alone: no sender can store faster than it on this machine.');
-  t.notes.push(targetNote('pktkit packets+flows vs the tshark pipeline', ours && tshark ? ours / tshark : undefined, 10, '×'));
+  t.notes.push(
+    'Timed from openFile until the server acknowledged the last insert (pktkit), or the whole pipeline (tshark, on a subset, scaled per packet). ' +
+      'bytes/row sent: RowBinary bytes in the inserts (pktkit), JSON bytes into clickhouse-client (tshark; it then sends them in its native format). ' +
+      'The tshark pipeline stores one column (the timestamp); pktkit 24 columns per packet plus the flow rows. ' +
+      `CPU ns/row: the sender's (pktkit's process; clickhouse-client's for the ceiling; the tshark pipeline's processes); server CPU ns/row: clickhouse-server's, all threads, during the run. ` +
+      'The ceiling row is the server taking the same rows from clickhouse-client alone: no sender can store faster than it on this machine.',
+  );
+  t.notes.push(
+    targetNote('pktkit packets+flows vs the tshark pipeline', ours && tshark ? ours / tshark : undefined, 10, '×'),
+  );
   t.notes.push(targetNote('packet rows/s', ours, 1e6, ' rows/s'));
   return [t];
 }

@@ -19,7 +19,15 @@ import * as path from 'node:path';
 import type { InputFile } from '../gen/generate';
 import { count, num, si } from '../harness/format';
 import { compileChildren, compiledChild } from '../harness/compile';
-import { cpuSecondsOf, namespacesUnavailable, parseTcpreplay, stop, watch, withSilentPair, type NetPair } from '../harness/live-net';
+import {
+  cpuSecondsOf,
+  namespacesUnavailable,
+  parseTcpreplay,
+  stop,
+  watch,
+  withSilentPair,
+  type NetPair,
+} from '../harness/live-net';
 import { runAsyncTable, type AsyncDriver } from '../harness/run-async-table';
 import { newTable } from '../harness/run-table';
 import type { BenchContext, Metrics, Row, Table } from '../harness/types';
@@ -66,8 +74,10 @@ interface Capturer {
   writes?: boolean;
 }
 
-const nodeChild = (ctx: BenchContext, name: string, args: string[]): [string, string[]] =>
-  [process.execPath, [compiledChild(ctx, name), ...args]];
+const nodeChild = (ctx: BenchContext, name: string, args: string[]): [string, string[]] => [
+  process.execPath,
+  [compiledChild(ctx, name), ...args],
+];
 
 function resultLine(stdout: string): Metrics {
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
@@ -79,7 +89,8 @@ function resultLine(stdout: string): Metrics {
 function tcpdumpCounters(stderr: string): Metrics {
   const n = (re: RegExp): number => Number(re.exec(stderr)?.[1] ?? NaN);
   const m: Metrics = {
-    captured: n(/(\d+) packets? captured/), receivedByFilter: n(/(\d+) packets? received by filter/),
+    captured: n(/(\d+) packets? captured/),
+    receivedByFilter: n(/(\d+) packets? received by filter/),
     kernelDrops: n(/(\d+) packets? dropped by kernel/),
   };
   const ring = n(/(\d+) packets? dropped by ring/);
@@ -115,8 +126,10 @@ const PKTKIT_LIBPCAP: Capturer = {
 const PKTKIT_CLI: Capturer = {
   name: 'pktkit capture -w FILE (CLI)',
   unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx),
-  command: (ctx, iface, file) =>
-    [process.execPath, [compiledCli(ctx), 'capture', '-n', '-i', iface, '-B', String(BUFFER_KIB), '-w', file]],
+  command: (ctx, iface, file) => [
+    process.execPath,
+    [compiledCli(ctx), 'capture', '-n', '-i', iface, '-B', String(BUFFER_KIB), '-w', file],
+  ],
   ready: /listening on/,
   stopSignal: 'SIGINT',
   parse: (_stdout, stderr) => tcpdumpCounters(stderr),
@@ -145,8 +158,10 @@ const TCPDUMP_FILE: Capturer = {
 
 const CAP: Capturer = {
   name: 'node cap (Cap.open + decoders)',
-  unavailable: (ctx) => (fs.existsSync(path.join(ctx.root, 'bench', 'peers', 'node_modules', 'cap', 'build', 'Release', 'cap.node'))
-    ? compileChildren(ctx) : 'node cap is not installed (run scripts/bench-setup.sh)'),
+  unavailable: (ctx) =>
+    fs.existsSync(path.join(ctx.root, 'bench', 'peers', 'node_modules', 'cap', 'build', 'Release', 'cap.node'))
+      ? compileChildren(ctx)
+      : 'node cap is not installed (run scripts/bench-setup.sh)',
   command: (ctx, iface) => nodeChild(ctx, 'cap-live', [iface]),
   ready: /READY/,
   stopSignal: 'SIGTERM',
@@ -192,7 +207,13 @@ export function buildSender(ctx: BenchContext): string | undefined {
 
 /** Runs the sendmmsg sender in nsA: `count` frames of `file` (replayed from its start as needed), paced to `pps` (0: top speed). */
 export async function sendmmsg(ctx: BenchContext, net: NetPair, file: string, n: number, pps = 0): Promise<Metrics> {
-  const [cmd, args] = pinned(SENDER_CPU, senderBinary(ctx), [net.ifA, file, String(n), String(pps), String(SEND_MAX_SECONDS)]);
+  const [cmd, args] = pinned(SENDER_CPU, senderBinary(ctx), [
+    net.ifA,
+    file,
+    String(n),
+    String(pps),
+    String(SEND_MAX_SECONDS),
+  ]);
   const r = await net.execOk(net.nsA, cmd, args, { timeoutMs: SEND_MAX_SECONDS * 1000 + 30_000 });
   return resultLine(r.stdout);
 }
@@ -227,7 +248,11 @@ async function oneRun(ctx: BenchContext, net: NetPair, c: Capturer, s: Sender, i
     await stop(child, c.stopSignal);
     const m = c.parse(w.out(), w.err());
     const out: Metrics = {
-      ...m, offered: offered.sent, offeredPps: offered.pps, sendFailed: offered.failed, cpuSeconds: cpu,
+      ...m,
+      offered: offered.sent,
+      offeredPps: offered.pps,
+      sendFailed: offered.failed,
+      cpuSeconds: cpu,
       // Everything sent and not delivered, wherever it went (kernel, ring, or never seen).
       lost: offered.sent - m.captured,
       cpuNsPerPacket: m.captured > 0 ? (cpu * 1e9) / m.captured : NaN,
@@ -287,28 +312,63 @@ export async function liveTrial(ctx: BenchContext): Promise<Table[]> {
   const input = ctx.input('mix');
   const tables: Table[] = [];
   const capturers = [PKTKIT, TCPDUMP, PKTKIT_CLI, TCPDUMP_FILE, PKTKIT_LIBPCAP, CAP];
-  for (const [letter, sender] of [['a', TCPREPLAY], ['b', SENDMMSG]] as const) {
+  for (const [letter, sender] of [
+    ['a', TCPREPLAY],
+    ['b', SENDMMSG],
+  ] as const) {
     engines.clear();
-    const t = newTable({ trial: 'live', title: `4${letter}. live: capture on a veth while ${sender.name} sends the mix`,
-      input: describeInput(input), columns: COLUMNS, throughput: false });
+    const t = newTable({
+      trial: 'live',
+      title: `4${letter}. live: capture on a veth while ${sender.name} sends the mix`,
+      input: describeInput(input),
+      columns: COLUMNS,
+      throughput: false,
+    });
     const nsWhy = namespacesUnavailable() ?? sender.unavailable(ctx);
     const drivers = capturers.map((c): AsyncDriver<NetPair> => ({
-      name: c.name, unavailable: c.unavailable, run: (_ctx, net) => oneRun(ctx, net, c, sender, input),
+      name: c.name,
+      unavailable: c.unavailable,
+      run: (_ctx, net) => oneRun(ctx, net, c, sender, input),
     }));
     await runAsyncTable(ctx, t, drivers, nsWhy, withSilentPair);
     const row = (c: Capturer): Row | undefined => t.rows.find((r) => r.driver === c.name && !r.skipped);
     const pin = pinningUnavailable();
-    t.notes.push(`Each run: the capturer starts inside the receiving namespace; once it is listening, ${sender.name} sends ` +
-      `${count(input.count)} frames once from the other namespace; 1.5 s later the capturer is stopped. ` +
-      (pin ? `Not pinned (${pin}). ` : `Sender pinned to CPU ${SENDER_CPU}, capturer to CPU ${CAPTURER_CPU} (taskset). `) +
-      `The same ${BUFFER_KIB / 1024} MiB kernel buffer for all. Lost = sent − captured: every packet sent and not delivered. ` +
-      'CPU: the capturing process, all threads, from /proc between ready and stop (10 ms resolution). ' +
-      'Files are written to /dev/shm. node cap has no drop counters.');
-    if (engines.size > 0) t.notes.push(`pktkit's engine (openLive's default, 'auto'): ${[...engines].join(', ')}; the libpcap row forces the fallback engine.`);
-    t.notes.push(lossTarget(`pktkit loses no packet where tcpdump -w /dev/null loses none (${sender.name})`, row(PKTKIT), row(TCPDUMP)));
+    t.notes.push(
+      `Each run: the capturer starts inside the receiving namespace; once it is listening, ${sender.name} sends ` +
+        `${count(input.count)} frames once from the other namespace; 1.5 s later the capturer is stopped. ` +
+        (pin
+          ? `Not pinned (${pin}). `
+          : `Sender pinned to CPU ${SENDER_CPU}, capturer to CPU ${CAPTURER_CPU} (taskset). `) +
+        `The same ${BUFFER_KIB / 1024} MiB kernel buffer for all. Lost = sent − captured: every packet sent and not delivered. ` +
+        'CPU: the capturing process, all threads, from /proc between ready and stop (10 ms resolution). ' +
+        'Files are written to /dev/shm. node cap has no drop counters.',
+    );
+    if (engines.size > 0)
+      t.notes.push(
+        `pktkit's engine (openLive's default, 'auto'): ${[...engines].join(', ')}; the libpcap row forces the fallback engine.`,
+      );
+    t.notes.push(
+      lossTarget(
+        `pktkit loses no packet where tcpdump -w /dev/null loses none (${sender.name})`,
+        row(PKTKIT),
+        row(TCPDUMP),
+      ),
+    );
     t.notes.push(cpuTarget(`pktkit CPU/packet ≤ tcpdump -w /dev/null's (${sender.name})`, row(PKTKIT), row(TCPDUMP)));
-    t.notes.push(lossTarget(`pktkit capture -w FILE keeps up where tcpdump -w FILE does (${sender.name})`, row(PKTKIT_CLI), row(TCPDUMP_FILE)));
-    t.notes.push(cpuTarget(`pktkit capture -w CPU/packet ≤ tcpdump -w FILE's (${sender.name})`, row(PKTKIT_CLI), row(TCPDUMP_FILE)));
+    t.notes.push(
+      lossTarget(
+        `pktkit capture -w FILE keeps up where tcpdump -w FILE does (${sender.name})`,
+        row(PKTKIT_CLI),
+        row(TCPDUMP_FILE),
+      ),
+    );
+    t.notes.push(
+      cpuTarget(
+        `pktkit capture -w CPU/packet ≤ tcpdump -w FILE's (${sender.name})`,
+        row(PKTKIT_CLI),
+        row(TCPDUMP_FILE),
+      ),
+    );
     tables.push(t);
   }
   return tables;

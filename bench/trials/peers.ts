@@ -19,13 +19,24 @@ import { describeInput } from './inputs';
 export function peersTrial(ctx: BenchContext): Table[] {
   const input = ctx.input('mix');
   const t = newTable({
-    trial: 'peers', title: '3. peers on the same file', input: describeInput(input),
-    columns: [cpuNsColumn, maxRssColumn], throughput: true, reference: PKTKIT_BATCH,
+    trial: 'peers',
+    title: '3. peers on the same file',
+    input: describeInput(input),
+    columns: [cpuNsColumn, maxRssColumn],
+    throughput: true,
+    reference: PKTKIT_BATCH,
   });
-  runTable(ctx, t, [pktkitFile('batch'), cLoop, gopacket, nodeCap, nodePcap, tcpdumpWrite, tcpdumpPrint, tshark, scapy], input);
-  t.notes.push('In-process drivers (pktkit, C++, Go, node peers, Scapy) time themselves from opening the file to the last packet; ' +
-    'tcpdump and tshark are timed from outside, minus their start-up on a one-packet file. ' +
-    'A subset is the first N packets of the same input; packets/s scale per packet. CPU ns/packet: CPU time of the timed work (all threads; tools: GNU time minus start-up). Peak RSS from GNU time.');
+  runTable(
+    ctx,
+    t,
+    [pktkitFile('batch'), cLoop, gopacket, nodeCap, nodePcap, tcpdumpWrite, tcpdumpPrint, tshark, scapy],
+    input,
+  );
+  t.notes.push(
+    'In-process drivers (pktkit, C++, Go, node peers, Scapy) time themselves from opening the file to the last packet; ' +
+      'tcpdump and tshark are timed from outside, minus their start-up on a one-packet file. ' +
+      'A subset is the first N packets of the same input; packets/s scale per packet. CPU ns/packet: CPU time of the timed work (all threads; tools: GNU time minus start-up). Peak RSS from GNU time.',
+  );
   const ratio = (name: string): number | undefined => t.rows.find((r) => r.driver === name && !r.skipped)?.ratio;
   const pktkitCpu = medianCpuNs(t, PKTKIT_BATCH);
   const cpuRatio = (name: string): number | undefined => {

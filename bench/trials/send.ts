@@ -39,12 +39,18 @@ const SENDPFAST: Sender = {
     const index = path.join(ctx.root, 'lib', 'index.ts');
     const missing = addonMissing(ctx);
     if (missing) return missing;
-    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) && fs.existsSync(path.join(ctx.root, 'lib', 'send', 'send.ts'))
-      ? compileChildren(ctx) : 'pktkit has no sendpfast yet (lib/send/send.ts)';
+    return /\bsendpfast\b/.test(fs.readFileSync(index, 'utf8')) &&
+      fs.existsSync(path.join(ctx.root, 'lib', 'send', 'send.ts'))
+      ? compileChildren(ctx)
+      : 'pktkit has no sendpfast yet (lib/send/send.ts)';
   },
   send: async (ctx, net, input) => {
-    const r = await net.execOk(net.nsA, process.execPath, [compiledChild(ctx, 'pktkit-send'), net.ifA, input.path, String(input.count)],
-      { timeoutMs: 300_000, cwd: ctx.root });
+    const r = await net.execOk(
+      net.nsA,
+      process.execPath,
+      [compiledChild(ctx, 'pktkit-send'), net.ifA, input.path, String(input.count)],
+      { timeoutMs: 300_000, cwd: ctx.root },
+    );
     const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) throw new Error('pktkit-send printed no RESULT line');
     return JSON.parse(line.slice(7)) as Metrics;
@@ -62,7 +68,12 @@ async function oneRun(ctx: BenchContext, net: NetPair, s: Sender, input: InputFi
     await stop(counter, 'SIGINT');
     const captured = Number(/(\d+) packets? captured/.exec(w.err())?.[1] ?? NaN);
     const kernelDrops = Number(/(\d+) packets? dropped by kernel/.exec(w.err())?.[1] ?? NaN);
-    return { ...m, arrived: captured + kernelDrops, counterDrops: kernelDrops, arrivedPps: (captured + kernelDrops) / m.seconds };
+    return {
+      ...m,
+      arrived: captured + kernelDrops,
+      counterDrops: kernelDrops,
+      arrivedPps: (captured + kernelDrops) / m.seconds,
+    };
   } finally {
     await stop(counter, 'SIGKILL');
   }
@@ -85,20 +96,31 @@ function sendCount(ctx: BenchContext): number {
 /** Runs trial 5. */
 export async function sendTrial(ctx: BenchContext): Promise<Table[]> {
   const input = ctx.input('mix', sendCount(ctx));
-  const t = newTable({ trial: 'send', title: '5. send: the same frames from one end of the veth, counted at the other',
-    input: describeInput(input), columns: COLUMNS, throughput: false });
+  const t = newTable({
+    trial: 'send',
+    title: '5. send: the same frames from one end of the veth, counted at the other',
+    input: describeInput(input),
+    columns: COLUMNS,
+    throughput: false,
+  });
   const nsWhy = namespacesUnavailable() ?? (hasCommand('tcpdump') ? undefined : 'tcpdump is not installed');
   const drivers = [SENDPFAST, TCPREPLAY].map((s): AsyncDriver<NetPair> => ({
-    name: s.name, unavailable: s.unavailable, run: (_ctx, net) => oneRun(ctx, net, s, input),
+    name: s.name,
+    unavailable: s.unavailable,
+    run: (_ctx, net) => oneRun(ctx, net, s, input),
   }));
   await runAsyncTable(ctx, t, drivers, nsWhy, withSilentPair);
-  t.notes.push('The receiving tcpdump counts arrivals (captured + its own kernel drops) with an 8 MiB buffer; sent pps is the ' +
-    "sender's own figure from its first to its last send (tcpreplay's Rated line; sendpfast's result), frames already in " +
-    "memory for sendpfast; 'pps incl. preparation' times the whole sendpfast call, which also checks and parses every frame.");
+  t.notes.push(
+    'The receiving tcpdump counts arrivals (captured + its own kernel drops) with an 8 MiB buffer; sent pps is the ' +
+      "sender's own figure from its first to its last send (tcpreplay's Rated line; sendpfast's result), frames already in " +
+      "memory for sendpfast; 'pps incl. preparation' times the whole sendpfast call, which also checks and parses every frame.",
+  );
   const pf = t.rows.find((r) => r.driver === SENDPFAST.name && !r.skipped)?.metrics.pps?.median;
   const tr = t.rows.find((r) => r.driver === TCPREPLAY.name && !r.skipped)?.metrics.pps?.median;
-  t.notes.push(pf !== undefined && tr !== undefined
-    ? `target sendpfast ≥ tcpreplay pps: ${pf >= tr ? 'met' : 'MISSED'} (${num(pf)} vs ${num(tr)} packets/s)`
-    : 'target sendpfast ≥ tcpreplay pps: not measured here');
+  t.notes.push(
+    pf !== undefined && tr !== undefined
+      ? `target sendpfast ≥ tcpreplay pps: ${pf >= tr ? 'met' : 'MISSED'} (${num(pf)} vs ${num(tr)} packets/s)`
+      : 'target sendpfast ≥ tcpreplay pps: not measured here',
+  );
   return [t];
 }

@@ -176,7 +176,8 @@ const OPTIONS: OptionSpec[] = [
     key: 'precision',
     long: ['time-stamp-precision'],
     value: (raw, shown) => {
-      if (raw !== 'micro' && raw !== 'nano') throw new UsageError(`Expected 'micro' or 'nano' for ${shown} but received '${raw}'`);
+      if (raw !== 'micro' && raw !== 'nano')
+        throw new UsageError(`Expected 'micro' or 'nano' for ${shown} but received '${raw}'`);
       return raw;
     },
   },
@@ -191,7 +192,10 @@ const OPTIONS: OptionSpec[] = [
     short: 'y',
     long: ['linktype'],
     value: (raw, shown) => {
-      if (!/^[A-Za-z0-9_]+$/.test(raw)) throw new UsageError(`Expected a link type name such as LINUX_SLL2 or EN10MB, or a DLT number, for ${shown} but received '${raw}'`);
+      if (!/^[A-Za-z0-9_]+$/.test(raw))
+        throw new UsageError(
+          `Expected a link type name such as LINUX_SLL2 or EN10MB, or a DLT number, for ${shown} but received '${raw}'`,
+        );
       return raw;
     },
   },
@@ -250,15 +254,41 @@ const EQUIVALENTS: Record<string, string> = {
 };
 
 /** Which options each command takes. */
-const SHOWN: Array<keyof CliOptions> = ['hex', 'verbosity', 'ascii', 'linkHeader', 'timeStyle', 'precision', 'number', 'json', 'follow', 'quiet', 'absolute'];
+const SHOWN: Array<keyof CliOptions> = [
+  'hex',
+  'verbosity',
+  'ascii',
+  'linkHeader',
+  'timeStyle',
+  'precision',
+  'number',
+  'json',
+  'follow',
+  'quiet',
+  'absolute',
+];
 const ALLOWED: Record<Command, ReadonlySet<keyof CliOptions>> = {
   ifaces: new Set(['json', 'listInterfaces']),
   capture: new Set(OPTIONS.map((o) => o.key).filter((k) => k !== 'file')),
   read: new Set<keyof CliOptions>([
-    ...SHOWN, 'file', 'filter', 'filterFile', 'count', 'write', 'fileSize', 'fileCount', 'rotateSeconds', 'print', 'local',
+    ...SHOWN,
+    'file',
+    'filter',
+    'filterFile',
+    'count',
+    'write',
+    'fileSize',
+    'fileCount',
+    'rotateSeconds',
+    'print',
+    'local',
     // tcpdump takes -s when reading and keeps every captured byte (the file's snapshot length rules).
     'snaplen',
-    'flows', 'ecs', 'to', 'flowsOnly', 'sensor',
+    'flows',
+    'ecs',
+    'to',
+    'flowsOnly',
+    'sensor',
   ]),
   demo: new Set<keyof CliOptions>(SHOWN),
   schema: new Set(),
@@ -311,7 +341,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   const tcpdumpShape = first.startsWith('-') && first !== '-' && first !== '--';
   if (!tcpdumpShape) {
     if (!COMMANDS.has(first as Command)) {
-      throw new UsageError(`Unknown command '${first}': expected one of ifaces, capture, read, demo, schema, help (or tcpdump's options, e.g. pktkit -r FILE)`);
+      throw new UsageError(
+        `Unknown command '${first}': expected one of ifaces, capture, read, demo, schema, help (or tcpdump's options, e.g. pktkit -r FILE)`,
+      );
     }
     args.shift();
   }
@@ -352,7 +384,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const spec = OPTIONS.find((o) => o.long.includes(name));
       if (!spec) throw unknownOption(`--${name}`);
       if (spec.optionalValue) {
-        const next = eq >= 0 ? arg.slice(eq + 1) : !spec.onlyAfterEquals && spec.optionalValue.test(args[0] ?? '') ? args.shift() : undefined;
+        const next =
+          eq >= 0
+            ? arg.slice(eq + 1)
+            : !spec.onlyAfterEquals && spec.optionalValue.test(args[0] ?? '')
+              ? args.shift()
+              : undefined;
         if (next !== undefined) setOptional(opts, spec, `--${name}`, next);
         set({ ...spec, value: undefined }, `--${name}`, undefined);
         continue;
@@ -386,32 +423,41 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   for (const [key, shown] of seen) {
     if (!ALLOWED[opts.command].has(key)) {
-      const how = opts.command === 'read' && seen.has('file') && !COMMANDS.has(first as Command) ? "'read' (-r)" : `'${opts.command}'`;
+      const how =
+        opts.command === 'read' && seen.has('file') && !COMMANDS.has(first as Command)
+          ? "'read' (-r)"
+          : `'${opts.command}'`;
       throw new UsageError(`Option ${shown} does not apply to ${how}`);
     }
   }
   opts.verbose = opts.verbosity > 0;
-  if ((opts.timeStyle as number) > 5) throw new UsageError('Expected at most 5 t (-t, -tt, -ttt, -tttt or -ttttt) but received ' + `${opts.timeStyle}`);
+  if ((opts.timeStyle as number) > 5)
+    throw new UsageError('Expected at most 5 t (-t, -tt, -ttt, -tttt or -ttttt) but received ' + `${opts.timeStyle}`);
 
   if (opts.command === 'read' && opts.file === undefined) {
     const file = words.shift();
-    if (file === undefined) throw new UsageError("'read' needs a capture file: pktkit read FILE [options] [filter], or pktkit -r FILE");
+    if (file === undefined)
+      throw new UsageError("'read' needs a capture file: pktkit read FILE [options] [filter], or pktkit -r FILE");
     opts.file = file;
   }
   if (opts.command === 'schema' && words.length > 0) {
     const db = words.shift()!;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(db)) throw new UsageError(`Expected a database name of letters, digits and _ for 'schema' but received '${db}'`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(db))
+      throw new UsageError(`Expected a database name of letters, digits and _ for 'schema' but received '${db}'`);
     opts.database = db;
   }
   if (words.length > 0) {
     if (opts.command !== 'capture' && opts.command !== 'read') {
       throw new UsageError(`Unexpected argument '${words[0]}' for '${opts.command}'`);
     }
-    if (seen.has('filter')) throw new UsageError(`Give the filter either with -f or after the options, not both ('${words.join(' ')}')`);
-    if (seen.has('filterFile')) throw new UsageError(`Give the filter either with -F FILE or after the options, not both ('${words.join(' ')}')`);
+    if (seen.has('filter'))
+      throw new UsageError(`Give the filter either with -f or after the options, not both ('${words.join(' ')}')`);
+    if (seen.has('filterFile'))
+      throw new UsageError(`Give the filter either with -F FILE or after the options, not both ('${words.join(' ')}')`);
     opts.filter = words.join(' ');
   }
-  if (seen.has('filter') && seen.has('filterFile')) throw new UsageError('Give the filter either with -f or with -F FILE, not both');
+  if (seen.has('filter') && seen.has('filterFile'))
+    throw new UsageError('Give the filter either with -f or with -F FILE, not both');
   if ((seen.has('fileSize') || seen.has('fileCount') || seen.has('rotateSeconds')) && !seen.has('write')) {
     throw new UsageError('-C and -W apply to the file written with -w (as does -G)');
   }
@@ -433,12 +479,18 @@ function checkSensorOptions(opts: CliOptions, seen: ReadonlyMap<keyof CliOptions
   }
   const printing = (['write', 'hex', 'verbosity', 'follow', 'print'] as const).filter((k) => seen.has(k));
   if (seen.has('to')) {
-    if (!/^(clickhouse|https?):\/\//.test(opts.to!)) throw new UsageError(`Expected a URL like clickhouse://127.0.0.1:8123/db for --to but received '${opts.to}'`);
+    if (!/^(clickhouse|https?):\/\//.test(opts.to!))
+      throw new UsageError(`Expected a URL like clickhouse://127.0.0.1:8123/db for --to but received '${opts.to}'`);
     if (opts.flows) throw new UsageError('--to stores flows already; use --flows-only to store only them');
-    if (opts.json || printing.length > 0) throw new UsageError('--to cannot be combined with --json, -w, -x, -X, -v, --follow or --print');
+    if (opts.json || printing.length > 0)
+      throw new UsageError('--to cannot be combined with --json, -w, -x, -X, -v, --follow or --print');
   }
-  if (opts.ecs && (opts.json || opts.flows || seen.has('to'))) throw new UsageError('--ecs prints packets and flows already: it takes no --json, --flows or --to');
-  if ((opts.flows || opts.ecs) && printing.length > 0) throw new UsageError(`${opts.ecs ? '--ecs' : '--flows'} cannot be combined with -w, -x, -X, -v, --follow or --print`);
+  if (opts.ecs && (opts.json || opts.flows || seen.has('to')))
+    throw new UsageError('--ecs prints packets and flows already: it takes no --json, --flows or --to');
+  if ((opts.flows || opts.ecs) && printing.length > 0)
+    throw new UsageError(
+      `${opts.ecs ? '--ecs' : '--flows'} cannot be combined with -w, -x, -X, -v, --follow or --print`,
+    );
 }
 
 /** `--follow N`: the stream number. */
@@ -454,7 +506,9 @@ function setOptional(opts: CliOptions, spec: OptionSpec, shown: string, raw: str
 /** An unknown option; one that tcpdump or tshark users know says what pktkit calls it. */
 function unknownOption(shown: string): UsageError {
   const hint = EQUIVALENTS[shown];
-  return new UsageError(hint === undefined ? `Unknown option ${shown}` : `Unknown option ${shown}; pktkit's equivalent: ${hint}`);
+  return new UsageError(
+    hint === undefined ? `Unknown option ${shown}` : `Unknown option ${shown}; pktkit's equivalent: ${hint}`,
+  );
 }
 
 /** The help text. */

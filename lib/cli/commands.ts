@@ -60,7 +60,8 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
     const device = opts.interface === undefined ? defaultInterface() : pickInterface(opts.interface);
     const cap = openLive(device, {
       filter: filterOf(opts),
-      linkType: opts.linkType === undefined ? undefined : /^\d+$/.test(opts.linkType) ? Number(opts.linkType) : opts.linkType,
+      linkType:
+        opts.linkType === undefined ? undefined : /^\d+$/.test(opts.linkType) ? Number(opts.linkType) : opts.linkType,
       snaplen: opts.snaplen === undefined || opts.snaplen === 0 ? 262144 : opts.snaplen,
       promisc: opts.promisc,
       // Printed output should appear as packets arrive; a file can take kernel batches.
@@ -84,7 +85,9 @@ export async function runCapture(opts: CliOptions, out: TextOutput, err: NodeJS.
     const announce = (): void => {
       if (cap.warning) err.write(`pktkit: WARNING: ${cap.warning}\n`);
       if (!opts.quiet || opts.write !== undefined) {
-        err.write(`pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`);
+        err.write(
+          `pktkit: listening on ${device}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen} bytes\n`,
+        );
       }
     };
     return await session(cap, opts, { out, err, local, live: true, ifName: device, announce });
@@ -100,9 +103,13 @@ export async function runRead(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
     const cap = openFile(opts.file!, { filter: filterOf(opts), decode: !writesOnly(opts) });
     signals.watch(cap);
     const announce = (): void => {
-      if (!opts.quiet) err.write(`pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`);
+      if (!opts.quiet)
+        err.write(
+          `pktkit: reading from file ${opts.file}, link-type ${cap.linkTypeName}, snapshot length ${cap.snaplen}\n`,
+        );
       // As tcpdump: cooked v2 records carry interface indexes, named after this host's interfaces.
-      if (cap.linkType === LINK_LINUX_SLL2 && !opts.json) err.write('pktkit: WARNING: interface names might be incorrect (named after this host\'s interface indexes)\n');
+      if (cap.linkType === LINK_LINUX_SLL2 && !opts.json)
+        err.write("pktkit: WARNING: interface names might be incorrect (named after this host's interface indexes)\n");
     };
     return await session(cap, opts, { out, err, local: localForFile(opts), live: false, announce });
   } finally {
@@ -120,7 +127,6 @@ function localForFile(opts: CliOptions): Set<string> {
   }
 }
 
-
 /**
  * `-i`: a name, or as tcpdump a number from the `-D` list when no interface
  * has that name.
@@ -132,7 +138,10 @@ export function pickInterface(name: string): string {
   const n = Number(name);
   const picked = list[n - 1];
   if (picked === undefined) {
-    throw new InterfaceError(`no interface number ${name}: pktkit -D lists ${list.length === 0 ? 'none' : `1..${list.length}`}`, { code: 'ENODEV' });
+    throw new InterfaceError(
+      `no interface number ${name}: pktkit -D lists ${list.length === 0 ? 'none' : `1..${list.length}`}`,
+      { code: 'ENODEV' },
+    );
   }
   return picked.name;
 }
@@ -148,8 +157,13 @@ export function filterOf(opts: CliOptions): string | undefined {
     text = fs.readFileSync(opts.filterFile, 'latin1');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read the filter file ${opts.filterFile} given with -F (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new UsageError(
+      `Cannot read the filter file ${opts.filterFile} given with -F (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`,
+    );
   }
-  const filter = text.replace(/#[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
+  const filter = text
+    .replace(/#[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return filter === '' ? undefined : filter;
 }

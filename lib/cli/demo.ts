@@ -44,7 +44,9 @@ async function firstClient(file: string): Promise<string | undefined> {
 export async function runDemo(opts: CliOptions, out: TextOutput, err: NodeJS.WriteStream): Promise<void> {
   const file = demoCaptureCandidates().find((f) => fs.existsSync(f));
   if (file === undefined) {
-    throw new FileError(`the bundled capture is missing (looked for ${demoCaptureCandidates().join(', ')})`, { code: 'ENOENT' });
+    throw new FileError(`the bundled capture is missing (looked for ${demoCaptureCandidates().join(', ')})`, {
+      code: 'ENOENT',
+    });
   }
   // Annotated unless the user asked for another view.
   const shown: CliOptions = opts.json || opts.quiet || opts.hex ? opts : { ...opts, verbose: true, follow: true };
@@ -53,7 +55,13 @@ export async function runDemo(opts: CliOptions, out: TextOutput, err: NodeJS.Wri
     `Part 1: HTTP exchanges captured by pktkit's fixture script in a network namespace of its own\n` +
       `(${path.basename(file)}). Directions are told from the client's side${client ? ` (${client})` : ''}.\n\n`,
   );
-  await runSession(openFile(file), shown, { out, err, local: new Set(client ? [client] : []), live: false, dumpLimit: DUMP_LIMIT });
+  await runSession(openFile(file), shown, {
+    out,
+    err,
+    local: new Set(client ? [client] : []),
+    live: false,
+    dumpLimit: DUMP_LIMIT,
+  });
   if (out.broken) return;
 
   if (process.getuid?.() !== 0) {
@@ -78,12 +86,19 @@ async function liveExchange(opts: CliOptions, out: TextOutput, err: NodeJS.Write
   try {
     const cap = openLive('lo', { filter: `tcp port ${port}`, immediate: true, snaplen: 65535 });
     out.write(`\nPart 2: a fresh exchange this demo just made on loopback (127.0.0.1:${port}), captured live.\n\n`);
-    const session = runSession(cap, { ...opts, count: undefined }, { out, err, local: new Set(['127.0.0.1']), live: false, dumpLimit: DUMP_LIMIT });
+    const session = runSession(
+      cap,
+      { ...opts, count: undefined },
+      { out, err, local: new Set(['127.0.0.1']), live: false, dumpLimit: DUMP_LIMIT },
+    );
     await new Promise<void>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/demo', agent: false, headers: { Connection: 'close' } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = http.get(
+        { host: '127.0.0.1', port, path: '/demo', agent: false, headers: { Connection: 'close' } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
     });
     // Let the FIN/ACK exchange finish and reach the capture before closing it.

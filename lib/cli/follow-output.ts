@@ -28,7 +28,8 @@ export function mergeRuns(chunks: readonly FollowChunk[]): FollowChunk[] {
   const flush = (): void => {
     if (run.length === 0) return;
     if (run.length === 1) out.push(run[0]!);
-    else out.push({ ...run[0]!, data: Buffer.concat(run.map((c) => c.data)), timestamp: run[run.length - 1]!.timestamp });
+    else
+      out.push({ ...run[0]!, data: Buffer.concat(run.map((c) => c.data)), timestamp: run[run.length - 1]!.timestamp });
     run = [];
   };
   for (const c of chunks) {
@@ -61,7 +62,9 @@ export function followLines(s: FollowedStream, json: boolean, target: MaybeTty |
   const tty = (target as MaybeTty).isTTY === true;
   const cs = s.clientStats;
   const ss = s.serverStats;
-  const out: Array<string | Uint8Array> = [`${RULE}\nFollow TCP stream ${s.stream}: client ${client}, server ${server}\n`];
+  const out: Array<string | Uint8Array> = [
+    `${RULE}\nFollow TCP stream ${s.stream}: client ${client}, server ${server}\n`,
+  ];
   for (const c of chunks) {
     const who = c.fromClient ? `client ${client} > ${server}` : `server ${server} > ${client}`;
     if (c.missingBefore > 0) out.push(`[${c.missingBefore} bytes missing in capture]\n`);

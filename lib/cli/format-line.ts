@@ -67,10 +67,25 @@ const ICMP6_TYPES: Record<number, string> = {
   136: 'neighbor advertisement',
   143: 'multicast listener report v2',
 };
-const IP_PROTOS: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMP6', 132: 'SCTP' };
+const IP_PROTOS: Record<number, string> = {
+  1: 'ICMP',
+  2: 'IGMP',
+  6: 'TCP',
+  17: 'UDP',
+  47: 'GRE',
+  50: 'ESP',
+  51: 'AH',
+  58: 'ICMP6',
+  132: 'SCTP',
+};
 
 /** The one-line description of a packet; `tcp` is the conversation tracker's analysis of a TCP segment. */
-export function formatLine(p: Packet, tcp: SegmentAnalysis | undefined, opts: LineOptions, tcpOptions: readonly TCPOption[] = []): string {
+export function formatLine(
+  p: Packet,
+  tcp: SegmentAnalysis | undefined,
+  opts: LineOptions,
+  tcpOptions: readonly TCPOption[] = [],
+): string {
   return `${formatTime(p.tsSec, p.tsNsec)} ${describePacket(p, tcp, opts, tcpOptions)}`;
 }
 
@@ -79,7 +94,12 @@ export function formatLine(p: Packet, tcp: SegmentAnalysis | undefined, opts: Li
  * prints them (`options [mss 1460,sackOK,...]`, SACK blocks relative unless
  * `absolute`); port 53 lines (UDP, or a TCP segment with a whole message) the DNS message in tcpdump's words.
  */
-export function describePacket(p: Packet, a: SegmentAnalysis | undefined, opts: LineOptions, tcpOptions: readonly TCPOption[] = []): string {
+export function describePacket(
+  p: Packet,
+  a: SegmentAnalysis | undefined,
+  opts: LineOptions,
+  tcpOptions: readonly TCPOption[] = [],
+): string {
   const ip = p.ip;
   const ip6 = p.ipv6;
   const src = ip?.src ?? ip6?.src;
@@ -137,7 +157,8 @@ export function describePacket(p: Packet, a: SegmentAnalysis | undefined, opts: 
   }
   if (ip !== undefined) {
     const proto = IP_PROTOS[ip.proto] ?? `ip-proto-${ip.proto}`;
-    const frag = ip.frag > 0 || ip.flags & 1 ? ` (frag id ${ip.id}, offset ${ip.frag * 8}${ip.flags & 1 ? ', more' : ''})` : '';
+    const frag =
+      ip.frag > 0 || ip.flags & 1 ? ` (frag id ${ip.id}, offset ${ip.frag * 8}${ip.flags & 1 ? ', more' : ''})` : '';
     return `IP ${ip.src} > ${ip.dst}: ${proto}${frag}, length ${ip.len - ip.ihl * 4}${trunc}`;
   }
   if (ip6 !== undefined) {

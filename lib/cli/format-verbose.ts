@@ -59,7 +59,10 @@ export function verboseLines(
   if (tcp !== undefined) {
     const rel = a === undefined ? '' : `seq ${a.relSeq}, ack ${a.relAck}, next seq ${a.nextRelSeq} (raw `;
     const raw = `seq ${tcp.seq}, ack ${tcp.ack}${a === undefined ? '' : ')'}`;
-    const win = a !== undefined && a.windowScaled !== tcp.window ? `win ${tcp.window} (scaled ${a.windowScaled})` : `win ${tcp.window}`;
+    const win =
+      a !== undefined && a.windowScaled !== tcp.window
+        ? `win ${tcp.window} (scaled ${a.windowScaled})`
+        : `win ${tcp.window}`;
     const stream = a === undefined ? '' : `, stream ${a.stream}`;
     out.push(`${INDENT}${rel}${raw}, ${win}${stream}`);
     if (options.length > 0) out.push(`${INDENT}options [${formatTcpOptions(options)}]`);

@@ -40,14 +40,18 @@ export function runIfaces(out: TextOutput, json: boolean, brief = false): void {
     for (const i of list) out.write(JSON.stringify(i) + '\n');
     return;
   }
-  list.forEach((i, n) => out.write((brief ? interfaceLines(i, n + 1).slice(0, 1) : interfaceLines(i, n + 1)).join('\n') + '\n'));
+  list.forEach((i, n) =>
+    out.write((brief ? interfaceLines(i, n + 1).slice(0, 1) : interfaceLines(i, n + 1)).join('\n') + '\n'),
+  );
 }
 
 /** tcpdump's default: the first interface libpcap lists (it sorts up, running, non-loopback first). */
 export function defaultInterface(): string {
   const first = interfaces()[0];
   if (first === undefined) {
-    throw new InterfaceError('no interfaces available for capture (libpcap lists none; as root it lists at least lo)', { code: 'ENODEV' });
+    throw new InterfaceError('no interfaces available for capture (libpcap lists none; as root it lists at least lo)', {
+      code: 'ENODEV',
+    });
   }
   return first.name;
 }

@@ -13,7 +13,11 @@ import type { Packet } from '../packet';
 import { LAYER_ETHERNET, LAYER_SLL, LAYER_SLL2 } from '../record.gen';
 
 /** The layer of class `cls` at `off`, bounded by the captured bytes. */
-function at<L>(p: Packet, cls: { dissect(buf: Uint8Array, off: number, end: number): Dissected }, off: number | undefined): L | undefined {
+function at<L>(
+  p: Packet,
+  cls: { dissect(buf: Uint8Array, off: number, end: number): Dissected },
+  off: number | undefined,
+): L | undefined {
   if (off === undefined) return undefined;
   try {
     return cls.dissect(p.data, off, p.caplen).layer as L;

@@ -32,7 +32,8 @@ export interface RotationOptions {
 
 /** The name of file number `index` (0-based), as tcpdump's MakeFilename builds it. */
 export function rotatedName(path: string, index: number, fileCount: number | undefined): string {
-  const digits = fileCount === undefined ? 0 : String(Math.max(0, fileCount - 1)).length - (fileCount - 1 === 0 ? 1 : 0);
+  const digits =
+    fileCount === undefined ? 0 : String(Math.max(0, fileCount - 1)).length - (fileCount - 1 === 0 ? 1 : 0);
   if (digits === 0 && index === 0) return path;
   return `${path}${String(index).padStart(digits, '0')}`;
 }

@@ -19,10 +19,14 @@ const PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58
 
 /** One text line per flow: time, protocol, endpoints, packets/bytes each way, flags, how it opened and closed, Community ID. */
 export function flowLine(f: FlowRecord): string {
-  const ends = f.proto === PROTO_TCP || f.proto === PROTO_UDP
-    ? `${endpoint(f.src, f.sport, f.ipVersion)} > ${endpoint(f.dst, f.dport, f.ipVersion)}`
-    : `${f.src} > ${f.dst}${f.icmpType !== undefined ? ` type ${f.icmpType} code ${f.icmpCode} id ${f.icmpId}` : ''}`;
-  const flags = f.proto === PROTO_TCP ? ` flags ${tcpFlagLetters(f.tcpFlagsToDst) || '-'}/${tcpFlagLetters(f.tcpFlagsToSrc) || '-'} retrans ${f.retransToDst}/${f.retransToSrc}` : '';
+  const ends =
+    f.proto === PROTO_TCP || f.proto === PROTO_UDP
+      ? `${endpoint(f.src, f.sport, f.ipVersion)} > ${endpoint(f.dst, f.dport, f.ipVersion)}`
+      : `${f.src} > ${f.dst}${f.icmpType !== undefined ? ` type ${f.icmpType} code ${f.icmpCode} id ${f.icmpId}` : ''}`;
+  const flags =
+    f.proto === PROTO_TCP
+      ? ` flags ${tcpFlagLetters(f.tcpFlagsToDst) || '-'}/${tcpFlagLetters(f.tcpFlagsToSrc) || '-'} retrans ${f.retransToDst}/${f.retransToSrc}`
+      : '';
   return `${isoNs(f.firstNs)} ${PROTO_NAMES[f.proto] ?? `proto ${f.proto}`} ${ends} packets ${f.packetsToDst}/${f.packetsToSrc} bytes ${f.bytesToDst}/${f.bytesToSrc}${flags} ${f.open}..${f.close} ${f.communityId}`;
 }
 
@@ -33,7 +37,8 @@ function endpoint(ip: string, port: number, version: 4 | 6): string {
 /** `--flows`: flow records on stdout; `--ecs`: packets and flows as ECS JSON lines. */
 export async function runFlowPrint(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
   const { out } = io;
-  const write = (f: FlowRecord): void => out.write((opts.json || opts.ecs ? JSON.stringify(flowToEcs(f)) : flowLine(f)) + '\n');
+  const write = (f: FlowRecord): void =>
+    out.write((opts.json || opts.ecs ? JSON.stringify(flowToEcs(f)) : flowLine(f)) + '\n');
   // --ecs: a flow that a packet ends is printed after that packet.
   const ended: FlowRecord[] = [];
   const table = new FlowTable(opts.ecs ? (f) => ended.push(f) : write);
@@ -79,7 +84,8 @@ export function sinkStatsLine(s: ClickHouseSinkStats): string {
 /** `--to URL`: packets and flows into ClickHouse. */
 export async function runSensor(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
   const target = parseClickHouseUrl(opts.to!);
-  const spoolDir = opts.spool ?? path.join(os.tmpdir(), 'pktkit-spool', `${new URL(target.url).port}-${target.database}`);
+  const spoolDir =
+    opts.spool ?? path.join(os.tmpdir(), 'pktkit-spool', `${new URL(target.url).port}-${target.database}`);
   let sink: ClickHouseSink;
   try {
     sink = await ClickHouseSink.open(opts.to!, {

@@ -119,24 +119,30 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
         if (written < n) break;
         if (opts.count !== undefined && packets >= opts.count) break;
       }
-    } else for await (const p of cap) {
-      packets++;
-      // -G with -W: the last file's interval is over; tcpdump ends there too.
-      if (writer !== undefined && !writer.writePacket(p)) {
-        packets--;
-        break;
+    } else
+      for await (const p of cap) {
+        packets++;
+        // -G with -W: the last file's interval is over; tcpdump ends there too.
+        if (writer !== undefined && !writer.writePacket(p)) {
+          packets--;
+          break;
+        }
+        const options = analyse && p.tcp !== undefined ? tcpOptionsOf(p) : [];
+        const seg = analyse ? segmentOf(p, options) : undefined;
+        const analysis = seg !== undefined ? tracker.add(seg) : undefined;
+        if (
+          follower !== undefined &&
+          seg !== undefined &&
+          analysis !== undefined &&
+          (opts.followStream === undefined || analysis.stream === opts.followStream)
+        ) {
+          follower.add(seg, analysis);
+        }
+        if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock, shaper);
+        if (out.full) await out.drain();
+        if (out.broken) break;
+        if (opts.count !== undefined && packets >= opts.count) break;
       }
-      const options = analyse && p.tcp !== undefined ? tcpOptionsOf(p) : [];
-      const seg = analyse ? segmentOf(p, options) : undefined;
-      const analysis = seg !== undefined ? tracker.add(seg) : undefined;
-      if (follower !== undefined && seg !== undefined && analysis !== undefined && (opts.followStream === undefined || analysis.stream === opts.followStream)) {
-        follower.add(seg, analysis);
-      }
-      if (printPackets) printPacket(p, analysis, options, packets, opts, io, clock, shaper);
-      if (out.full) await out.drain();
-      if (out.broken) break;
-      if (opts.count !== undefined && packets >= opts.count) break;
-    }
   } finally {
     if (tick !== undefined) clearInterval(tick);
     if (showCounter) io.err.write(`\r${liveCounter(packets, cap.stats())}\n`);
@@ -151,7 +157,9 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
       const streams = follower.finish();
       for (const s of streams) for (const chunk of followLines(s, opts.json, io.out)) out.write(chunk);
       if (opts.followStream !== undefined && streams.length === 0) {
-        io.err.write(`pktkit: no TCP stream ${opts.followStream} in this capture (streams are numbered from 0, as tshark's tcp.stream)\n`);
+        io.err.write(
+          `pktkit: no TCP stream ${opts.followStream} in this capture (streams are numbered from 0, as tshark's tcp.stream)\n`,
+        );
       }
     }
     if (printPackets && !opts.json && !opts.quiet) {
@@ -200,7 +208,10 @@ function printPacket(
     const from = p.l3Off ?? 0;
     const dump = hexdumpTcpdump(p.data.subarray(from));
     if (dump !== '') {
-      text += (opts.hex === 'X' ? dump : dump.replace(/^(\t0x[0-9a-f]+: [ 0-9a-f]{40}).*$/gm, (_m, hexPart: string) => hexPart.trimEnd())) + '\n';
+      text +=
+        (opts.hex === 'X'
+          ? dump
+          : dump.replace(/^(\t0x[0-9a-f]+: [ 0-9a-f]{40}).*$/gm, (_m, hexPart: string) => hexPart.trimEnd())) + '\n';
     }
   } else if (opts.ascii) {
     // tcpdump's -A, like -x, starts at the network header.

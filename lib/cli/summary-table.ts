@@ -13,7 +13,18 @@ export function formatDuration(seconds: number): string {
 /** The conversation table as lines (no trailing newline), or an empty array when there were none. */
 export function conversationTable(rows: readonly ConversationSummary[]): string[] {
   if (rows.length === 0) return [];
-  const header = ['stream', 'client', 'server', 'c>s pkts', 'c>s bytes', 's>c pkts', 's>c bytes', 'duration', 'opened', 'closed'];
+  const header = [
+    'stream',
+    'client',
+    'server',
+    'c>s pkts',
+    'c>s bytes',
+    's>c pkts',
+    's>c bytes',
+    'duration',
+    'opened',
+    'closed',
+  ];
   const body = rows.map((r) => [
     String(r.stream),
     endpoint(r.client.addr, r.client.port),

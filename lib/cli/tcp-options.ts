@@ -11,11 +11,16 @@ export function formatTcpOptions(opts: readonly TCPOption[], sackBase?: number):
   return opts
     .map((o) => {
       switch (o[0]) {
-        case 'EOL': return 'eol';
-        case 'NOP': return 'nop';
-        case 'MSS': return `mss ${o[1]}`;
-        case 'WScale': return `wscale ${o[1]}`;
-        case 'SAckOK': return 'sackOK';
+        case 'EOL':
+          return 'eol';
+        case 'NOP':
+          return 'nop';
+        case 'MSS':
+          return `mss ${o[1]}`;
+        case 'WScale':
+          return `wscale ${o[1]}`;
+        case 'SAckOK':
+          return 'sackOK';
         case 'SAck': {
           const blocks: string[] = [];
           for (let i = 0; i + 1 < o[1].length; i += 2) {
@@ -25,8 +30,10 @@ export function formatTcpOptions(opts: readonly TCPOption[], sackBase?: number):
           }
           return `sack ${blocks.length} ${blocks.join('')}`;
         }
-        case 'Timestamp': return `TS val ${o[1][0]} ecr ${o[1][1]}`;
-        default: return `unknown-${o[0]} 0x${Buffer.from(o[1]).toString('hex')}`;
+        case 'Timestamp':
+          return `TS val ${o[1][0]} ecr ${o[1][1]}`;
+        default:
+          return `unknown-${o[0]} 0x${Buffer.from(o[1]).toString('hex')}`;
       }
     })
     .join(',');

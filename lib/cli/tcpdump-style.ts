@@ -33,7 +33,8 @@ export class Clock {
   /** The timestamp and the space after it ('' with -t). */
   stamp(tsSec: number, tsNsec: number): string {
     // libpcap hands a nanosecond file to a microsecond reader truncated, not rounded.
-    const frac = this.precision === 'nano' ? String(tsNsec).padStart(9, '0') : String(Math.floor(tsNsec / 1000)).padStart(6, '0');
+    const frac =
+      this.precision === 'nano' ? String(tsNsec).padStart(9, '0') : String(Math.floor(tsNsec / 1000)).padStart(6, '0');
     switch (this.style) {
       case 1:
         return '';
@@ -64,7 +65,8 @@ export class Clock {
     const abs = ns < 0n ? -ns : ns;
     const sec = Number(abs / 1_000_000_000n);
     const nsec = Number(abs % 1_000_000_000n);
-    const frac = this.precision === 'nano' ? String(nsec).padStart(9, '0') : String(Math.floor(nsec / 1000)).padStart(6, '0');
+    const frac =
+      this.precision === 'nano' ? String(nsec).padStart(9, '0') : String(Math.floor(nsec / 1000)).padStart(6, '0');
     return `${sign}${two(Math.floor(sec / 3600))}:${two(Math.floor(sec / 60) % 60)}:${two(sec % 60)}.${frac} `;
   }
 }
@@ -126,7 +128,8 @@ export function interfaceName(index: number): string | undefined {
 
 const be16 = (d: Uint8Array, o: number): number => (d[o]! << 8) | d[o + 1]!;
 /** A cooked header's link address: its first `len` bytes (at most 8), colon-separated hex. */
-const mac = (src: Uint8Array, len: number): string => Array.from(src.subarray(0, Math.min(8, len)), (b) => b.toString(16).padStart(2, '0')).join(':');
+const mac = (src: Uint8Array, len: number): string =>
+  Array.from(src.subarray(0, Math.min(8, len)), (b) => b.toString(16).padStart(2, '0')).join(':');
 
 /** The cooked v2 header's interface index, packet type and link address, when the packet has one whole. */
 function sll2(p: Packet): { ifindex: number; pktType: number; addr: string; proto: number } | undefined {
@@ -199,8 +202,42 @@ export function asciiText(bytes: Uint8Array): string {
 
 // ---- DNS -----------------------------------------------------------------
 
-const OPCODES = ['', ' inv_q', ' stat', ' op3', ' notify', ' update', ' op6', ' op7', ' op8', ' updateA', ' updateD', ' updateDA', ' updateM', ' updateMA', ' zoneInit', ' zoneRef'];
-const RCODES = ['', ' FormErr', ' ServFail', ' NXDomain', ' NotImp', ' Refused', ' YXDomain', ' YXRRSet', ' NXRRSet', ' NotAuth', ' NotZone', ' Resp11', ' Resp12', ' Resp13', ' Resp14', ' NoChange'];
+const OPCODES = [
+  '',
+  ' inv_q',
+  ' stat',
+  ' op3',
+  ' notify',
+  ' update',
+  ' op6',
+  ' op7',
+  ' op8',
+  ' updateA',
+  ' updateD',
+  ' updateDA',
+  ' updateM',
+  ' updateMA',
+  ' zoneInit',
+  ' zoneRef',
+];
+const RCODES = [
+  '',
+  ' FormErr',
+  ' ServFail',
+  ' NXDomain',
+  ' NotImp',
+  ' Refused',
+  ' YXDomain',
+  ' YXRRSet',
+  ' NXRRSet',
+  ' NotAuth',
+  ' NotZone',
+  ' Resp11',
+  ' Resp12',
+  ' Resp13',
+  ' Resp14',
+  ' NoChange',
+];
 
 /**
  * DNS over port 53 in tcpdump's one-line form, or undefined when the packet
@@ -259,7 +296,8 @@ function rrText(rr: DNSRecord): string {
   const name = DNS_TYPES[rr.type] ?? `Type${rr.type}`;
   const r = rr.rdata;
   if (typeof r === 'string') return ` ${name} ${r}`;
-  if (Array.isArray(r) && rr.type === 16) return ` ${name} ${r.map((b) => `"${Buffer.from(b).toString('latin1')}"`).join(' ')}`;
+  if (Array.isArray(r) && rr.type === 16)
+    return ` ${name} ${r.map((b) => `"${Buffer.from(b).toString('latin1')}"`).join(' ')}`;
   return ` ${name}`;
 }
 

@@ -77,8 +77,14 @@ export const FLOW_COLUMNS: ReadonlyArray<Column> = [
 
 /** The two tables: their columns and their MergeTree layout. */
 export const TABLES = {
-  packets: { columns: PACKET_COLUMNS, engine: 'MergeTree PARTITION BY toYYYYMMDD(ts) ORDER BY (ts, src, dst, sport, dport)' },
-  flows: { columns: FLOW_COLUMNS, engine: 'MergeTree PARTITION BY toYYYYMMDD(first_ts) ORDER BY (first_ts, src, dst, sport, dport)' },
+  packets: {
+    columns: PACKET_COLUMNS,
+    engine: 'MergeTree PARTITION BY toYYYYMMDD(ts) ORDER BY (ts, src, dst, sport, dport)',
+  },
+  flows: {
+    columns: FLOW_COLUMNS,
+    engine: 'MergeTree PARTITION BY toYYYYMMDD(first_ts) ORDER BY (first_ts, src, dst, sport, dport)',
+  },
 } as const;
 
 /** Table names. */
@@ -90,7 +96,10 @@ function quoteIdent(name: string): string {
 
 /** `CREATE TABLE IF NOT EXISTS db.table (...) ENGINE = ...` for one table. */
 export function createTableSql(database: string, table: TableName, engine: string = TABLES[table].engine): string {
-  const cols = TABLES[table].columns.map((c) => `    ${c.name} ${c.type}${' '.repeat(Math.max(1, 18 - c.name.length - c.type.length))}COMMENT '${c.doc.replace(/'/g, "\\'")}'`);
+  const cols = TABLES[table].columns.map(
+    (c) =>
+      `    ${c.name} ${c.type}${' '.repeat(Math.max(1, 18 - c.name.length - c.type.length))}COMMENT '${c.doc.replace(/'/g, "\\'")}'`,
+  );
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(database)}.${table}\n(\n${cols.join(',\n')}\n)\nENGINE = ${engine}`;
 }
 
@@ -112,6 +121,9 @@ export { quoteIdent };
 export function distributedSql(database: string, cluster: string): string {
   const db = quoteIdent(database);
   return (['packets', 'flows'] as const)
-    .map((t) => `CREATE TABLE IF NOT EXISTS ${db}.${t}_all AS ${db}.${t}\nENGINE = Distributed(${quoteIdent(cluster)}, ${db}, ${t}, rand());\n`)
+    .map(
+      (t) =>
+        `CREATE TABLE IF NOT EXISTS ${db}.${t}_all AS ${db}.${t}\nENGINE = Distributed(${quoteIdent(cluster)}, ${db}, ${t}, rand());\n`,
+    )
     .join('\n');
 }

@@ -56,9 +56,11 @@ export function parseClickHouseUrl(text: string): ClickHouseTarget {
     throw argError('a URL like clickhouse://127.0.0.1:8123/db', 'url', text);
   }
   const scheme = u.protocol.replace(/:$/, '');
-  if (!['clickhouse', 'http', 'https'].includes(scheme)) throw argError('a clickhouse://, http:// or https:// URL', 'url', text);
+  if (!['clickhouse', 'http', 'https'].includes(scheme))
+    throw argError('a clickhouse://, http:// or https:// URL', 'url', text);
   const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'pktkit';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw argError('a database name of letters, digits and _', 'url', text);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database))
+    throw argError('a database name of letters, digits and _', 'url', text);
   const port = u.port === '' ? (scheme === 'https' ? '8443' : '8123') : u.port;
   return {
     url: `${scheme === 'https' ? 'https' : 'http'}://${u.hostname}:${port}`,
@@ -135,7 +137,23 @@ const MAX_BATCH_ROWS = 1_000_000;
 /** ClickHouse error codes that mean the credentials were refused (18.x and current). */
 const AUTH_CODES = new Set(['192', '193', '194', '516']);
 /** Server answers that will not change by retrying: the data or the schema is wrong. */
-const FATAL_CODES = new Set(['16', '27', '33', '44', '47', '53', '60', '62', '81', '117', '192', '193', '194', '497', '516']);
+const FATAL_CODES = new Set([
+  '16',
+  '27',
+  '33',
+  '44',
+  '47',
+  '53',
+  '60',
+  '62',
+  '81',
+  '117',
+  '192',
+  '193',
+  '194',
+  '497',
+  '516',
+]);
 
 /** The server's error code: the client parses current servers' errors; 18.x writes `Code: 193, e.displayText() = ...`. */
 function serverCode(e: unknown): string | undefined {
@@ -155,7 +173,8 @@ function sqlString(s: string): string {
 
 function intOption(v: unknown, min: number, max: number, name: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw argError(`an integer ${min}..${max}`, name, v);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw argError(`an integer ${min}..${max}`, name, v);
   return v;
 }
 
@@ -188,8 +207,18 @@ export class ClickHouseSink {
   #spoolBytes = 0;
   readonly #spoolWrites = new Set<Promise<void>>();
   readonly #stats: ClickHouseSinkStats = {
-    packets: 0, flows: 0, packetRowsSent: 0, flowRowsSent: 0, batchesSent: 0, bytesSent: 0,
-    retries: 0, deduplicated: 0, spooledRows: 0, spooledTotal: 0, droppedRows: 0, pendingRows: 0,
+    packets: 0,
+    flows: 0,
+    packetRowsSent: 0,
+    flowRowsSent: 0,
+    batchesSent: 0,
+    bytesSent: 0,
+    retries: 0,
+    deduplicated: 0,
+    spooledRows: 0,
+    spooledTotal: 0,
+    droppedRows: 0,
+    pendingRows: 0,
   };
   #timer: NodeJS.Timeout | undefined;
   #pump: Promise<void> | undefined;
@@ -212,7 +241,7 @@ export class ClickHouseSink {
     this.#native = new (addon().NativeExporter)({
       flows: this.#flowsOn,
       ...nativeFlowOptions(typeof flowOptions === 'object' ? flowOptions : {}),
-      packetColumns: options.packets ?? true ? columns('packets') : undefined,
+      packetColumns: (options.packets ?? true) ? columns('packets') : undefined,
       flowColumns: this.#flowsOn ? columns('flows') : undefined,
       sensor: this.#sensor,
       iface: options.iface ?? '',
@@ -245,11 +274,14 @@ export class ClickHouseSink {
     const target = parseClickHouseUrl(url);
     if (options.spool !== undefined) {
       const s = options.spool as unknown;
-      if (s === null || typeof s !== 'object' || typeof options.spool.dir !== 'string') throw argError('{ dir: string, maxBytes: number }', 'spool', s);
+      if (s === null || typeof s !== 'object' || typeof options.spool.dir !== 'string')
+        throw argError('{ dir: string, maxBytes: number }', 'spool', s);
       intOption(options.spool.maxBytes, 0, Number.MAX_SAFE_INTEGER, 'spool.maxBytes');
     }
-    if (options.sensor !== undefined && typeof options.sensor !== 'string') throw argError('a string', 'sensor', options.sensor);
-    if (options.iface !== undefined && typeof options.iface !== 'string') throw argError('a string', 'iface', options.iface);
+    if (options.sensor !== undefined && typeof options.sensor !== 'string')
+      throw argError('a string', 'sensor', options.sensor);
+    if (options.iface !== undefined && typeof options.iface !== 'string')
+      throw argError('a string', 'iface', options.iface);
     if (options.flows !== undefined && typeof options.flows !== 'boolean') nativeFlowOptions(options.flows);
     // Loaded here, not with pktkit: only a sink needs the client and its dependencies.
     const { createClient, ClickHouseLogLevel } = require('@clickhouse/client') as typeof import('@clickhouse/client');
@@ -278,7 +310,11 @@ export class ClickHouseSink {
   /** Counters so far. */
   stats(): ClickHouseSinkStats {
     const flows = this.#flowsOn ? this.#native.stats().exported : 0;
-    return { ...this.#stats, flows, pendingRows: this.#queue.reduce((n, j) => n + j.rows, 0) + this.#native.rows(0) + this.#native.rows(1) };
+    return {
+      ...this.#stats,
+      flows,
+      pendingRows: this.#queue.reduce((n, j) => n + j.rows, 0) + this.#native.rows(0) + this.#native.rows(1),
+    };
   }
 
   /** Flow-table counters (undefined when flows are off). */
@@ -315,7 +351,7 @@ export class ClickHouseSink {
     const r = batchRecords(batch);
     if (r === undefined) return;
     this.#stats.packets += r.count;
-    for (let done = 0; done < r.count; ) {
+    for (let done = 0; done < r.count;) {
       done += this.#native.add(r.buffer, r.byteOffset + done * RECORD_SIZE, r.count - done);
       this.#settle();
     }
@@ -360,7 +396,10 @@ export class ClickHouseSink {
         await Promise.all(this.#spoolWrites);
         for (const j of this.#queue.splice(0)) if (j.file === undefined) await this.#toSpool(j);
       } else if (r === 'timeout') {
-        throw new PktkitError(`ClickHouse at ${this.target.url} did not take the last ${this.stats().pendingRows} rows within ${timeoutMs} ms`, { code: 'ECLICKHOUSE' });
+        throw new PktkitError(
+          `ClickHouse at ${this.target.url} did not take the last ${this.stats().pendingRows} rows within ${timeoutMs} ms`,
+          { code: 'ECLICKHOUSE' },
+        );
       }
     } finally {
       clearTimeout(timer);
@@ -485,11 +524,18 @@ export class ClickHouseSink {
             this.#acknowledge(job);
             return;
           }
-          if (Number(n) !== 0) throw new PktkitError(`ClickHouse holds ${n} of the ${job.rows} rows of batch ${job.id} in ${table}: a partial insert`, { code: 'ECLICKHOUSE' });
+          if (Number(n) !== 0)
+            throw new PktkitError(
+              `ClickHouse holds ${n} of the ${job.rows} rows of batch ${job.id} in ${table}: a partial insert`,
+              { code: 'ECLICKHOUSE' },
+            );
           uncertain = false;
         }
         const data = job.data ?? (await fs.promises.readFile(job.file!));
-        const r = await this.#client.exec({ query: `INSERT INTO ${table} FORMAT RowBinary`, values: Readable.from([data]) });
+        const r = await this.#client.exec({
+          query: `INSERT INTO ${table} FORMAT RowBinary`,
+          values: Readable.from([data]),
+        });
         r.stream.resume();
         this.#acknowledge(job);
         return;
@@ -497,11 +543,16 @@ export class ClickHouseSink {
         if (e instanceof PktkitError) throw e;
         const code = serverCode(e);
         if (code !== undefined && AUTH_CODES.has(code)) throw authError(this.target, e);
-        if (code !== undefined && FATAL_CODES.has(code)) throw new PktkitError(`ClickHouse refused rows for ${table}: ${firstLine(e)}`, { code: 'ECLICKHOUSE' });
+        if (code !== undefined && FATAL_CODES.has(code))
+          throw new PktkitError(`ClickHouse refused rows for ${table}: ${firstLine(e)}`, { code: 'ECLICKHOUSE' });
         // No answer (or a transient one): the insert may or may not be stored.
         if (code === undefined) uncertain = true;
         this.#stats.retries++;
-        if (Date.now() - started > this.#retryForMs) throw new PktkitError(`ClickHouse at ${this.target.url} did not take a batch for ${Math.round((Date.now() - started) / 1000)} s: ${firstLine(e)}`, { code: 'ECLICKHOUSE' });
+        if (Date.now() - started > this.#retryForMs)
+          throw new PktkitError(
+            `ClickHouse at ${this.target.url} did not take a batch for ${Math.round((Date.now() - started) / 1000)} s: ${firstLine(e)}`,
+            { code: 'ECLICKHOUSE' },
+          );
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 2000);
       }
@@ -517,7 +568,10 @@ export class ClickHouseSink {
 }
 
 function authError(target: ClickHouseTarget, e: unknown): PktkitError {
-  return new PktkitError(`ClickHouse at ${target.url} refused the credentials of user '${target.username}': ${firstLine(e)}`, { code: 'ECLICKHOUSE_AUTH' });
+  return new PktkitError(
+    `ClickHouse at ${target.url} refused the credentials of user '${target.username}': ${firstLine(e)}`,
+    { code: 'ECLICKHOUSE_AUTH' },
+  );
 }
 
 /** Creates the database and tables when missing; checks the columns of existing ones. */

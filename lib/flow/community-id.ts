@@ -23,9 +23,22 @@ const PROTO_ICMPV6 = 58;
 const PROTO_SCTP = 132;
 
 /** ICMP types with a counterpart (Zeek's ICMP4_counterpart), index = type, -1 = none. */
-const ICMP4_COUNTERPART = counterparts([[8, 0], [13, 14], [15, 16], [10, 9], [17, 18]]);
+const ICMP4_COUNTERPART = counterparts([
+  [8, 0],
+  [13, 14],
+  [15, 16],
+  [10, 9],
+  [17, 18],
+]);
 /** ICMPv6 types with a counterpart (Zeek's ICMP6_counterpart). */
-const ICMP6_COUNTERPART = counterparts([[128, 129], [133, 134], [135, 136], [130, 131], [139, 140], [144, 145]]);
+const ICMP6_COUNTERPART = counterparts([
+  [128, 129],
+  [133, 134],
+  [135, 136],
+  [130, 131],
+  [139, 140],
+  [144, 145],
+]);
 
 function counterparts(pairs: Array<[number, number]>): Int16Array {
   const t = new Int16Array(256).fill(-1);
@@ -47,7 +60,9 @@ export function icmpCounterpart(proto: number, type: number): number {
 
 /** Whether the Community ID hashes ports for this protocol. */
 export function hasPorts(proto: number): boolean {
-  return proto === PROTO_TCP || proto === PROTO_UDP || proto === PROTO_SCTP || proto === PROTO_ICMP || proto === PROTO_ICMPV6;
+  return (
+    proto === PROTO_TCP || proto === PROTO_UDP || proto === PROTO_SCTP || proto === PROTO_ICMP || proto === PROTO_ICMPV6
+  );
 }
 
 /** One reusable hash input buffer: 2 + 16 + 16 + 2 + 4 bytes at most. */
@@ -153,7 +168,9 @@ export function communityId(tuple: CommunityIdTuple, seed = 0): string {
   const src = addressWords(tuple.src, 'src');
   const dst = addressWords(tuple.dst, 'dst');
   if (src.version !== dst.version) {
-    throw new TypeError(`Expected src and dst of one address family but received IPv${src.version} '${tuple.src}' and IPv${dst.version} '${tuple.dst}'`);
+    throw new TypeError(
+      `Expected src and dst of one address family but received IPv${src.version} '${tuple.src}' and IPv${dst.version} '${tuple.dst}'`,
+    );
   }
   checkInt(tuple.proto, 0, 255, 'proto');
   const sport = tuple.sport ?? 0;

@@ -139,7 +139,12 @@ function checkOption(v: unknown, min: number, max: number, what: string, integer
 }
 
 /** The native table's options from {@link FlowOptions}, checked. */
-export function nativeFlowOptions(options: FlowOptions): { idleNs: number; activeNs: number; maxFlows: number; seed: number } {
+export function nativeFlowOptions(options: FlowOptions): {
+  idleNs: number;
+  activeNs: number;
+  maxFlows: number;
+  seed: number;
+} {
   if (options === null || typeof options !== 'object') throw argError('an options object', 'options', options);
   const idle = checkOption(options.idleTimeout, 0.001, 86400 * 365, 'idleTimeout') ?? 15;
   const active = checkOption(options.activeTimeout, 0.001, 86400 * 365, 'activeTimeout') ?? 1800;
@@ -245,7 +250,12 @@ function decodeFlows(buffer: ArrayBuffer): FlowRecord[] {
   const u8 = new Uint8Array(buffer);
   const out: FlowRecord[] = [];
   const u64 = (at: number): number => dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 0x1_0000_0000;
-  const words = (at: number): readonly [number, number, number, number] => [dv.getUint32(at), dv.getUint32(at + 4), dv.getUint32(at + 8), dv.getUint32(at + 12)];
+  const words = (at: number): readonly [number, number, number, number] => [
+    dv.getUint32(at),
+    dv.getUint32(at + 4),
+    dv.getUint32(at + 8),
+    dv.getUint32(at + 12),
+  ];
   for (let o = 0; o + L.size <= buffer.byteLength; o += L.size) {
     const v4 = u8[o + L.ipVersion!] === 4;
     const rec: FlowRecord = {

@@ -79,7 +79,7 @@ export function getIPv6(buf: Uint8Array, off: number): string {
   for (let i = 0; i < 8; i++) g.push((buf[off + 2 * i] << 8) | buf[off + 2 * i + 1]);
   let bestAt = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -93,7 +93,7 @@ export function getIPv6(buf: Uint8Array, off: number): string {
     i = j;
   }
   // inet_ntop prints IPv4-mapped and IPv4-compatible addresses with a dotted tail.
-  if (bestAt === 0 && (bestLen === 5 && g[5] === 0xffff || bestLen === 6 && g[6] !== 0)) {
+  if (bestAt === 0 && ((bestLen === 5 && g[5] === 0xffff) || (bestLen === 6 && g[6] !== 0))) {
     const v4 = getIPv4(buf, off + 12);
     return bestLen === 5 ? `::ffff:${v4}` : `::${v4}`;
   }

@@ -6,15 +6,39 @@ import { ETHER_TYPES } from './names';
 
 /** ARP operation codes (Scapy's names). */
 export const ARP_OPS = {
-  1: 'who-has', 2: 'is-at', 3: 'RARP-req', 4: 'RARP-rep', 5: 'Dyn-RARP-req', 6: 'Dyn-RAR-rep', 7: 'Dyn-RARP-err',
-  8: 'InARP-req', 9: 'InARP-rep',
+  1: 'who-has',
+  2: 'is-at',
+  3: 'RARP-req',
+  4: 'RARP-rep',
+  5: 'Dyn-RARP-req',
+  6: 'Dyn-RAR-rep',
+  7: 'Dyn-RARP-err',
+  8: 'InARP-req',
+  9: 'InARP-rep',
 } as const;
 
 /** ARP hardware types (Scapy's HARDWARE_TYPES). */
 export const HARDWARE_TYPES = {
-  1: 'Ethernet (10Mb)', 2: 'Ethernet (3Mb)', 3: 'AX.25', 4: 'Proteon ProNET Token Ring', 5: 'Chaos', 6: 'IEEE 802 Networks',
-  7: 'ARCNET', 8: 'Hyperchannel', 9: 'Lanstar', 10: 'Autonet Short Address', 11: 'LocalTalk', 12: 'LocalNet',
-  13: 'Ultra link', 14: 'SMDS', 15: 'Frame relay', 16: 'ATM', 17: 'HDLC', 18: 'Fibre Channel', 19: 'ATM', 20: 'Serial Line',
+  1: 'Ethernet (10Mb)',
+  2: 'Ethernet (3Mb)',
+  3: 'AX.25',
+  4: 'Proteon ProNET Token Ring',
+  5: 'Chaos',
+  6: 'IEEE 802 Networks',
+  7: 'ARCNET',
+  8: 'Hyperchannel',
+  9: 'Lanstar',
+  10: 'Autonet Short Address',
+  11: 'LocalTalk',
+  12: 'LocalNet',
+  13: 'Ultra link',
+  14: 'SMDS',
+  15: 'Frame relay',
+  16: 'ATM',
+  17: 'HDLC',
+  18: 'Fibre Channel',
+  19: 'ATM',
+  20: 'Serial Line',
   21: 'ATM',
 } as const;
 
@@ -100,8 +124,15 @@ export class ARPLayer extends Layer {
     const dv = view(buf);
     const layer = new this();
     layer.setParsed({
-      hwtype: dv.getUint16(off), ptype: dv.getUint16(off + 2), hwlen: 6, plen: 4, op: dv.getUint16(off + 6),
-      hwsrc: getMAC(buf, off + 8), psrc: getIPv4(buf, off + 14), hwdst: getMAC(buf, off + 18), pdst: getIPv4(buf, off + 24),
+      hwtype: dv.getUint16(off),
+      ptype: dv.getUint16(off + 2),
+      hwlen: 6,
+      plen: 4,
+      op: dv.getUint16(off + 6),
+      hwsrc: getMAC(buf, off + 8),
+      psrc: getIPv4(buf, off + 14),
+      hwdst: getMAC(buf, off + 18),
+      pdst: getIPv4(buf, off + 24),
     });
     // ARP has no payload: whatever follows (the Ethernet trailer) is Padding, as in Scapy.
     return { layer, headerEnd: off + 28, payloadEnd: off + 28 };

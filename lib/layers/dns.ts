@@ -9,23 +9,101 @@ import { TCPLayer } from './tcp';
 
 /** DNS record types (Scapy's dnstypes). */
 export const DNS_TYPES: Readonly<Record<number, string>> = {
-  0: 'ANY', 1: 'A', 2: 'NS', 3: 'MD', 4: 'MF', 5: 'CNAME', 6: 'SOA', 7: 'MB', 8: 'MG', 9: 'MR', 10: 'NULL', 11: 'WKS',
-  12: 'PTR', 13: 'HINFO', 14: 'MINFO', 15: 'MX', 16: 'TXT', 17: 'RP', 18: 'AFSDB', 19: 'X25', 20: 'ISDN', 21: 'RT',
-  22: 'NSAP', 23: 'NSAP-PTR', 24: 'SIG', 25: 'KEY', 26: 'PX', 27: 'GPOS', 28: 'AAAA', 29: 'LOC', 30: 'NXT', 31: 'EID',
-  32: 'NIMLOC', 33: 'SRV', 34: 'ATMA', 35: 'NAPTR', 36: 'KX', 37: 'CERT', 38: 'A6', 39: 'DNAME', 40: 'SINK', 41: 'OPT',
-  42: 'APL', 43: 'DS', 44: 'SSHFP', 45: 'IPSECKEY', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 49: 'DHCID', 50: 'NSEC3',
-  51: 'NSEC3PARAM', 52: 'TLSA', 53: 'SMIMEA', 55: 'HIP', 56: 'NINFO', 57: 'RKEY', 58: 'TALINK', 59: 'CDS',
-  60: 'CDNSKEY', 61: 'OPENPGPKEY', 62: 'CSYNC', 63: 'ZONEMD', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 249: 'TKEY',
-  250: 'TSIG', 256: 'URI', 257: 'CAA', 32768: 'TA', 32769: 'DLV',
+  0: 'ANY',
+  1: 'A',
+  2: 'NS',
+  3: 'MD',
+  4: 'MF',
+  5: 'CNAME',
+  6: 'SOA',
+  7: 'MB',
+  8: 'MG',
+  9: 'MR',
+  10: 'NULL',
+  11: 'WKS',
+  12: 'PTR',
+  13: 'HINFO',
+  14: 'MINFO',
+  15: 'MX',
+  16: 'TXT',
+  17: 'RP',
+  18: 'AFSDB',
+  19: 'X25',
+  20: 'ISDN',
+  21: 'RT',
+  22: 'NSAP',
+  23: 'NSAP-PTR',
+  24: 'SIG',
+  25: 'KEY',
+  26: 'PX',
+  27: 'GPOS',
+  28: 'AAAA',
+  29: 'LOC',
+  30: 'NXT',
+  31: 'EID',
+  32: 'NIMLOC',
+  33: 'SRV',
+  34: 'ATMA',
+  35: 'NAPTR',
+  36: 'KX',
+  37: 'CERT',
+  38: 'A6',
+  39: 'DNAME',
+  40: 'SINK',
+  41: 'OPT',
+  42: 'APL',
+  43: 'DS',
+  44: 'SSHFP',
+  45: 'IPSECKEY',
+  46: 'RRSIG',
+  47: 'NSEC',
+  48: 'DNSKEY',
+  49: 'DHCID',
+  50: 'NSEC3',
+  51: 'NSEC3PARAM',
+  52: 'TLSA',
+  53: 'SMIMEA',
+  55: 'HIP',
+  56: 'NINFO',
+  57: 'RKEY',
+  58: 'TALINK',
+  59: 'CDS',
+  60: 'CDNSKEY',
+  61: 'OPENPGPKEY',
+  62: 'CSYNC',
+  63: 'ZONEMD',
+  64: 'SVCB',
+  65: 'HTTPS',
+  99: 'SPF',
+  249: 'TKEY',
+  250: 'TSIG',
+  256: 'URI',
+  257: 'CAA',
+  32768: 'TA',
+  32769: 'DLV',
 };
 /** DNS question types: record types plus the query-only ones. */
-export const DNS_QTYPES: Readonly<Record<number, string>> = { ...DNS_TYPES, 251: 'IXFR', 252: 'AXFR', 253: 'MAILB', 254: 'MAILA', 255: 'ALL' };
+export const DNS_QTYPES: Readonly<Record<number, string>> = {
+  ...DNS_TYPES,
+  251: 'IXFR',
+  252: 'AXFR',
+  253: 'MAILB',
+  254: 'MAILA',
+  255: 'ALL',
+};
 /** DNS classes. */
 export const DNS_CLASSES: Readonly<Record<number, string>> = { 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 255: 'ANY' };
 /** DNS opcodes. */
 export const DNS_OPCODES: Readonly<Record<number, string>> = { 0: 'QUERY', 1: 'IQUERY', 2: 'STATUS' };
 /** DNS response codes. */
-export const DNS_RCODES: Readonly<Record<number, string>> = { 0: 'ok', 1: 'format-error', 2: 'server-failure', 3: 'name-error', 4: 'not-implemented', 5: 'refused' };
+export const DNS_RCODES: Readonly<Record<number, string>> = {
+  0: 'ok',
+  1: 'format-error',
+  2: 'server-failure',
+  3: 'name-error',
+  4: 'not-implemented',
+  5: 'refused',
+};
 
 const NAME_TYPES = [2, 5, 12, 39];
 
@@ -59,14 +137,17 @@ function labelsOf(name: string): Uint8Array[] | undefined {
 
 /** Validates a domain name and returns it with its trailing dot ('' and '.' are the root). */
 export function checkName(layer: string, field: string, v: unknown): string {
-  if (typeof v !== 'string') throw fieldError(layer, field, `expected a domain name string but received ${describe(v)}`);
+  if (typeof v !== 'string')
+    throw fieldError(layer, field, `expected a domain name string but received ${describe(v)}`);
   const name = v === '' || v === '.' ? '.' : v.endsWith('.') && !v.endsWith('\\.') ? v : `${v}.`;
   const labels = labelsOf(name);
-  if (!labels) throw fieldError(layer, field, `'${v}' has characters above U+00FF (write international names in punycode)`);
+  if (!labels)
+    throw fieldError(layer, field, `'${v}' has characters above U+00FF (write international names in punycode)`);
   if (labels.some((l) => l.length === 0 || l.length > 63)) {
     throw fieldError(layer, field, `'${v}' is not a domain name (labels must be 1..63 bytes)`);
   }
-  if (labels.reduce((n, l) => n + 1 + l.length, 1) > 255) throw fieldError(layer, field, `'${v}' is longer than 255 bytes`);
+  if (labels.reduce((n, l) => n + 1 + l.length, 1) > 255)
+    throw fieldError(layer, field, `'${v}' is longer than 255 bytes`);
   return name;
 }
 
@@ -272,7 +353,16 @@ export abstract class DNSRRBase extends DNSRecord {
     const rdStart = p + 10;
     need(rdStart, end, rdlen);
     const head = { rrname, type, rclass: dv.getUint16(p + 2), ttl: dv.getUint32(p + 4), rdlen };
-    const cls = type === 15 ? DNSRRMXLayer : type === 6 ? DNSRRSOALayer : type === 33 ? DNSRRSRVLayer : type === 41 ? DNSRROPTLayer : DNSRRLayer;
+    const cls =
+      type === 15
+        ? DNSRRMXLayer
+        : type === 6
+          ? DNSRRSOALayer
+          : type === 33
+            ? DNSRRSRVLayer
+            : type === 41
+              ? DNSRROPTLayer
+              : DNSRRLayer;
     const rr: DNSRRBase = new cls();
     const opt = { rclass: dv.getUint16(p + 2), extrcode: msg[p + 4], version: msg[p + 5], z: dv.getUint16(p + 6) };
     rr.setParsed(type === 41 ? { rrname, type, rdlen, ...opt } : head);
@@ -286,20 +376,36 @@ export abstract class DNSRRBase extends DNSRecord {
 
 function checkRData(layer: string, type: number, v: unknown): DNSRData {
   if (type === 1) {
-    if (typeof v !== 'string' || !isIPv4(v)) throw fieldError(layer, 'rdata', typeof v === 'string' ? `'${v}' is not an IPv4 address` : `an A record expects an IPv4 address but received ${describe(v)}`);
+    if (typeof v !== 'string' || !isIPv4(v))
+      throw fieldError(
+        layer,
+        'rdata',
+        typeof v === 'string'
+          ? `'${v}' is not an IPv4 address`
+          : `an A record expects an IPv4 address but received ${describe(v)}`,
+      );
     return v;
   }
   if (type === 28) {
     const b = typeof v === 'string' ? parseIPv6(v) : undefined;
-    if (!b) throw fieldError(layer, 'rdata', typeof v === 'string' ? `'${v}' is not an IPv6 address` : `an AAAA record expects an IPv6 address but received ${describe(v)}`);
+    if (!b)
+      throw fieldError(
+        layer,
+        'rdata',
+        typeof v === 'string'
+          ? `'${v}' is not an IPv6 address`
+          : `an AAAA record expects an IPv6 address but received ${describe(v)}`,
+      );
     return getIPv6(b, 0);
   }
   if (NAME_TYPES.includes(type)) return checkName(layer, 'rdata', v);
   if (type === 16) {
     const items = Array.isArray(v) ? v : [v];
     return items.map((s) => {
-      const b = typeof s === 'string' ? new TextEncoder().encode(s) : s instanceof Uint8Array ? new Uint8Array(s) : undefined;
-      if (!b || b.length > 255) throw fieldError(layer, 'rdata', 'TXT expects strings or Uint8Arrays of at most 255 bytes');
+      const b =
+        typeof s === 'string' ? new TextEncoder().encode(s) : s instanceof Uint8Array ? new Uint8Array(s) : undefined;
+      if (!b || b.length > 255)
+        throw fieldError(layer, 'rdata', 'TXT expects strings or Uint8Arrays of at most 255 bytes');
       return b;
     });
   }
@@ -309,7 +415,15 @@ function checkRData(layer: string, type: number, v: unknown): DNSRData {
 }
 
 function defaultRData(type: number): DNSRData {
-  return type === 1 ? '0.0.0.0' : type === 28 ? '::' : NAME_TYPES.includes(type) ? '.' : type === 16 ? [] : new Uint8Array(0);
+  return type === 1
+    ? '0.0.0.0'
+    : type === 28
+      ? '::'
+      : NAME_TYPES.includes(type)
+        ? '.'
+        : type === 16
+          ? []
+          : new Uint8Array(0);
 }
 
 function reprRData(v: unknown, type: number): string {
@@ -344,7 +458,14 @@ export class DNSRRLayer extends DNSRRBase {
   static override readonly displayName: string = 'DNS Resource Record';
   static override readonly fieldDefs = [
     ...RR_HEAD(1),
-    custom({ name: 'rdata', default: null, check: (_l, v) => v, repr: (v, o) => reprRData(v, (o as DNSRRLayer).type), clone: (v) => (Array.isArray(v) ? v.map((b) => new Uint8Array(b)) : v instanceof Uint8Array ? new Uint8Array(v) : v) }),
+    custom({
+      name: 'rdata',
+      default: null,
+      check: (_l, v) => v,
+      repr: (v, o) => reprRData(v, (o as DNSRRLayer).type),
+      clone: (v) =>
+        Array.isArray(v) ? v.map((b) => new Uint8Array(b)) : v instanceof Uint8Array ? new Uint8Array(v) : v,
+    }),
   ];
 
   constructor(fields?: DNSRRFields) {
@@ -381,7 +502,11 @@ export class DNSRRLayer extends DNSRRBase {
       w.bytes(b);
     } else if (t === 28 && typeof r === 'string') w.bytes(parseIPv6(r)!);
     else if (NAME_TYPES.includes(t) && typeof r === 'string') w.name(r);
-    else if (Array.isArray(r)) for (const s of r) { w.parts.push(s.length); w.bytes(s); }
+    else if (Array.isArray(r))
+      for (const s of r) {
+        w.parts.push(s.length);
+        w.bytes(s);
+      }
     else if (r instanceof Uint8Array) w.bytes(r);
     else throw fieldError(this.layerName, 'rdata', `does not match type ${t}: set rdata again after changing the type`);
   }
@@ -394,7 +519,7 @@ export class DNSRRLayer extends DNSRRBase {
     else if (NAME_TYPES.includes(t)) rdata = readName(msg, off, end)[0];
     else if (t === 16) {
       const items: Uint8Array[] = [];
-      for (let p = off; p < end; ) {
+      for (let p = off; p < end;) {
         const n = msg[p];
         if (p + 1 + n > end) throw new ShortInput('TXT string runs past rdata');
         items.push(msg.slice(p + 1, p + 1 + n));
@@ -483,7 +608,10 @@ export class DNSRRSOALayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRRSOA';
   static override readonly displayName: string = 'DNS SOA Resource Record';
   static override readonly fieldDefs = [
-    ...RR_HEAD(6), nameField('mname', '.'), nameField('rname', '.'), ...SOA_NUMBERS.map((n) => uint(n, 32, 0)),
+    ...RR_HEAD(6),
+    nameField('mname', '.'),
+    nameField('rname', '.'),
+    ...SOA_NUMBERS.map((n) => uint(n, 32, 0)),
   ];
 
   constructor(fields?: DNSRRSOAFields) {
@@ -531,7 +659,13 @@ export interface DNSRRSRVLayer {
 export class DNSRRSRVLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRRSRV';
   static override readonly displayName: string = 'DNS SRV Resource Record';
-  static override readonly fieldDefs = [...RR_HEAD(33), uint('priority', 16, 0), uint('weight', 16, 0), uint('port', 16, 0), nameField('target', '.')];
+  static override readonly fieldDefs = [
+    ...RR_HEAD(33),
+    uint('priority', 16, 0),
+    uint('weight', 16, 0),
+    uint('port', 16, 0),
+    nameField('target', '.'),
+  ];
 
   constructor(fields?: DNSRRSRVFields) {
     super(fields);
@@ -547,7 +681,12 @@ export class DNSRRSRVLayer extends DNSRRBase {
   protected readRData(msg: Uint8Array, off: number, end: number): void {
     need(off, end, 6);
     const dv = view(msg);
-    this.setParsed({ priority: dv.getUint16(off), weight: dv.getUint16(off + 2), port: dv.getUint16(off + 4), target: readName(msg, off + 6, end)[0] });
+    this.setParsed({
+      priority: dv.getUint16(off),
+      weight: dv.getUint16(off + 2),
+      port: dv.getUint16(off + 4),
+      target: readName(msg, off + 6, end)[0],
+    });
   }
 }
 defineAccessors(DNSRRSRVLayer as unknown as LayerClass);
@@ -569,7 +708,11 @@ export interface EDNS0TLVLayer {
 export class EDNS0TLVLayer extends DNSRecord {
   static override readonly layerName: string = 'EDNS0TLV';
   static override readonly displayName: string = 'DNS EDNS0 TLV';
-  static override readonly fieldDefs = [uint('optcode', 16, 0), uint('optlen', 16, null), bytesField('optdata', new Uint8Array(0))];
+  static override readonly fieldDefs = [
+    uint('optcode', 16, 0),
+    uint('optlen', 16, null),
+    bytesField('optdata', new Uint8Array(0)),
+  ];
 
   constructor(fields?: EDNS0TLVFields) {
     super(fields);
@@ -591,7 +734,11 @@ const recordList = (name: string, classes: LayerClass[], chain: 'list' | 'chain'
     const items = Array.isArray(v) ? v : [v];
     return items.map((x, i) => {
       if (!classes.some((c) => x instanceof (c as unknown as new () => Layer))) {
-        throw fieldError(layer, name, `item ${i}: expected ${classes.map((c) => c.layerName).join(' or ')} but received ${x instanceof Layer ? x.layerName : describe(x)}`);
+        throw fieldError(
+          layer,
+          name,
+          `item ${i}: expected ${classes.map((c) => c.layerName).join(' or ')} but received ${x instanceof Layer ? x.layerName : describe(x)}`,
+        );
       }
       return (x as Layer).copy();
     });
@@ -631,8 +778,13 @@ export class DNSRROPTLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRROPT';
   static override readonly displayName: string = 'DNS OPT Resource Record';
   static override readonly fieldDefs = [
-    nameField('rrname', '.'), uint('type', 16, 41, { names: DNS_TYPES }), uint('rclass', 16, 4096), uint('extrcode', 8, 0),
-    uint('version', 8, 0), flags('z', 16, Z_NAMES, 0x8000), uint('rdlen', 16, null),
+    nameField('rrname', '.'),
+    uint('type', 16, 41, { names: DNS_TYPES }),
+    uint('rclass', 16, 4096),
+    uint('extrcode', 8, 0),
+    uint('version', 8, 0),
+    flags('z', 16, Z_NAMES, 0x8000),
+    uint('rdlen', 16, null),
     recordList('rdata', [EDNS0TLVLayer as unknown as LayerClass], 'list'),
   ];
 
@@ -661,7 +813,7 @@ export class DNSRROPTLayer extends DNSRRBase {
   protected readRData(msg: Uint8Array, off: number, end: number): void {
     const opts: EDNS0TLVLayer[] = [];
     const dv = view(msg);
-    for (let p = off; p < end; ) {
+    for (let p = off; p < end;) {
       need(p, end, 4);
       const optlen = dv.getUint16(p + 2);
       need(p + 4, end, optlen);
@@ -678,7 +830,12 @@ defineAccessors(DNSRROPTLayer as unknown as LayerClass);
 // ---- the message -------------------------------------------------------------
 
 const RR_CLASSES = [DNSRRLayer, DNSRRMXLayer, DNSRRSOALayer, DNSRRSRVLayer, DNSRROPTLayer] as unknown as LayerClass[];
-const COUNTS = [['qdcount', 'qd'], ['ancount', 'an'], ['nscount', 'ns'], ['arcount', 'ar']] as const;
+const COUNTS = [
+  ['qdcount', 'qd'],
+  ['ancount', 'an'],
+  ['nscount', 'ns'],
+  ['arcount', 'ar'],
+] as const;
 
 /** Any resource record class. */
 export type DNSResourceRecord = DNSRRLayer | DNSRRMXLayer | DNSRRSOALayer | DNSRRSRVLayer | DNSRROPTLayer;
@@ -741,13 +898,26 @@ export class DNSLayer extends Layer {
   static override readonly fieldDefs = [
     // Over TCP a message starts with its length (RFC 1035 4.2.2).
     uint('length', 16, null, { when: (o: never) => (o as Layer).underlayer instanceof TCPLayer }),
-    uint('id', 16, 0), uint('qr', 1, 0), uint('opcode', 4, 0, { names: DNS_OPCODES }), uint('aa', 1, 0), uint('tc', 1, 0),
-    uint('rd', 1, 1), uint('ra', 1, 0), uint('z', 1, 0), uint('ad', 1, 0), uint('cd', 1, 0),
+    uint('id', 16, 0),
+    uint('qr', 1, 0),
+    uint('opcode', 4, 0, { names: DNS_OPCODES }),
+    uint('aa', 1, 0),
+    uint('tc', 1, 0),
+    uint('rd', 1, 1),
+    uint('ra', 1, 0),
+    uint('z', 1, 0),
+    uint('ad', 1, 0),
+    uint('cd', 1, 0),
     uint('rcode', 4, 0, { names: DNS_RCODES }),
-    uint('qdcount', 16, null), uint('ancount', 16, null), uint('nscount', 16, null), uint('arcount', 16, null),
+    uint('qdcount', 16, null),
+    uint('ancount', 16, null),
+    uint('nscount', 16, null),
+    uint('arcount', 16, null),
     // Scapy's DNS() asks one question by default: DNSQR() (www.example.com, A).
     recordList('qd', [DNSQRLayer as unknown as LayerClass], 'chain', [new DNSQRLayer()]),
-    recordList('an', RR_CLASSES, 'chain'), recordList('ns', RR_CLASSES, 'chain'), recordList('ar', RR_CLASSES, 'chain'),
+    recordList('an', RR_CLASSES, 'chain'),
+    recordList('ns', RR_CLASSES, 'chain'),
+    recordList('ar', RR_CLASSES, 'chain'),
   ];
 
   /**
@@ -834,9 +1004,21 @@ export class DNSLayer extends Layer {
     const f1 = msg[2];
     const f2 = msg[3];
     const v: Record<string, unknown> = {
-      id: dv.getUint16(0), qr: f1 >> 7, opcode: (f1 >> 3) & 0xf, aa: (f1 >> 2) & 1, tc: (f1 >> 1) & 1, rd: f1 & 1,
-      ra: f2 >> 7, z: (f2 >> 6) & 1, ad: (f2 >> 5) & 1, cd: (f2 >> 4) & 1, rcode: f2 & 0xf,
-      qdcount: dv.getUint16(4), ancount: dv.getUint16(6), nscount: dv.getUint16(8), arcount: dv.getUint16(10),
+      id: dv.getUint16(0),
+      qr: f1 >> 7,
+      opcode: (f1 >> 3) & 0xf,
+      aa: (f1 >> 2) & 1,
+      tc: (f1 >> 1) & 1,
+      rd: f1 & 1,
+      ra: f2 >> 7,
+      z: (f2 >> 6) & 1,
+      ad: (f2 >> 5) & 1,
+      cd: (f2 >> 4) & 1,
+      rcode: f2 & 0xf,
+      qdcount: dv.getUint16(4),
+      ancount: dv.getUint16(6),
+      nscount: dv.getUint16(8),
+      arcount: dv.getUint16(10),
     };
     let p = 12;
     pointersFollowed = 0;
@@ -863,7 +1045,8 @@ export class DNSLayer extends Layer {
     // remember the received bytes when pktkit would still write them differently.
     layer.compress = pointersFollowed > 0;
     const canonical = layer.writeMessage();
-    if (canonical.length !== p || !canonical.every((b, i) => b === msg[i])) layer.asReceived = { canonical, original: msg.slice(0, p) };
+    if (canonical.length !== p || !canonical.every((b, i) => b === msg[i]))
+      layer.asReceived = { canonical, original: msg.slice(0, p) };
     return { layer, headerEnd: off + p };
   }
 }

@@ -134,7 +134,11 @@ export class Dot1ADLayer extends Dot1QLayer {
 
 /** Linux packet types of SLL/SLL2 headers. */
 export const COOKED_LINUX_PACKET_TYPES = {
-  0: 'unicast', 1: 'broadcast', 2: 'multicast', 3: 'unicast-to-another-host', 4: 'sent-by-us',
+  0: 'unicast',
+  1: 'broadcast',
+  2: 'multicast',
+  3: 'unicast-to-another-host',
+  4: 'sent-by-us',
 } as const;
 
 /** Fields of CookedLinux (SLL). */
@@ -197,8 +201,11 @@ export class CookedLinuxLayer extends Layer {
     const dv = view(buf);
     const layer = new this();
     layer.setParsed({
-      pkttype: dv.getUint16(off), lladdrtype: dv.getUint16(off + 2), lladdrlen: dv.getUint16(off + 4),
-      src: buf.slice(off + 6, off + 14), proto: dv.getUint16(off + 14),
+      pkttype: dv.getUint16(off),
+      lladdrtype: dv.getUint16(off + 2),
+      lladdrlen: dv.getUint16(off + 4),
+      src: buf.slice(off + 6, off + 14),
+      proto: dv.getUint16(off + 14),
     });
     return { layer, headerEnd: off + 16 };
   }
@@ -262,8 +269,12 @@ export class CookedLinuxV2Layer extends Layer {
     const dv = view(buf);
     const layer = new this();
     layer.setParsed({
-      proto: dv.getUint16(off), reserved: dv.getUint16(off + 2), ifindex: dv.getUint32(off + 4),
-      lladdrtype: dv.getUint16(off + 8), pkttype: buf[off + 10], lladdrlen: buf[off + 11],
+      proto: dv.getUint16(off),
+      reserved: dv.getUint16(off + 2),
+      ifindex: dv.getUint32(off + 4),
+      lladdrtype: dv.getUint16(off + 8),
+      pkttype: buf[off + 10],
+      lladdrlen: buf[off + 11],
       src: buf.slice(off + 12, off + 20),
     });
     return { layer, headerEnd: off + 20 };
@@ -272,7 +283,15 @@ export class CookedLinuxV2Layer extends Layer {
 defineAccessors(CookedLinuxV2Layer);
 
 /** Address families of the BSD loopback header. */
-export const LOOPBACK_TYPES = { 2: 'IPv4', 7: 'OSI', 16: 'Appletalk', 23: 'Netware IPX/SPX', 24: 'IPv6', 28: 'IPv6', 30: 'IPv6' } as const;
+export const LOOPBACK_TYPES = {
+  2: 'IPv4',
+  7: 'OSI',
+  16: 'Appletalk',
+  23: 'Netware IPX/SPX',
+  24: 'IPv6',
+  28: 'IPv6',
+  30: 'IPv6',
+} as const;
 
 /** Fields of Loopback. */
 export interface LoopbackFields {

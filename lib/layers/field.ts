@@ -112,7 +112,13 @@ export function uint(name: string, bits: number, def: number | null, opts: UintO
  * A flags field: bit i is named `names[i]`. Accepts a number or Scapy's text:
  * single-letter names written together ('SA'), longer names joined with '+' ('MF+DF').
  */
-export function flags(name: string, bits: number, names: readonly string[], def: number, opts: { when?: (o: never) => boolean } = {}): FieldDef {
+export function flags(
+  name: string,
+  bits: number,
+  names: readonly string[],
+  def: number,
+  opts: { when?: (o: never) => boolean } = {},
+): FieldDef {
   const max = 2 ** bits - 1;
   const letters = names.every((n) => n.length === 1);
   return {
@@ -123,7 +129,11 @@ export function flags(name: string, bits: number, names: readonly string[], def:
     check(layer, v) {
       if (typeof v === 'string') return parseFlags(layer, name, names, v);
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-        throw fieldError(layer, name, `expected flags (an integer 0..${max} or a string like '${letters ? names.slice(0, 2).join('') : names.slice(0, 2).join('+')}') but received ${describe(v)}`);
+        throw fieldError(
+          layer,
+          name,
+          `expected flags (an integer 0..${max} or a string like '${letters ? names.slice(0, 2).join('') : names.slice(0, 2).join('+')}') but received ${describe(v)}`,
+        );
       }
       return v;
     },
@@ -177,7 +187,11 @@ function addressField(
       if (v === null && def === null) return null;
       const stored = typeof v === 'string' ? normalize(v) : undefined;
       if (stored === undefined) {
-        throw fieldError(layer, name, typeof v === 'string' ? `'${v}' is not ${what}` : `expected ${what} string but received ${describe(v)}`);
+        throw fieldError(
+          layer,
+          name,
+          typeof v === 'string' ? `'${v}' is not ${what}` : `expected ${what} string but received ${describe(v)}`,
+        );
       }
       return stored;
     },

@@ -29,18 +29,24 @@ export class TCPFlags {
   constructor(value: number | string | (() => number)) {
     this.#src = typeof value === 'string' ? TCPFlags.parse(value, 'TCPFlags') : value;
     if (typeof this.#src === 'number' && (!Number.isInteger(this.#src) || this.#src < 0 || this.#src > 0x1ff)) {
-      throw new TypeError(`TCPFlags: expected an integer 0..511 or letters of ${TCP_LETTERS} but received ${describe(value)}`);
+      throw new TypeError(
+        `TCPFlags: expected an integer 0..511 or letters of ${TCP_LETTERS} but received ${describe(value)}`,
+      );
     }
   }
 
   /** Letters (any order, e.g. 'SA' or 'AS') to their bits; a TypeError names an unknown letter. */
   static parse(letters: string, where = 'TCP flags'): number {
-    if (typeof letters !== 'string') throw new TypeError(`${where}: expected flag letters (of ${TCP_LETTERS}) or a number but received ${describe(letters)}`);
+    if (typeof letters !== 'string')
+      throw new TypeError(
+        `${where}: expected flag letters (of ${TCP_LETTERS}) or a number but received ${describe(letters)}`,
+      );
     // An index loop (no string iterator): comparing a captured view's flags with letters allocates nothing.
     let v = 0;
     for (let k = 0; k < letters.length; k++) {
       const i = TCP_LETTERS.indexOf(letters[k]);
-      if (i < 0) throw new TypeError(`${where}: unknown flag letter '${letters[k]}' in '${letters}' (letters: ${TCP_LETTERS})`);
+      if (i < 0)
+        throw new TypeError(`${where}: unknown flag letter '${letters[k]}' in '${letters}' (letters: ${TCP_LETTERS})`);
       v |= 1 << i;
     }
     return v;
@@ -68,15 +74,33 @@ export class TCPFlags {
     return (this.value & (typeof flags === 'number' ? flags : TCPFlags.parse(flags, 'TCPFlags.any'))) !== 0;
   }
 
-  /** FIN */ get F(): boolean { return (this.value & 0x01) !== 0; }
-  /** SYN */ get S(): boolean { return (this.value & 0x02) !== 0; }
-  /** RST */ get R(): boolean { return (this.value & 0x04) !== 0; }
-  /** PSH */ get P(): boolean { return (this.value & 0x08) !== 0; }
-  /** ACK */ get A(): boolean { return (this.value & 0x10) !== 0; }
-  /** URG */ get U(): boolean { return (this.value & 0x20) !== 0; }
-  /** ECE */ get E(): boolean { return (this.value & 0x40) !== 0; }
-  /** CWR */ get C(): boolean { return (this.value & 0x80) !== 0; }
-  /** NS (ECN nonce, RFC 3540) */ get N(): boolean { return (this.value & 0x100) !== 0; }
+  /** FIN */ get F(): boolean {
+    return (this.value & 0x01) !== 0;
+  }
+  /** SYN */ get S(): boolean {
+    return (this.value & 0x02) !== 0;
+  }
+  /** RST */ get R(): boolean {
+    return (this.value & 0x04) !== 0;
+  }
+  /** PSH */ get P(): boolean {
+    return (this.value & 0x08) !== 0;
+  }
+  /** ACK */ get A(): boolean {
+    return (this.value & 0x10) !== 0;
+  }
+  /** URG */ get U(): boolean {
+    return (this.value & 0x20) !== 0;
+  }
+  /** ECE */ get E(): boolean {
+    return (this.value & 0x40) !== 0;
+  }
+  /** CWR */ get C(): boolean {
+    return (this.value & 0x80) !== 0;
+  }
+  /** NS (ECN nonce, RFC 3540) */ get N(): boolean {
+    return (this.value & 0x100) !== 0;
+  }
 
   /** The letters as Scapy prints them, low bit first: 'SA', 'FPA', '' for none. */
   toString(): string {

@@ -13,8 +13,14 @@ import { ICMPLayer } from './icmp';
 import { ICMPV6_CLASSES, ICMPv6UnknownLayer } from './icmpv6';
 import { MLD_CLASSES } from './icmpv6-mld';
 import { IPLayer } from './ip';
-import { IPv6ExtHdrDestOptLayer, IPv6ExtHdrFragmentLayer, IPv6ExtHdrHopByHopLayer, IPv6ExtHdrRoutingLayer, IPv6Layer } from './ipv6';
-import { dissectChain, Layer, ShortInput, type Dissected, type LayerClass } from './layer';
+import {
+  IPv6ExtHdrDestOptLayer,
+  IPv6ExtHdrFragmentLayer,
+  IPv6ExtHdrHopByHopLayer,
+  IPv6ExtHdrRoutingLayer,
+  IPv6Layer,
+} from './ipv6';
+import { dissectChain, ShortInput, type Dissected, type Layer, type LayerClass } from './layer';
 import { PaddingLayer, RawLayer } from './raw';
 import { TCPLayer } from './tcp';
 import { UDPLayer } from './udp';
@@ -167,7 +173,16 @@ function plan(r: RecordLayout): Step[] {
     }
   }
   if (r.l4Off !== ABSENT) {
-    const l4 = m & M_TCP ? C(TCPLayer) : m & M_UDP ? C(UDPLayer) : m & M_ICMP ? C(ICMPLayer) : m & M_ICMPV6 ? icmpv6Class(r.icmpType) : undefined;
+    const l4 =
+      m & M_TCP
+        ? C(TCPLayer)
+        : m & M_UDP
+          ? C(UDPLayer)
+          : m & M_ICMP
+            ? C(ICMPLayer)
+            : m & M_ICMPV6
+              ? icmpv6Class(r.icmpType)
+              : undefined;
     if (l4) steps.push({ off: r.l4Off, cls: l4, kind: 0, until: 0 });
   }
   return steps;
@@ -196,8 +211,19 @@ export function fromRecord(bytes: Uint8Array, r: RecordLayout): Layer {
   // After the last header the record names: where the native dissector stopped, or left a transport
   // header it knows undecoded (a later fragment, a first fragment too short for the header), the
   // rest is Raw; otherwise the bindings decide what it does not follow (DNS, quotes, ND options, IP in IP).
-  const rawAfter = (r.flags & STOPPED) !== 0 || (r.l4Off === ABSENT && (r.layers & (M_IPV4 | M_IPV6)) !== 0 && NATIVE_L4.has(r.ipProto));
-  return build(bytes, steps, 0, steps[0].off, bytes.length, pick(steps[0], undefined) ?? C(RawLayer), undefined, rawAfter);
+  const rawAfter =
+    (r.flags & STOPPED) !== 0 ||
+    (r.l4Off === ABSENT && (r.layers & (M_IPV4 | M_IPV6)) !== 0 && NATIVE_L4.has(r.ipProto));
+  return build(
+    bytes,
+    steps,
+    0,
+    steps[0].off,
+    bytes.length,
+    pick(steps[0], undefined) ?? C(RawLayer),
+    undefined,
+    rawAfter,
+  );
 }
 
 /** The index of the step for a header at `at` after step `i`'s layer, or steps.length when the record names no more. */

@@ -88,7 +88,8 @@ export class ICMPLayer extends Layer {
     {
       // Scapy shows `unused` for every type: a number where the type has one, else an empty string.
       ...uint('unused', 32, 0),
-      repr: (v: unknown, o: object) => ([11, 12].includes((o as Owner).type) || !KNOWN.includes((o as Owner).type) ? String(v) : "''"),
+      repr: (v: unknown, o: object) =>
+        [11, 12].includes((o as Owner).type) || !KNOWN.includes((o as Owner).type) ? String(v) : "''",
     },
   ];
 
@@ -179,7 +180,11 @@ export class ICMPLayer extends Layer {
     } else if (t === 3) {
       Object.assign(v, { reserved: buf[off + 4], length: buf[off + 5], nexthopmtu: dv.getUint16(off + 6) });
     } else if (t === 11 || t === 12) {
-      Object.assign(v, { [t === 12 ? 'ptr' : 'reserved']: buf[off + 4], length: buf[off + 5], unused: dv.getUint16(off + 6) });
+      Object.assign(v, {
+        [t === 12 ? 'ptr' : 'reserved']: buf[off + 4],
+        length: buf[off + 5],
+        unused: dv.getUint16(off + 6),
+      });
     } else {
       v.unused = dv.getUint32(off + 4);
     }

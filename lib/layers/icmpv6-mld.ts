@@ -21,8 +21,20 @@ export interface ICMPv6MLQueryLayer extends ICMPv6Common {
   reserved: number;
   mladdr: string;
 }
-const ML_SLOTS: Slot[] = [...HEAD, { name: 'mrd', bits: 16 }, { name: 'reserved', bits: 16 }, { name: 'mladdr', kind: 'ip6' }];
-const mlFields = (type: number, mrd: number) => [typeField(type), uint('code', 8, 0), cksumField, uint('mrd', 16, mrd), uint('reserved', 16, 0), ipv6('mladdr', '::')];
+const ML_SLOTS: Slot[] = [
+  ...HEAD,
+  { name: 'mrd', bits: 16 },
+  { name: 'reserved', bits: 16 },
+  { name: 'mladdr', kind: 'ip6' },
+];
+const mlFields = (type: number, mrd: number) => [
+  typeField(type),
+  uint('code', 8, 0),
+  cksumField,
+  uint('mrd', 16, mrd),
+  uint('reserved', 16, 0),
+  ipv6('mladdr', '::'),
+];
 
 /** MLD query (Scapy's ICMPv6MLQuery). */
 export class ICMPv6MLQueryLayer extends ICMPv6Base {
@@ -77,11 +89,16 @@ export class ICMPv6MLDMultAddrRecLayer extends Layer {
   static override readonly layerName: string = 'ICMPv6MLDMultAddrRec';
   static override readonly displayName: string = 'ICMPv6 MLDv2 - Multicast Address Record';
   static override readonly fieldDefs = [
-    uint('rtype', 8, 4), uint('auxdata_len', 8, null), uint('sources_number', 16, null), ipv6('dst', '::'),
+    uint('rtype', 8, 4),
+    uint('auxdata_len', 8, null),
+    uint('sources_number', 16, null),
+    ipv6('dst', '::'),
     custom({
-      name: 'sources', default: [],
+      name: 'sources',
+      default: [],
       check(layer, v) {
-        if (!Array.isArray(v)) throw fieldError(layer, 'sources', `expected an array of IPv6 addresses but received ${describe(v)}`);
+        if (!Array.isArray(v))
+          throw fieldError(layer, 'sources', `expected an array of IPv6 addresses but received ${describe(v)}`);
         return v.map((a) => ipv6('sources', '::').check(layer, a));
       },
       repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
@@ -126,7 +143,11 @@ export class ICMPv6MLDMultAddrRecLayer extends Layer {
     for (let i = 0; i < n; i++) sources.push(getIPv6(buf, off + 20 + 16 * i));
     const r = new ICMPv6MLDMultAddrRecLayer();
     r.setParsed({
-      rtype: buf[off], auxdata_len: auxLen, sources_number: n, dst: getIPv6(buf, off + 4), sources,
+      rtype: buf[off],
+      auxdata_len: auxLen,
+      sources_number: n,
+      dst: getIPv6(buf, off + 4),
+      sources,
       auxdata: buf.slice(off + 20 + 16 * n, off + size),
     });
     return [r, off + size];
@@ -163,14 +184,27 @@ export interface ICMPv6MLReport2Layer {
 export class ICMPv6MLReport2Layer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6MLReport2';
   static override readonly displayName: string = 'MLDv2 - Multicast Listener Report';
-  static override readonly slots: readonly Slot[] = [{ name: 'type', bits: 8 }, { name: 'res', bits: 8 }, { name: 'cksum', bits: 16 }, { name: 'reserved', bits: 16 }, { name: 'records_number', bits: 16 }];
+  static override readonly slots: readonly Slot[] = [
+    { name: 'type', bits: 8 },
+    { name: 'res', bits: 8 },
+    { name: 'cksum', bits: 16 },
+    { name: 'reserved', bits: 16 },
+    { name: 'records_number', bits: 16 },
+  ];
   static override readonly fieldDefs = [
-    typeField(143), uint('res', 8, 0), cksumField, uint('reserved', 16, 0), uint('records_number', 16, null),
+    typeField(143),
+    uint('res', 8, 0),
+    cksumField,
+    uint('reserved', 16, 0),
+    uint('records_number', 16, null),
     custom({
-      name: 'records', default: [], nested: 'indent',
+      name: 'records',
+      default: [],
+      nested: 'indent',
       check(layer, v) {
         const items = Array.isArray(v) ? v : [v];
-        if (!items.every((x) => x instanceof ICMPv6MLDMultAddrRecLayer)) throw fieldError(layer, 'records', 'expected ICMPv6MLDMultAddrRec records');
+        if (!items.every((x) => x instanceof ICMPv6MLDMultAddrRecLayer))
+          throw fieldError(layer, 'records', 'expected ICMPv6MLDMultAddrRec records');
         return items.map((x: Layer) => x.copy());
       },
       repr: (v) => String((v as unknown[]).length),
@@ -213,7 +247,14 @@ export class ICMPv6MLReport2Layer extends ICMPv6Base {
       p = next;
     }
     const layer = new ICMPv6MLReport2Layer();
-    layer.setParsed({ type: buf[off], res: buf[off + 1], cksum: dv.getUint16(off + 2), reserved: dv.getUint16(off + 4), records_number: n, records });
+    layer.setParsed({
+      type: buf[off],
+      res: buf[off + 1],
+      cksum: dv.getUint16(off + 2),
+      reserved: dv.getUint16(off + 4),
+      records_number: n,
+      records,
+    });
     return { layer, headerEnd: p };
   }
 }

@@ -57,7 +57,11 @@ abstract class SlotLayer extends Layer {
 }
 
 /** type, code and checksum: the start of every ICMPv6 message. */
-export const HEAD: Slot[] = [{ name: 'type', bits: 8 }, { name: 'code', bits: 8 }, { name: 'cksum', bits: 16 }];
+export const HEAD: Slot[] = [
+  { name: 'type', bits: 8 },
+  { name: 'code', bits: 8 },
+  { name: 'cksum', bits: 16 },
+];
 
 /** Common base of every ICMPv6 message: type, code, checksum over the IPv6 pseudo-header. */
 export abstract class ICMPv6Base extends SlotLayer {
@@ -121,7 +125,11 @@ export class ICMPv6EchoRequestLayer extends ICMPv6Base {
   static override readonly slots: readonly Slot[] = [...HEAD, { name: 'id', bits: 16 }, { name: 'seq', bits: 16 }];
   static override readonly tail: string | undefined = 'data';
   static override readonly fieldDefs = [
-    typeField(128), uint('code', 8, 0), cksumField, uint('id', 16, 0, { hex: true }), uint('seq', 16, 0, { hex: true }),
+    typeField(128),
+    uint('code', 8, 0),
+    cksumField,
+    uint('id', 16, 0, { hex: true }),
+    uint('seq', 16, 0, { hex: true }),
     bytes('data', new Uint8Array(0)),
   ];
 
@@ -163,8 +171,18 @@ export class ICMPv6DestUnreachLayer extends ICMPv6Base {
   static override readonly slots: readonly Slot[] = LENGTH_SLOTS;
   static override readonly fieldDefs = [
     typeField(1),
-    uint('code', 8, 0, { names: { 0: 'No route to destination', 1: 'Communication with destination administratively prohibited', 2: 'Beyond scope of source address', 3: 'Address unreachable', 4: 'Port unreachable' } }),
-    cksumField, uint('length', 8, 0), uint('unused', 24, 0, { hex: true }),
+    uint('code', 8, 0, {
+      names: {
+        0: 'No route to destination',
+        1: 'Communication with destination administratively prohibited',
+        2: 'Beyond scope of source address',
+        3: 'Address unreachable',
+        4: 'Port unreachable',
+      },
+    }),
+    cksumField,
+    uint('length', 8, 0),
+    uint('unused', 24, 0, { hex: true }),
   ];
 
   constructor(fields?: ICMPv6ErrorLengthFields) {
@@ -184,7 +202,9 @@ export class ICMPv6TimeExceededLayer extends ICMPv6DestUnreachLayer {
   static override readonly fieldDefs = [
     typeField(3),
     uint('code', 8, 0, { names: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' } }),
-    cksumField, uint('length', 8, 0), uint('unused', 24, 0, { hex: true }),
+    cksumField,
+    uint('length', 8, 0),
+    uint('unused', 24, 0, { hex: true }),
   ];
 }
 
@@ -229,8 +249,16 @@ export class ICMPv6ParamProblemLayer extends ICMPv6Base {
   static override readonly slots: readonly Slot[] = [...HEAD, { name: 'ptr', bits: 32 }];
   static override readonly fieldDefs = [
     typeField(4),
-    uint('code', 8, 0, { names: { 0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered', 2: 'unrecognized IPv6 option encountered', 3: 'first fragment has incomplete header chain' } }),
-    cksumField, uint('ptr', 32, 6),
+    uint('code', 8, 0, {
+      names: {
+        0: 'erroneous header field encountered',
+        1: 'unrecognized Next Header type encountered',
+        2: 'unrecognized IPv6 option encountered',
+        3: 'first fragment has incomplete header chain',
+      },
+    }),
+    cksumField,
+    uint('ptr', 32, 6),
   ];
 
   constructor(fields?: ICMPv6ParamProblemFields) {
@@ -257,7 +285,12 @@ export class ICMPv6UnknownLayer extends ICMPv6Base {
   static override readonly displayName: string = 'Scapy6 ICMPv6 fallback class';
   static override readonly slots: readonly Slot[] = HEAD;
   static override readonly tail: string | undefined = 'msgbody';
-  static override readonly fieldDefs = [typeField(1), uint('code', 8, 0), cksumField, bytes('msgbody', new Uint8Array(0))];
+  static override readonly fieldDefs = [
+    typeField(1),
+    uint('code', 8, 0),
+    cksumField,
+    bytes('msgbody', new Uint8Array(0)),
+  ];
 
   constructor(fields?: ICMPv6UnknownFields) {
     super(fields);
@@ -326,14 +359,32 @@ export class ICMPv6ND_RALayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6ND_RA';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Router Advertisement';
   static override readonly slots: readonly Slot[] = [
-    ...HEAD, { name: 'chlim', bits: 8 }, { name: 'M', bits: 1 }, { name: 'O', bits: 1 }, { name: 'H', bits: 1 },
-    { name: 'prf', bits: 2 }, { name: 'P', bits: 1 }, { name: 'res', bits: 2 }, { name: 'routerlifetime', bits: 16 },
-    { name: 'reachabletime', bits: 32 }, { name: 'retranstimer', bits: 32 },
+    ...HEAD,
+    { name: 'chlim', bits: 8 },
+    { name: 'M', bits: 1 },
+    { name: 'O', bits: 1 },
+    { name: 'H', bits: 1 },
+    { name: 'prf', bits: 2 },
+    { name: 'P', bits: 1 },
+    { name: 'res', bits: 2 },
+    { name: 'routerlifetime', bits: 16 },
+    { name: 'reachabletime', bits: 32 },
+    { name: 'retranstimer', bits: 32 },
   ];
   static override readonly fieldDefs = [
-    typeField(134), uint('code', 8, 0), cksumField, uint('chlim', 8, 0), uint('M', 1, 0), uint('O', 1, 0), uint('H', 1, 0),
-    uint('prf', 2, 1, { names: ND_RA_PREFERENCES }), uint('P', 1, 0), uint('res', 2, 0), uint('routerlifetime', 16, 1800),
-    uint('reachabletime', 32, 0), uint('retranstimer', 32, 0),
+    typeField(134),
+    uint('code', 8, 0),
+    cksumField,
+    uint('chlim', 8, 0),
+    uint('M', 1, 0),
+    uint('O', 1, 0),
+    uint('H', 1, 0),
+    uint('prf', 2, 1, { names: ND_RA_PREFERENCES }),
+    uint('P', 1, 0),
+    uint('res', 2, 0),
+    uint('routerlifetime', 16, 1800),
+    uint('reachabletime', 32, 0),
+    uint('retranstimer', 32, 0),
   ];
 
   constructor(fields?: ICMPv6ND_RAFields) {
@@ -367,7 +418,13 @@ export class ICMPv6ND_NSLayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6ND_NS';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Neighbor Solicitation';
   static override readonly slots: readonly Slot[] = [...HEAD, { name: 'res', bits: 32 }, { name: 'tgt', kind: 'ip6' }];
-  static override readonly fieldDefs = [typeField(135), uint('code', 8, 0), cksumField, uint('res', 32, 0), ipv6('tgt', '::')];
+  static override readonly fieldDefs = [
+    typeField(135),
+    uint('code', 8, 0),
+    cksumField,
+    uint('res', 32, 0),
+    ipv6('tgt', '::'),
+  ];
 
   constructor(fields?: ICMPv6ND_NSFields) {
     super(fields);
@@ -407,11 +464,22 @@ export class ICMPv6ND_NALayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6ND_NA';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Neighbor Advertisement';
   static override readonly slots: readonly Slot[] = [
-    ...HEAD, { name: 'R', bits: 1 }, { name: 'S', bits: 1 }, { name: 'O', bits: 1 }, { name: 'res', bits: 29 }, { name: 'tgt', kind: 'ip6' },
+    ...HEAD,
+    { name: 'R', bits: 1 },
+    { name: 'S', bits: 1 },
+    { name: 'O', bits: 1 },
+    { name: 'res', bits: 29 },
+    { name: 'tgt', kind: 'ip6' },
   ];
   static override readonly fieldDefs = [
-    typeField(136), uint('code', 8, 0), cksumField, uint('R', 1, 1), uint('S', 1, 0), uint('O', 1, 1),
-    uint('res', 29, 0, { hex: true }), ipv6('tgt', '::'),
+    typeField(136),
+    uint('code', 8, 0),
+    cksumField,
+    uint('R', 1, 1),
+    uint('S', 1, 0),
+    uint('O', 1, 1),
+    uint('res', 29, 0, { hex: true }),
+    ipv6('tgt', '::'),
   ];
 
   constructor(fields?: ICMPv6ND_NAFields) {
@@ -458,7 +526,11 @@ export interface ICMPv6NDOptSrcLLAddrLayer {
   len: number;
   lladdr: string;
 }
-const LLADDR_SLOTS: Slot[] = [{ name: 'type', bits: 8 }, { name: 'len', bits: 8 }, { name: 'lladdr', kind: 'mac' }];
+const LLADDR_SLOTS: Slot[] = [
+  { name: 'type', bits: 8 },
+  { name: 'len', bits: 8 },
+  { name: 'lladdr', kind: 'mac' },
+];
 /** ND source link-layer address option (Scapy's ICMPv6NDOptSrcLLAddr). */
 export class ICMPv6NDOptSrcLLAddrLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptSrcLLAddr';
@@ -518,14 +590,30 @@ export class ICMPv6NDOptPrefixInfoLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptPrefixInfo';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Prefix Information';
   static override readonly slots: readonly Slot[] = [
-    { name: 'type', bits: 8 }, { name: 'len', bits: 8 }, { name: 'prefixlen', bits: 8 }, { name: 'L', bits: 1 },
-    { name: 'A', bits: 1 }, { name: 'R', bits: 1 }, { name: 'res1', bits: 5 }, { name: 'validlifetime', bits: 32 },
-    { name: 'preferredlifetime', bits: 32 }, { name: 'res2', bits: 32 }, { name: 'prefix', kind: 'ip6' },
+    { name: 'type', bits: 8 },
+    { name: 'len', bits: 8 },
+    { name: 'prefixlen', bits: 8 },
+    { name: 'L', bits: 1 },
+    { name: 'A', bits: 1 },
+    { name: 'R', bits: 1 },
+    { name: 'res1', bits: 5 },
+    { name: 'validlifetime', bits: 32 },
+    { name: 'preferredlifetime', bits: 32 },
+    { name: 'res2', bits: 32 },
+    { name: 'prefix', kind: 'ip6' },
   ];
   static override readonly fieldDefs = [
-    uint('type', 8, 3), uint('len', 8, 4), uint('prefixlen', 8, 64), uint('L', 1, 1), uint('A', 1, 1), uint('R', 1, 0),
-    uint('res1', 5, 0), uint('validlifetime', 32, 0xffffffff, { hex: true }),
-    uint('preferredlifetime', 32, 0xffffffff, { hex: true }), uint('res2', 32, 0, { hex: true }), ipv6('prefix', '::'),
+    uint('type', 8, 3),
+    uint('len', 8, 4),
+    uint('prefixlen', 8, 64),
+    uint('L', 1, 1),
+    uint('A', 1, 1),
+    uint('R', 1, 0),
+    uint('res1', 5, 0),
+    uint('validlifetime', 32, 0xffffffff, { hex: true }),
+    uint('preferredlifetime', 32, 0xffffffff, { hex: true }),
+    uint('res2', 32, 0, { hex: true }),
+    ipv6('prefix', '::'),
   ];
 
   constructor(fields?: ICMPv6NDOptPrefixInfoFields) {
@@ -557,8 +645,18 @@ export interface ICMPv6NDOptMTULayer {
 export class ICMPv6NDOptMTULayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptMTU';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - MTU';
-  static override readonly slots: readonly Slot[] = [{ name: 'type', bits: 8 }, { name: 'len', bits: 8 }, { name: 'res', bits: 16 }, { name: 'mtu', bits: 32 }];
-  static override readonly fieldDefs = [uint('type', 8, 5), uint('len', 8, 1), uint('res', 16, 0, { hex: true }), uint('mtu', 32, 1280)];
+  static override readonly slots: readonly Slot[] = [
+    { name: 'type', bits: 8 },
+    { name: 'len', bits: 8 },
+    { name: 'res', bits: 16 },
+    { name: 'mtu', bits: 32 },
+  ];
+  static override readonly fieldDefs = [
+    uint('type', 8, 5),
+    uint('len', 8, 1),
+    uint('res', 16, 0, { hex: true }),
+    uint('mtu', 32, 1280),
+  ];
 
   constructor(fields?: ICMPv6NDOptMTUFields) {
     super(fields);

@@ -10,7 +10,14 @@ import { resolveSource } from './source';
 
 /** Names of IPv4 option types (the whole type byte). */
 export const IP_OPTION_NAMES: Readonly<Record<number, string>> = {
-  0: 'EOL', 1: 'NOP', 7: 'RR', 68: 'Timestamp', 130: 'Security', 131: 'LSRR', 136: 'StreamId', 137: 'SSRR',
+  0: 'EOL',
+  1: 'NOP',
+  7: 'RR',
+  68: 'Timestamp',
+  130: 'Security',
+  131: 'LSRR',
+  136: 'StreamId',
+  137: 'SSRR',
   148: 'RouterAlert',
 };
 
@@ -26,21 +33,32 @@ export interface IPOption {
 }
 
 function checkIPOptions(layer: string, v: unknown): IPOption[] {
-  if (!Array.isArray(v)) throw fieldError(layer, 'options', `expected an array of { type, data? } but received ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw fieldError(layer, 'options', `expected an array of { type, data? } but received ${describe(v)}`);
   let total = 0;
   const out = v.map((o, i): IPOption => {
-    if (typeof o !== 'object' || o === null || !Number.isInteger((o as IPOption).type) || (o as IPOption).type < 0 || (o as IPOption).type > 255) {
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      !Number.isInteger((o as IPOption).type) ||
+      (o as IPOption).type < 0 ||
+      (o as IPOption).type > 255
+    ) {
       throw fieldError(layer, 'options', `option ${i}: expected { type: 0..255, data?: Uint8Array }`);
     }
     const { type, data, length } = o as IPOption;
-    if (data !== undefined && !(data instanceof Uint8Array)) throw fieldError(layer, 'options', `option ${i}: data must be a Uint8Array`);
-    if (type > 1 && (data?.length ?? 0) > 38) throw fieldError(layer, 'options', `option ${i}: data longer than 38 bytes`);
+    if (data !== undefined && !(data instanceof Uint8Array))
+      throw fieldError(layer, 'options', `option ${i}: data must be a Uint8Array`);
+    if (type > 1 && (data?.length ?? 0) > 38)
+      throw fieldError(layer, 'options', `option ${i}: data longer than 38 bytes`);
     if (length !== undefined && length !== null && (!Number.isInteger(length) || length < 0 || length > 255)) {
       throw fieldError(layer, 'options', `option ${i}: length must be 0..255 or null but received ${describe(length)}`);
     }
     total += type <= 1 ? 1 : length === null ? 1 : 2 + (data?.length ?? 0);
     if (type <= 1) return { type };
-    return length === undefined ? { type, data: new Uint8Array(data ?? []) } : { type, data: new Uint8Array(data ?? []), length };
+    return length === undefined
+      ? { type, data: new Uint8Array(data ?? []) }
+      : { type, data: new Uint8Array(data ?? []), length };
   });
   if (total > 40) throw fieldError(layer, 'options', `options take ${total} bytes, at most 40 fit`);
   return out;
@@ -80,13 +98,38 @@ function decodeIPOptions(buf: Uint8Array, off: number, end: number): IPOption[] 
 }
 
 const OPTION_NUMBER_NAMES: Readonly<Record<number, string>> = {
-  0: 'end_of_list', 1: 'nop', 2: 'security', 3: 'loose_source_route', 4: 'timestamp', 5: 'extended_security',
-  6: 'commercial_security', 7: 'record_route', 8: 'stream_id', 9: 'strict_source_route', 10: 'experimental_measurement',
-  11: 'mtu_probe', 12: 'mtu_reply', 13: 'flow_control', 14: 'access_control', 15: 'encode', 16: 'imi_traffic_descriptor',
-  17: 'extended_IP', 18: 'traceroute', 19: 'address_extension', 20: 'router_alert', 21: 'selective_directed_broadcast_mode',
-  23: 'dynamic_packet_state', 24: 'upstream_multicast_packet', 25: 'quick_start', 30: 'rfc4727_experiment',
+  0: 'end_of_list',
+  1: 'nop',
+  2: 'security',
+  3: 'loose_source_route',
+  4: 'timestamp',
+  5: 'extended_security',
+  6: 'commercial_security',
+  7: 'record_route',
+  8: 'stream_id',
+  9: 'strict_source_route',
+  10: 'experimental_measurement',
+  11: 'mtu_probe',
+  12: 'mtu_reply',
+  13: 'flow_control',
+  14: 'access_control',
+  15: 'encode',
+  16: 'imi_traffic_descriptor',
+  17: 'extended_IP',
+  18: 'traceroute',
+  19: 'address_extension',
+  20: 'router_alert',
+  21: 'selective_directed_broadcast_mode',
+  23: 'dynamic_packet_state',
+  24: 'upstream_multicast_packet',
+  25: 'quick_start',
+  30: 'rfc4727_experiment',
 };
-const TIMESTAMP_FLAGS: Readonly<Record<number, string>> = { 0: 'timestamp_only', 1: 'timestamp_and_ip_addr', 3: 'prespecified_ip_addr' };
+const TIMESTAMP_FLAGS: Readonly<Record<number, string>> = {
+  0: 'timestamp_only',
+  1: 'timestamp_and_ip_addr',
+  3: 'prespecified_ip_addr',
+};
 
 /**
  * One option as Scapy's IPOption_* classes show it: the type byte split into
@@ -96,48 +139,101 @@ const TIMESTAMP_FLAGS: Readonly<Record<number, string>> = { 0: 'timestamp_only',
 function showIPOption(o: IPOption, prefix: string): string {
   const hdr: [string, string][] = [
     ['copy_flag', String(o.type >> 7)],
-    ['optclass', ({ 0: 'control', 2: 'debug' } as Record<number, string>)[(o.type >> 5) & 3] ?? String((o.type >> 5) & 3)],
+    [
+      'optclass',
+      ({ 0: 'control', 2: 'debug' } as Record<number, string>)[(o.type >> 5) & 3] ?? String((o.type >> 5) & 3),
+    ],
     ['option', OPTION_NUMBER_NAMES[o.type & 0x1f] ?? String(o.type & 0x1f)],
   ];
   const num = o.type & 0x1f;
   if (num === 0) return showRecord(prefix, 'IP Option End of Options List', hdr);
   if (num === 1) return showRecord(prefix, 'IP Option No Operation', hdr);
   const d = o.data ?? new Uint8Array(0);
-  if (o.length !== undefined && o.length !== d.length + 2) return showRecord(prefix, 'IP Option', [...hdr, ['length', String(o.length)], ['value', pyStrOfBytes(d)]]);
+  if (o.length !== undefined && o.length !== d.length + 2)
+    return showRecord(prefix, 'IP Option', [...hdr, ['length', String(o.length)], ['value', pyStrOfBytes(d)]]);
   const len = String(d.length + 2);
   const u16 = (i: number) => String((d[i] << 8) | d[i + 1]);
   const ip = (i: number) => getIPv4(d, i);
-  const rr = { 3: 'IP Option Loose Source and Record Route', 7: 'IP Option Record Route', 9: 'IP Option Strict Source and Record Route' } as Record<number, string>;
+  const rr = {
+    3: 'IP Option Loose Source and Record Route',
+    7: 'IP Option Record Route',
+    9: 'IP Option Strict Source and Record Route',
+  } as Record<number, string>;
   if (rr[num] && d.length >= 1 && (d.length - 1) % 4 === 0) {
     const routers: string[] = [];
     for (let i = 1; i < d.length; i += 4) routers.push(ip(i));
-    return showRecord(prefix, rr[num], [...hdr, ['length', len], ['pointer', String(d[0])], ['routers', `[${routers.join(', ')}]`]]);
+    return showRecord(prefix, rr[num], [
+      ...hdr,
+      ['length', len],
+      ['pointer', String(d[0])],
+      ['routers', `[${routers.join(', ')}]`],
+    ]);
   }
   if (num === 4 && (d.length === 6 || d.length === 10)) {
     const flg = d[1] & 0xf;
-    const rest: [string, string][] = [['pointer', String(d[0])], ['oflw', String(d[1] >> 4)], ['flg', TIMESTAMP_FLAGS[flg] ?? String(flg)]];
-    if (flg !== 0 && d.length === 10) rest.push(['internet_address', ip(2)], ['timestamp', String(new DataView(d.buffer, d.byteOffset).getUint32(6))]);
-    else if (flg === 0 && d.length === 6) rest.push(['timestamp', String(new DataView(d.buffer, d.byteOffset).getUint32(2))]);
+    const rest: [string, string][] = [
+      ['pointer', String(d[0])],
+      ['oflw', String(d[1] >> 4)],
+      ['flg', TIMESTAMP_FLAGS[flg] ?? String(flg)],
+    ];
+    if (flg !== 0 && d.length === 10)
+      rest.push(['internet_address', ip(2)], ['timestamp', String(new DataView(d.buffer, d.byteOffset).getUint32(6))]);
+    else if (flg === 0 && d.length === 6)
+      rest.push(['timestamp', String(new DataView(d.buffer, d.byteOffset).getUint32(2))]);
     else return showGeneric();
     return showRecord(prefix, 'IP Option Timestamp', [...hdr, ['length', len], ...rest]);
   }
   if (num === 20 && d.length === 2) {
     const alert = (d[0] << 8) | d[1];
-    return showRecord(prefix, 'IP Option Router Alert', [...hdr, ['length', len], ['alert', alert === 0 ? 'router_shall_examine_packet' : String(alert)]]);
+    return showRecord(prefix, 'IP Option Router Alert', [
+      ...hdr,
+      ['length', len],
+      ['alert', alert === 0 ? 'router_shall_examine_packet' : String(alert)],
+    ]);
   }
   if (num === 2 && d.length === 9) {
-    return showRecord(prefix, 'IP Option Security', [...hdr, ['length', len], ['security', u16(0)], ['compartment', u16(2)], ['handling_restrictions', u16(4)], ['transmission_control_code', pyStrOfBytes(d.subarray(6, 9))]]);
+    return showRecord(prefix, 'IP Option Security', [
+      ...hdr,
+      ['length', len],
+      ['security', u16(0)],
+      ['compartment', u16(2)],
+      ['handling_restrictions', u16(4)],
+      ['transmission_control_code', pyStrOfBytes(d.subarray(6, 9))],
+    ]);
   }
-  if (num === 8 && d.length === 2) return showRecord(prefix, 'IP Option Stream ID', [...hdr, ['length', len], ['security', u16(0)]]);
-  if ((num === 11 || num === 12) && d.length === 2) return showRecord(prefix, num === 11 ? 'IP Option MTU Probe' : 'IP Option MTU Reply', [...hdr, ['length', len], ['mtu', u16(0)]]);
+  if (num === 8 && d.length === 2)
+    return showRecord(prefix, 'IP Option Stream ID', [...hdr, ['length', len], ['security', u16(0)]]);
+  if ((num === 11 || num === 12) && d.length === 2)
+    return showRecord(prefix, num === 11 ? 'IP Option MTU Probe' : 'IP Option MTU Reply', [
+      ...hdr,
+      ['length', len],
+      ['mtu', u16(0)],
+    ]);
   if (num === 18 && d.length === 10) {
-    return showRecord(prefix, 'IP Option Traceroute', [...hdr, ['length', len], ['id', u16(0)], ['outbound_hops', u16(2)], ['return_hops', u16(4)], ['originator_ip', ip(6)]]);
+    return showRecord(prefix, 'IP Option Traceroute', [
+      ...hdr,
+      ['length', len],
+      ['id', u16(0)],
+      ['outbound_hops', u16(2)],
+      ['return_hops', u16(4)],
+      ['originator_ip', ip(6)],
+    ]);
   }
-  if (num === 19 && d.length === 8) return showRecord(prefix, 'IP Option Address Extension', [...hdr, ['length', len], ['src_ext', ip(0)], ['dst_ext', ip(4)]]);
+  if (num === 19 && d.length === 8)
+    return showRecord(prefix, 'IP Option Address Extension', [
+      ...hdr,
+      ['length', len],
+      ['src_ext', ip(0)],
+      ['dst_ext', ip(4)],
+    ]);
   if (num === 21 && d.length % 4 === 0) {
     const addrs: string[] = [];
     for (let i = 0; i < d.length; i += 4) addrs.push(ip(i));
-    return showRecord(prefix, 'IP Option Selective Directed Broadcast Mode', [...hdr, ['length', len], ['addresses', `[${addrs.join(', ')}]`]]);
+    return showRecord(prefix, 'IP Option Selective Directed Broadcast Mode', [
+      ...hdr,
+      ['length', len],
+      ['addresses', `[${addrs.join(', ')}]`],
+    ]);
   }
   return showGeneric();
 
@@ -148,7 +244,11 @@ function showIPOption(o: IPOption, prefix: string): string {
 
 function reprIPOptions(v: unknown): string {
   const opts = v as IPOption[];
-  return '[' + opts.map((o) => `${IP_OPTION_NAMES[o.type] ?? o.type}${o.data ? `(${pyBytes(o.data)})` : ''}`).join(', ') + ']';
+  return (
+    '[' +
+    opts.map((o) => `${IP_OPTION_NAMES[o.type] ?? o.type}${o.data ? `(${pyBytes(o.data)})` : ''}`).join(', ') +
+    ']'
+  );
 }
 
 /** IPv4 flags bit names, low bit first (Scapy's order). */
@@ -212,7 +312,11 @@ export class IPLayer extends Layer {
     ipv4('src', null),
     ipv4('dst', '127.0.0.1'),
     custom({
-      name: 'options', default: [], nested: 'list', check: checkIPOptions, repr: reprIPOptions,
+      name: 'options',
+      default: [],
+      nested: 'list',
+      check: checkIPOptions,
+      repr: reprIPOptions,
       showNested: (v, prefix) => (v as IPOption[]).map((o) => showIPOption(o, prefix)).join(''),
       clone: (v) => (v as IPOption[]).map((o) => ({ ...o, ...(o.data ? { data: new Uint8Array(o.data) } : {}) })),
     }),
@@ -281,9 +385,19 @@ export class IPLayer extends Layer {
     const fw = dv.getUint16(off + 6);
     const layer = new this();
     layer.setParsed({
-      version: buf[off] >> 4, ihl, tos: buf[off + 1], len, id: dv.getUint16(off + 4), flags: fw >> 13,
-      frag: fw & 0x1fff, ttl: buf[off + 8], proto: buf[off + 9], chksum: dv.getUint16(off + 10),
-      src: getIPv4(buf, off + 12), dst: getIPv4(buf, off + 16), options: decodeIPOptions(buf, off + 20, off + hl),
+      version: buf[off] >> 4,
+      ihl,
+      tos: buf[off + 1],
+      len,
+      id: dv.getUint16(off + 4),
+      flags: fw >> 13,
+      frag: fw & 0x1fff,
+      ttl: buf[off + 8],
+      proto: buf[off + 9],
+      chksum: dv.getUint16(off + 10),
+      src: getIPv4(buf, off + 12),
+      dst: getIPv4(buf, off + 16),
+      options: decodeIPOptions(buf, off + 20, off + hl),
     });
     // A total length shorter than the header (0 in captures of segmentation-offloaded packets) says nothing: take all.
     return { layer, headerEnd: off + hl, payloadEnd: len >= hl ? off + len : undefined };

@@ -81,7 +81,7 @@ export class IPv6Layer extends Layer {
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(40);
     const dv = view(h);
-    dv.setUint32(0, ((this.version & 0xf) * 2 ** 28) + (this.tc << 20) + this.fl);
+    dv.setUint32(0, (this.version & 0xf) * 2 ** 28 + (this.tc << 20) + this.fl);
     dv.setUint16(4, this.plen ?? autoLength('IPv6', 'plen', payload.length, 0xffff));
     h[6] = this.value('nh') as number;
     h[7] = this.value('hlim') as number;
@@ -102,8 +102,14 @@ export class IPv6Layer extends Layer {
     const plen = dv.getUint16(off + 4);
     const layer = new this();
     layer.setParsed({
-      version: w >>> 28, tc: (w >>> 20) & 0xff, fl: w & 0xfffff, plen, nh: buf[off + 6], hlim: buf[off + 7],
-      src: getIPv6(buf, off + 8), dst: getIPv6(buf, off + 24),
+      version: w >>> 28,
+      tc: (w >>> 20) & 0xff,
+      fl: w & 0xfffff,
+      plen,
+      nh: buf[off + 6],
+      hlim: buf[off + 7],
+      src: getIPv6(buf, off + 8),
+      dst: getIPv6(buf, off + 24),
     });
     // Payload length 0 (jumbograms, segmentation-offloaded captures) says nothing: take all.
     return { layer, headerEnd: off + 40, payloadEnd: plen ? off + 40 + plen : undefined };
@@ -133,7 +139,8 @@ export interface IPv6Option {
 }
 
 function checkIPv6Options(layer: string, v: unknown): IPv6Option[] {
-  if (!Array.isArray(v)) throw fieldError(layer, 'options', `expected an array of { otype, optdata? } but received ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw fieldError(layer, 'options', `expected an array of { otype, optdata? } but received ${describe(v)}`);
   return v.map((o, i) => {
     const opt = o as IPv6Option;
     if (typeof o !== 'object' || o === null || !Number.isInteger(opt.otype) || opt.otype < 0 || opt.otype > 255) {
@@ -142,8 +149,16 @@ function checkIPv6Options(layer: string, v: unknown): IPv6Option[] {
     if (opt.optdata !== undefined && (!(opt.optdata instanceof Uint8Array) || opt.optdata.length > 255)) {
       throw fieldError(layer, 'options', `option ${i}: optdata must be a Uint8Array of at most 255 bytes`);
     }
-    if (opt.optlen !== undefined && opt.optlen !== null && (!Number.isInteger(opt.optlen) || opt.optlen < 0 || opt.optlen > 255)) {
-      throw fieldError(layer, 'options', `option ${i}: optlen must be 0..255 or null but received ${describe(opt.optlen)}`);
+    if (
+      opt.optlen !== undefined &&
+      opt.optlen !== null &&
+      (!Number.isInteger(opt.optlen) || opt.optlen < 0 || opt.optlen > 255)
+    ) {
+      throw fieldError(
+        layer,
+        'options',
+        `option ${i}: optlen must be 0..255 or null but received ${describe(opt.optlen)}`,
+      );
     }
     if (opt.otype === 0) return { otype: 0 };
     const checked: IPv6Option = { otype: opt.otype, optdata: new Uint8Array(opt.optdata ?? []) };
@@ -207,10 +222,22 @@ function decodeIPv6Options(buf: Uint8Array, off: number, end: number): IPv6Optio
   return out;
 }
 
-const OPTION_NAMES: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 4: 'Tunnel Encapsulation Limit', 5: 'Router Alert', 6: 'Quick-Start', 0xc2: 'Jumbo Payload', 0xc9: 'Home Address Option' };
+const OPTION_NAMES: Record<number, string> = {
+  0: 'Pad1',
+  1: 'PadN',
+  4: 'Tunnel Encapsulation Limit',
+  5: 'Router Alert',
+  6: 'Quick-Start',
+  0xc2: 'Jumbo Payload',
+  0xc9: 'Home Address Option',
+};
 const ROUTER_ALERT_VALUES: Record<number, string> = {
-  0: 'Datagram contains a MLD message', 1: 'Datagram contains RSVP message', 2: 'Datagram contains an Active Network message',
-  68: 'NSIS NATFW NSLP', 69: 'MPLS OAM', 65535: 'Reserved',
+  0: 'Datagram contains a MLD message',
+  1: 'Datagram contains RSVP message',
+  2: 'Datagram contains an Active Network message',
+  68: 'NSIS NATFW NSLP',
+  69: 'MPLS OAM',
+  65535: 'Reserved',
 };
 
 /** Scapy's option type text: the name, what to do when it is not understood, and whether it may change en route. */
@@ -230,12 +257,24 @@ function showIPv6Option(o: IPv6Option, prefix: string): string {
     const v = (d[0] << 8) | d[1];
     return showRecord(prefix, 'Router Alert', [...head, len, ['value', ROUTER_ALERT_VALUES[v] ?? String(v)]]);
   }
-  if (o.otype === 0xc2 && d.length === 4) return showRecord(prefix, 'Jumbo Payload', [...head, len, ['jumboplen', String(((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0)]]);
-  if (o.otype === 0xc9 && d.length === 16) return showRecord(prefix, 'Home Address Option', [...head, len, ['hoa', getIPv6(d, 0)]]);
+  if (o.otype === 0xc2 && d.length === 4)
+    return showRecord(prefix, 'Jumbo Payload', [
+      ...head,
+      len,
+      ['jumboplen', String(((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0)],
+    ]);
+  if (o.otype === 0xc9 && d.length === 16)
+    return showRecord(prefix, 'Home Address Option', [...head, len, ['hoa', getIPv6(d, 0)]]);
   return showRecord(prefix, 'Scapy6 Unknown Option', [...head, len, ['optdata', pyStrOfBytes(d)]]);
 }
 function reprIPv6Options(v: unknown): string {
-  return '[' + (v as IPv6Option[]).map((o) => `${OPTION_NAMES[o.otype] ?? o.otype}${o.optdata ? `(${pyBytes(o.optdata)})` : ''}`).join(', ') + ']';
+  return (
+    '[' +
+    (v as IPv6Option[])
+      .map((o) => `${OPTION_NAMES[o.otype] ?? o.otype}${o.optdata ? `(${pyBytes(o.optdata)})` : ''}`)
+      .join(', ') +
+    ']'
+  );
 }
 
 /** Fields of the hop-by-hop and destination options headers. */
@@ -264,9 +303,14 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     uint('len', 8, null),
     uint('autopad', 1, 1, { names: { 0: 'Off', 1: 'On' } }),
     custom({
-      name: 'options', default: [], nested: 'list', check: checkIPv6Options, repr: reprIPv6Options,
+      name: 'options',
+      default: [],
+      nested: 'list',
+      check: checkIPv6Options,
+      repr: reprIPv6Options,
       showNested: (v, prefix) => (v as IPv6Option[]).map((o) => showIPv6Option(o, prefix)).join(''),
-      clone: (v) => (v as IPv6Option[]).map((o) => ({ ...o, ...(o.optdata ? { optdata: new Uint8Array(o.optdata) } : {}) })),
+      clone: (v) =>
+        (v as IPv6Option[]).map((o) => ({ ...o, ...(o.optdata ? { optdata: new Uint8Array(o.optdata) } : {}) })),
     }),
   ];
 
@@ -297,7 +341,12 @@ export class IPv6ExtHdrHopByHopLayer extends Layer {
     const hl = 8 * (buf[off + 1] + 1);
     need(off, end, hl);
     const layer = new this();
-    layer.setParsed({ nh: buf[off], len: buf[off + 1], autopad: 1, options: decodeIPv6Options(buf, off + 2, off + hl) });
+    layer.setParsed({
+      nh: buf[off],
+      len: buf[off + 1],
+      autopad: 1,
+      options: decodeIPv6Options(buf, off + 2, off + hl),
+    });
     layer.parsedLayout = true;
     return { layer, headerEnd: off + hl };
   }
@@ -342,9 +391,15 @@ export class IPv6ExtHdrRoutingLayer extends Layer {
     uint('segleft', 8, null),
     uint('reserved', 32, 0),
     custom({
-      name: 'addresses', default: [],
+      name: 'addresses',
+      default: [],
       check(layer, v) {
-        if (!Array.isArray(v) || v.length > 127) throw fieldError(layer, 'addresses', `expected an array of up to 127 IPv6 addresses but received ${describe(v)}`);
+        if (!Array.isArray(v) || v.length > 127)
+          throw fieldError(
+            layer,
+            'addresses',
+            `expected an array of up to 127 IPv6 addresses but received ${describe(v)}`,
+          );
         return v.map((a) => ipv6('addresses', '::').check(layer, a));
       },
       repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
@@ -381,15 +436,26 @@ export class IPv6ExtHdrRoutingLayer extends Layer {
     const addresses: string[] = [];
     for (let p = off + 8; p + 16 <= off + hl; p += 16) addresses.push(getIPv6(buf, p));
     const layer = new this();
-    layer.setParsed({ nh: buf[off], len: buf[off + 1], type: buf[off + 2], segleft: buf[off + 3], reserved: view(buf).getUint32(off + 4), addresses });
+    layer.setParsed({
+      nh: buf[off],
+      len: buf[off + 1],
+      type: buf[off + 2],
+      segleft: buf[off + 3],
+      reserved: view(buf).getUint32(off + 4),
+      addresses,
+    });
     return { layer, headerEnd: off + hl };
   }
 }
 defineAccessors(IPv6ExtHdrRoutingLayer);
 
 const FRAG_SLOTS: Slot[] = [
-  { name: 'nh', bits: 8 }, { name: 'res1', bits: 8 }, { name: 'offset', bits: 13 }, { name: 'res2', bits: 2 },
-  { name: 'm', bits: 1 }, { name: 'id', bits: 32 },
+  { name: 'nh', bits: 8 },
+  { name: 'res1', bits: 8 },
+  { name: 'offset', bits: 13 },
+  { name: 'res2', bits: 2 },
+  { name: 'm', bits: 1 },
+  { name: 'id', bits: 32 },
 ];
 /** Fields of the fragment header. */
 export interface IPv6ExtHdrFragmentFields {

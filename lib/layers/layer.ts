@@ -72,10 +72,22 @@ const bindings = new Map<LayerClass, Binding[]>();
  * (Scapy's bind_layers): used to dissect, and with `overload` to fill lower's
  * unset fields (ethertype, protocol, next header) when building.
  */
-export function bindLayers(lower: LayerClass, upper: LayerClass, fields: Record<string, unknown>, opts: BindOptions = {}): void {
+export function bindLayers(
+  lower: LayerClass,
+  upper: LayerClass,
+  fields: Record<string, unknown>,
+  opts: BindOptions = {},
+): void {
   let list = bindings.get(lower);
   if (!list) bindings.set(lower, (list = []));
-  list.push({ upper, fields, entries: Object.entries(fields), overload: opts.overload ?? true, when: opts.when, buildOnly: opts.buildOnly });
+  list.push({
+    upper,
+    fields,
+    entries: Object.entries(fields),
+    overload: opts.overload ?? true,
+    when: opts.when,
+    buildOnly: opts.buildOnly,
+  });
 }
 
 const defMaps = new WeakMap<object, Map<string, FieldDef>>();
@@ -114,7 +126,7 @@ export abstract class Layer {
   /** The layer this one is the payload of (Scapy's `underlayer`). */
   declare underlayer: Layer | undefined;
   /** Values set by the user or read from bytes; a missing key means "default". */
-  protected declare readonly values: Record<string, unknown>;
+  declare protected readonly values: Record<string, unknown>;
   /**
    * When the packet was captured, in seconds since the epoch with the
    * fraction (Scapy's `pkt.time`): set on packets that sniff(), rdpcap() and
@@ -146,7 +158,13 @@ export abstract class Layer {
   /** Validates and sets several fields at once (Scapy's field assignment). */
   setFields(fields: object): this {
     const cls = this.cls;
-    if (typeof fields !== 'object' || fields === null || Array.isArray(fields) || ArrayBuffer.isView(fields) || fields instanceof Layer) {
+    if (
+      typeof fields !== 'object' ||
+      fields === null ||
+      Array.isArray(fields) ||
+      ArrayBuffer.isView(fields) ||
+      fields instanceof Layer
+    ) {
       throw new TypeError(expected(`an object of ${cls.layerName} fields`, `${cls.layerName}()`, fields));
     }
     const defs = fieldMap(cls);
@@ -154,7 +172,8 @@ export abstract class Layer {
       const v = (fields as Record<string, unknown>)[k];
       if (v === undefined) continue;
       const def = defs.get(k);
-      if (!def) throw fieldError(cls.layerName, k, `no such field (fields: ${cls.fieldDefs.map((f) => f.name).join(', ')})`);
+      if (!def)
+        throw fieldError(cls.layerName, k, `no such field (fields: ${cls.fieldDefs.map((f) => f.name).join(', ')})`);
       const set = expandSet(cls.layerName, def, v);
       // A set keeps its first value as the field's value, so reading the field still gives one of its kind.
       if (set) (this.valueSets ??= new Map()).set(k, set);
@@ -165,7 +184,7 @@ export abstract class Layer {
   }
 
   /** Fields that hold several values (Scapy's packet sets), in the order they were set. */
-  protected declare valueSets: Map<string, unknown[]> | undefined;
+  declare protected valueSets: Map<string, unknown[]> | undefined;
 
   /** True when a field of this layer or of its payloads holds several values (even a list of one). */
   isPacketSet(): boolean {
@@ -181,7 +200,8 @@ export abstract class Layer {
   /** How many packets this one stands for: the product of the sizes of every field set in the chain (1 without sets). */
   countPackets(): number {
     let n = 1;
-    for (let l: Layer | undefined = this; l; l = l.payload) for (const vals of l.valueSets?.values() ?? []) n *= vals.length;
+    for (let l: Layer | undefined = this; l; l = l.payload)
+      for (const vals of l.valueSets?.values() ?? []) n *= vals.length;
     return n;
   }
 
@@ -195,7 +215,8 @@ export abstract class Layer {
    */
   *packets(): Generator<this> {
     const total = this.countPackets();
-    if (total > MAX_SET_PACKETS) throw new TypeError(`${this.layerName}: the packet set holds ${total} packets, more than ${MAX_SET_PACKETS}`);
+    if (total > MAX_SET_PACKETS)
+      throw new TypeError(`${this.layerName}: the packet set holds ${total} packets, more than ${MAX_SET_PACKETS}`);
     const dims: Array<{ depth: number; name: string; vals: unknown[] }> = [];
     let depth = 0;
     for (let l: Layer | undefined = this; l; l = l.payload, depth++) {
@@ -293,7 +314,10 @@ export abstract class Layer {
   /** Appends `next` (a layer, or bytes/text as Raw) below the last layer of a copy of this packet: Scapy's `/`. */
   div(next: Layer | Uint8Array | string): this {
     if (!(next instanceof Layer) && !(next instanceof Uint8Array) && typeof next !== 'string') {
-      const hint = typeof next === 'function' && 'layerClass' in next ? ` (call it: ${String((next as { layerName?: string }).layerName)}())` : '';
+      const hint =
+        typeof next === 'function' && 'layerClass' in next
+          ? ` (call it: ${String((next as { layerName?: string }).layerName)}())`
+          : '';
       throw new TypeError(expected('a layer, a Uint8Array or a string', `${this.layerName}.div()`, next) + hint);
     }
     const top = this.copy();
@@ -335,7 +359,9 @@ export abstract class Layer {
       return undefined;
     }
     if (typeof kind !== 'function' && (typeof kind !== 'object' || kind === null)) {
-      throw new TypeError(`${this.layerName}.get: expected a layer type (e.g. TCP) or its name but received ${typeof kind}`);
+      throw new TypeError(
+        `${this.layerName}.get: expected a layer type (e.g. TCP) or its name but received ${typeof kind}`,
+      );
     }
     for (let l: Layer | undefined = this; l; l = l.payload) {
       if (l instanceof (kind as unknown as new () => Layer) && seen++ === nth) return l;
@@ -466,12 +492,15 @@ export abstract class Layer {
    * or field that is not there prints as `??`.
    */
   sprintf(format: string): string {
-    return format.replace(/%%|%(?:([A-Za-z0-9_]+)\.)?([A-Za-z0-9_]+)%/g, (m, layerName: string | undefined, field: string) => {
-      if (m === '%%') return '%';
-      const layer = layerName === undefined ? this : this.get(layerName);
-      if (!layer || !fieldMap(layer.cls).has(field)) return '??';
-      return layer.fieldRepr(field);
-    });
+    return format.replace(
+      /%%|%(?:([A-Za-z0-9_]+)\.)?([A-Za-z0-9_]+)%/g,
+      (m, layerName: string | undefined, field: string) => {
+        if (m === '%%') return '%';
+        const layer = layerName === undefined ? this : this.get(layerName);
+        if (!layer || !fieldMap(layer.cls).has(field)) return '??';
+        return layer.fieldRepr(field);
+      },
+    );
   }
 
   /** Scapy's show() layout as a string (`###[ IP ]###` then one `name = value` line per field). */
@@ -514,13 +543,20 @@ export abstract class Layer {
       if (def.showNested && Array.isArray(v) && v.length > 0) {
         s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
         s += def.showNested(v, `${labelLvl + lvl}   |`);
-      } else if (def.nested && Array.isArray(v) && (v.length > 0 || def.nested === 'list') && v.every((x) => x instanceof Layer)) {
+      } else if (
+        def.nested &&
+        Array.isArray(v) &&
+        (v.length > 0 || def.nested === 'list') &&
+        v.every((x) => x instanceof Layer)
+      ) {
         s += `${labelLvl + lvl}  \\${def.name}${pad}\\\n`;
         (v as Layer[]).forEach((p, i) => {
           s += p.showOrDump(def.nested === 'indent' ? '   '.repeat(i) : '', `${labelLvl + lvl}   |`);
         });
       } else {
-        const repr = def.repr(v, this).replace(/\n/g, '\n' + ' '.repeat(labelLvl.length + lvl.length + def.name.length + 4));
+        const repr = def
+          .repr(v, this)
+          .replace(/\n/g, '\n' + ' '.repeat(labelLvl.length + lvl.length + def.name.length + 4));
         s += `${labelLvl + lvl}  ${def.name}${pad}= ${repr}\n`;
       }
     }
@@ -541,7 +577,8 @@ export class FieldRange {
     if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) {
       throw new TypeError(`range(): expected two integers lo <= hi but received ${String(lo)}, ${String(hi)}`);
     }
-    if (hi - lo + 1 > MAX_SET_PACKETS) throw new TypeError(`range(): ${hi - lo + 1} values, more than ${MAX_SET_PACKETS}`);
+    if (hi - lo + 1 > MAX_SET_PACKETS)
+      throw new TypeError(`range(): ${hi - lo + 1} values, more than ${MAX_SET_PACKETS}`);
   }
 }
 
@@ -560,7 +597,8 @@ function ipv4Network(s: string): string[] | undefined {
   const bits = Number(m[5]);
   if (octets.some((o) => o > 255) || bits > 32) return undefined;
   const size = 2 ** (32 - bits);
-  if (size > MAX_SET_PACKETS) throw new TypeError(`'${s}' holds ${size} addresses, more than the ${MAX_SET_PACKETS} a packet set may hold`);
+  if (size > MAX_SET_PACKETS)
+    throw new TypeError(`'${s}' holds ${size} addresses, more than the ${MAX_SET_PACKETS} a packet set may hold`);
   const base = ((((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0) & ~(size - 1)) >>> 0;
   const out: string[] = [];
   for (let i = 0; i < size; i++) {
@@ -588,7 +626,9 @@ function expandSet(layer: string, def: FieldDef, v: unknown): unknown[] | undefi
     } catch (whole) {
       if (v.length === 0) throw whole;
       try {
-        return v.flatMap((x) => (x instanceof FieldRange ? (expandSet(layer, def, x) as unknown[]) : [def.check(layer, x)]));
+        return v.flatMap((x) =>
+          x instanceof FieldRange ? (expandSet(layer, def, x) as unknown[]) : [def.check(layer, x)],
+        );
       } catch {
         throw whole;
       }
@@ -622,7 +662,10 @@ export function pseudoHeader(l4: Layer, proto: number, length: number): Uint8Arr
   for (let l = l4.underlayer; l; l = l.underlayer) {
     finalDst ??= l.routingFinalDestination();
     const a = l.pseudoAddresses();
-    if (a) return a.v6 ? ipv6PseudoHeader(a.src, finalDst ?? a.dst, proto, length) : ipv4PseudoHeader(a.src, a.dst, proto, length);
+    if (a)
+      return a.v6
+        ? ipv6PseudoHeader(a.src, finalDst ?? a.dst, proto, length)
+        : ipv4PseudoHeader(a.src, a.dst, proto, length);
   }
   return undefined;
 }
@@ -650,7 +693,11 @@ export function autoLength(layer: string, field: string, length: number, max: nu
 }
 
 /** Registers Raw and Padding (raw.ts does this; kept out of here to avoid an import cycle). */
-export function registerRaw(raw: LayerClass, makeRawLayer: (b: Uint8Array) => Layer, makePadding: (b: Uint8Array) => Layer): void {
+export function registerRaw(
+  raw: LayerClass,
+  makeRawLayer: (b: Uint8Array) => Layer,
+  makePadding: (b: Uint8Array) => Layer,
+): void {
   rawClass = raw;
   rawFactory = makeRawLayer;
   paddingFactory = makePadding;
@@ -669,7 +716,14 @@ export const MAX_DEPTH = 64;
  * Never throws on bad bytes: a header that does not fit becomes Raw; bytes
  * past a declared length (an Ethernet trailer after the IP packet) become Padding.
  */
-export function dissectChain(buf: Uint8Array, off: number, end: number | undefined, first: LayerClass, under?: Layer, depth = 0): Layer {
+export function dissectChain(
+  buf: Uint8Array,
+  off: number,
+  end: number | undefined,
+  first: LayerClass,
+  under?: Layer,
+  depth = 0,
+): Layer {
   const stop = Math.min(end ?? buf.length, buf.length);
   let d: Dissected;
   try {

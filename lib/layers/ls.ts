@@ -44,7 +44,9 @@ function lines(cls: { layerName: string; fieldDefs: Layer['cls']['fieldDefs'] },
     if (def.when) type += ' (Cond)';
     const isFlags = def.scapyType === 'FlagsField';
     // The default as Scapy prints it: repr() of its str().
-    const dflt = pyStr(SCAPY_DEFAULTS[`${cls.layerName}.${def.name}`] ?? pyRepr(def.default, isFlags, () => def.repr(def.default, bare)));
+    const dflt = pyStr(
+      SCAPY_DEFAULTS[`${cls.layerName}.${def.name}`] ?? pyRepr(def.default, isFlags, () => def.repr(def.default, bare)),
+    );
     let s = `${def.name.padEnd(10)} : ${(type + (type.includes('(') ? '' : ' ')).padEnd(35)} =`;
     if (layer) {
       const v = layer.value(def.name);

@@ -36,9 +36,24 @@ export function ipProtocolNames(): NameTable {
       table[Number(lt[1])] = fixname(lt[0]);
     }
   } else {
-    Object.assign(table, { 0: 'hopopt', 1: 'icmp', 2: 'igmp', 4: 'ipencap', 6: 'tcp', 17: 'udp', 41: 'ipv6',
-      43: 'ipv6_route', 44: 'ipv6_frag', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'ipv6_icmp', 59: 'ipv6_nonxt',
-      60: 'ipv6_opts', 132: 'sctp' });
+    Object.assign(table, {
+      0: 'hopopt',
+      1: 'icmp',
+      2: 'igmp',
+      4: 'ipencap',
+      6: 'tcp',
+      17: 'udp',
+      41: 'ipv6',
+      43: 'ipv6_route',
+      44: 'ipv6_frag',
+      47: 'gre',
+      50: 'esp',
+      51: 'ah',
+      58: 'ipv6_icmp',
+      59: 'ipv6_nonxt',
+      60: 'ipv6_opts',
+      132: 'sctp',
+    });
   }
   protocols = table;
   return table;
@@ -62,8 +77,17 @@ function loadServices(): void {
       for (let p = from; p <= to; p++) table[p] = fixname(lt[0]);
     }
   } else {
-    const common = { 20: 'ftp_data', 21: 'ftp', 22: 'ssh', 23: 'telnet', 25: 'smtp', 53: 'domain', 80: 'http',
-      123: 'ntp', 443: 'https' };
+    const common = {
+      20: 'ftp_data',
+      21: 'ftp',
+      22: 'ssh',
+      23: 'telnet',
+      25: 'smtp',
+      53: 'domain',
+      80: 'http',
+      123: 'ntp',
+      443: 'https',
+    };
     Object.assign(tcp, common);
     Object.assign(udp, common);
   }
@@ -85,53 +109,137 @@ export function udpServiceNames(): NameTable {
 
 /** Ethertypes -> names, as in Scapy's bundled table. */
 export const ETHER_TYPES: NameTable = {
-  0x0800: 'IPv4', 0x0806: 'ARP', 0x8035: 'RARP', 0x8100: 'n_802_1Q', 0x86dd: 'IPv6', 0x88a8: '802_AD',
-  0x8847: 'MPLS', 0x8848: 'MPLS_MCAST', 0x8863: 'PPP_DISC', 0x8864: 'PPP_SES', 0x888e: 'EAPOL', 0x88cc: 'LLDP',
+  0x0800: 'IPv4',
+  0x0806: 'ARP',
+  0x8035: 'RARP',
+  0x8100: 'n_802_1Q',
+  0x86dd: 'IPv6',
+  0x88a8: '802_AD',
+  0x8847: 'MPLS',
+  0x8848: 'MPLS_MCAST',
+  0x8863: 'PPP_DISC',
+  0x8864: 'PPP_SES',
+  0x888e: 'EAPOL',
+  0x88cc: 'LLDP',
   0x0842: 'WOL',
 };
 
 /** IPv6 next-header values -> names (Scapy's ipv6nh). */
 export const IPV6_NH: NameTable = {
-  0: 'Hop-by-Hop Option Header', 4: 'IP', 6: 'TCP', 17: 'UDP', 41: 'IPv6', 43: 'Routing Header',
-  44: 'Fragment Header', 47: 'GRE', 50: 'ESP Header', 51: 'AH Header', 58: 'ICMPv6', 59: 'No Next Header',
-  60: 'Destination Option Header', 112: 'VRRP', 132: 'SCTP', 135: 'Mobility Header',
+  0: 'Hop-by-Hop Option Header',
+  4: 'IP',
+  6: 'TCP',
+  17: 'UDP',
+  41: 'IPv6',
+  43: 'Routing Header',
+  44: 'Fragment Header',
+  47: 'GRE',
+  50: 'ESP Header',
+  51: 'AH Header',
+  58: 'ICMPv6',
+  59: 'No Next Header',
+  60: 'Destination Option Header',
+  112: 'VRRP',
+  132: 'SCTP',
+  135: 'Mobility Header',
 };
 
 /** ICMP types -> names (Scapy's icmptypes). */
 export const ICMP_TYPES: NameTable = {
-  0: 'echo-reply', 3: 'dest-unreach', 4: 'source-quench', 5: 'redirect', 8: 'echo-request',
-  9: 'router-advertisement', 10: 'router-solicitation', 11: 'time-exceeded', 12: 'parameter-problem',
-  13: 'timestamp-request', 14: 'timestamp-reply', 15: 'information-request', 16: 'information-response',
-  17: 'address-mask-request', 18: 'address-mask-reply', 30: 'traceroute', 31: 'datagram-conversion-error',
-  32: 'mobile-host-redirect', 33: 'ipv6-where-are-you', 34: 'ipv6-i-am-here', 35: 'mobile-registration-request',
-  36: 'mobile-registration-reply', 37: 'domain-name-request', 38: 'domain-name-reply', 39: 'skip', 40: 'photuris',
+  0: 'echo-reply',
+  3: 'dest-unreach',
+  4: 'source-quench',
+  5: 'redirect',
+  8: 'echo-request',
+  9: 'router-advertisement',
+  10: 'router-solicitation',
+  11: 'time-exceeded',
+  12: 'parameter-problem',
+  13: 'timestamp-request',
+  14: 'timestamp-reply',
+  15: 'information-request',
+  16: 'information-response',
+  17: 'address-mask-request',
+  18: 'address-mask-reply',
+  30: 'traceroute',
+  31: 'datagram-conversion-error',
+  32: 'mobile-host-redirect',
+  33: 'ipv6-where-are-you',
+  34: 'ipv6-i-am-here',
+  35: 'mobile-registration-request',
+  36: 'mobile-registration-reply',
+  37: 'domain-name-request',
+  38: 'domain-name-reply',
+  39: 'skip',
+  40: 'photuris',
 };
 
 /** ICMP codes per type -> names (Scapy's icmpcodes). */
 export const ICMP_CODES: Readonly<Record<number, NameTable>> = {
-  3: { 0: 'network-unreachable', 1: 'host-unreachable', 2: 'protocol-unreachable', 3: 'port-unreachable',
-    4: 'fragmentation-needed', 5: 'source-route-failed', 6: 'network-unknown', 7: 'host-unknown',
-    9: 'network-prohibited', 10: 'host-prohibited', 11: 'TOS-network-unreachable', 12: 'TOS-host-unreachable',
-    13: 'communication-prohibited', 14: 'host-precedence-violation', 15: 'precedence-cutoff' },
+  3: {
+    0: 'network-unreachable',
+    1: 'host-unreachable',
+    2: 'protocol-unreachable',
+    3: 'port-unreachable',
+    4: 'fragmentation-needed',
+    5: 'source-route-failed',
+    6: 'network-unknown',
+    7: 'host-unknown',
+    9: 'network-prohibited',
+    10: 'host-prohibited',
+    11: 'TOS-network-unreachable',
+    12: 'TOS-host-unreachable',
+    13: 'communication-prohibited',
+    14: 'host-precedence-violation',
+    15: 'precedence-cutoff',
+  },
   5: { 0: 'network-redirect', 1: 'host-redirect', 2: 'TOS-network-redirect', 3: 'TOS-host-redirect' },
   11: { 0: 'ttl-zero-during-transit', 1: 'ttl-zero-during-reassembly' },
   12: { 0: 'ip-header-bad', 1: 'required-option-missing' },
-  40: { 0: 'bad-spi', 1: 'authentication-failed', 2: 'decompression-failed', 3: 'decryption-failed',
-    4: 'need-authentification', 5: 'need-authorization' },
+  40: {
+    0: 'bad-spi',
+    1: 'authentication-failed',
+    2: 'decompression-failed',
+    3: 'decryption-failed',
+    4: 'need-authentification',
+    5: 'need-authorization',
+  },
 };
 
 /** ICMPv6 types -> names (Scapy's icmp6types). */
 export const ICMPV6_TYPES: NameTable = {
-  1: 'Destination unreachable', 2: 'Packet too big', 3: 'Time exceeded', 4: 'Parameter problem',
-  100: 'Private Experimentation', 101: 'Private Experimentation', 128: 'Echo Request', 129: 'Echo Reply',
-  130: 'MLD Query', 131: 'MLD Report', 132: 'MLD Done', 133: 'Router Solicitation', 134: 'Router Advertisement',
-  135: 'Neighbor Solicitation', 136: 'Neighbor Advertisement', 137: 'Redirect Message', 138: 'Router Renumbering',
-  139: 'ICMP Node Information Query', 140: 'ICMP Node Information Response',
-  141: 'Inverse Neighbor Discovery Solicitation Message', 142: 'Inverse Neighbor Discovery Advertisement Message',
-  143: 'MLD Report Version 2', 144: 'Home Agent Address Discovery Request Message',
-  145: 'Home Agent Address Discovery Reply Message', 146: 'Mobile Prefix Solicitation',
-  147: 'Mobile Prefix Advertisement', 148: 'Certification Path Solicitation',
-  149: 'Certification Path Advertisement', 151: 'Multicast Router Advertisement',
-  152: 'Multicast Router Solicitation', 153: 'Multicast Router Termination', 155: 'RPL Control Message',
-  200: 'Private Experimentation', 201: 'Private Experimentation',
+  1: 'Destination unreachable',
+  2: 'Packet too big',
+  3: 'Time exceeded',
+  4: 'Parameter problem',
+  100: 'Private Experimentation',
+  101: 'Private Experimentation',
+  128: 'Echo Request',
+  129: 'Echo Reply',
+  130: 'MLD Query',
+  131: 'MLD Report',
+  132: 'MLD Done',
+  133: 'Router Solicitation',
+  134: 'Router Advertisement',
+  135: 'Neighbor Solicitation',
+  136: 'Neighbor Advertisement',
+  137: 'Redirect Message',
+  138: 'Router Renumbering',
+  139: 'ICMP Node Information Query',
+  140: 'ICMP Node Information Response',
+  141: 'Inverse Neighbor Discovery Solicitation Message',
+  142: 'Inverse Neighbor Discovery Advertisement Message',
+  143: 'MLD Report Version 2',
+  144: 'Home Agent Address Discovery Request Message',
+  145: 'Home Agent Address Discovery Reply Message',
+  146: 'Mobile Prefix Solicitation',
+  147: 'Mobile Prefix Advertisement',
+  148: 'Certification Path Solicitation',
+  149: 'Certification Path Advertisement',
+  151: 'Multicast Router Advertisement',
+  152: 'Multicast Router Solicitation',
+  153: 'Multicast Router Termination',
+  155: 'RPL Control Message',
+  200: 'Private Experimentation',
+  201: 'Private Experimentation',
 };

@@ -10,7 +10,15 @@ import { expected } from '../errors';
 import { dissectChain, Layer, type LayerClass, type LayerKind } from './layer';
 import { RawLayer } from './raw';
 import {
-  LINK_ETHERNET, LINK_IPV4, LINK_IPV6, LINK_LINUX_SLL, LINK_LINUX_SLL2, LINK_NULL, LINK_RAW, LINK_RAW_FILE, LINK_RAW_OPENBSD,
+  LINK_ETHERNET,
+  LINK_IPV4,
+  LINK_IPV6,
+  LINK_LINUX_SLL,
+  LINK_LINUX_SLL2,
+  LINK_NULL,
+  LINK_RAW,
+  LINK_RAW_FILE,
+  LINK_RAW_OPENBSD,
 } from '../record.gen';
 
 /** Options of parse(). */
@@ -42,14 +50,24 @@ function ipByVersion(bytes: Uint8Array, off: number): LayerClass {
 /** The first layer for a pcap link type, or undefined for link types without a layer here. */
 export function linkLayerClass(linkType: number, bytes: Uint8Array, off: number): LayerClass | undefined {
   switch (linkType) {
-    case LINK_ETHERNET: return EtherLayer as unknown as LayerClass;
-    case LINK_LINUX_SLL: return CookedLinuxLayer as unknown as LayerClass;
-    case LINK_LINUX_SLL2: return CookedLinuxV2Layer as unknown as LayerClass;
-    case LINK_NULL: return LoopbackLayer as unknown as LayerClass;
-    case LINK_RAW: case LINK_RAW_OPENBSD: case LINK_RAW_FILE: return ipByVersion(bytes, off);
-    case LINK_IPV4: return IPLayer as unknown as LayerClass;
-    case LINK_IPV6: return IPv6Layer as unknown as LayerClass;
-    default: return undefined;
+    case LINK_ETHERNET:
+      return EtherLayer as unknown as LayerClass;
+    case LINK_LINUX_SLL:
+      return CookedLinuxLayer as unknown as LayerClass;
+    case LINK_LINUX_SLL2:
+      return CookedLinuxV2Layer as unknown as LayerClass;
+    case LINK_NULL:
+      return LoopbackLayer as unknown as LayerClass;
+    case LINK_RAW:
+    case LINK_RAW_OPENBSD:
+    case LINK_RAW_FILE:
+      return ipByVersion(bytes, off);
+    case LINK_IPV4:
+      return IPLayer as unknown as LayerClass;
+    case LINK_IPV6:
+      return IPv6Layer as unknown as LayerClass;
+    default:
+      return undefined;
   }
 }
 
@@ -60,11 +78,20 @@ export function linkLayerClass(linkType: number, bytes: Uint8Array, off: number)
  */
 export function parse(bytes: Uint8Array, opts: ParseOptions = {}): Layer {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'parse() bytes', bytes));
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new TypeError(expected('an options object', 'parse() options', opts));
-  if (opts.first !== undefined && !isLayerKind(opts.first)) throw new TypeError(expected('a layer type such as Ether or IP', 'parse() first', opts.first));
-  if (opts.linkType !== undefined && (typeof opts.linkType !== 'number' || !Number.isInteger(opts.linkType) || opts.linkType < 0)) {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new TypeError(expected('an options object', 'parse() options', opts));
+  if (opts.first !== undefined && !isLayerKind(opts.first))
+    throw new TypeError(expected('a layer type such as Ether or IP', 'parse() first', opts.first));
+  if (
+    opts.linkType !== undefined &&
+    (typeof opts.linkType !== 'number' || !Number.isInteger(opts.linkType) || opts.linkType < 0)
+  ) {
     throw new TypeError(expected('a link type (a non-negative integer)', 'parse() linkType', opts.linkType));
   }
-  const first = opts.first ? classOf(opts.first) : opts.linkType !== undefined ? linkLayerClass(opts.linkType, bytes, 0) : (EtherLayer as unknown as LayerClass);
+  const first = opts.first
+    ? classOf(opts.first)
+    : opts.linkType !== undefined
+      ? linkLayerClass(opts.linkType, bytes, 0)
+      : (EtherLayer as unknown as LayerClass);
   return dissectChain(bytes, 0, bytes.length, first ?? (RawLayer as unknown as LayerClass));
 }

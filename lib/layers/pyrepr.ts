@@ -51,7 +51,7 @@ export function pyHex(n: number): string {
  */
 export function pyStrOfBytes(data: Uint8Array): string {
   let text = '';
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const b = data[i];
     const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
     let ok = n > 0 && i + n <= data.length;

@@ -69,4 +69,8 @@ export const Padding = factory(PaddingLayer);
 /** A Padding layer. */
 export type Padding = PaddingLayer;
 
-registerRaw(RawLayer, (load) => new RawLayer({ load }), (load) => new PaddingLayer({ load }));
+registerRaw(
+  RawLayer,
+  (load) => new RawLayer({ load }),
+  (load) => new PaddingLayer({ load }),
+);

@@ -26,10 +26,12 @@ export type TCPOption =
   | readonly [number, Uint8Array, (number | null)?];
 
 const KIND: Record<string, number> = { EOL: 0, NOP: 1, MSS: 2, WScale: 3, SAckOK: 4, SAck: 5, Timestamp: 8 };
-const isU = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
+const isU = (n: unknown, max: number): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max;
 
 function checkTCPOptions(layer: string, v: unknown): TCPOption[] {
-  if (!Array.isArray(v)) throw fieldError(layer, 'options', `expected an array of [name, value] pairs but received ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw fieldError(layer, 'options', `expected an array of [name, value] pairs but received ${describe(v)}`);
   const out = v.map((o, i): TCPOption => {
     const bad = (why: string) => fieldError(layer, 'options', `option ${i}: ${why}`);
     if (!Array.isArray(o) || o.length < 2 || o.length > 3) throw bad('expected a [name, value] pair');
@@ -47,17 +49,22 @@ function checkTCPOptions(layer: string, v: unknown): TCPOption[] {
       case 'SAckOK':
         return ['SAckOK', val instanceof Uint8Array ? new Uint8Array(val) : new Uint8Array(0)];
       case 'SAck':
-        if (!Array.isArray(val) || val.length > 9 || !val.every((x) => isU(x, 0xffffffff))) throw bad('SAck expects up to 9 integers 0..2^32-1');
+        if (!Array.isArray(val) || val.length > 9 || !val.every((x) => isU(x, 0xffffffff)))
+          throw bad('SAck expects up to 9 integers 0..2^32-1');
         return ['SAck', [...val]];
       case 'Timestamp':
-        if (!Array.isArray(val) || val.length !== 2 || !val.every((x) => isU(x, 0xffffffff))) throw bad('Timestamp expects [tsval, tsecr]');
+        if (!Array.isArray(val) || val.length !== 2 || !val.every((x) => isU(x, 0xffffffff)))
+          throw bad('Timestamp expects [tsval, tsecr]');
         return ['Timestamp', [val[0], val[1]]];
       default:
-        if (!isU(name, 0xff)) throw bad(`unknown option '${String(name)}' (names: ${Object.keys(KIND).join(', ')}, or a kind number)`);
-        if (!(val instanceof Uint8Array) || val.length > 38) throw bad('a numeric kind expects its data as a Uint8Array of at most 38 bytes');
+        if (!isU(name, 0xff))
+          throw bad(`unknown option '${String(name)}' (names: ${Object.keys(KIND).join(', ')}, or a kind number)`);
+        if (!(val instanceof Uint8Array) || val.length > 38)
+          throw bad('a numeric kind expects its data as a Uint8Array of at most 38 bytes');
         if ((o as unknown[]).length > 2) {
           const len = (o as unknown[])[2];
-          if (len !== null && !isU(len, 0xff)) throw bad(`the length byte must be 0..255 or null but received ${describe(len)}`);
+          if (len !== null && !isU(len, 0xff))
+            throw bad(`the length byte must be 0..255 or null but received ${describe(len)}`);
           return [name, new Uint8Array(val), len as number | null];
         }
         return [name, new Uint8Array(val)];
@@ -77,13 +84,30 @@ export function encodeTCPOptions(opts: readonly TCPOption[]): Uint8Array {
   const b: number[] = [];
   for (const o of opts) {
     switch (o[0]) {
-      case 'EOL': b.push(0); break;
-      case 'NOP': b.push(1); break;
-      case 'MSS': b.push(2, 4, o[1] >> 8, o[1] & 0xff); break;
-      case 'WScale': b.push(3, 3, o[1]); break;
-      case 'SAckOK': b.push(4, 2 + o[1].length, ...o[1]); break;
-      case 'SAck': b.push(5, 2 + 4 * o[1].length); for (const e of o[1]) pushU32(b, e); break;
-      case 'Timestamp': b.push(8, 10); pushU32(b, o[1][0]); pushU32(b, o[1][1]); break;
+      case 'EOL':
+        b.push(0);
+        break;
+      case 'NOP':
+        b.push(1);
+        break;
+      case 'MSS':
+        b.push(2, 4, o[1] >> 8, o[1] & 0xff);
+        break;
+      case 'WScale':
+        b.push(3, 3, o[1]);
+        break;
+      case 'SAckOK':
+        b.push(4, 2 + o[1].length, ...o[1]);
+        break;
+      case 'SAck':
+        b.push(5, 2 + 4 * o[1].length);
+        for (const e of o[1]) pushU32(b, e);
+        break;
+      case 'Timestamp':
+        b.push(8, 10);
+        pushU32(b, o[1][0]);
+        pushU32(b, o[1][1]);
+        break;
       default:
         if (o[2] === null) b.push(o[0]);
         else b.push(o[0], o[2] ?? 2 + o[1].length, ...o[1]);
@@ -136,7 +160,11 @@ export function decodeTCPOptions(buf: Uint8Array, off: number, end: number): TCP
 
 /** Kinds Scapy names, and how it unpacks their data when the length fits (else it shows the bytes). */
 const SCAPY_KINDS: Record<number, [string, ((d: Uint8Array) => string | undefined) | undefined]> = {
-  2: ['MSS', undefined], 3: ['WScale', undefined], 4: ['SAckOK', undefined], 5: ['SAck', undefined], 8: ['Timestamp', undefined],
+  2: ['MSS', undefined],
+  3: ['WScale', undefined],
+  4: ['SAckOK', undefined],
+  5: ['SAck', undefined],
+  8: ['Timestamp', undefined],
   14: ['AltChkSum', (d) => (d.length === 3 ? `(${d[0]}, ${(d[1] << 8) | d[2]})` : undefined)],
   15: ['AltChkSumOpt', undefined],
   19: ['MD5', undefined],
@@ -217,10 +245,17 @@ export class TCPLayer extends Layer {
     uint('chksum', 16, null, { hex: true }),
     uint('urgptr', 16, 0),
     custom({
-      name: 'options', default: [], check: checkTCPOptions,
+      name: 'options',
+      default: [],
+      check: checkTCPOptions,
       // Scapy prints options it never set or read as '' (its default is an empty string), read ones as a list.
       repr: (v, o) => ((v as TCPOption[]).length || (o as Layer).isSet('options') ? reprTCPOptions(v) : "''"),
-      clone: (v) => (v as TCPOption[]).map((o) => [o[0], o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1], ...o.slice(2)]),
+      clone: (v) =>
+        (v as TCPOption[]).map((o) => [
+          o[0],
+          o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1],
+          ...o.slice(2),
+        ]),
     }),
   ];
 
@@ -269,8 +304,10 @@ export class TCPLayer extends Layer {
   override mySummary(): string {
     const u = this.underlayer;
     const f = `${this.fieldRepr('flags')}`;
-    if (u instanceof IPLayer) return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
-    if (u && (u.layerName === 'IPv6' || u.layerName === 'IPerror6')) return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
+    if (u instanceof IPLayer)
+      return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
+    if (u && (u.layerName === 'IPv6' || u.layerName === 'IPerror6'))
+      return `TCP ${u.fieldRepr('src')}:${this.fieldRepr('sport')} > ${u.fieldRepr('dst')}:${this.fieldRepr('dport')} ${f}`;
     return `TCP ${this.fieldRepr('sport')} > ${this.fieldRepr('dport')} ${f}`;
   }
 
@@ -283,9 +320,16 @@ export class TCPLayer extends Layer {
     need(off, end, hl);
     const layer = new this();
     layer.setParsed({
-      sport: dv.getUint16(off), dport: dv.getUint16(off + 2), seq: dv.getUint32(off + 4), ack: dv.getUint32(off + 8),
-      dataofs, reserved: (buf[off + 12] >> 1) & 7, flags: ((buf[off + 12] & 1) << 8) | buf[off + 13],
-      window: dv.getUint16(off + 14), chksum: dv.getUint16(off + 16), urgptr: dv.getUint16(off + 18),
+      sport: dv.getUint16(off),
+      dport: dv.getUint16(off + 2),
+      seq: dv.getUint32(off + 4),
+      ack: dv.getUint32(off + 8),
+      dataofs,
+      reserved: (buf[off + 12] >> 1) & 7,
+      flags: ((buf[off + 12] & 1) << 8) | buf[off + 13],
+      window: dv.getUint16(off + 14),
+      chksum: dv.getUint16(off + 16),
+      urgptr: dv.getUint16(off + 18),
     });
     // Scapy stops reading fields when the bytes run out, so a bare 20-byte segment leaves options unread.
     if (off + hl < end || hl > 20) layer.setParsed({ options: decodeTCPOptions(buf, off + 20, off + hl) });

@@ -6,6 +6,14 @@
  * `askLink` for neighbour look-ups; nothing here imports send.ts.
  */
 export { send, sendp, sendpfast } from './send';
-export type { SendOptions, SendpOptions, SendpfastOptions, SendResult, SendpfastResult, PacketInput, PacketLike } from './send';
+export type {
+  SendOptions,
+  SendpOptions,
+  SendpfastOptions,
+  SendResult,
+  SendpfastResult,
+  PacketInput,
+  PacketLike,
+} from './send';
 export { sr, sr1, srp, srp1, srloop, answers, hashret } from './sr';
 export type { SrOptions, SrloopOptions, SrResult } from './sr';

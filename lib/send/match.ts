@@ -15,9 +15,22 @@ import { ARPLayer } from '../layers/arp';
 import { DNSLayer } from '../layers/dns';
 import { Dot1QLayer, EtherLayer } from '../layers/ether';
 import { ICMPerrorLayer, ICMPLayer } from '../layers/icmp';
-import { ICMPv6Base, ICMPv6EchoReplyLayer, ICMPv6EchoRequestLayer, ICMPv6ND_NALayer, ICMPv6ND_NSLayer } from '../layers/icmpv6';
+import {
+  ICMPv6Base,
+  ICMPv6EchoReplyLayer,
+  ICMPv6EchoRequestLayer,
+  ICMPv6ND_NALayer,
+  ICMPv6ND_NSLayer,
+} from '../layers/icmpv6';
 import { IPerrorLayer, IPLayer } from '../layers/ip';
-import { IPerror6Layer, IPv6ExtHdrDestOptLayer, IPv6ExtHdrFragmentLayer, IPv6ExtHdrHopByHopLayer, IPv6ExtHdrRoutingLayer, IPv6Layer } from '../layers/ipv6';
+import {
+  IPerror6Layer,
+  IPv6ExtHdrDestOptLayer,
+  IPv6ExtHdrFragmentLayer,
+  IPv6ExtHdrHopByHopLayer,
+  IPv6ExtHdrRoutingLayer,
+  IPv6Layer,
+} from '../layers/ipv6';
 import type { Layer } from '../layers/layer';
 import { PaddingLayer, RawLayer } from '../layers/raw';
 import { TCPerrorLayer, TCPLayer } from '../layers/tcp';
@@ -25,12 +38,22 @@ import { UDPerrorLayer, UDPLayer } from '../layers/udp';
 
 const ICMP_ERRORS = [3, 4, 5, 11, 12];
 const ICMP_ECHO_LIKE = [0, 8, 13, 14, 15, 16, 17, 18];
-const ICMP_REQUEST_REPLY: ReadonlyArray<[number, number]> = [[8, 0], [13, 14], [15, 16], [17, 18], [33, 34], [35, 36], [37, 38]];
+const ICMP_REQUEST_REPLY: ReadonlyArray<[number, number]> = [
+  [8, 0],
+  [13, 14],
+  [15, 16],
+  [17, 18],
+  [33, 34],
+  [35, 36],
+  [37, 38],
+];
 const MDNS4 = '224.0.0.251';
 
 type ExtHeader = IPv6ExtHdrHopByHopLayer | IPv6ExtHdrRoutingLayer | IPv6ExtHdrFragmentLayer;
 function isExtHeader(l: Layer | undefined): l is ExtHeader {
-  return l instanceof IPv6ExtHdrHopByHopLayer || l instanceof IPv6ExtHdrRoutingLayer || l instanceof IPv6ExtHdrFragmentLayer;
+  return (
+    l instanceof IPv6ExtHdrHopByHopLayer || l instanceof IPv6ExtHdrRoutingLayer || l instanceof IPv6ExtHdrFragmentLayer
+  );
 }
 
 function ipv4Bytes(a: string): number[] {
@@ -70,7 +93,11 @@ function hasFlag(flags: number, letter: 'S' | 'A' | 'R'): boolean {
 function ipv6UpperNh(ip: IPv6Layer): number {
   const nh = ip.value('nh') as number;
   const p = ip.payload;
-  if ((nh === 44 && p instanceof IPv6ExtHdrFragmentLayer) || (nh === 0 && p instanceof IPv6ExtHdrHopByHopLayer && !(p instanceof IPv6ExtHdrDestOptLayer)) || (nh === 60 && p instanceof IPv6ExtHdrDestOptLayer)) {
+  if (
+    (nh === 44 && p instanceof IPv6ExtHdrFragmentLayer) ||
+    (nh === 0 && p instanceof IPv6ExtHdrHopByHopLayer && !(p instanceof IPv6ExtHdrDestOptLayer)) ||
+    (nh === 60 && p instanceof IPv6ExtHdrDestOptLayer)
+  ) {
     return p.value('nh') as number;
   }
   return nh;
@@ -86,7 +113,8 @@ export function hashret(l: Layer | undefined): string {
   if (l instanceof ARPLayer) return `A${l.hwtype},${l.ptype},${(l.op + 1) >> 1}|${hashret(l.payload)}`;
   if (l instanceof IPLayer) {
     const proto = l.value('proto') as number;
-    if (proto === 1 && l.payload instanceof ICMPLayer && ICMP_ERRORS.includes(l.payload.type)) return hashret(l.payload.payload);
+    if (proto === 1 && l.payload instanceof ICMPLayer && ICMP_ERRORS.includes(l.payload.type))
+      return hashret(l.payload.payload);
     if (l.dst === MDNS4) return `P${proto}|${hashret(l.payload)}`;
     return `4${xorHex(ipv4Bytes(l.value('src') as string), ipv4Bytes(l.dst))},${proto}|${hashret(l.payload)}`;
   }
@@ -107,7 +135,8 @@ export function hashret(l: Layer | undefined): string {
     return `6${xorHex(ipv6Bytes(l.value('src') as string), ipv6Bytes(dst))},${upper}|${hashret(l.payload)}`;
   }
   if (l instanceof TCPLayer) return `T${l.sport ^ l.dport}|${hashret(l.payload)}`;
-  if (l instanceof ICMPLayer) return ICMP_ECHO_LIKE.includes(l.type) ? `I${l.id},${l.seq}|${hashret(l.payload)}` : hashret(l.payload);
+  if (l instanceof ICMPLayer)
+    return ICMP_ECHO_LIKE.includes(l.type) ? `I${l.id},${l.seq}|${hashret(l.payload)}` : hashret(l.payload);
   if (l instanceof ICMPv6EchoRequestLayer) return `e${l.id},${l.seq}|${hashret(l.payload)}`;
   if (l instanceof ICMPv6ND_NSLayer || l instanceof ICMPv6ND_NALayer) return `N${l.tgt}|`;
   if (l instanceof DNSLayer) return `D${l.id}`;
@@ -133,7 +162,8 @@ function ipAnswers(self: IPLayer, other: Layer): boolean {
   if (other.dst === MDNS4 && self.dst === MDNS4) return answers(self.payload, other.payload);
   if (self.dst !== other.value('src')) return false;
   const proto = self.value('proto') as number;
-  if (proto === 1 && self.payload instanceof ICMPLayer && ICMP_ERRORS.includes(self.payload.type)) return answers(self.payload.payload, other);
+  if (proto === 1 && self.payload instanceof ICMPLayer && ICMP_ERRORS.includes(self.payload.type))
+    return answers(self.payload.payload, other);
   if (self.value('src') !== other.dst || proto !== other.value('proto')) return false;
   return answers(self.payload, other.payload);
 }
@@ -141,7 +171,12 @@ function ipAnswers(self: IPLayer, other: Layer): boolean {
 /** The quoted IPv4 header of an ICMP error against the request (Scapy's IPerror.answers). */
 function ipErrorAnswers(self: IPerrorLayer, other: Layer): boolean {
   if (!(other instanceof IPLayer)) return false;
-  if (self.dst !== other.dst || self.value('src') !== other.value('src') || self.value('proto') !== other.value('proto')) return false;
+  if (
+    self.dst !== other.dst ||
+    self.value('src') !== other.value('src') ||
+    self.value('proto') !== other.value('proto')
+  )
+    return false;
   return answers(self.payload, other.payload);
 }
 
@@ -160,10 +195,12 @@ function ipv6Answers(self: IPv6Layer, other: Layer): boolean {
   }
   if (selfDst !== otherSrc) return false;
   const nh = self.value('nh') as number;
-  if (nh === 58 && self.payload instanceof ICMPv6Base && (self.payload.value('type') as number) < 128) return answers(self.payload.payload, other);
+  if (nh === 58 && self.payload instanceof ICMPv6Base && (self.payload.value('type') as number) < 128)
+    return answers(self.payload.payload, other);
   const otherNh = other.value('nh') as number;
   // Requests with extension headers: compare past them.
-  if (isExtHeader(other.payload) && [0, 43, 44, 60].includes(otherNh)) return answers(self.payload, other.payload.payload);
+  if (isExtHeader(other.payload) && [0, 43, 44, 60].includes(otherNh))
+    return answers(self.payload, other.payload.payload);
   if (nh === 60 && self.payload instanceof IPv6ExtHdrDestOptLayer) return answers(self.payload.payload, other);
   if (nh !== otherNh) return false;
   return answers(self.payload, other.payload);
@@ -215,23 +252,34 @@ function tcpAnswers(self: TCPLayer, other: Layer): boolean {
  */
 export function answers(self: Layer | undefined, other: Layer | undefined): boolean {
   if (!self || !other) return answersDefault(self, other);
-  if (self instanceof EtherLayer) return other instanceof EtherLayer && self.value('type') === other.value('type') && answers(self.payload, other.payload);
-  if (self instanceof ARPLayer) return other instanceof ARPLayer && self.op === other.op + 1 && self.value('psrc') === other.pdst;
+  if (self instanceof EtherLayer)
+    return (
+      other instanceof EtherLayer && self.value('type') === other.value('type') && answers(self.payload, other.payload)
+    );
+  if (self instanceof ARPLayer)
+    return other instanceof ARPLayer && self.op === other.op + 1 && self.value('psrc') === other.pdst;
   if (self instanceof IPerrorLayer) return ipErrorAnswers(self, other);
   if (self instanceof IPLayer) return ipAnswers(self, other);
   if (self instanceof IPerror6Layer) return ipError6Answers(self, other);
   if (self instanceof IPv6Layer) return ipv6Answers(self, other);
-  if (self instanceof TCPerrorLayer) return other instanceof TCPLayer && self.sport === other.sport && self.dport === other.dport;
+  if (self instanceof TCPerrorLayer)
+    return other instanceof TCPLayer && self.sport === other.sport && self.dport === other.dport;
   if (self instanceof TCPLayer) return tcpAnswers(self, other);
-  if (self instanceof UDPerrorLayer) return other instanceof UDPLayer && self.sport === other.sport && self.dport === other.dport;
-  if (self instanceof UDPLayer) return other instanceof UDPLayer && self.dport === other.sport && answers(self.payload, other.payload);
+  if (self instanceof UDPerrorLayer)
+    return other instanceof UDPLayer && self.sport === other.sport && self.dport === other.dport;
+  if (self instanceof UDPLayer)
+    return other instanceof UDPLayer && self.dport === other.sport && answers(self.payload, other.payload);
   if (self instanceof ICMPerrorLayer) {
     if (!(other instanceof ICMPLayer) || self.type !== other.type || self.code !== other.code) return false;
     return ICMP_ECHO_LIKE.includes(self.type) ? self.id === other.id && self.seq === other.seq : true;
   }
   if (self instanceof ICMPLayer) {
     if (!(other instanceof ICMPLayer)) return false;
-    return ICMP_REQUEST_REPLY.some(([q, r]) => other.type === q && self.type === r) && self.id === other.id && self.seq === other.seq;
+    return (
+      ICMP_REQUEST_REPLY.some(([q, r]) => other.type === q && self.type === r) &&
+      self.id === other.id &&
+      self.seq === other.seq
+    );
   }
   if (self instanceof ICMPv6EchoReplyLayer) {
     if (!(other instanceof ICMPv6EchoRequestLayer) || other instanceof ICMPv6EchoReplyLayer) return false;
@@ -241,7 +289,12 @@ export function answers(self: Layer | undefined, other: Layer | undefined): bool
   if (self instanceof ICMPv6Base) {
     // Other ICMPv6 messages answer nothing, unless quoted in an error: then same type and code.
     const quoted = self.underlayer instanceof IPerror6Layer || isExtHeader(self.underlayer);
-    return quoted && other instanceof ICMPv6Base && self.value('type') === other.value('type') && self.value('code') === other.value('code');
+    return (
+      quoted &&
+      other instanceof ICMPv6Base &&
+      self.value('type') === other.value('type') &&
+      self.value('code') === other.value('code')
+    );
   }
   if (self instanceof DNSLayer) {
     if (!(other instanceof DNSLayer) || self.id !== other.id || self.qr !== 1 || other.qr !== 0) return false;

@@ -38,7 +38,13 @@ function groupMac(dst: string, v6: boolean, routes: RouteCache): string | undefi
 }
 
 /** Asks the link who has `hop` (ARP for IPv4, neighbor solicitation for IPv6). */
-async function ask(hop: string, v6: boolean, iface: string, routes: RouteCache, askFn: AskFn): Promise<string | undefined> {
+async function ask(
+  hop: string,
+  v6: boolean,
+  iface: string,
+  routes: RouteCache,
+  askFn: AskFn,
+): Promise<string | undefined> {
   if (!v6) {
     const reply = await askFn(Ether({ dst: BROADCAST }).div(ARP({ pdst: hop })), iface);
     return reply?.get(ARPLayer)?.hwsrc ?? undefined;
@@ -65,7 +71,9 @@ async function macFor(dst: string, v6: boolean, iface: string, routes: RouteCach
   if (hit && hit.expires > Date.now()) return hit.mac;
   const mac = await ask(hop, v6, iface, routes, askFn);
   if (!mac) {
-    process.emitWarning(`no answer from ${hop} on ${iface}: sending to the broadcast MAC`, { code: 'PKTKIT_NO_NEIGHBOR' });
+    process.emitWarning(`no answer from ${hop} on ${iface}: sending to the broadcast MAC`, {
+      code: 'PKTKIT_NO_NEIGHBOR',
+    });
     return BROADCAST;
   }
   cache.set(key, { mac, expires: Date.now() + CACHE_MS });
@@ -76,7 +84,12 @@ async function macFor(dst: string, v6: boolean, iface: string, routes: RouteCach
  * Copies of the frames whose Ether `dst` is unset and whose payload is IP or
  * IPv6, with the destination MAC filled; other frames are returned as they are.
  */
-export async function fillEtherDestinations(list: PacketLike[], iface: string, routes: RouteCache, askFn: AskFn): Promise<PacketLike[]> {
+export async function fillEtherDestinations(
+  list: PacketLike[],
+  iface: string,
+  routes: RouteCache,
+  askFn: AskFn,
+): Promise<PacketLike[]> {
   if (!routes.iface(iface).mac) return list; // not an Ethernet-like link
   const out: PacketLike[] = [];
   for (const p of list) {

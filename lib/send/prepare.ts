@@ -66,7 +66,8 @@ export function packetList(input: PacketInput, fn: string): PacketLike[] {
     }
     total += p instanceof Layer ? p.countPackets() : 1;
   });
-  if (total > MAX_SET_PACKETS) throw ruleError(fn, `the packets stand for ${total} packets, more than ${MAX_SET_PACKETS}`);
+  if (total > MAX_SET_PACKETS)
+    throw ruleError(fn, `the packets stand for ${total} packets, more than ${MAX_SET_PACKETS}`);
   // Packet sets (fields given as lists, ranges, networks) are sent as each of their packets, as Scapy does.
   return list.flatMap((p) => (p instanceof Layer && p.isPacketSet() ? [...p.packets()] : [p]));
 }
@@ -118,7 +119,10 @@ export function prepareL3(input: PacketInput, routes: RouteCache, fn: string): P
       return prepared(p, v === 4 ? 'ip4' : 'ip6', v === 4 ? IPLayer : IPv6Layer);
     }
     if (!isIPv4(p) && !isIPv6(p)) {
-      throw ruleError(fn, `packet ${i} starts with ${p.layerName}; send() and sr() take IP or IPv6 packets (use sendp()/srp() for ${p.layerName})`);
+      throw ruleError(
+        fn,
+        `packet ${i} starts with ${p.layerName}; send() and sr() take IP or IPv6 packets (use sendp()/srp() for ${p.layerName})`,
+      );
     }
     const sent = p.copy();
     fillNetwork(sent, routes);

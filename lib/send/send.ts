@@ -106,7 +106,13 @@ export async function sendp(packets: PacketInput, options: SendpOptions = {}): P
   const list = packetList(packets, 'sendp()');
   const iface = l2Interface(list, ifaceOption('sendp()', options.iface), routes, 'sendp()');
   const prepared = prepareL2(await fillEtherDestinations(list, iface, routes, askLink), iface, routes);
-  return transmit(prepared, { iface, total: prepared.length * count, inter: inter / 1000, what: `sendp() on ${iface}`, signal });
+  return transmit(prepared, {
+    iface,
+    total: prepared.length * count,
+    inter: inter / 1000,
+    what: `sendp() on ${iface}`,
+    signal,
+  });
 }
 
 /**
@@ -127,7 +133,15 @@ export async function sendpfast(packets: PacketInput, options: SendpfastOptions 
   const count = numberOption('sendpfast()', 'count', options.count, list.length * loop, 1, MAX_TOTAL, true);
   const iface = l2Interface(list, ifaceOption('sendpfast()', options.iface), routes, 'sendpfast()');
   const prepared = prepareL2(await fillEtherDestinations(list, iface, routes, askLink), iface, routes);
-  const r = await transmit(prepared, { iface, total: count, pps, mbps, batch: 256, what: `sendpfast() on ${iface}`, signal });
+  const r = await transmit(prepared, {
+    iface,
+    total: count,
+    pps,
+    mbps,
+    batch: 256,
+    what: `sendpfast() on ${iface}`,
+    signal,
+  });
   const seconds = r.seconds > 0 ? r.seconds : 1e-9;
   return { ...r, pps: r.sent / seconds, mbps: (r.bytes * 8) / seconds / 1e6 };
 }

@@ -13,7 +13,16 @@ import type { Layer } from '../layers/layer';
 import { answerFilter } from './filter';
 import { fillEtherDestinations } from './neighbor';
 import { answers, hashret } from './match';
-import { booleanOption, checkKeys, filterOption, functionOption, ifaceOption, numberOption, ruleError, signalOption } from '../args';
+import {
+  booleanOption,
+  checkKeys,
+  filterOption,
+  functionOption,
+  ifaceOption,
+  numberOption,
+  ruleError,
+  signalOption,
+} from '../args';
 import { l2Interface, packetList, prepareL2, prepareL3, type PacketInput, type PreparedPacket } from './prepare';
 import { RouteCache } from './route';
 import { rstGuard, type RstGuard, type RstGuardFlow } from '../rst-guard';
@@ -119,7 +128,10 @@ interface Entry {
 /** The received packet from its network layer on (what an L3 socket would have given). */
 function networkLayer(l: Layer): Layer | undefined {
   for (let x: Layer | undefined = l; x; x = x.payload) {
-    if ((x instanceof IPLayer && !(x instanceof IPerrorLayer)) || (x instanceof IPv6Layer && !(x instanceof IPerror6Layer))) {
+    if (
+      (x instanceof IPLayer && !(x instanceof IPerrorLayer)) ||
+      (x instanceof IPv6Layer && !(x instanceof IPerror6Layer))
+    ) {
       x.underlayer = undefined;
       x.time = l.time;
       return x;
@@ -193,7 +205,10 @@ async function exchange(
   })();
 
   const done = (): boolean =>
-    captureError !== undefined || s.signal?.aborted === true || (firstOnly && answered.length > 0) || (!s.multi && entries.every((e) => e.answered));
+    captureError !== undefined ||
+    s.signal?.aborted === true ||
+    (firstOnly && answered.length > 0) ||
+    (!s.multi && entries.every((e) => e.answered));
 
   try {
     let toSend = entries;
@@ -207,7 +222,10 @@ async function exchange(
           if (i < toSend.length - 1) await sleepUnless(s.inter, done, (w) => (wake = w));
         }
       } else {
-        await transmit(toSend.map((e) => e.packet), { iface: sendIface, what: layer2 ? `srp() on ${sendIface}` : 'sr()' });
+        await transmit(
+          toSend.map((e) => e.packet),
+          { iface: sendIface, what: layer2 ? `srp() on ${sendIface}` : 'sr()' },
+        );
       }
       await sleepUnless(s.timeout, done, (w) => (wake = w));
       const remain = entries.filter((e) => !e.answered);
@@ -223,7 +241,13 @@ async function exchange(
     await guard?.close();
   }
   if (captureError !== undefined) throw captureError;
-  return { answered, unanswered: new PacketList(entries.filter((e) => !e.answered).map((e) => e.packet.sent), 'Unanswered') };
+  return {
+    answered,
+    unanswered: new PacketList(
+      entries.filter((e) => !e.answered).map((e) => e.packet.sent),
+      'Unanswered',
+    ),
+  };
 }
 
 /** The capture for answers: immediate, incoming only, filtered to plausible answers. */
@@ -262,8 +286,14 @@ function roundText(r: SrResult): string {
     t += `\r${msg} `;
     for (const l of lines) t += `${l}\n${' '.repeat(msg.length)} `;
   };
-  block('RECV', r.answered.map(([, got]) => got.summary()));
-  block('fail', r.unanswered.map((p) => p.summary()));
+  block(
+    'RECV',
+    r.answered.map(([, got]) => got.summary()),
+  );
+  block(
+    'fail',
+    r.unanswered.map((p) => p.summary()),
+  );
   return t;
 }
 
@@ -350,8 +380,24 @@ export function askLink(frame: Layer, iface: string): Promise<Layer | undefined>
  */
 export async function srloop(packets: PacketInput, options: SrloopOptions = {}): Promise<SrResult> {
   const fn = 'srloop()';
-  checkKeys(fn, options, [...SR_KEYS.filter((k) => k !== 'multi'), 'count', 'interval', 'layer2', 'onAnswer', 'onUnanswered', 'verbose']);
-  const { count: countOpt, interval: intervalOpt, layer2: layer2Opt, onAnswer, onUnanswered, verbose: verboseOpt, ...rest } = options;
+  checkKeys(fn, options, [
+    ...SR_KEYS.filter((k) => k !== 'multi'),
+    'count',
+    'interval',
+    'layer2',
+    'onAnswer',
+    'onUnanswered',
+    'verbose',
+  ]);
+  const {
+    count: countOpt,
+    interval: intervalOpt,
+    layer2: layer2Opt,
+    onAnswer,
+    onUnanswered,
+    verbose: verboseOpt,
+    ...rest
+  } = options;
   const s = settings(fn, rest);
   if (countOpt === undefined && !s.signal) throw ruleError(fn, 'give count, or a signal to stop the loop');
   const count = numberOption(fn, 'count', countOpt, Infinity, 1, 1e9, true);
@@ -364,7 +410,9 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
   const routes = new RouteCache();
   const list = packetList(packets, fn);
   const iface = layer2 ? l2Interface(list, s.iface, routes, fn) : undefined;
-  const prepared = layer2 ? prepareL2(await fillEtherDestinations(list, iface!, routes, askLink), iface!, routes) : prepareL3(list, routes, fn);
+  const prepared = layer2
+    ? prepareL2(await fillEtherDestinations(list, iface!, routes, askLink), iface!, routes)
+    : prepareL3(list, routes, fn);
   const captureIface = iface ?? l3CaptureInterface(prepared, s.iface, routes);
   const total: SrResult = { answered: new SndRcvList(), unanswered: new PacketList([], 'Unanswered') };
   for (let round = 0; round < count && !s.signal?.aborted; round++) {
@@ -376,11 +424,18 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
     r.unanswered.forEach((p) => onUnanswered?.(p));
     if (verbose) out(roundText(r));
     const left = interval - (Date.now() - started);
-    if (round + 1 < count && left > 0) await sleepUnless(left, () => s.signal?.aborted === true, (w) => s.signal?.addEventListener('abort', w, { once: true }));
+    if (round + 1 < count && left > 0)
+      await sleepUnless(
+        left,
+        () => s.signal?.aborted === true,
+        (w) => s.signal?.addEventListener('abort', w, { once: true }),
+      );
   }
   const sent = total.answered.length + total.unanswered.length;
   if (verbose && sent > 0) {
-    out(`\nSent ${sent} packets, received ${total.answered.length} packets. ${((100 * total.answered.length) / sent).toFixed(1)}% hits.\n`);
+    out(
+      `\nSent ${sent} packets, received ${total.answered.length} packets. ${((100 * total.answered.length) / sent).toFixed(1)}% hits.\n`,
+    );
   }
   return total;
 }

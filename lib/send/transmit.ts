@@ -52,12 +52,23 @@ function countingEarlier(err: unknown, earlier: number): unknown {
  * ABORTABLE_CHUNK or a tenth of a second of the rate), and aborting stops between two calls:
  * the result then says how many went out and `aborted: true`.
  */
-export async function transmit(packets: ReadonlyArray<{ bytes: Uint8Array; kind: SocketKind }>, opts: TransmitOptions): Promise<NativeSendResult & { aborted?: boolean }> {
+export async function transmit(
+  packets: ReadonlyArray<{ bytes: Uint8Array; kind: SocketKind }>,
+  opts: TransmitOptions,
+): Promise<NativeSendResult & { aborted?: boolean }> {
   const total = opts.total ?? packets.length;
-  const spec = { iface: opts.iface, inter: opts.inter ?? 0, pps: opts.pps ?? 0, mbps: opts.mbps ?? 0, batch: opts.batch ?? 1, context: opts.what };
+  const spec = {
+    iface: opts.iface,
+    inter: opts.inter ?? 0,
+    pps: opts.pps ?? 0,
+    mbps: opts.mbps ?? 0,
+    batch: opts.batch ?? 1,
+    context: opts.what,
+  };
   const oneKind = packets.every((p) => p.kind === packets[0].kind);
   const signal = opts.signal;
-  if (oneKind && !signal) return addon().sendPackets({ ...spec, kind: packets[0].kind, packets: packets.map((p) => p.bytes), total });
+  if (oneKind && !signal)
+    return addon().sendPackets({ ...spec, kind: packets[0].kind, packets: packets.map((p) => p.bytes), total });
   // Several families, or a signal to honour: calls over runs of the same kind, bounded in size.
   let chunk = total;
   if (signal) {
@@ -71,7 +82,7 @@ export async function transmit(packets: ReadonlyArray<{ bytes: Uint8Array; kind:
   const out: NativeSendResult & { aborted?: boolean } = { sent: 0, bytes: 0, seconds: 0 };
   const started = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     if (signal?.aborted) {
       out.aborted = true;
       break;

@@ -247,7 +247,8 @@ export class ConversationTracker {
       return { kind: 'syn', label: 'handshake 1/3 SYN' };
     }
     if (flags & SYN) {
-      if (isRetransmittedControl(s.isn)) return { kind: 'retransmission', label: 'handshake 2/3 SYN-ACK (retransmission)' };
+      if (isRetransmittedControl(s.isn))
+        return { kind: 'retransmission', label: 'handshake 2/3 SYN-ACK (retransmission)' };
       s.isn = seg.seq >>> 0;
       conv.synAckSeen = true;
       return { kind: 'syn-ack', label: 'handshake 2/3 SYN-ACK' };
@@ -260,7 +261,7 @@ export class ConversationTracker {
       !conv.handshakeDone &&
       ackPos !== undefined &&
       r.isn !== undefined &&
-      (seg.ack >>> 0) === ((r.isn + 1) >>> 0) &&
+      seg.ack >>> 0 === (r.isn + 1) >>> 0 &&
       !(flags & FIN)
     ) {
       conv.handshakeDone = true;
@@ -285,7 +286,8 @@ export class ConversationTracker {
       if (len > 0) notes.push(`${len} bytes of data`);
       const step = ++conv.teardownStep;
       if (acksPeerFin) return { kind: 'fin-ack', label: `teardown ${step} FIN+ACK` };
-      if (r.finPos !== undefined && !r.finAcked) return { kind: 'fin', label: `teardown ${step} FIN (simultaneous close)` };
+      if (r.finPos !== undefined && !r.finAcked)
+        return { kind: 'fin', label: `teardown ${step} FIN (simultaneous close)` };
       return { kind: 'fin', label: `teardown ${step} FIN` };
     }
 
@@ -310,7 +312,7 @@ export class ConversationTracker {
       return { kind: 'teardown-ack', label: `teardown ${step} ACK` };
     }
     if (nextPos !== undefined && pos === nextPos - 1) return { kind: 'keep-alive', label: 'keep-alive' };
-    const sameAck = s.lastAck !== undefined && (seg.ack >>> 0) === s.lastAck;
+    const sameAck = s.lastAck !== undefined && seg.ack >>> 0 === s.lastAck;
     const inSeq = nextPos !== undefined && pos === nextPos;
     if (r.lastWasKeepAlive && sameAck && seg.window === s.lastWindow) {
       return { kind: 'keep-alive-ack', label: 'keep-alive ack' };
@@ -336,8 +338,11 @@ export class ConversationTracker {
       // A SYN with a new initial sequence number on a used 4-tuple starts a new connection (port reuse).
       const reused =
         sender === conv.client
-          ? sender.isn !== (seg.seq >>> 0) && (sender.isn !== undefined || sender.totals.packets > 0)
-          : conv.client.finPos !== undefined || conv.client.sentRst || conv.server.sentRst || conv.server.finPos !== undefined;
+          ? sender.isn !== seg.seq >>> 0 && (sender.isn !== undefined || sender.totals.packets > 0)
+          : conv.client.finPos !== undefined ||
+            conv.client.sentRst ||
+            conv.server.sentRst ||
+            conv.server.finPos !== undefined;
       if (reused) conv = undefined;
     }
     if (conv === undefined) {

@@ -47,17 +47,26 @@ export function summarizeOptions(opts: readonly TCPOption[]): TcpSegmentOptions 
   const out: TcpSegmentOptions = {};
   for (const o of opts) {
     switch (o[0]) {
-      case 'MSS': out.mss = o[1]; break;
-      case 'WScale': out.wscale = o[1]; break;
-      case 'SAckOK': out.sackPerm = true; break;
+      case 'MSS':
+        out.mss = o[1];
+        break;
+      case 'WScale':
+        out.wscale = o[1];
+        break;
+      case 'SAckOK':
+        out.sackPerm = true;
+        break;
       case 'SAck': {
         const blocks: Array<[number, number]> = [];
         for (let i = 0; i + 1 < o[1].length; i += 2) blocks.push([o[1][i]!, o[1][i + 1]!]);
         out.sack = blocks;
         break;
       }
-      case 'Timestamp': [out.tsval, out.tsecr] = o[1]; break;
-      default: break;
+      case 'Timestamp':
+        [out.tsval, out.tsecr] = o[1];
+        break;
+      default:
+        break;
     }
   }
   return out;

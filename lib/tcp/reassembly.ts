@@ -189,7 +189,11 @@ export class StreamReassembler {
       if (p.end <= this.next) continue;
       const data = p.data.subarray(this.next - p.start);
       const last = out[out.length - 1];
-      if (last !== undefined && last.missingBefore === 0 && last.offset + last.data.length === this.next - this.origin!) {
+      if (
+        last !== undefined &&
+        last.missingBefore === 0 &&
+        last.offset + last.data.length === this.next - this.origin!
+      ) {
         last.data = concat(last.data, data);
       } else {
         out.push({ offset: this.next - this.origin!, data, missingBefore: 0, timestamp });

@@ -66,9 +66,7 @@ class Cursor {
     if (rec_[rec::stopLayer] == rec::LAYER_NONE) rec::put8(rec_, rec::stopLayer, static_cast<u8>(layer));
   }
   void flag(u32 f) { rec::put32(rec_, rec::flags, rec::get32(rec_, rec::flags) | f); }
-  void add_layer(u32 layer) {
-    rec::put32(rec_, rec::layers, rec::get32(rec_, rec::layers) | rec::layer_bit(layer));
-  }
+  void add_layer(u32 layer) { rec::put32(rec_, rec::layers, rec::get32(rec_, rec::layers) | rec::layer_bit(layer)); }
 
  private:
   // A read past caplen: a decoder forgot to call need(). Mark the record so the

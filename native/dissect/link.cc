@@ -58,11 +58,11 @@ void dissect_loopback(Cursor& cur, bool network_order) {
   if (!network_order && (family & 0xffff0000u) != 0) family = cur.be32(0);
   u16 type = 0;
   switch (family) {
-    case 2: type = kEtherTypeIPv4; break;  // AF_INET everywhere
-    case 10:                               // AF_INET6: Linux
-    case 24:                               // NetBSD, OpenBSD, BSD/OS
-    case 28:                               // FreeBSD, DragonFly
-    case 30: type = kEtherTypeIPv6; break; // macOS
+    case 2: type = kEtherTypeIPv4; break;   // AF_INET everywhere
+    case 10:                                // AF_INET6: Linux
+    case 24:                                // NetBSD, OpenBSD, BSD/OS
+    case 28:                                // FreeBSD, DragonFly
+    case 30: type = kEtherTypeIPv6; break;  // macOS
     default: break;
   }
   if (!finish_link(cur, rec::LAYER_LOOPBACK, kLoopbackLen, type)) return;

@@ -10,7 +10,9 @@ namespace {
 constexpr u32 kTagLen = 4;
 constexpr u32 kMaxTags = 8;  // deeper stacks exist only in attacks and fuzzers
 
-bool is_vlan_tpid(u16 type) { return type == rec::ETYPE_VLAN || type == rec::ETYPE_QINQ || type == rec::ETYPE_QINQ_OLD; }
+bool is_vlan_tpid(u16 type) {
+  return type == rec::ETYPE_VLAN || type == rec::ETYPE_QINQ || type == rec::ETYPE_QINQ_OLD;
+}
 
 }  // namespace
 

@@ -60,8 +60,8 @@ std::unique_ptr<AfPacketSource> AfPacketSource::open(const LiveConfig& config, S
   *error = {};
   const bool any = config.device == "any";
   if (config.linktype >= 0) {
-    const bool servable = any ? (config.linktype == kDltLinuxSll2 || config.linktype == kDltLinuxSll)
-                              : config.linktype == kDltEn10mb;
+    const bool servable =
+        any ? (config.linktype == kDltLinuxSll2 || config.linktype == kDltLinuxSll) : config.linktype == kDltEn10mb;
     if (!servable) return nullptr;  // the libpcap engine translates other link types
   }
   std::unique_ptr<AfPacketSource> source(new AfPacketSource());
@@ -134,7 +134,9 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   // length keeps, in pages; as many as the buffer size allows.
   const u32 page = static_cast<u32>(sysconf(_SC_PAGESIZE));
   const u32 largest = (snaplen_ < kLargestUsualPacket ? snaplen_ : kLargestUsualPacket) + kFrameOverhead;
-  const u32 buffer = config.buffer_size > 0 ? config.buffer_size : config.ring_size > 0 ? config.ring_size : kDefaultBuffer;
+  const u32 buffer = config.buffer_size > 0 ? config.buffer_size
+                     : config.ring_size > 0 ? config.ring_size
+                                            : kDefaultBuffer;
   // Each block JS gets costs a wake-up: blocks of an eighth of the buffer (up
   // to 1 MiB) keep those rare, and leave the kernel eight to fill meanwhile.
   block_size_ = page;
@@ -149,7 +151,9 @@ bool AfPacketSource::setup(const LiveConfig& config, SourceError* error) {
   req.tp_frame_nr = block_count_;
   // A block goes to JS when full or after the timeout. pcap's 0 means "no
   // timeout", which TPACKET_V3 cannot say: the longest it can wait, as libpcap.
-  req.tp_retire_blk_tov = config.immediate ? 1 : config.timeout_ms > 0 ? static_cast<unsigned>(config.timeout_ms) : UINT_MAX;
+  req.tp_retire_blk_tov = config.immediate        ? 1
+                          : config.timeout_ms > 0 ? static_cast<unsigned>(config.timeout_ms)
+                                                  : UINT_MAX;
   if (setsockopt(fd_, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
     int err = errno;
     *error = errno_facts(ErrorKind::Pcap, "ring", device, "setsockopt", err);
@@ -303,8 +307,8 @@ void AfPacketSource::give_back_lent_blocks() {
 }
 
 bool AfPacketSource::wanted(const tpacket3_hdr* h) const {
-  const auto* sll = reinterpret_cast<const sockaddr_ll*>(reinterpret_cast<const u8*>(h) +
-                                                           TPACKET_ALIGN(sizeof(tpacket3_hdr)));
+  const auto* sll =
+      reinterpret_cast<const sockaddr_ll*>(reinterpret_cast<const u8*>(h) + TPACKET_ALIGN(sizeof(tpacket3_hdr)));
   if (sll->sll_pkttype == PACKET_OUTGOING) {
     // Loopback shows each packet twice, going out and coming in: keep one, as libpcap does.
     if (sll->sll_ifindex == lo_ifindex_) return false;
@@ -366,8 +370,9 @@ void AfPacketSource::deliver(RecordSink& sink, tpacket3_hdr* h, u8* block_start)
     wirelen += kVlanTagLen;
   }
   if (caplen > snaplen_) caplen = snaplen_;
-  u16 iface = sll->sll_ifindex > 0 && static_cast<u32>(sll->sll_ifindex) < rec::IFACE_UNKNOWN ? static_cast<u16>(sll->sll_ifindex)
-                                                                             : static_cast<u16>(rec::IFACE_UNKNOWN);
+  u16 iface = sll->sll_ifindex > 0 && static_cast<u32>(sll->sll_ifindex) < rec::IFACE_UNKNOWN
+                  ? static_cast<u16>(sll->sll_ifindex)
+                  : static_cast<u16>(rec::IFACE_UNKNOWN);
   sink.put(data, caplen, wirelen, linktype, h->tp_sec, h->tp_nsec, iface);
 }
 

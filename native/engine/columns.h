@@ -26,7 +26,7 @@ struct Def {
 enum Id : uint32_t { kFrameLen, kIpProto, kTcpSport, kTcpDport, kTcpFlags, kUdpSport, kUdpDport, kCount };
 
 constexpr Def kDefs[kCount] = {
-    {"frame.len", Type::kU32}, {"ip.proto", Type::kU8},  {"tcp.sport", Type::kU16}, {"tcp.dport", Type::kU16},
+    {"frame.len", Type::kU32}, {"ip.proto", Type::kU8},   {"tcp.sport", Type::kU16}, {"tcp.dport", Type::kU16},
     {"tcp.flags", Type::kU16}, {"udp.sport", Type::kU16}, {"udp.dport", Type::kU16},
 };
 

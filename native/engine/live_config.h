@@ -16,7 +16,7 @@ struct LiveConfig {
   uint32_t ring_size = 0;    // the AF_PACKET ring when buffer_size is 0 (the former ring option)
   int timeout_ms = 100;
   std::string direction = "inout";
-  int linktype = -1;  // -1: the interface's own (SLL2 on `any`)
+  int linktype = -1;      // -1: the interface's own (SLL2 on `any`)
   int fanout_group = -1;  // PACKET_FANOUT group id, -1 = no fanout
   int fanout_mode = 0;    // PACKET_FANOUT_HASH ...
 };

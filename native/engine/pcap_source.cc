@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 
-
 namespace pktkit {
 
 namespace {
@@ -73,11 +72,8 @@ std::unique_ptr<PcapSource> PcapSource::open_live(const LiveConfig& config, Sour
       case PCAP_ERROR_PROMISC_PERM_DENIED:
         *error = {ErrorKind::Permission, "EPERM", "capture", device, detail, name};
         break;
-      case PCAP_ERROR_IFACE_NOT_UP:
-        *error = {ErrorKind::Interface, "EIFDOWN", "down", device, detail, name};
-        break;
-      default:
-        *error = {ErrorKind::Pcap, "EPCAP", "capture", device, detail, name};
+      case PCAP_ERROR_IFACE_NOT_UP: *error = {ErrorKind::Interface, "EIFDOWN", "down", device, detail, name}; break;
+      default: *error = {ErrorKind::Pcap, "EPCAP", "capture", device, detail, name};
     }
     return nullptr;
   }
@@ -119,7 +115,7 @@ std::unique_ptr<PcapSource> PcapSource::open_file(const std::string& path, const
   // duplicate, so closing the capture does not close the process's stdin).
   struct stat info;
   int stdin_copy = path == "-" ? dup(STDIN_FILENO) : -1;
-  FILE* file = path == "-"                                               ? (stdin_copy >= 0 ? fdopen(stdin_copy, "rb") : nullptr)
+  FILE* file = path == "-" ? (stdin_copy >= 0 ? fdopen(stdin_copy, "rb") : nullptr)
                : stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode) ? (errno = EISDIR, nullptr)
                                                                          : std::fopen(path.c_str(), "rb");
   if (!file) {

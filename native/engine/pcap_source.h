@@ -16,8 +16,7 @@ namespace pktkit {
 class PcapSource final : public Source {
  public:
   static std::unique_ptr<PcapSource> open_live(const LiveConfig& config, SourceError* error);
-  static std::unique_ptr<PcapSource> open_file(const std::string& path, const std::string& filter,
-                                               SourceError* error);
+  static std::unique_ptr<PcapSource> open_file(const std::string& path, const std::string& filter, SourceError* error);
   ~PcapSource() override;
 
   Status fill(RecordSink& sink) override;

@@ -26,11 +26,11 @@ struct ByteBuffer {
 
 // Counters a source keeps beyond what the sink counts.
 struct SourceCounters {
-  uint64_t kernel_received = 0;     // packets that passed the kernel filter (incl. those it dropped)
-  uint64_t kernel_dropped = 0;      // no room in the kernel's buffer
-  uint64_t interface_dropped = 0;   // dropped by the interface or driver (libpcap's ps_ifdrop)
-  uint64_t skipped = 0;             // counted by the kernel but not ours (loopback's outgoing twins, direction)
-  bool from_kernel = false;         // whether the kernel_* counters mean anything (live only)
+  uint64_t kernel_received = 0;    // packets that passed the kernel filter (incl. those it dropped)
+  uint64_t kernel_dropped = 0;     // no room in the kernel's buffer
+  uint64_t interface_dropped = 0;  // dropped by the interface or driver (libpcap's ps_ifdrop)
+  uint64_t skipped = 0;            // counted by the kernel but not ours (loopback's outgoing twins, direction)
+  bool from_kernel = false;        // whether the kernel_* counters mean anything (live only)
 };
 
 class Source {

@@ -18,31 +18,31 @@ using exporter::FlowTable;
 
 // ---- The ended-flow layout JS reads (lib/flow/table.ts decodes it by these names) ----
 //          name           offset  type
-#define FLOW_LAYOUT(X)        \
-  X(firstNs, 0)      /* u64 */ \
-  X(lastNs, 8)       /* u64 */ \
-  X(packetsToDst, 16) /* u64 */ \
-  X(bytesToDst, 24)  /* u64 */ \
-  X(packetsToSrc, 32) /* u64 */ \
-  X(bytesToSrc, 40)  /* u64 */ \
-  X(src, 48)         /* 16 bytes, IPv4-mapped for IPv4 */ \
-  X(dst, 64)         /* 16 bytes */ \
-  X(retransToDst, 80) /* u32 */ \
-  X(retransToSrc, 84) /* u32 */ \
-  X(sport, 88)       /* u16 */ \
-  X(dport, 90)       /* u16 */ \
-  X(tcpFlagsToDst, 92) /* u16 */ \
-  X(tcpFlagsToSrc, 94) /* u16 */ \
-  X(icmpId, 96)      /* u16 */ \
-  X(vlan, 98)        /* u16, 0xffff untagged */ \
-  X(ipVersion, 100)  /* u8 */ \
-  X(proto, 101)      /* u8 */ \
-  X(icmpType, 102)   /* u8 */ \
-  X(icmpCode, 103)   /* u8 */ \
-  X(open, 104)       /* u8: Open */ \
-  X(close, 105)      /* u8: Close */ \
-  X(isIcmp, 106)     /* u8: 1 when icmpType/icmpCode/icmpId apply */ \
-  X(communityId, 108) /* 28 base64 characters */
+#define FLOW_LAYOUT(X)                                                 \
+  X(firstNs, 0)        /* u64 */                                       \
+  X(lastNs, 8)         /* u64 */                                       \
+  X(packetsToDst, 16)  /* u64 */                                       \
+  X(bytesToDst, 24)    /* u64 */                                       \
+  X(packetsToSrc, 32)  /* u64 */                                       \
+  X(bytesToSrc, 40)    /* u64 */                                       \
+  X(src, 48)           /* 16 bytes, IPv4-mapped for IPv4 */            \
+  X(dst, 64)           /* 16 bytes */                                  \
+  X(retransToDst, 80)  /* u32 */                                       \
+  X(retransToSrc, 84)  /* u32 */                                       \
+  X(sport, 88)         /* u16 */                                       \
+  X(dport, 90)         /* u16 */                                       \
+  X(tcpFlagsToDst, 92) /* u16 */                                       \
+  X(tcpFlagsToSrc, 94) /* u16 */                                       \
+  X(icmpId, 96)        /* u16 */                                       \
+  X(vlan, 98)          /* u16, 0xffff untagged */                      \
+  X(ipVersion, 100)    /* u8 */                                        \
+  X(proto, 101)        /* u8 */                                        \
+  X(icmpType, 102)     /* u8 */                                        \
+  X(icmpCode, 103)     /* u8 */                                        \
+  X(open, 104)         /* u8: Open */                                  \
+  X(close, 105)        /* u8: Close */                                 \
+  X(isIcmp, 106)       /* u8: 1 when icmpType/icmpCode/icmpId apply */ \
+  X(communityId, 108)  /* 28 base64 characters */
 constexpr uint32_t kFlowOutSize = 136;
 #define X(name, off) constexpr uint32_t k_##name = off;
 FLOW_LAYOUT(X)
@@ -53,7 +53,8 @@ inline void le16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
 inline void le32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 inline void le64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 inline void be32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24), p[1] = static_cast<uint8_t>(v >> 16), p[2] = static_cast<uint8_t>(v >> 8), p[3] = static_cast<uint8_t>(v);
+  p[0] = static_cast<uint8_t>(v >> 24), p[1] = static_cast<uint8_t>(v >> 16), p[2] = static_cast<uint8_t>(v >> 8),
+  p[3] = static_cast<uint8_t>(v);
 }
 
 // 16 address bytes from words; IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d).
@@ -134,12 +135,46 @@ std::string rowbinary_string(const std::string& s) {
 
 enum class Col : uint8_t {
   // both tables
-  Sensor, BatchId, Src, Dst, Proto, IpVersion, Sport, Dport, IcmpType, IcmpCode, Vlan, CommunityId,
+  Sensor,
+  BatchId,
+  Src,
+  Dst,
+  Proto,
+  IpVersion,
+  Sport,
+  Dport,
+  IcmpType,
+  IcmpCode,
+  Vlan,
+  CommunityId,
   // packets
-  Ts, TsNs, Interface, WireLen, CapLen, EthType, Ttl, TcpFlags, TcpSeq, TcpAck, TcpWindow, PayloadLen,
+  Ts,
+  TsNs,
+  Interface,
+  WireLen,
+  CapLen,
+  EthType,
+  Ttl,
+  TcpFlags,
+  TcpSeq,
+  TcpAck,
+  TcpWindow,
+  PayloadLen,
   // flows
-  FirstTs, FirstNs, LastNs, IcmpId, PacketsToDst, BytesToDst, PacketsToSrc, BytesToSrc, TcpFlagsToDst, TcpFlagsToSrc,
-  RetransToDst, RetransToSrc, Open, Close,
+  FirstTs,
+  FirstNs,
+  LastNs,
+  IcmpId,
+  PacketsToDst,
+  BytesToDst,
+  PacketsToSrc,
+  BytesToSrc,
+  TcpFlagsToDst,
+  TcpFlagsToSrc,
+  RetransToDst,
+  RetransToSrc,
+  Open,
+  Close,
 };
 
 struct ColumnDef {
@@ -149,18 +184,30 @@ struct ColumnDef {
 };
 
 const ColumnDef kPacketColumns[] = {
-    {"sensor", "String", Col::Sensor},          {"batch_id", "UInt64", Col::BatchId},
-    {"ts", "DateTime", Col::Ts},                {"ts_ns", "UInt64", Col::TsNs},
-    {"interface", "String", Col::Interface},    {"wire_len", "UInt32", Col::WireLen},
-    {"cap_len", "UInt32", Col::CapLen},         {"eth_type", "UInt16", Col::EthType},
-    {"vlan", "UInt16", Col::Vlan},              {"ip_version", "UInt8", Col::IpVersion},
-    {"src", "FixedString(16)", Col::Src},       {"dst", "FixedString(16)", Col::Dst},
-    {"proto", "UInt8", Col::Proto},             {"ttl", "UInt8", Col::Ttl},
-    {"sport", "UInt16", Col::Sport},            {"dport", "UInt16", Col::Dport},
-    {"tcp_flags", "UInt16", Col::TcpFlags},     {"tcp_seq", "UInt32", Col::TcpSeq},
-    {"tcp_ack", "UInt32", Col::TcpAck},         {"tcp_window", "UInt16", Col::TcpWindow},
-    {"icmp_type", "UInt8", Col::IcmpType},      {"icmp_code", "UInt8", Col::IcmpCode},
-    {"payload_len", "UInt32", Col::PayloadLen}, {"community_id", "String", Col::CommunityId},
+    {"sensor", "String", Col::Sensor},
+    {"batch_id", "UInt64", Col::BatchId},
+    {"ts", "DateTime", Col::Ts},
+    {"ts_ns", "UInt64", Col::TsNs},
+    {"interface", "String", Col::Interface},
+    {"wire_len", "UInt32", Col::WireLen},
+    {"cap_len", "UInt32", Col::CapLen},
+    {"eth_type", "UInt16", Col::EthType},
+    {"vlan", "UInt16", Col::Vlan},
+    {"ip_version", "UInt8", Col::IpVersion},
+    {"src", "FixedString(16)", Col::Src},
+    {"dst", "FixedString(16)", Col::Dst},
+    {"proto", "UInt8", Col::Proto},
+    {"ttl", "UInt8", Col::Ttl},
+    {"sport", "UInt16", Col::Sport},
+    {"dport", "UInt16", Col::Dport},
+    {"tcp_flags", "UInt16", Col::TcpFlags},
+    {"tcp_seq", "UInt32", Col::TcpSeq},
+    {"tcp_ack", "UInt32", Col::TcpAck},
+    {"tcp_window", "UInt16", Col::TcpWindow},
+    {"icmp_type", "UInt8", Col::IcmpType},
+    {"icmp_code", "UInt8", Col::IcmpCode},
+    {"payload_len", "UInt32", Col::PayloadLen},
+    {"community_id", "String", Col::CommunityId},
 };
 
 const ColumnDef kFlowColumns[] = {
@@ -207,9 +254,11 @@ std::vector<Col> columns_from(Napi::Env env, Napi::Value v, const ColumnDef (&kn
     const ColumnDef* def = nullptr;
     for (const ColumnDef& d : known)
       if (name == d.name) def = &d;
-    if (def == nullptr) throw Napi::TypeError::New(env, std::string("the native encoder has no column ") + name + " for " + table);
+    if (def == nullptr)
+      throw Napi::TypeError::New(env, std::string("the native encoder has no column ") + name + " for " + table);
     if (type != def->type)
-      throw Napi::TypeError::New(env, std::string("column ") + table + "." + name + " is " + type + " in the schema but the native encoder writes " + def->type);
+      throw Napi::TypeError::New(env, std::string("column ") + table + "." + name + " is " + type +
+                                          " in the schema but the native encoder writes " + def->type);
     out.push_back(def->col);
   }
   return out;
@@ -234,8 +283,8 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
                        });
   }
 
-  // new NativeExporter({ flows, idleNs, activeNs, maxFlows, seed, packetColumns?, flowColumns?, sensor, iface, batchBase, batchRows })
-  // lib/ validated every value.
+  // new NativeExporter({ flows, idleNs, activeNs, maxFlows, seed, packetColumns?, flowColumns?, sensor, iface,
+  // batchBase, batchRows }) lib/ validated every value.
   explicit NativeExporter(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeExporter>(info) {
     Napi::Env env = info.Env();
     Napi::Object o = info[0].As<Napi::Object>();
@@ -337,9 +386,9 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
     const size_t cap = b.cap;
     Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(cap));
     out.Set(0u, Napi::Buffer<uint8_t>::New(env, b.data, b.len, [cap](Napi::Env e, uint8_t* d) {
-      std::free(d);
-      Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(cap));
-    }));
+              std::free(d);
+              Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(cap));
+            }));
     b.data = static_cast<uint8_t*>(std::malloc(cap));
     b.cap = b.data == nullptr ? 0 : cap;
 #endif
@@ -394,7 +443,8 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
   }
 
   bool full() const {
-    return (packets_on_ && packets_.rows >= batch_rows_) || (flow_rows_on_ && (flows_.rows >= batch_rows_ || (table_ && !table_->ended().empty())));
+    return (packets_on_ && packets_.rows >= batch_rows_) ||
+           (flow_rows_on_ && (flows_.rows >= batch_rows_ || (table_ && !table_->ended().empty())));
   }
 
   void start_row(RowBuffer& b) {
@@ -435,7 +485,9 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
         case Col::WireLen: std::memcpy(p, r + rec::wireLen, 4), p += 4; break;
         case Col::CapLen: std::memcpy(p, r + rec::capLen, 4), p += 4; break;
         case Col::EthType: std::memcpy(p, r + rec::etherType, 2), p += 2; break;
-        case Col::Vlan: le16(p, layers & rec::layer_bit(rec::LAYER_VLAN) ? rec::get16(r, rec::vlanTci0) & 0x0fff : 0), p += 2; break;
+        case Col::Vlan:
+          le16(p, layers & rec::layer_bit(rec::LAYER_VLAN) ? rec::get16(r, rec::vlanTci0) & 0x0fff : 0), p += 2;
+          break;
         case Col::IpVersion: *p++ = v4 ? 4 : v6 ? 6 : 0; break;
         case Col::Src:
         case Col::Dst: {

@@ -54,7 +54,8 @@ struct Counterparts {
 const Counterparts kCounterparts;
 
 inline void put_be32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24), p[1] = static_cast<uint8_t>(v >> 16), p[2] = static_cast<uint8_t>(v >> 8), p[3] = static_cast<uint8_t>(v);
+  p[0] = static_cast<uint8_t>(v >> 24), p[1] = static_cast<uint8_t>(v >> 16), p[2] = static_cast<uint8_t>(v >> 8),
+  p[3] = static_cast<uint8_t>(v);
 }
 
 }  // namespace
@@ -111,12 +112,13 @@ void FlowTable::community_id(Flow& f) const {
                      icmp ? f.icmp_code : f.b_port, options_.seed, f.cid);
 }
 
-int32_t FlowTable::find(uint32_t hash, uint8_t version, uint8_t proto, const uint32_t* s, const uint32_t* d, uint32_t sp,
-                        uint32_t dp, bool& forward) const {
+int32_t FlowTable::find(uint32_t hash, uint8_t version, uint8_t proto, const uint32_t* s, const uint32_t* d,
+                        uint32_t sp, uint32_t dp, bool& forward) const {
   for (int32_t i = buckets_[hash & mask_]; i >= 0; i = pool_[i].chain) {
     const Entry& e = pool_[i];
     if (e.hash != hash || e.f.proto != proto || e.f.version != version) continue;
-    static_assert(offsetof(Entry, f) + offsetof(Flow, b_port) + 4 <= 64, "the key lies in the entry's first cache line");
+    static_assert(offsetof(Entry, f) + offsetof(Flow, b_port) + 4 <= 64,
+                  "the key lies in the entry's first cache line");
     if (e.f.a_port == sp && e.f.b_port == dp && same4(e.f.a, s) && same4(e.f.b, d)) {
       forward = true;
       return i;
@@ -264,13 +266,16 @@ const char* FlowTable::add(const uint8_t* r) {
   }
 
   const uint32_t hs = mix_words(s, sp);
-  const uint32_t hash = ((proto + 1u) * 0x01000193u) ^ (uint32_t{version} << 9) ^ (one_way ? hs * 3 : hs + mix_words(d, dp));
+  const uint32_t hash =
+      ((proto + 1u) * 0x01000193u) ^ (uint32_t{version} << 9) ^ (one_way ? hs * 3 : hs + mix_words(d, dp));
   bool forward = true;
   int32_t i = find(hash, version, proto, s, d, sp, dp, forward);
   // ICMP between an address and itself: the direction is the message type.
-  if (i >= 0 && icmp_type >= 0 && !one_way && same4(pool_[i].f.a, pool_[i].f.b)) forward = icmp_type == pool_[i].f.icmp_type;
+  if (i >= 0 && icmp_type >= 0 && !one_way && same4(pool_[i].f.a, pool_[i].f.b))
+    forward = icmp_type == pool_[i].f.icmp_type;
 
-  if (i >= 0 && static_cast<int64_t>(now) - static_cast<int64_t>(pool_[i].f.first_ns) >= static_cast<int64_t>(options_.active_ns)) {
+  if (i >= 0 && static_cast<int64_t>(now) - static_cast<int64_t>(pool_[i].f.first_ns) >=
+                    static_cast<int64_t>(options_.active_ns)) {
     Flow& f = pool_[i].f;
     export_flow(f, kCloseActive);
     f.pkts_ab = f.bytes_ab = f.pkts_ba = f.bytes_ba = 0;

@@ -33,9 +33,9 @@ struct Flow {
   uint8_t version, proto;
   bool one_way, has_next_ab, has_next_ba;
   uint8_t open;
-  uint8_t close;              // set when it ends
-  uint32_t a[4], b[4];       // initiator / responder address, big-endian words (IPv4: words 0..2 are 0)
-  uint32_t a_port, b_port;   // key ports (ICMP: type/code or type pair and id)
+  uint8_t close;            // set when it ends
+  uint32_t a[4], b[4];      // initiator / responder address, big-endian words (IPv4: words 0..2 are 0)
+  uint32_t a_port, b_port;  // key ports (ICMP: type/code or type pair and id)
   uint64_t first_ns, last_ns;
   uint64_t pkts_ab, bytes_ab, pkts_ba, bytes_ba;
   uint32_t retrans_ab, retrans_ba;
@@ -43,10 +43,10 @@ struct Flow {
   uint16_t sport, dport;      // TCP/UDP ports, else 0
   uint16_t flags_ab, flags_ba;
   uint16_t icmp_id;
-  int16_t icmp_type;          // -1: not ICMP
+  int16_t icmp_type;  // -1: not ICMP
   uint8_t icmp_code;
-  int32_t vlan;               // -1: untagged
-  char cid[28];               // Community ID v1 without its "1:": base64 of the SHA-1
+  int32_t vlan;  // -1: untagged
+  char cid[28];  // Community ID v1 without its "1:": base64 of the SHA-1
 };
 
 struct FlowOptions {
@@ -81,14 +81,14 @@ class FlowTable {
  private:
   struct Entry {
     uint32_t hash;
-    int32_t chain;   // next entry in the bucket
-    int32_t older;   // LRU list, oldest first
+    int32_t chain;  // next entry in the bucket
+    int32_t older;  // LRU list, oldest first
     int32_t newer;
     Flow f;
   };
 
-  int32_t find(uint32_t hash, uint8_t version, uint8_t proto, const uint32_t* s, const uint32_t* d, uint32_t sp, uint32_t dp,
-               bool& forward) const;
+  int32_t find(uint32_t hash, uint8_t version, uint8_t proto, const uint32_t* s, const uint32_t* d, uint32_t sp,
+               uint32_t dp, bool& forward) const;
   int32_t insert(uint32_t hash);
   void unlink_lru(int32_t i);
   void push_newest(int32_t i);

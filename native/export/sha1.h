@@ -13,7 +13,8 @@ inline uint32_t sha1_rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n));
 
 inline void sha1_block(uint32_t h[5], const uint8_t* p) {
   uint32_t w[80];
-  for (int i = 0; i < 16; i++) w[i] = uint32_t{p[4 * i]} << 24 | uint32_t{p[4 * i + 1]} << 16 | uint32_t{p[4 * i + 2]} << 8 | p[4 * i + 3];
+  for (int i = 0; i < 16; i++)
+    w[i] = uint32_t{p[4 * i]} << 24 | uint32_t{p[4 * i + 1]} << 16 | uint32_t{p[4 * i + 2]} << 8 | p[4 * i + 3];
   for (int i = 16; i < 80; i++) w[i] = sha1_rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
   uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
   for (int i = 0; i < 80; i++) {
@@ -56,10 +57,12 @@ inline void base64_20(const uint8_t in[20], char out[28]) {
   int o = 0;
   for (int i = 0; i < 18; i += 3) {
     uint32_t v = uint32_t{in[i]} << 16 | uint32_t{in[i + 1]} << 8 | in[i + 2];
-    out[o++] = kAlphabet[v >> 18], out[o++] = kAlphabet[(v >> 12) & 63], out[o++] = kAlphabet[(v >> 6) & 63], out[o++] = kAlphabet[v & 63];
+    out[o++] = kAlphabet[v >> 18], out[o++] = kAlphabet[(v >> 12) & 63], out[o++] = kAlphabet[(v >> 6) & 63],
+    out[o++] = kAlphabet[v & 63];
   }
   uint32_t v = uint32_t{in[18]} << 16 | uint32_t{in[19]} << 8;
-  out[o++] = kAlphabet[v >> 18], out[o++] = kAlphabet[(v >> 12) & 63], out[o++] = kAlphabet[(v >> 6) & 63], out[o++] = '=';
+  out[o++] = kAlphabet[v >> 18], out[o++] = kAlphabet[(v >> 12) & 63], out[o++] = kAlphabet[(v >> 6) & 63],
+  out[o++] = '=';
 }
 
 }  // namespace pktkit::exporter

@@ -20,7 +20,10 @@ describe('layer constructors and div()', () => {
   it('IP(null), IP(5), IP([]), IP(bytes) are refused; IP() and IP({}) are fine', () => {
     typeError(() => IP(null as never), /^Expected an object of IP fields for IP\(\) but received null of type null$/);
     typeError(() => IP(5 as never), /^Expected an object of IP fields for IP\(\) but received 5 of type number$/);
-    typeError(() => TCP('S' as never), /^Expected an object of TCP fields for TCP\(\) but received 'S' of type string$/);
+    typeError(
+      () => TCP('S' as never),
+      /^Expected an object of TCP fields for TCP\(\) but received 'S' of type string$/,
+    );
     typeError(() => UDP([] as never), /for UDP\(\) but received an array/);
     typeError(() => Ether(new Uint8Array(14) as never), /for Ether\(\) but received/);
     typeError(() => IP(TCP() as never), /for IP\(\) but received an object \(TCPLayer\)/);
@@ -30,7 +33,10 @@ describe('layer constructors and div()', () => {
   });
 
   it('div(5) and div(null) are refused (div(5) made five zero bytes); div(TCP) says to call it', () => {
-    typeError(() => IP().div(5 as never), /^Expected a layer, a Uint8Array or a string for IP\.div\(\) but received 5 of type number$/);
+    typeError(
+      () => IP().div(5 as never),
+      /^Expected a layer, a Uint8Array or a string for IP\.div\(\) but received 5 of type number$/,
+    );
     typeError(() => IP().div(null as never), /for IP\.div\(\) but received null of type null/);
     typeError(() => IP().div(undefined as never), /for IP\.div\(\) but received undefined/);
     typeError(() => IP().div({ load: 'x' } as never), /for IP\.div\(\) but received an object/);
@@ -44,25 +50,46 @@ describe('lengths that do not fit', () => {
   const tooBig = (layer: string, field: string, bytes: number) => (e: unknown) => {
     assert.ok(e instanceof BuildError && e instanceof PktkitError, `expected a BuildError, got ${String(e)}`);
     assert.equal(e.code, 'ETOOBIG');
-    assert.match(e.message, new RegExp(`^${layer}\\.${field}: ${bytes} bytes do not fit the field \\(at most 65535\\)`));
+    assert.match(
+      e.message,
+      new RegExp(`^${layer}\\.${field}: ${bytes} bytes do not fit the field \\(at most 65535\\)`),
+    );
     return true;
   };
 
   it('IP/TCP with a 70,000-byte payload is a BuildError, not IP.len 65535', () => {
-    const pkt = IP({ dst: '198.18.0.1' }).div(TCP()).div(Raw({ load: new Uint8Array(70_000) }));
+    const pkt = IP({ dst: '198.18.0.1' })
+      .div(TCP())
+      .div(Raw({ load: new Uint8Array(70_000) }));
     assert.throws(() => pkt.toBytes(), tooBig('IP', 'len', 70_040));
   });
 
   it('the largest packet that fits still builds, one byte more does not', () => {
-    const fits = IP({ dst: '198.18.0.1' }).div(TCP()).div(new Uint8Array(65_535 - 40)).toBytes();
+    const fits = IP({ dst: '198.18.0.1' })
+      .div(TCP())
+      .div(new Uint8Array(65_535 - 40))
+      .toBytes();
     assert.equal(fits.length, 65_535);
     assert.equal((parse(fits, { first: IP }) as unknown as { len: number }).len, 65_535);
-    assert.throws(() => IP({ dst: '198.18.0.1' }).div(TCP()).div(new Uint8Array(65_535 - 39)).toBytes(), tooBig('IP', 'len', 65_536));
+    assert.throws(
+      () =>
+        IP({ dst: '198.18.0.1' })
+          .div(TCP())
+          .div(new Uint8Array(65_535 - 39))
+          .toBytes(),
+      tooBig('IP', 'len', 65_536),
+    );
   });
 
   it('UDP.len and IPv6.plen likewise', () => {
-    assert.throws(() => IP({ dst: '198.18.0.1' }).div(UDP()).div(new Uint8Array(65_530)).toBytes(), tooBig('UDP', 'len', 65_538));
-    assert.throws(() => IPv6({ dst: 'fd00::1' }).div(TCP()).div(new Uint8Array(65_530)).toBytes(), tooBig('IPv6', 'plen', 65_550));
+    assert.throws(
+      () => IP({ dst: '198.18.0.1' }).div(UDP()).div(new Uint8Array(65_530)).toBytes(),
+      tooBig('UDP', 'len', 65_538),
+    );
+    assert.throws(
+      () => IPv6({ dst: 'fd00::1' }).div(TCP()).div(new Uint8Array(65_530)).toBytes(),
+      tooBig('IPv6', 'plen', 65_550),
+    );
   });
 
   it('a length set by hand is kept (broken packets on purpose)', () => {
@@ -76,7 +103,10 @@ describe('parse() and hexdump() arguments', () => {
   it('parse(null), parse(buf, { first: 5 }) and friends are TypeErrors', () => {
     typeError(() => parse(null as never), /^Expected a Uint8Array for parse\(\) bytes but received null of type null$/);
     typeError(() => parse('45000014' as never), /for parse\(\) bytes but received '45000014'/);
-    typeError(() => parse(new Uint8Array(20), { first: 5 as never }), /^Expected a layer type such as Ether or IP for parse\(\) first but received 5 of type number$/);
+    typeError(
+      () => parse(new Uint8Array(20), { first: 5 as never }),
+      /^Expected a layer type such as Ether or IP for parse\(\) first but received 5 of type number$/,
+    );
     typeError(() => parse(new Uint8Array(20), { first: 'IP' as never }), /for parse\(\) first but received 'IP'/);
     typeError(() => parse(new Uint8Array(20), { first: (() => 1) as never }), /for parse\(\) first/);
     typeError(() => parse(new Uint8Array(20), { linkType: -1 }), /for parse\(\) linkType but received -1/);
@@ -89,7 +119,10 @@ describe('parse() and hexdump() arguments', () => {
   });
 
   it('hexdump(null) and hexdumpTcpdump(null) are TypeErrors', () => {
-    typeError(() => hexdump(null as never), /^Expected a Uint8Array for hexdump\(\) data but received null of type null$/);
+    typeError(
+      () => hexdump(null as never),
+      /^Expected a Uint8Array for hexdump\(\) data but received null of type null$/,
+    );
     typeError(() => hexdump([1, 2] as never), /for hexdump\(\) data but received an array/);
     typeError(() => hexdumpTcpdump(undefined as never), /for hexdumpTcpdump\(\) data but received undefined/);
     typeError(() => hexdumpTcpdump(new Uint8Array(2), -1), /for hexdumpTcpdump\(\) startOffset but received -1/);

@@ -20,7 +20,10 @@ describe('build', () => {
     });
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^pktkit: pcap\.h not found: install the libpcap headers: apt-get install libpcap-dev .*\n$/);
+    assert.match(
+      r.stderr,
+      /^pktkit: pcap\.h not found: install the libpcap headers: apt-get install libpcap-dev .*\n$/,
+    );
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 

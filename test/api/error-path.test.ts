@@ -13,7 +13,20 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { addon } from '../../lib/binding';
 import { nativeError, PktkitError } from '../../lib/errors';
-import { ICMP, IP, openFile, openLive, PcapError, send, sendp, sendpfast, sniff, sr, sr1, srloop } from '../../lib/index';
+import {
+  ICMP,
+  IP,
+  openFile,
+  openLive,
+  PcapError,
+  send,
+  sendp,
+  sendpfast,
+  sniff,
+  sr,
+  sr1,
+  srloop,
+} from '../../lib/index';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -65,11 +78,23 @@ describe('one error path', () => {
   });
 
   it('native code words no message: no hint or message text in native/', () => {
-    const phrases = ['pktkit ifaces', 'run as root', 'setcap', 'bring it up', 'no such interface', 'no permission', 'bad filter', 'cannot open capture file', 'try a smaller'];
+    const phrases = [
+      'pktkit ifaces',
+      'run as root',
+      'setcap',
+      'bring it up',
+      'no such interface',
+      'no permission',
+      'bad filter',
+      'cannot open capture file',
+      'try a smaller',
+    ];
     const hits: string[] = [];
     for (const file of filesUnder('native', /\.(cc|h)$/)) {
       // String literals only: comments may name the messages.
-      const literals = (fs.readFileSync(path.join(ROOT, file), 'utf8').match(/"(?:[^"\\\n]|\\.)*"/g) ?? []).join('\n').toLowerCase();
+      const literals = (fs.readFileSync(path.join(ROOT, file), 'utf8').match(/"(?:[^"\\\n]|\\.)*"/g) ?? [])
+        .join('\n')
+        .toLowerCase();
       for (const p of phrases) if (literals.includes(p)) hits.push(`${file}: ${p}`);
     }
     assert.deepEqual(hits, []);
@@ -81,22 +106,50 @@ describe('one error path', () => {
       (e: unknown) =>
         e instanceof TypeError &&
         (e as TypeError & { code: string }).code === 'ERR_INVALID_ARG_VALUE' &&
-        e.message === "Expected an IPv4 or IPv6 address for routeGet() dst but received 'not-an-address' of type string",
+        e.message ===
+          "Expected an IPv4 or IPv6 address for routeGet() dst but received 'not-an-address' of type string",
     );
     // Bytes that cannot be an IPv4 packet: refused before any socket is opened.
     assert.throws(
-      () => addon().sendPackets({ kind: 'ip4', packets: [new Uint8Array([0x45, 0, 0])], total: 1, inter: 0, pps: 0, mbps: 0, batch: 1, context: 'send()' }),
-      (e: unknown) => e instanceof TypeError && e.message === 'send(): packet 0 does not start with an IPv4 header (the socket takes the destination from it)',
+      () =>
+        addon().sendPackets({
+          kind: 'ip4',
+          packets: [new Uint8Array([0x45, 0, 0])],
+          total: 1,
+          inter: 0,
+          pps: 0,
+          mbps: 0,
+          batch: 1,
+          context: 'send()',
+        }),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        e.message === 'send(): packet 0 does not start with an IPv4 header (the socket takes the destination from it)',
     );
   });
 
   it('a failed allocation is a PktkitError with code ENOMEM, not a TypeError', () => {
-    const err = nativeError({ kind: 'resource', code: 'ENOMEM', what: 'alloc-slots', errno: 12, op: 'aligned_alloc', detail: 'Cannot allocate memory', values: { bytes: '262144' } });
+    const err = nativeError({
+      kind: 'resource',
+      code: 'ENOMEM',
+      what: 'alloc-slots',
+      errno: 12,
+      op: 'aligned_alloc',
+      detail: 'Cannot allocate memory',
+      values: { bytes: '262144' },
+    });
     assert.ok(err instanceof PktkitError && !(err instanceof TypeError));
     assert.equal(err.code, 'ENOMEM');
     assert.equal(err.message, 'cannot allocate the record slots (262144 bytes): Cannot allocate memory');
     // Facts of a kind nobody worded yet still make one readable line of the right class.
-    const other = nativeError({ kind: 'pcap', code: 'EPCAP', what: 'something-new', subject: 'eth0', op: 'ioctl', detail: 'Invalid argument' });
+    const other = nativeError({
+      kind: 'pcap',
+      code: 'EPCAP',
+      what: 'something-new',
+      subject: 'eth0',
+      op: 'ioctl',
+      detail: 'Invalid argument',
+    });
     assert.ok(other instanceof PcapError);
     assert.equal(other.message, "something-new on 'eth0' failed: ioctl: Invalid argument");
   });
@@ -107,7 +160,13 @@ describe('one error path', () => {
     // A `what` that names an Object property is no message of its own.
     const proto = nativeError({ kind: 'pcap', code: 'EPCAP', what: 'constructor', detail: 'x' });
     assert.equal(proto.message, 'constructor failed: x');
-    const long = nativeError({ kind: 'filter', code: 'EFILTER', what: 'filter', subject: 'tcp or '.repeat(1000), detail: 'syntax error' });
+    const long = nativeError({
+      kind: 'filter',
+      code: 'EFILTER',
+      what: 'filter',
+      subject: 'tcp or '.repeat(1000),
+      detail: 'syntax error',
+    });
     assert.ok(long.message.length < 200 && !long.message.includes('\n'), long.message);
   });
 
@@ -124,7 +183,10 @@ describe('one error path', () => {
       }
       graph.set(f, deps);
     }
-    assert.ok((graph.get(path.join(ROOT, 'lib/send/send.ts')) ?? []).includes(path.join(ROOT, 'lib/send/sr.ts')), 'the import reader sees send.ts -> sr.ts');
+    assert.ok(
+      (graph.get(path.join(ROOT, 'lib/send/send.ts')) ?? []).includes(path.join(ROOT, 'lib/send/sr.ts')),
+      'the import reader sees send.ts -> sr.ts',
+    );
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const stack: string[] = [];
@@ -132,7 +194,8 @@ describe('one error path', () => {
       state.set(f, 'open');
       stack.push(f);
       for (const d of graph.get(f) ?? []) {
-        if (state.get(d) === 'open') cycles.push([...stack.slice(stack.indexOf(d)), d].map((x) => path.relative(ROOT, x)).join(' -> '));
+        if (state.get(d) === 'open')
+          cycles.push([...stack.slice(stack.indexOf(d)), d].map((x) => path.relative(ROOT, x)).join(' -> '));
         else if (!state.has(d)) visit(d);
       }
       stack.pop();
@@ -147,7 +210,9 @@ describe('one error path', () => {
     const declared = binding.slice(binding.indexOf('export interface Addon {'));
     const untyped = Object.keys(addon()).filter((name) => !new RegExp(`^\\s+${name}[(:?]`, 'm').test(declared));
     assert.deepEqual(untyped, []);
-    const casts = filesUnder('lib', /\.ts$/).filter((f) => /addon\(\)\s*as\s/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    const casts = filesUnder('lib', /\.ts$/).filter((f) =>
+      /addon\(\)\s*as\s/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')),
+    );
     assert.deepEqual(casts, []);
   });
 
@@ -165,7 +230,10 @@ describe('one error path', () => {
       ['sniff() ', () => sniff({ signal: 5 } as never)],
     ];
     for (const [fn, call] of calls) {
-      const err = await (async () => call())().then(() => undefined, (e: unknown) => e as TypeError & { code?: string });
+      const err = await (async () => call())().then(
+        () => undefined,
+        (e: unknown) => e as TypeError & { code?: string },
+      );
       assert.ok(err instanceof TypeError, `${fn}: ${String(err)}`);
       assert.equal(err.message, `Expected an AbortSignal for ${fn}signal but received 5 of type number`);
       assert.equal(err.code, 'ERR_INVALID_ARG_VALUE', fn);
@@ -176,9 +244,15 @@ describe('one error path', () => {
       ['sr(): ', () => sr(pkt, { bogus: 1 } as never)],
       ['sniff(): ', () => sniff({ bogus: 1 } as never)],
     ] as Array<[string, () => unknown]>) {
-      const err = await (async () => call())().then(() => undefined, (e: unknown) => e as TypeError & { code?: string });
+      const err = await (async () => call())().then(
+        () => undefined,
+        (e: unknown) => e as TypeError & { code?: string },
+      );
       assert.ok(err instanceof TypeError, `${fn}: ${String(err)}`);
-      assert.match(err.message, new RegExp(`^${fn.replace(/[()]/g, '\\$&')}Unknown option 'bogus': expected one of \\w+`));
+      assert.match(
+        err.message,
+        new RegExp(`^${fn.replace(/[()]/g, '\\$&')}Unknown option 'bogus': expected one of \\w+`),
+      );
       assert.equal(err.code, 'ERR_INVALID_ARG_VALUE', fn);
     }
   });

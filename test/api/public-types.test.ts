@@ -52,14 +52,23 @@ describe('public .d.ts', () => {
     const config = ts.getParsedCommandLineOfConfigFile(
       path.join(ROOT, 'tsconfig.build.json'),
       { outDir, emitDeclarationOnly: true, sourceMap: false },
-      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) },
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+      },
     );
     assert.ok(config, 'tsconfig.build.json parses');
     assert.equal(config.options.stripInternal, true, 'the build strips @internal declarations');
     const emitted = ts.createProgram(config.fileNames, config.options).emit();
-    assert.deepEqual(emitted.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), []);
+    assert.deepEqual(
+      emitted.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+      [],
+    );
     const pj = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { types: string; main: string };
-    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'pktkit', types: pj.types, main: pj.main }));
+    fs.writeFileSync(
+      path.join(pkg, 'package.json'),
+      JSON.stringify({ name: 'pktkit', types: pj.types, main: pj.main }),
+    );
     declarations = walk(outDir).filter((f) => f.endsWith('.d.ts'));
 
     // A user's project beside it: the README's examples, one file per internal member (so an
@@ -73,9 +82,15 @@ describe('public .d.ts', () => {
     };
     examples = readmeExamples().map((src, i) => write(`example-${i + 1}.ts`, src));
     internals = INTERNALS.map(({ decl, expr }, i) =>
-      write(`internal-${i + 1}.ts`, `import type { Packet, Batch } from 'pktkit';\nexport function f(${decl}): unknown {\n  return ${expr};\n}\n`),
+      write(
+        `internal-${i + 1}.ts`,
+        `import type { Packet, Batch } from 'pktkit';\nexport function f(${decl}): unknown {\n  return ${expr};\n}\n`,
+      ),
     );
-    publicUse = write('public.ts', `import type { Packet, Batch } from 'pktkit';\nexport function f(p: Packet, b: Batch): number {\n  return p.length + p.caplen + b.count;\n}\n`);
+    publicUse = write(
+      'public.ts',
+      `import type { Packet, Batch } from 'pktkit';\nexport function f(p: Packet, b: Batch): number {\n  return p.length + p.caplen + b.count;\n}\n`,
+    );
     problems = compileStrict([...examples, ...internals, publicUse], { reportUnder: [tmp], checkDeclarations: true });
   });
   after(() => {
@@ -86,14 +101,20 @@ describe('public .d.ts', () => {
     assert.ok(fs.existsSync(path.join(pkg, 'dist', 'lib', 'index.d.ts')), 'dist/lib/index.d.ts is emitted');
     assert.ok(declarations.length > 20, `${declarations.length} declaration files`);
     const left = declarations.filter((f) => fs.readFileSync(f, 'utf8').includes('@internal'));
-    assert.deepEqual(left.map((f) => path.relative(pkg, f)), []);
+    assert.deepEqual(
+      left.map((f) => path.relative(pkg, f)),
+      [],
+    );
   });
 
   it('compiles on its own (no declaration refers to a stripped one)', () => {
-    assert.deepEqual(problems.filter((p) => p.includes(`node_modules${path.sep}pktkit${path.sep}`)), []);
+    assert.deepEqual(
+      problems.filter((p) => p.includes(`node_modules${path.sep}pktkit${path.sep}`)),
+      [],
+    );
   });
 
-  it('compiles the README examples as a user writes them (`from \'pktkit\'`)', () => {
+  it("compiles the README examples as a user writes them (`from 'pktkit'`)", () => {
     assert.ok(examples.length >= 4, `found ${examples.length} examples`);
     for (const [i, file] of examples.entries()) {
       assert.match(fs.readFileSync(file, 'utf8'), /from 'pktkit'/, `README example ${i + 1} imports pktkit`);

@@ -53,10 +53,17 @@ describe('NUL bytes in strings bound for native code', () => {
 describe('long strings stay out of messages', () => {
   it('send and sr: an interface name longer than Linux allows is refused with a bounded message', async () => {
     const pkt = IP({ dst: '127.0.0.1' }).div(ICMP());
-    for (const call of [() => send(pkt, { iface: 'x'.repeat(5000) }), () => sendp(pkt, { iface: 'x'.repeat(16) }), () => sr(pkt, { iface: 'x'.repeat(5000), timeout: 10 })]) {
+    for (const call of [
+      () => send(pkt, { iface: 'x'.repeat(5000) }),
+      () => sendp(pkt, { iface: 'x'.repeat(16) }),
+      () => sr(pkt, { iface: 'x'.repeat(5000), timeout: 10 }),
+    ]) {
       await assert.rejects(call(), (e: unknown) => {
         assert.ok(e instanceof TypeError, String(e));
-        assert.match(e.message, /^Expected an interface name of at most 15 bytes \(Linux's IFNAMSIZ\) for (send|sendp|sr)\(\) iface but received 'x+(\.\.\.' \(5000 characters\))?'? of type string$/);
+        assert.match(
+          e.message,
+          /^Expected an interface name of at most 15 bytes \(Linux's IFNAMSIZ\) for (send|sendp|sr)\(\) iface but received 'x+(\.\.\.' \(5000 characters\))?'? of type string$/,
+        );
         assert.ok(e.message.length < 250, `${e.message.length} characters`);
         return true;
       });
@@ -68,7 +75,10 @@ describe('unclear errors made clear', () => {
   it('an array is not an options object (its .filter is a method)', async () => {
     assert.throws(() => openLive('lo', [] as never), /Expected an options object for options but received an array/);
     assert.throws(() => openFile(HTTP, [] as never), /Expected an options object for options but received an array/);
-    await assert.rejects(sr(IP({ dst: '127.0.0.1' }), [] as never), /Expected an options object for sr\(\) options but received an array/);
+    await assert.rejects(
+      sr(IP({ dst: '127.0.0.1' }), [] as never),
+      /Expected an options object for sr\(\) options but received an array/,
+    );
   });
 
   it('a second reader of one capture is a PktkitError with code EBUSY', async () => {
@@ -113,6 +123,9 @@ describe('a huge bad filter', () => {
   });
 
   it('a short bad filter is still quoted whole', () => {
-    assert.throws(() => openFile(HTTP, { filter: 'tcp and' }), (e: unknown) => e instanceof FilterError && /^bad filter 'tcp and': .+/.test(e.message));
+    assert.throws(
+      () => openFile(HTTP, { filter: 'tcp and' }),
+      (e: unknown) => e instanceof FilterError && /^bad filter 'tcp and': .+/.test(e.message),
+    );
   });
 });

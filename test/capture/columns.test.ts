@@ -14,18 +14,31 @@ import { tsharkFields } from '../helpers/tshark';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pcap');
 const NATIVE = ['frame.len', 'ip.proto', 'tcp.sport', 'tcp.dport', 'tcp.flags', 'udp.sport', 'udp.dport'] as const;
-const ALIASES = { 'tcp.srcport': 'tcp.sport', 'tcp.dstport': 'tcp.dport', 'udp.srcport': 'udp.sport', 'udp.dstport': 'udp.dport', wireLen: 'frame.len' } as const;
+const ALIASES = {
+  'tcp.srcport': 'tcp.sport',
+  'tcp.dstport': 'tcp.dport',
+  'udp.srcport': 'udp.sport',
+  'udp.dstport': 'udp.dport',
+  wireLen: 'frame.len',
+} as const;
 
 /** What a Packet view reads for the native columns: the reference the columns must equal. */
 function viewValue(p: Packet, name: (typeof NATIVE)[number]): number {
   switch (name) {
-    case 'frame.len': return p.length;
-    case 'ip.proto': return p.ip?.proto ?? p.ipv6?.nh ?? 0;
-    case 'tcp.sport': return p.tcp?.sport ?? 0;
-    case 'tcp.dport': return p.tcp?.dport ?? 0;
-    case 'tcp.flags': return p.tcp?.flags ?? 0;
-    case 'udp.sport': return p.udp?.sport ?? 0;
-    case 'udp.dport': return p.udp?.dport ?? 0;
+    case 'frame.len':
+      return p.length;
+    case 'ip.proto':
+      return p.ip?.proto ?? p.ipv6?.nh ?? 0;
+    case 'tcp.sport':
+      return p.tcp?.sport ?? 0;
+    case 'tcp.dport':
+      return p.tcp?.dport ?? 0;
+    case 'tcp.flags':
+      return p.tcp?.flags ?? 0;
+    case 'udp.sport':
+      return p.udp?.sport ?? 0;
+    case 'udp.dport':
+      return p.udp?.dport ?? 0;
   }
 }
 
@@ -68,7 +81,8 @@ describe('batch.column', () => {
     for await (const batch of openFile(mix).batches()) {
       const dport = batch.column('tcp.dport');
       const records = dport.buffer;
-      for (const name of NATIVE) assert.equal(batch.column(name).buffer, records, `${name} is a view of the native columns`);
+      for (const name of NATIVE)
+        assert.equal(batch.column(name).buffer, records, `${name} is a view of the native columns`);
       for (const [alias, name] of Object.entries(ALIASES)) {
         const a = batch.column(alias as keyof typeof ALIASES);
         const b = batch.column(name);
@@ -76,8 +90,11 @@ describe('batch.column', () => {
         assert.equal(a.byteOffset, b.byteOffset, `${alias} is ${name}`);
       }
       assert.notEqual(batch.column('ip.ttl').buffer, records, 'ip.ttl is gathered');
-      assert.throws(() => batch.column('tcp.nope' as 'tcp.dport'), (err: unknown) =>
-        err instanceof TypeError && /Unknown column 'tcp\.nope': expected one of .*tcp\.dport/.test(err.message));
+      assert.throws(
+        () => batch.column('tcp.nope' as 'tcp.dport'),
+        (err: unknown) =>
+          err instanceof TypeError && /Unknown column 'tcp\.nope': expected one of .*tcp\.dport/.test(err.message),
+      );
       break;
     }
   });
@@ -94,19 +111,39 @@ describe('batch.column', () => {
       const n = read.columns.get('frame.len')!.length;
       assert.ok(n > 0, 'packets were read');
       for (const name of NATIVE) assert.deepEqual(read.columns.get(name), read.views.get(name), name);
-      for (const [alias, name] of Object.entries(ALIASES)) assert.deepEqual(read.columns.get(alias), read.columns.get(name), alias);
+      for (const [alias, name] of Object.entries(ALIASES))
+        assert.deepEqual(read.columns.get(alias), read.columns.get(name), alias);
       if (file() === mix && filter === undefined) {
         assert.equal(n, 5000);
         assert.ok(read.batches >= 3, `${read.batches} batches`);
         // Every native column has values in this mix (none is all zeros).
-        for (const name of NATIVE) assert.ok(read.columns.get(name)!.some((v) => v !== 0), `${name} has values`);
+        for (const name of NATIVE)
+          assert.ok(
+            read.columns.get(name)!.some((v) => v !== 0),
+            `${name} has values`,
+          );
       }
-      if (filter !== undefined) assert.ok(read.columns.get('tcp.dport')!.every((v) => v === 0), 'no TCP passed the filter');
+      if (filter !== undefined)
+        assert.ok(
+          read.columns.get('tcp.dport')!.every((v) => v === 0),
+          'no TCP passed the filter',
+        );
     });
   }
 
   it("equals tshark's frame.len, tcp/udp ports, tcp.flags and ip.proto on the mix", async () => {
-    const fields = ['frame.len', 'tcp.srcport', 'tcp.dstport', 'tcp.flags', 'udp.srcport', 'udp.dstport', 'ip.proto', 'ipv6.nxt', 'icmp.type', 'icmpv6.type'];
+    const fields = [
+      'frame.len',
+      'tcp.srcport',
+      'tcp.dstport',
+      'tcp.flags',
+      'udp.srcport',
+      'udp.dstport',
+      'ip.proto',
+      'ipv6.nxt',
+      'icmp.type',
+      'icmpv6.type',
+    ];
     const rows = await tsharkFields(mix, fields);
     const read = await readColumns(mix);
     assert.equal(rows.length, read.columns.get('frame.len')!.length);
@@ -119,8 +156,13 @@ describe('batch.column', () => {
       // An ICMP error quotes a datagram: tshark decodes the quote's ports, the record (and so the
       // columns) only the outer packet.
       if (row['icmp.type'] === '' && row['icmpv6.type'] === '') {
-        for (const [ours, theirs] of [['tcp.sport', 'tcp.srcport'], ['tcp.dport', 'tcp.dstport'], ['tcp.flags', 'tcp.flags'],
-          ['udp.sport', 'udp.srcport'], ['udp.dport', 'udp.dstport']]) {
+        for (const [ours, theirs] of [
+          ['tcp.sport', 'tcp.srcport'],
+          ['tcp.dport', 'tcp.dstport'],
+          ['tcp.flags', 'tcp.flags'],
+          ['udp.sport', 'udp.srcport'],
+          ['udp.dport', 'udp.dstport'],
+        ]) {
           assert.equal(col(ours), first(row[theirs]), `packet ${i + 1} ${ours}`);
         }
         if (row['tcp.dstport'] !== '') tcp++;
@@ -128,8 +170,12 @@ describe('batch.column', () => {
       }
       // The outer IPv4 protocol; for IPv6 the record gives the header after any extension headers,
       // which is tshark's last ipv6.nxt.
-      const proto = row['ip.proto'] !== '' ? first(row['ip.proto'])
-        : row['ipv6.nxt'] !== '' ? Number(row['ipv6.nxt'].split(',').at(-1)) : 0;
+      const proto =
+        row['ip.proto'] !== ''
+          ? first(row['ip.proto'])
+          : row['ipv6.nxt'] !== ''
+            ? Number(row['ipv6.nxt'].split(',').at(-1))
+            : 0;
       assert.equal(col('ip.proto'), proto, `packet ${i + 1} ip.proto`);
     });
     assert.ok(tcp > 1000 && udp > 100, `compared ${tcp} TCP and ${udp} UDP packets`);

@@ -47,7 +47,8 @@ export function tsharkKey(r: Record<string, string>): string {
   // tshark also reports the transport fields of the packet an ICMP error
   // quotes; the record describes the outer packet only.
   const icmpError =
-    ['3', '4', '5', '11', '12'].includes(first(r['icmp.type'])) || ['1', '2', '3', '4'].includes(first(r['icmpv6.type']));
+    ['3', '4', '5', '11', '12'].includes(first(r['icmp.type'])) ||
+    ['1', '2', '3', '4'].includes(first(r['icmpv6.type']));
   const parts = [`len=${r['frame.len']}`, `cap=${r['frame.cap_len']}`];
   if (r['arp.opcode']) parts.push(`arp ${num(r['arp.opcode'])} ${r['arp.src.proto_ipv4']}>${r['arp.dst.proto_ipv4']}`);
   if (r['ip.src']) parts.push(`ip ${first(r['ip.src'])}>${first(r['ip.dst'])} ttl=${num(r['ip.ttl'])}`);
@@ -58,10 +59,13 @@ export function tsharkKey(r: Record<string, string>): string {
         `flags=${num(r['tcp.flags'])} win=${num(r['tcp.window_size_value'])}`,
     );
   }
-  if (r['udp.srcport'] && !icmpError) parts.push(`udp ${num(r['udp.srcport'])}>${num(r['udp.dstport'])} len=${num(r['udp.length'])}`);
+  if (r['udp.srcport'] && !icmpError)
+    parts.push(`udp ${num(r['udp.srcport'])}>${num(r['udp.dstport'])} len=${num(r['udp.length'])}`);
   if (r['icmp.type']) {
     const echo = ['0', '8'].includes(first(r['icmp.type']));
-    parts.push(`icmp ${num(r['icmp.type'])}/${num(r['icmp.code'])}${echo ? ` id=${num(r['icmp.ident'])} seq=${num(r['icmp.seq'])}` : ''}`);
+    parts.push(
+      `icmp ${num(r['icmp.type'])}/${num(r['icmp.code'])}${echo ? ` id=${num(r['icmp.ident'])} seq=${num(r['icmp.seq'])}` : ''}`,
+    );
   }
   if (r['icmpv6.type']) {
     const echo = ['128', '129'].includes(first(r['icmpv6.type']));
@@ -84,7 +88,8 @@ export function pktkitKey(p: Json): string {
   }
   if (p.udpSport !== undefined) parts.push(`udp ${p.udpSport}>${p.udpDport} len=${p.udpLen}`);
   if (p.icmpType !== undefined) {
-    const echo = p.ipSrc !== undefined ? [0, 8].includes(p.icmpType as number) : [128, 129].includes(p.icmpType as number);
+    const echo =
+      p.ipSrc !== undefined ? [0, 8].includes(p.icmpType as number) : [128, 129].includes(p.icmpType as number);
     parts.push(`icmp ${p.icmpType}/${p.icmpCode}${echo ? ` id=${p.icmpId} seq=${p.icmpSeq}` : ''}`);
   }
   return parts.join(' ');

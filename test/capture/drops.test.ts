@@ -17,7 +17,11 @@ describe('drops', () => {
     const net = await createNetPair({ prefix: 'drops', ipv6: false, t });
     // 64 KiB of kernel ring holds a few hundred of these small packets: most of the burst cannot fit.
     const capture = startNodeInNs(net.nsA, 'test/capture/scripts/live-capture.ts', [
-      JSON.stringify({ device: net.ifA, pauseFirst: true, options: { snaplen: 96, ringSize: 1 << 16, filter: `udp port ${PORT}` } }),
+      JSON.stringify({
+        device: net.ifA,
+        pauseFirst: true,
+        options: { snaplen: 96, ringSize: 1 << 16, filter: `udp port ${PORT}` },
+      }),
     ]);
     await capture.waitFor((m) => 'ready' in (m as object));
     await net.execOk(net.nsB, process.execPath, [
@@ -33,7 +37,9 @@ describe('drops', () => {
     capture.send({ cmd: 'read' });
     await new Promise((r) => setTimeout(r, 500));
     capture.send({ cmd: 'stop' });
-    const end = await capture.waitFor<{ stats: Record<string, number>; iterated: number }>((m) => 'iterated' in (m as object));
+    const end = await capture.waitFor<{ stats: Record<string, number>; iterated: number }>(
+      (m) => 'iterated' in (m as object),
+    );
     const { received, delivered, droppedByRing, droppedByKernel } = end.stats;
     assert.equal(received, delivered + droppedByKernel + droppedByRing, JSON.stringify(end.stats));
     assert.equal(end.iterated, delivered, 'every delivered packet reached the loop');
@@ -41,8 +47,13 @@ describe('drops', () => {
     assert.ok(delivered > 0 && delivered < BURST);
     // Every datagram of the burst is accounted for, exactly: seen, or dropped by the kernel.
     assert.equal(received, BURST, JSON.stringify(end.stats));
-    const seen = capture.messages.filter((m) => 'packet' in (m as object)).map((m) => (m as { packet: { payload: string } }).packet);
+    const seen = capture.messages
+      .filter((m) => 'packet' in (m as object))
+      .map((m) => (m as { packet: { payload: string } }).packet);
     assert.equal(seen.length, delivered);
-    assert.ok(seen.every((p) => Buffer.from(p.payload, 'hex').toString().startsWith('burst-')), 'delivered packets are intact');
+    assert.ok(
+      seen.every((p) => Buffer.from(p.payload, 'hex').toString().startsWith('burst-')),
+      'delivered packets are intact',
+    );
   });
 });

@@ -10,7 +10,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { FileError, FilterError, InterfaceError, openFile, openLive, PcapError, PermissionError, PktkitError } from '../../lib/index';
+import {
+  FileError,
+  FilterError,
+  InterfaceError,
+  openFile,
+  openLive,
+  PcapError,
+  PermissionError,
+  PktkitError,
+} from '../../lib/index';
 import { INTERFACE_HINT, PRIVILEGE_HINT } from '../../lib/errors';
 import { makeTempDir } from '../helpers/loopback';
 import { createNetPair } from '../helpers/netns';
@@ -34,7 +43,11 @@ function thrown(fn: () => unknown): Error & { code?: string; pcapStatus?: string
 async function tcpdumpSays(filter: string): Promise<string> {
   const r = await run(null, 'tcpdump', ['-d', '-y', 'EN10MB', filter]);
   assert.notEqual(r.code, 0, `tcpdump accepted ${filter}`);
-  return r.stderr.trim().split('\n').pop()!.replace(/^tcpdump: /, '');
+  return r.stderr
+    .trim()
+    .split('\n')
+    .pop()!
+    .replace(/^tcpdump: /, '');
 }
 
 describe('capture error messages, worded once in lib/errors.ts', () => {
@@ -92,7 +105,10 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
       const isDir = thrown(() => openFile(dir.path));
       assert.ok(isDir instanceof FileError);
       assert.equal(isDir.code, 'EISDIR');
-      assert.match(isDir.message, new RegExp(`^cannot open capture file '${dir.path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}': `));
+      assert.match(
+        isDir.message,
+        new RegExp(`^cannot open capture file '${dir.path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}': `),
+      );
       const text = path.join(dir.path, 'notes.txt');
       fs.writeFileSync(text, 'hello, this is no capture file at all\n');
       const notCapture = thrown(() => openFile(text));
@@ -112,7 +128,10 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
       const err = thrown(() => openLive('lo', { engine: 'afpacket', fanout: { group, mode: 'lb' } }));
       assert.ok(err instanceof PcapError, err.name);
       assert.equal(err.code, 'EPCAP');
-      assert.equal(err.message, `cannot join fanout group ${group}: Invalid argument (every member of a group must use the same mode)`);
+      assert.equal(
+        err.message,
+        `cannot join fanout group ${group}: Invalid argument (every member of a group must use the same mode)`,
+      );
     } finally {
       first.close();
     }
@@ -137,10 +156,24 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
     await net.execOk(net.nsA, 'ip', ['link', 'set', net.ifA, 'down']);
     // A second veth of the test's own, both ends in nsA, that the script takes down while capturing.
     const stopping = `${net.ifA.slice(0, 12)}s`;
-    await net.execOk(net.nsA, 'ip', ['link', 'add', stopping, 'type', 'veth', 'peer', 'name', `${net.ifA.slice(0, 12)}t`]);
-    const r = await runNodeInNs(net.nsA, 'test/capture/scripts/error-facts.ts', [JSON.stringify({ down: net.ifA, stopping })], { timeoutMs: 60_000 });
+    await net.execOk(net.nsA, 'ip', [
+      'link',
+      'add',
+      stopping,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `${net.ifA.slice(0, 12)}t`,
+    ]);
+    const r = await runNodeInNs(
+      net.nsA,
+      'test/capture/scripts/error-facts.ts',
+      [JSON.stringify({ down: net.ifA, stopping })],
+      { timeoutMs: 60_000 },
+    );
     const m = r.messages[0] as Record<string, { name: string; code: string; pcapStatus: string; message: string }>;
-    assert.ok(m?.downAfpacket, r.otherLines.join("\n") + r.stderr);
+    assert.ok(m?.downAfpacket, r.otherLines.join('\n') + r.stderr);
     for (const key of ['downAfpacket', 'downLibpcap']) {
       const e = m[key];
       assert.equal(e.name, 'InterfaceError', `${key}: ${JSON.stringify(e)}`);
@@ -149,7 +182,11 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
     }
     // The kernel reports ENETDOWN on the AF_PACKET socket. (The libpcap engine does not notice:
     // its capture waits on, until its signal ends it; not checked here.)
-    assert.deepEqual(m.stoppedAfpacket, { name: 'PcapError', code: 'EPCAP', message: 'capture stopped: The interface went down' });
+    assert.deepEqual(m.stoppedAfpacket, {
+      name: 'PcapError',
+      code: 'EPCAP',
+      message: 'capture stopped: The interface went down',
+    });
   });
 
   it('no privilege: PermissionError whose message is the one hint, with what the kernel said', async (t) => {
@@ -162,18 +199,37 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
       }
       console.log(JSON.stringify(out));`;
     const tsx = require.resolve('tsx/cjs');
-    const r = await run(null, 'setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, '-r', tsx, '-e', script]);
+    const r = await run(null, 'setpriv', [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      '--inh-caps=-all',
+      process.execPath,
+      '-r',
+      tsx,
+      '-e',
+      script,
+    ]);
     if (r.code !== 0 && /setpriv/.test(r.stderr)) {
       t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
       return;
     }
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, { name: string; code: string; pcapStatus: string; message: string }>;
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<
+      string,
+      { name: string; code: string; pcapStatus: string; message: string }
+    >;
     assert.equal(out.afpacket?.name, 'PermissionError', r.stdout + r.stderr);
     assert.deepEqual([out.afpacket.code, out.afpacket.pcapStatus], ['EPERM', 'PCAP_ERROR_PERM_DENIED']);
-    assert.equal(out.afpacket.message, `no permission to capture on 'lo': ${PRIVILEGE_HINT} (socket: Operation not permitted)`);
+    assert.equal(
+      out.afpacket.message,
+      `no permission to capture on 'lo': ${PRIVILEGE_HINT} (socket: Operation not permitted)`,
+    );
     assert.equal(out.libpcap?.name, 'PermissionError', JSON.stringify(out.libpcap));
     assert.equal(out.libpcap.code, 'EPERM');
-    assert.ok(out.libpcap.message.startsWith(`no permission to capture on 'lo': ${PRIVILEGE_HINT} (`), out.libpcap.message);
+    assert.ok(
+      out.libpcap.message.startsWith(`no permission to capture on 'lo': ${PRIVILEGE_HINT} (`),
+      out.libpcap.message,
+    );
     assert.ok(PermissionError && PktkitError);
   });
 });

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { FileError, FilterError, InterfaceError, openFile, openLive, PermissionError, PktkitError } from '../../lib/index';
+import {
+  FileError,
+  FilterError,
+  InterfaceError,
+  openFile,
+  openLive,
+  PermissionError,
+  PktkitError,
+} from '../../lib/index';
 import { makeTempDir } from '../helpers/loopback';
 import { run } from '../helpers/processes';
 
@@ -25,21 +33,26 @@ describe('capture errors', () => {
   it("a bad filter is a FilterError carrying libpcap's reason", () => {
     assert.throws(
       () => openLive('lo', { filter: 'tcp port eighty' }),
-      (err: unknown) => err instanceof FilterError && err.code === 'EFILTER' && /bad filter 'tcp port eighty': .+/.test(err.message),
+      (err: unknown) =>
+        err instanceof FilterError && err.code === 'EFILTER' && /bad filter 'tcp port eighty': .+/.test(err.message),
     );
   });
 
   it('a missing file is a FileError with ENOENT', () => {
     assert.throws(
       () => openFile('/nonexistent/trace.pcap'),
-      (err: unknown) => err instanceof FileError && err.code === 'ENOENT' && /\/nonexistent\/trace\.pcap/.test(err.message),
+      (err: unknown) =>
+        err instanceof FileError && err.code === 'ENOENT' && /\/nonexistent\/trace\.pcap/.test(err.message),
     );
   });
 
   it('a directory and a file that is not a capture are FileErrors', () => {
     const dir = makeTempDir('errors');
     try {
-      assert.throws(() => openFile(dir.path), (err: unknown) => err instanceof FileError && err.code === 'EISDIR');
+      assert.throws(
+        () => openFile(dir.path),
+        (err: unknown) => err instanceof FileError && err.code === 'EISDIR',
+      );
       const junk = path.join(dir.path, 'junk.pcap');
       fs.writeFileSync(junk, 'this is not a capture file at all');
       assert.throws(
@@ -52,7 +65,10 @@ describe('capture errors', () => {
   });
 
   it('bad option values are TypeErrors that say what was expected and what came', () => {
-    assert.throws(() => openLive('lo', { snaplen: -1 }), /Expected an integer 1\.\.262144 for snaplen but received -1 of type number/);
+    assert.throws(
+      () => openLive('lo', { snaplen: -1 }),
+      /Expected an integer 1\.\.262144 for snaplen but received -1 of type number/,
+    );
     assert.throws(() => openLive('lo', { direction: 'up' as never }), /Expected 'in', 'out' or 'inout' for direction/);
     assert.throws(() => openLive('lo', { promisc: 'yes' as never }), /Expected a boolean for promisc/);
     assert.throws(() => openLive('lo', { nosuch: 1 } as never), /Unknown option 'nosuch'/);
@@ -67,12 +83,26 @@ describe('capture errors', () => {
       try { openLive('lo'); console.log(JSON.stringify({ ok: true })); }
       catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
     const tsx = require.resolve('tsx/cjs');
-    const r = await run(null, 'setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, '-r', tsx, '-e', script]);
+    const r = await run(null, 'setpriv', [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      '--inh-caps=-all',
+      process.execPath,
+      '-r',
+      tsx,
+      '-e',
+      script,
+    ]);
     if (r.code !== 0 && /setpriv/.test(r.stderr)) {
       t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
       return;
     }
-    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { name?: string; code?: string; message?: string };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+      name?: string;
+      code?: string;
+      message?: string;
+    };
     assert.equal(out.name, 'PermissionError', r.stdout + r.stderr);
     assert.equal(out.code, 'EPERM');
     assert.match(out.message ?? '', /run as root, or grant cap_net_raw,cap_net_admin/);

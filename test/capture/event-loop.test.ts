@@ -14,7 +14,7 @@ import { makeTempDir } from '../helpers/loopback';
 const FIXTURE = path.resolve(__dirname, '../fixtures/pcap/http-lo.pcap');
 const COPIES = 7000; // 30 packets each: 210,000 packets
 
-describe('the event loop stays the user\'s', () => {
+describe("the event loop stays the user's", () => {
   const dir = makeTempDir('loop');
   const big = path.join(dir.path, 'big.pcap');
   let total = 0;
@@ -42,7 +42,10 @@ describe('the event loop stays the user\'s', () => {
       n++;
     }
     assert.equal(n, total);
-    assert.ok(readWhenFired > 0 && readWhenFired < total, `the timer fired mid-read (after ${readWhenFired} of ${total})`);
+    assert.ok(
+      readWhenFired > 0 && readWhenFired < total,
+      `the timer fired mid-read (after ${readWhenFired} of ${total})`,
+    );
     assert.ok(firedAt < 400, `and on time: ${firedAt.toFixed(0)} ms for a 100 ms timer`);
   });
 

@@ -37,7 +37,11 @@ describe('fanout', () => {
     let stats: CaptureStats | undefined;
     while (Date.now() < deadline) {
       capture.send({ cmd: 'stats' });
-      stats = (await capture.waitFor<{ stats: CaptureStats }>((m) => 'stats' in (m as object) && !(m as { seen?: boolean }).seen)).stats;
+      stats = (
+        await capture.waitFor<{ stats: CaptureStats }>(
+          (m) => 'stats' in (m as object) && !(m as { seen?: boolean }).seen,
+        )
+      ).stats;
       for (const m of capture.messages) if ('stats' in (m as object)) (m as { seen?: boolean }).seen = true;
       if (stats.delivered + stats.droppedByKernel >= DATAGRAMS) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -51,9 +55,13 @@ describe('fanout', () => {
     assert.equal(result.stats.droppedByKernel, 0, JSON.stringify(result.stats));
     assert.equal(all.length, DATAGRAMS, 'every datagram captured');
     assert.equal(new Set(all).size, DATAGRAMS, 'none captured twice');
-    for (const r of result.results) assert.ok(r.ids.length > 0, `worker ${r.worker} got a share: ${result.results.map((x) => x.ids.length)}`);
+    for (const r of result.results)
+      assert.ok(r.ids.length > 0, `worker ${r.worker} got a share: ${result.results.map((x) => x.ids.length)}`);
     assert.equal(result.stats.delivered, DATAGRAMS);
-    assert.equal(result.stats.received, result.stats.delivered + result.stats.droppedByKernel + result.stats.droppedByRing);
+    assert.equal(
+      result.stats.received,
+      result.stats.delivered + result.stats.droppedByKernel + result.stats.droppedByRing,
+    );
     assert.equal(result.perWorker.length, 2);
   });
 });

@@ -34,7 +34,11 @@ describe('openFile', () => {
   });
   after(() => dir.remove());
 
-  for (const [name, file] of [['pcap (µs)', () => micro], ['pcap (ns)', () => nano], ['pcapng', () => pcapng]] as const) {
+  for (const [name, file] of [
+    ['pcap (µs)', () => micro],
+    ['pcap (ns)', () => nano],
+    ['pcapng', () => pcapng],
+  ] as const) {
     it(`reads a ${name} file as tshark does, packet by packet`, async () => {
       const expected = await tsharkKeys(file());
       const got = (await readAll(file())).map(pktkitKey);
@@ -51,7 +55,11 @@ describe('openFile', () => {
         assert.equal(String(got[i].tsSec), sec);
         assert.equal(String(got[i].tsNsec).padStart(9, '0'), frac.padEnd(9, '0'), `packet ${i + 1}`);
       });
-      if (file() === nano) assert.ok(got.some((p) => (p.tsNsec as number) % 1000 !== 0), 'nanosecond digits survive');
+      if (file() === nano)
+        assert.ok(
+          got.some((p) => (p.tsNsec as number) % 1000 !== 0),
+          'nanosecond digits survive',
+        );
     });
   }
 
@@ -62,7 +70,9 @@ describe('openFile', () => {
       .map((p) => Buffer.from(p.payload as string, 'hex').toString())
       .filter((s) => s !== '');
     assert.deepEqual(tcpPayloads, [traffic.request, traffic.response]);
-    const datagrams = got.filter((p) => p.udpDport === traffic.udpPort).map((p) => Buffer.from(p.payload as string, 'hex').toString());
+    const datagrams = got
+      .filter((p) => p.udpDport === traffic.udpPort)
+      .map((p) => Buffer.from(p.payload as string, 'hex').toString());
     assert.deepEqual(datagrams, ['datagram-0', 'datagram-1', 'datagram-2', 'datagram-3', 'datagram-4']);
   });
 
@@ -106,11 +116,17 @@ describe('openFile', () => {
     const script = `const { openFile } = require(${index});
       (async () => { const keys = []; for await (const p of openFile('-')) keys.push([p.length, p.tcp?.seq ?? p.icmp?.seq ?? null]);
         console.log(JSON.stringify(keys)); })();`;
-    const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], { input: fs.readFileSync(pcapng), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], {
+      input: fs.readFileSync(pcapng),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     const got = JSON.parse(r.stdout) as Array<[number, number | null]>;
     assert.equal(got.length, expected.length);
-    assert.deepEqual(got.map(([len]) => `len=${len}`), expected.map((k) => k.split(' ')[0]));
+    assert.deepEqual(
+      got.map(([len]) => `len=${len}`),
+      expected.map((k) => k.split(' ')[0]),
+    );
   });
 
   it('gives IPv4 and IPv6 addresses as numbers that say what their text says', async () => {
@@ -138,7 +154,10 @@ describe('openFile', () => {
       kept.push(p.copy());
       seen.push(pktkitKey(packetJson(p)));
     }
-    assert.deepEqual(kept.map((p) => pktkitKey(packetJson(p))), seen);
+    assert.deepEqual(
+      kept.map((p) => pktkitKey(packetJson(p))),
+      seen,
+    );
   });
 
   it('stats count every packet of the file as delivered', async () => {

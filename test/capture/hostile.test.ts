@@ -26,10 +26,16 @@ const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'h
 const ETH_IPV4 = '020000000002 020000000001 0800';
 /** Valid starting points for mutation: Ethernet + IPv4/TCP, IPv6/UDP, VLAN/ARP. */
 const SEEDS = [
-  hex(`${ETH_IPV4} 45000034 1c464000 4006 0000 c6120001 c6120002 04d20050 00000001 00000000 8002faf0 0000 0000 020405b4 01030307`),
-  hex('020000000002 020000000001 86dd 60000000 000c1140 fd000000000000000000000000000001 fd000000000000000000000000000002 0035 0035 000c 0000 61626364'),
+  hex(
+    `${ETH_IPV4} 45000034 1c464000 4006 0000 c6120001 c6120002 04d20050 00000001 00000000 8002faf0 0000 0000 020405b4 01030307`,
+  ),
+  hex(
+    '020000000002 020000000001 86dd 60000000 000c1140 fd000000000000000000000000000001 fd000000000000000000000000000002 0035 0035 000c 0000 61626364',
+  ),
   hex('ffffffffffff 020000000001 8100 0064 0806 0001 0800 0604 0001 020000000001 c6120001 000000000000 c6120002'),
-  hex('020000000002 020000000001 86dd 60000000 00100040 fd000000000000000000000000000001 fd000000000000000000000000000002 3a000000 00000000 8000 0000 1234 0001 41424344'),
+  hex(
+    '020000000002 020000000001 86dd 60000000 00100040 fd000000000000000000000000000001 fd000000000000000000000000000002 3a000000 00000000 8000 0000 1234 0001 41424344',
+  ),
 ];
 
 /** Adversarial headers, each a classic way to make a dissector read out of bounds. */
@@ -39,9 +45,16 @@ const ADVERSARIAL = [
   hex(`${ETH_IPV4} 45ff0030 00000000 4006 0000 c6120001 c6120002 04d20050 00000001 00000000 f002faf0`), // TCP data offset 15 (60 bytes) in 20
   hex(`${ETH_IPV4} 4500ffff 00000000 4011 0000 c6120001 c6120002 0035 0035 0000 0000`), // UDP length 0, IP length > frame
   hex(`${ETH_IPV4} 45000030 00002000 4001 0000 c6120001 c6120002 0303 0000 00000000 4f`), // ICMP error quoting a cut header
-  Uint8Array.from([...hex('020000000002 020000000001'), ...Array.from({ length: 30 }, () => [0x81, 0x00, 0x00, 0x01]).flat()]), // 30 VLAN tags
+  Uint8Array.from([
+    ...hex('020000000002 020000000001'),
+    ...Array.from({ length: 30 }, () => [0x81, 0x00, 0x00, 0x01]).flat(),
+  ]), // 30 VLAN tags
   // IPv6 whose hop-by-hop headers chain to each other until the bytes run out
-  Uint8Array.from([...hex('020000000002 020000000001 86dd 60000000 0400 00 40'), ...new Uint8Array(32), ...Array.from({ length: 120 }, () => [0, 0, 0, 0, 0, 0, 0, 0]).flat()]),
+  Uint8Array.from([
+    ...hex('020000000002 020000000001 86dd 60000000 0400 00 40'),
+    ...new Uint8Array(32),
+    ...Array.from({ length: 120 }, () => [0, 0, 0, 0, 0, 0, 0, 0]).flat(),
+  ]),
   new Uint8Array(0),
   hex('02'),
 ];
@@ -53,7 +66,18 @@ function checkBounds(p: Packet): void {
   assert.ok(p.payload.length <= p.caplen);
   assert.equal(p.data.length, p.caplen);
   // Touch every view: none may throw or read outside the packet.
-  void [p.eth?.src, p.vlan?.id, p.arp?.hwsrc, p.ip?.src, p.ipv6?.dst, p.tcp?.options, p.udp?.len, p.icmp?.quoteOff, p.icmpv6?.type, p.summary()];
+  void [
+    p.eth?.src,
+    p.vlan?.id,
+    p.arp?.hwsrc,
+    p.ip?.src,
+    p.ipv6?.dst,
+    p.tcp?.options,
+    p.udp?.len,
+    p.icmp?.quoteOff,
+    p.icmpv6?.type,
+    p.summary(),
+  ];
 }
 
 describe('hostile input', () => {
@@ -76,7 +100,8 @@ describe('hostile input', () => {
             put(Uint8Array.from({ length: Math.floor(rand() * 1600) }, () => Math.floor(rand() * 256)));
           } else {
             const seed = SEEDS[Math.floor(rand() * SEEDS.length)].slice();
-            for (let flips = 1 + Math.floor(rand() * 6); flips > 0; flips--) seed[Math.floor(rand() * seed.length)] = Math.floor(rand() * 256);
+            for (let flips = 1 + Math.floor(rand() * 6); flips > 0; flips--)
+              seed[Math.floor(rand() * seed.length)] = Math.floor(rand() * 256);
             const cut = kind < 0.7 ? seed.length : Math.floor(rand() * seed.length);
             put(seed.subarray(0, cut), seed.length);
           }
@@ -118,12 +143,17 @@ describe('hostile input', () => {
     await new Promise((r) => setTimeout(r, 500));
     capture.send({ cmd: 'stop' });
     await capture.waitFor((m) => 'iterated' in (m as object));
-    const packets = capture.messages.filter((m) => 'packet' in (m as object)).map((m) => (m as { packet: Record<string, unknown> }).packet);
+    const packets = capture.messages
+      .filter((m) => 'packet' in (m as object))
+      .map((m) => (m as { packet: Record<string, unknown> }).packet);
     const big = packets.filter((p) => (p.len as number) > 60);
     assert.ok(big.length >= 2, 'the data segments were captured');
     for (const p of big) {
       // libpcap and the kernel filter may keep a little less than the snap length
-      assert.ok((p.caplen as number) <= 60 && (p.caplen as number) < (p.len as number), `caplen ${p.caplen} of ${p.len}`);
+      assert.ok(
+        (p.caplen as number) <= 60 && (p.caplen as number) < (p.len as number),
+        `caplen ${p.caplen} of ${p.len}`,
+      );
       assert.equal(p.truncated, true, JSON.stringify(p));
       assert.equal(typeof p.tcpSeq, 'number', 'the TCP fixed header (within 60 bytes) is decoded');
       assert.ok((p.payload as string).length / 2 <= (p.caplen as number) - 54, JSON.stringify(p));

@@ -15,9 +15,17 @@ const INDEX = JSON.stringify(path.resolve(__dirname, '../../lib/index.ts'));
 const TSX = require.resolve('tsx/cjs');
 
 /** Runs `code` in a fresh Node (with gc exposed) and returns its last stdout line parsed, plus how it ended. */
-async function child(code: string, timeoutMs = 60_000): Promise<{ out: Record<string, number>; code: number | null; stderr: string; ms: number }> {
+async function child(
+  code: string,
+  timeoutMs = 60_000,
+): Promise<{ out: Record<string, number>; code: number | null; stderr: string; ms: number }> {
   const started = Date.now();
-  const r = await run(null, process.execPath, ['--expose-gc', '-r', TSX, '-e', `const pktkit = require(${INDEX});\n${code}`], { timeoutMs });
+  const r = await run(
+    null,
+    process.execPath,
+    ['--expose-gc', '-r', TSX, '-e', `const pktkit = require(${INDEX});\n${code}`],
+    { timeoutMs },
+  );
   const last = r.stdout.trim().split('\n').pop() ?? '';
   let out: Record<string, number> = {};
   try {

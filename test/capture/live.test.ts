@@ -21,7 +21,9 @@ const REQUEST = 'hello pktkit\r\n';
 /** Starts the capture script in `ns` and waits until the handle is active. */
 async function startCapture(ns: string, device: string, options: object = {}): Promise<NodeInNs> {
   const child = startNodeInNs(ns, SCRIPT, [JSON.stringify({ device, options: { immediate: true, ...options } })]);
-  const first = await child.waitFor<{ ready?: boolean; error?: unknown }>((m) => 'ready' in (m as object) || 'error' in (m as object));
+  const first = await child.waitFor<{ ready?: boolean; error?: unknown }>(
+    (m) => 'ready' in (m as object) || 'error' in (m as object),
+  );
   assert.ok(first.ready, `capture opened: ${JSON.stringify(first)}`);
   return child;
 }
@@ -94,7 +96,9 @@ describe('openLive between two namespaces', () => {
     assert.equal(Buffer.from(request!.payload as string, 'hex').toString(), REQUEST);
     assert.equal(request!.ethSrc, net.macA);
     assert.equal(request!.ethDst, net.macB);
-    const datagrams = got.filter((p) => p.udpDport === UDP_PORT).map((p) => Buffer.from(p.payload as string, 'hex').toString());
+    const datagrams = got
+      .filter((p) => p.udpDport === UDP_PORT)
+      .map((p) => Buffer.from(p.payload as string, 'hex').toString());
     assert.deepEqual(datagrams, ['dgram-0', 'dgram-1', 'dgram-2', 'dgram-3']);
     assert.equal(stats.received, stats.delivered);
     assert.equal(stats.droppedByRing, 0);
@@ -118,19 +122,31 @@ describe('openLive between two namespaces', () => {
     const { packets } = await stopCapture(capture, 11);
     const datagrams = packets.filter((p) => p.udpDport === UDP_PORT);
     assert.equal(datagrams.length, 4);
-    assert.ok(datagrams.every((p) => p.pktType === 4), 'sent datagrams are marked outgoing');
-    assert.ok(packets.some((p) => p.tcpSport === TCP_PORT && p.pktType === 0), 'replies are marked to-us');
+    assert.ok(
+      datagrams.every((p) => p.pktType === 4),
+      'sent datagrams are marked outgoing',
+    );
+    assert.ok(
+      packets.some((p) => p.tcpSport === TCP_PORT && p.pktType === 0),
+      'replies are marked to-us',
+    );
   });
 
   for (const direction of ['in', 'out'] as const) {
     it(`captures only ${direction === 'in' ? 'received' : 'sent'} packets with direction '${direction}'`, async (t) => {
       const net = await createNetPair({ prefix: `dir${direction}`, t });
-      const capture = await startCapture(net.nsA, net.ifA, { direction, filter: `udp port ${UDP_PORT} or tcp port ${TCP_PORT}` });
+      const capture = await startCapture(net.nsA, net.ifA, {
+        direction,
+        filter: `udp port ${UDP_PORT} or tcp port ${TCP_PORT}`,
+      });
       await makeTraffic(net);
       const { packets } = await stopCapture(capture, 5);
       assert.ok(packets.length >= 5);
       const fromA = (p: Json) => p.ipSrc === net.ipA;
-      assert.ok(direction === 'out' ? packets.every(fromA) : packets.every((p) => !fromA(p)), JSON.stringify(packets.map(pktkitKey)));
+      assert.ok(
+        direction === 'out' ? packets.every(fromA) : packets.every((p) => !fromA(p)),
+        JSON.stringify(packets.map(pktkitKey)),
+      );
     });
   }
 });

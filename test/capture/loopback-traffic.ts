@@ -25,7 +25,10 @@ export interface LoopbackTraffic {
  * a Node server, UDP datagrams, a UDP datagram to a closed port (its ICMP
  * port-unreachable), and a connection refused (RST).
  */
-export async function captureLoopbackTraffic(file: string, precision: 'micro' | 'nano' = 'micro'): Promise<LoopbackTraffic> {
+export async function captureLoopbackTraffic(
+  file: string,
+  precision: 'micro' | 'nano' = 'micro',
+): Promise<LoopbackTraffic> {
   const tcpPort = await freePort('tcp');
   const udpPort = await freePort('udp');
   const closedUdpPort = await freePort('udp');
@@ -75,4 +78,3 @@ export async function captureLoopbackTraffic(file: string, precision: 'micro' | 
   const result = await tcpdump.stop({ packets: 10 + 3 + 6 + 1 + 2 + 4, timeoutMs: 5000 });
   return { tcpPort, udpPort, closedUdpPort, request, response, packets: result.captured };
 }
-

@@ -43,7 +43,8 @@ describe('mutated capture files through the API and the CLI', () => {
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
     // The generator makes all three outcomes; a reader that refused everything (or nothing) fails here.
-    for (const k of ['end', 'EFORMAT', 'ETRUNCATED']) assert.ok((outcomes.get(k) ?? 0) > 10, `${k}: ${JSON.stringify([...outcomes])}`);
+    for (const k of ['end', 'EFORMAT', 'ETRUNCATED'])
+      assert.ok((outcomes.get(k) ?? 0) > 10, `${k}: ${JSON.stringify([...outcomes])}`);
   });
 
   it('pktkit read prints what it can, then one line and exit 1, for a sample of them', async () => {
@@ -53,7 +54,10 @@ describe('mutated capture files through the API and the CLI', () => {
       assert.ok(r.code === 0 || r.code === 1, `${f.what}: exit ${r.code} ${r.stderr}`);
       if (r.code === 1) {
         // tcpdump's warnings (e.g. about SLL2 interface names) may come first; the error is one line.
-        const lines = r.stderr.trim().split('\n').filter((l) => l !== '' && !/WARNING/.test(l));
+        const lines = r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l !== '' && !/WARNING/.test(l));
         assert.equal(lines.length, 1, `${f.what}: ${r.stderr}`);
       }
     }

@@ -32,7 +32,11 @@ function cliNode(script: string): string[] {
 }
 
 const isRoot = process.getuid?.() === 0;
-const skip = !isRoot ? 'needs root (a capture to open, a user to drop to)' : !canCreateNamespaces() ? 'cannot create network namespaces' : false;
+const skip = !isRoot
+  ? 'needs root (a capture to open, a user to drop to)'
+  : !canCreateNamespaces()
+    ? 'cannot create network namespaces'
+    : false;
 const zero = (hex: string): boolean => /^0+$/.test(hex);
 const NOBODY = { uid: 65534 };
 
@@ -50,7 +54,10 @@ function nodeUnder(pid: number): number | undefined {
 }
 
 function passwdUid(user: string): number | undefined {
-  const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`));
   return line === undefined ? undefined : Number(line.split(':')[2]);
 }
 
@@ -66,15 +73,20 @@ describe('dropPrivileges', { skip }, () => {
 
     const before = await child.waitFor<{ before: Thread[] }>((m) => 'before' in (m as object), 30_000);
     // The premise: before the drop, the threads are root's with capabilities (else this test could not fail).
-    assert.ok(before.before.every((th) => th.uid.every((id) => id === 0) && !zero(th.capEff) && !zero(th.capPrm)), JSON.stringify(before.before));
+    assert.ok(
+      before.before.every((th) => th.uid.every((id) => id === 0) && !zero(th.capEff) && !zero(th.capPrm)),
+      JSON.stringify(before.before),
+    );
     const names = before.before.map((th) => th.name);
     // Node 20 leaves libuv's pool and V8's workers unnamed ('node'): count them instead. The main thread
     // (which reads the capture's ring), 4 V8 platform workers and libuv's 4 pool threads (the script used the pool before).
     assert.ok(names.length >= 9, `the main thread, V8's and libuv's: ${names.join(', ')}`);
 
-    const dropped = await child.waitFor<{ dropped?: { uid: number; gid: number; threads: number }; after?: Thread[]; error?: unknown }>(
-      (m) => 'dropped' in (m as object) || 'error' in (m as object),
-    );
+    const dropped = await child.waitFor<{
+      dropped?: { uid: number; gid: number; threads: number };
+      after?: Thread[];
+      error?: unknown;
+    }>((m) => 'dropped' in (m as object) || 'error' in (m as object));
     assert.ok(dropped.dropped, `dropped: ${JSON.stringify(dropped)}`);
     assert.equal(dropped.dropped.uid, NOBODY.uid);
     const after = dropped.after!;
@@ -82,8 +94,14 @@ describe('dropPrivileges', { skip }, () => {
     assert.deepEqual(after.map((th) => th.tid).sort(), before.before.map((th) => th.tid).sort());
     for (const th of after) {
       assert.deepEqual(th.uid, [NOBODY.uid, NOBODY.uid, NOBODY.uid, NOBODY.uid], `uids of ${th.name} (${th.tid})`);
-      assert.ok(th.gid.every((g) => g === dropped.dropped!.gid && g !== 0), `gids of ${th.name} (${th.tid}): ${th.gid}`);
-      assert.ok(zero(th.capEff) && zero(th.capPrm) && zero(th.capAmb), `${th.name} (${th.tid}): CapEff ${th.capEff} CapPrm ${th.capPrm} CapAmb ${th.capAmb}`);
+      assert.ok(
+        th.gid.every((g) => g === dropped.dropped!.gid && g !== 0),
+        `gids of ${th.name} (${th.tid}): ${th.gid}`,
+      );
+      assert.ok(
+        zero(th.capEff) && zero(th.capPrm) && zero(th.capAmb),
+        `${th.name} (${th.tid}): CapEff ${th.capEff} CapPrm ${th.capPrm} CapAmb ${th.capAmb}`,
+      );
     }
 
     // The capture keeps delivering: 4 echo requests from nsB and their 4 replies.
@@ -92,17 +110,27 @@ describe('dropPrivileges', { skip }, () => {
 
     // A second capture cannot be opened any more.
     child.send({ cmd: 'reopen' });
-    const reopen = await child.waitFor<{ reopen: { name?: string; code?: string; message?: string } | string }>((m) => 'reopen' in (m as object));
+    const reopen = await child.waitFor<{ reopen: { name?: string; code?: string; message?: string } | string }>(
+      (m) => 'reopen' in (m as object),
+    );
     assert.equal(typeof reopen.reopen, 'object', `the second openLive failed: ${JSON.stringify(reopen)}`);
     const err = reopen.reopen as { name: string; code: string; message: string };
     assert.equal(err.name, 'PermissionError', JSON.stringify(err));
     assert.match(err.message, /cap_net_raw/);
 
     child.send({ cmd: 'stop' });
-    const end = await child.waitFor<{ stats: { received: number; delivered: number }; iterated: number; threads: Thread[] }>((m) => 'iterated' in (m as object));
+    const end = await child.waitFor<{
+      stats: { received: number; delivered: number };
+      iterated: number;
+      threads: Thread[];
+    }>((m) => 'iterated' in (m as object));
     assert.equal(end.iterated, 8, 'exactly our pings: 4 requests and 4 replies');
     // Threads started after the drop (if any) inherit it.
-    for (const th of end.threads) assert.ok(zero(th.capEff) && zero(th.capPrm) && th.uid.every((id) => id === NOBODY.uid), `${th.name}: ${JSON.stringify(th)}`);
+    for (const th of end.threads)
+      assert.ok(
+        zero(th.capEff) && zero(th.capPrm) && th.uid.every((id) => id === NOBODY.uid),
+        `${th.name}: ${JSON.stringify(th)}`,
+      );
     await child.done;
   });
 
@@ -138,14 +166,23 @@ describe('dropPrivileges', { skip }, () => {
       assert.match(s, /^CapPrm:\s+0+$/m, `CapPrm of ${name}`);
     }
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.toString().split('\n').filter((l) => l !== '');
+    const lines = r.stdout
+      .toString()
+      .split('\n')
+      .filter((l) => l !== '');
     assert.equal(lines.length, 4, r.stdout.toString());
-    assert.ok(lines.every((l) => /ICMP .*: echo (request|reply)/.test(l)), r.stdout.toString());
+    assert.ok(
+      lines.every((l) => /ICMP .*: echo (request|reply)/.test(l)),
+      r.stdout.toString(),
+    );
   });
 
   it('-Z with an unknown user: one line, exit 1, nothing captured', async (t) => {
     const net = await createNetPair({ prefix: 'privbad', t, ipv6: false });
-    const r = await runCli(['capture', '-i', net.ifA, '-Z', 'no-such-user-pktkit', '-c', '1'], { ns: net.nsA, timeoutMs: 60_000 });
+    const r = await runCli(['capture', '-i', net.ifA, '-Z', 'no-such-user-pktkit', '-c', '1'], {
+      ns: net.nsA,
+      timeoutMs: 60_000,
+    });
     assert.equal(r.code, 1);
     const lines = r.stderr.split('\n').filter((l) => l !== '' && !/listening on/.test(l));
     assert.deepEqual(lines, ["pktkit: no such user 'no-such-user-pktkit'"]);
@@ -156,7 +193,10 @@ describe('dropPrivileges arguments', () => {
   it('bad arguments are TypeErrors that say what came', () => {
     assert.throws(() => dropPrivileges(null as never), /Expected an options object .* but received null/);
     assert.throws(() => dropPrivileges({} as never), /Expected a name or an id .* for user but received undefined/);
-    assert.throws(() => dropPrivileges({ user: 'nobody\0root' }), (e: unknown) => e instanceof TypeError && /without NUL bytes/.test((e as Error).message));
+    assert.throws(
+      () => dropPrivileges({ user: 'nobody\0root' }),
+      (e: unknown) => e instanceof TypeError && /without NUL bytes/.test((e as Error).message),
+    );
     assert.throws(() => dropPrivileges({ user: -1 }), TypeError);
     assert.throws(() => dropPrivileges({ user: 'nobody', group: [] as never }), /for group but received an array/);
     assert.throws(() => dropPrivileges({ user: 'nobody', uid: 1 } as never), /Unknown option 'uid'/);
@@ -168,10 +208,24 @@ describe('dropPrivileges arguments', () => {
       return;
     }
     // As root here: run the same call in a child that setpriv made an ordinary user (uid 65534).
-    const r = await run(null, 'setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', ...cliNode('test/capture/scripts/drop-unprivileged.ts')], {
-      cwd: REPO_ROOT,
-    });
-    const msg = JSON.parse(r.stdout.trim().split('\n').pop()!) as { error?: { name: string; code: string; message: string }; same?: boolean };
+    const r = await run(
+      null,
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        '--inh-caps=-all',
+        ...cliNode('test/capture/scripts/drop-unprivileged.ts'),
+      ],
+      {
+        cwd: REPO_ROOT,
+      },
+    );
+    const msg = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      error?: { name: string; code: string; message: string };
+      same?: boolean;
+    };
     assert.equal(msg.error?.name, 'PermissionError', r.stdout + r.stderr);
     assert.equal(msg.error?.code, 'EPERM');
     assert.match(msg.error!.message, /needs a process started as root, this one runs as uid 65534/);

@@ -28,7 +28,9 @@ async function sendTagged(net: NetPair, count: number): Promise<void> {
 }
 
 async function startWriter(ns: string, device: string, file: string, filter: string): Promise<NodeInNs> {
-  const child = startNodeInNs(ns, 'test/capture/scripts/write-capture.ts', [JSON.stringify({ device, file, options: { filter } })]);
+  const child = startNodeInNs(ns, 'test/capture/scripts/write-capture.ts', [
+    JSON.stringify({ device, file, options: { filter } }),
+  ]);
   const first = await child.waitFor<{ ready?: boolean; engine?: string }>((m) => 'ready' in (m as object));
   assert.equal(first.engine, 'afpacket');
   return child;
@@ -38,7 +40,9 @@ async function stop(child: NodeInNs): Promise<Array<{ summary: string; vlan: num
   await new Promise((r) => setTimeout(r, 300));
   child.send({ cmd: 'stop' });
   await child.waitFor((m) => 'closed' in (m as object));
-  return child.messages.filter((m) => 'packet' in (m as object)).map((m) => (m as { packet: { summary: string; vlan: number | null } }).packet);
+  return child.messages
+    .filter((m) => 'packet' in (m as object))
+    .map((m) => (m as { packet: { summary: string; vlan: number | null } }).packet);
 }
 
 const hex = (b: Buffer): string => b.toString('hex');
@@ -59,8 +63,14 @@ describe('VLAN tags and cooked headers, as tcpdump writes them', () => {
       const packets = await stop(writer);
 
       assert.equal(packets.length, 4, JSON.stringify(packets));
-      assert.ok(packets.every((p) => p.vlan === VLAN), 'the record holds the tag');
-      assert.ok(packets.every((p) => p.summary.startsWith('Ether / Dot1Q / IP / ICMP')), packets[0].summary);
+      assert.ok(
+        packets.every((p) => p.vlan === VLAN),
+        'the record holds the tag',
+      );
+      assert.ok(
+        packets.every((p) => p.summary.startsWith('Ether / Dot1Q / IP / ICMP')),
+        packets[0].summary,
+      );
       const mine = readPcap(ours).records.map((r) => hex(r.data));
       const tcpdumps = readPcap(theirs).records.map((r) => hex(r.data));
       assert.equal(tcpdumps.length, 4);
@@ -89,6 +99,9 @@ describe('VLAN tags and cooked headers, as tcpdump writes them', () => {
     assert.equal(tcpdumps.records.length, 7);
     assert.equal(packets.length, 7);
     assert.deepEqual(mine.records.map((r) => hex(r.data)).sort(), tcpdumps.records.map((r) => hex(r.data)).sort());
-    assert.ok(packets.every((p) => p.summary.includes('ICMP')), packets.map((p) => p.summary).join('\n'));
+    assert.ok(
+      packets.every((p) => p.summary.includes('ICMP')),
+      packets.map((p) => p.summary).join('\n'),
+    );
   });
 });

@@ -14,15 +14,24 @@ test('tcpdump shape: -r reads, -D lists, anything else captures', () => {
   assert.equal(parseArgs(['-D']).command, 'ifaces');
   assert.equal(parseArgs(['-D']).listInterfaces, true);
   const c = parseArgs(['-i', '2', '-y', 'LINUX_SLL', '-tttt', '-#', '-e', '-A', 'port', '53']);
-  assert.deepEqual([c.command, c.interface, c.linkType, c.timeStyle, c.number, c.linkHeader, c.ascii, c.filter], ['capture', '2', 'LINUX_SLL', 4, true, true, true, 'port 53']);
+  assert.deepEqual(
+    [c.command, c.interface, c.linkType, c.timeStyle, c.number, c.linkHeader, c.ascii, c.filter],
+    ['capture', '2', 'LINUX_SLL', 4, true, true, true, 'port 53'],
+  );
   assert.equal(parseArgs(['-i', 'lo', '--version']).command, 'version');
 });
 
 test('-v, -vv, -vvv and -t .. -ttttt count; precision and numbering spellings', () => {
-  assert.deepEqual([1, 2, 3].map((n) => parseArgs(['-r', 'f', `-${'v'.repeat(n)}`]).verbosity), [1, 2, 3]);
+  assert.deepEqual(
+    [1, 2, 3].map((n) => parseArgs(['-r', 'f', `-${'v'.repeat(n)}`]).verbosity),
+    [1, 2, 3],
+  );
   assert.equal(parseArgs(['-r', 'f', '-v', '-v']).verbosity, 2);
   assert.equal(parseArgs(['-r', 'f', '-vv']).verbose, true);
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => parseArgs(['-r', 'f', `-${'t'.repeat(n)}`]).timeStyle), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => parseArgs(['-r', 'f', `-${'t'.repeat(n)}`]).timeStyle),
+    [1, 2, 3, 4, 5],
+  );
   assert.equal(parseArgs(['-r', 'f', '--time-stamp-precision', 'nano']).precision, 'nano');
   assert.equal(parseArgs(['-r', 'f', '--time-stamp-precision=micro']).precision, 'micro');
   assert.equal(parseArgs(['-r', 'f', '--nano']).precision, 'nano');
@@ -51,7 +60,10 @@ test('mistakes: one line that says what was expected, and hints for flags pktkit
     [['-D', '-c', '3'], /Option -c does not apply to -D/],
     [['-r', 'f', '-i', 'eth0'], /Option -i does not apply to 'read' \(-r\)/],
     [['-r', 'f', '-y', 'LINUX_SLL'], /Option -y does not apply to 'read'/],
-    [['-r', 'f', '--time-stamp-precision=pico'], /Expected 'micro' or 'nano' for --time-stamp-precision but received 'pico'/],
+    [
+      ['-r', 'f', '--time-stamp-precision=pico'],
+      /Expected 'micro' or 'nano' for --time-stamp-precision but received 'pico'/,
+    ],
     [['-r', 'f', '--json=xml'], /Expected 'flat', 'ek' or 'json' for --json but received 'xml'/],
     [['-r', 'f', '--follow=x'], /Expected a TCP stream number for --follow but received 'x'/],
     [['-r', 'f', '-F', 'a', '-f', 'tcp'], /either with -f or with -F FILE/],
@@ -69,11 +81,15 @@ test('mistakes: one line that says what was expected, and hints for flags pktkit
     [['frob'], /Unknown command 'frob'.*pktkit -r FILE/],
   ];
   for (const [argv, re] of bad) {
-    assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n'), argv.join(' '));
+    assert.throws(
+      () => parseArgs(argv),
+      (e: unknown) => e instanceof UsageError && re.test(e.message) && !e.message.includes('\n'),
+      argv.join(' '),
+    );
   }
 });
 
-test('--help documents every option, the -w progress line and --version; --version prints package.json\'s', async () => {
+test("--help documents every option, the -w progress line and --version; --version prints package.json's", async () => {
   const { runCli, ROOT } = await import('./run-cli');
   const fs = await import('node:fs');
   const path = await import('node:path');
@@ -81,7 +97,25 @@ test('--help documents every option, the -w progress line and --version; --versi
   assert.equal(help.code, 0);
   const text = help.stdout.toString();
   assert.equal(text, USAGE);
-  for (const spelling of ['-r FILE', '-D', '-F FILE', '-y', '-G SECONDS', '-A', '-e', '-ttttt', '--time-stamp-precision', '-#', '-K', '-vv', '-vvv', '--json[=flat|ek|json]', '--follow [N]', 'Got N (dropped D)', '--version']) {
+  for (const spelling of [
+    '-r FILE',
+    '-D',
+    '-F FILE',
+    '-y',
+    '-G SECONDS',
+    '-A',
+    '-e',
+    '-ttttt',
+    '--time-stamp-precision',
+    '-#',
+    '-K',
+    '-vv',
+    '-vvv',
+    '--json[=flat|ek|json]',
+    '--follow [N]',
+    'Got N (dropped D)',
+    '--version',
+  ]) {
     assert.ok(text.includes(spelling), spelling);
   }
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -9,7 +9,24 @@ import { tcpdumpFlags } from '../../lib/tcp/segment';
 import { tcpFlagsString } from '../../lib/cli/json-fields';
 
 test('capture options with tcpdump letters, clusters and long spellings', () => {
-  const o = parseArgs(['capture', '-i', 'eth0', '-c5', '-vX', '--snapshot-length=96', '-w', 'out.pcapng', '-C', '2', '-W', '3', '-n', 'tcp', 'port', '80']);
+  const o = parseArgs([
+    'capture',
+    '-i',
+    'eth0',
+    '-c5',
+    '-vX',
+    '--snapshot-length=96',
+    '-w',
+    'out.pcapng',
+    '-C',
+    '2',
+    '-W',
+    '3',
+    '-n',
+    'tcp',
+    'port',
+    '80',
+  ]);
   assert.equal(o.command, 'capture');
   assert.equal(o.interface, 'eth0');
   assert.equal(o.count, 5);
@@ -20,8 +37,25 @@ test('capture options with tcpdump letters, clusters and long spellings', () => 
   assert.equal(o.fileSize, 2);
   assert.equal(o.fileCount, 3);
   assert.equal(o.filter, 'tcp port 80');
-  const l = parseArgs(['capture', '--interface', 'lo', '-f', 'udp', '--json', '--follow', '-S', '-p', '-Q', 'in', '-B', '4096']);
-  assert.deepEqual([l.interface, l.filter, l.json, l.follow, l.absolute, l.promisc, l.direction, l.bufferSize], ['lo', 'udp', true, true, true, false, 'in', 4096]);
+  const l = parseArgs([
+    'capture',
+    '--interface',
+    'lo',
+    '-f',
+    'udp',
+    '--json',
+    '--follow',
+    '-S',
+    '-p',
+    '-Q',
+    'in',
+    '-B',
+    '4096',
+  ]);
+  assert.deepEqual(
+    [l.interface, l.filter, l.json, l.follow, l.absolute, l.promisc, l.direction, l.bufferSize],
+    ['lo', 'udp', true, true, true, false, 'in', 4096],
+  );
 });
 
 test('read takes the file first and the filter after', () => {
@@ -50,7 +84,12 @@ test('mistakes are UsageErrors that say what was expected and what came', () => 
     [['capture', '-Q', 'sideways'], /'in', 'out' or 'inout'/],
     [['ifaces', 'extra'], /Unexpected argument 'extra'/],
   ];
-  for (const [argv, re] of bad) assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+  for (const [argv, re] of bad)
+    assert.throws(
+      () => parseArgs(argv),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      argv.join(' '),
+    );
 });
 
 test('help and version', () => {
@@ -71,20 +110,37 @@ test('escaped hexdump: offset, 16 hex bytes, text with <\\r><\\n> escapes', () =
 });
 
 test('rotated file names follow tcpdump', () => {
-  assert.deepEqual([0, 1, 2, 10].map((i) => rotatedName('cap.pcap', i, undefined)), ['cap.pcap', 'cap.pcap1', 'cap.pcap2', 'cap.pcap10']);
-  assert.deepEqual([0, 1, 2].map((i) => rotatedName('cap', i, 3)), ['cap0', 'cap1', 'cap2']);
-  assert.deepEqual([0, 10].map((i) => rotatedName('cap', i, 11)), ['cap00', 'cap10']);
+  assert.deepEqual(
+    [0, 1, 2, 10].map((i) => rotatedName('cap.pcap', i, undefined)),
+    ['cap.pcap', 'cap.pcap1', 'cap.pcap2', 'cap.pcap10'],
+  );
+  assert.deepEqual(
+    [0, 1, 2].map((i) => rotatedName('cap', i, 3)),
+    ['cap0', 'cap1', 'cap2'],
+  );
+  assert.deepEqual(
+    [0, 10].map((i) => rotatedName('cap', i, 11)),
+    ['cap00', 'cap10'],
+  );
   assert.equal(rotatedName('cap', 0, 1), 'cap');
 });
 
 test('errors become one line and an exit status', () => {
   const cases: Array<[unknown, number, RegExp]> = [
-    [new PermissionError('you need root\nor capabilities'), ExitCode.PERMISSION, /^pktkit: you need root; or capabilities$/],
+    [
+      new PermissionError('you need root\nor capabilities'),
+      ExitCode.PERMISSION,
+      /^pktkit: you need root; or capabilities$/,
+    ],
     [new InterfaceError('no such device: nope0'), ExitCode.NO_INTERFACE, /nope0/],
-    [new FilterError("syntax error in filter expression"), ExitCode.BAD_FILTER, /syntax error/],
+    [new FilterError('syntax error in filter expression'), ExitCode.BAD_FILTER, /syntax error/],
     [new FileError('x.pcap: not a capture file'), ExitCode.FAILURE, /not a capture file/],
     [new UsageError('bad'), ExitCode.USAGE, /bad \(see pktkit --help\)/],
-    [Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: '/x.pcap' }), ExitCode.FAILURE, /\/x\.pcap: permission denied/],
+    [
+      Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: '/x.pcap' }),
+      ExitCode.FAILURE,
+      /\/x\.pcap: permission denied/,
+    ],
     [new RangeError('boom'), ExitCode.FAILURE, /internal error: boom/],
   ];
   for (const [err, status, re] of cases) {

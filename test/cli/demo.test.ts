@@ -18,7 +18,10 @@ test('demo: the bundled exchange annotated, then (as root) a live one', async ()
     assert.ok(part1.includes(`(${label})`), label);
   }
   assert.match(part1, /\n {4}sent 92 bytes to 127\.0\.0\.1:8080 \(loopback: the client's view\)\n/);
-  assert.match(part1, /\n {4}0000 {2}47 45 54 20 2f 73 6d 61 6c 6c 20 48 54 54 50 2f {2}GET \/small HTTP\/\n {4}0010 .* {2}1\.1<\\r><\\n>connection:\n/);
+  assert.match(
+    part1,
+    /\n {4}0000 {2}47 45 54 20 2f 73 6d 61 6c 6c 20 48 54 54 50 2f {2}GET \/small HTTP\/\n {4}0010 .* {2}1\.1<\\r><\\n>connection:\n/,
+  );
   assert.match(part1, /\[\.\.\. \d+ more bytes\]/, 'long bodies are cut short in the demo');
   const table = part1.split('TCP conversations')[1]!;
   assert.equal(table.split('\n').filter((l) => /3-way handshake\s+FIN both ways/.test(l)).length, 3);
@@ -34,7 +37,8 @@ test('demo: the bundled exchange annotated, then (as root) a live one', async ()
   }
   assert.ok(part2 !== undefined, 'part 2 ran as root');
   assert.match(part2, /a fresh exchange this demo just made on loopback \(127\.0\.0\.1:(\d+)\)/);
-  for (const label of ['handshake 1/3 SYN', 'handshake 3/3 ACK', 'data', 'teardown 1 FIN']) assert.ok(part2.includes(`(${label})`), label);
+  for (const label of ['handshake 1/3 SYN', 'handshake 3/3 ACK', 'data', 'teardown 1 FIN'])
+    assert.ok(part2.includes(`(${label})`), label);
   assert.match(part2, /GET \/demo HTTP\/1/);
   const [live] = parseFollow(Buffer.from(part2.slice(part2.indexOf('====')), 'latin1'));
   assert.ok(live);

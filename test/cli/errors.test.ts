@@ -44,7 +44,10 @@ test('bad filter: exit 5, live and on a file', async () => {
 
 test('no permission: exit 3 with what to do', { skip: !isRoot && 'needs root to drop to nobody' }, async () => {
   const argv = cliCommand(['capture', '-i', 'lo', '-c', '1']);
-  const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', ...argv], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
@@ -83,9 +86,12 @@ test('a closed pipe (| head) ends quietly with status 0', async () => {
     const packets: Packet[] = [];
     for await (const p of openFile(HTTP)) packets.push(p.copy());
     const w = openWriter(big, { linkType: 1 });
-    for (let i = 0; i < 400; i++) for (const p of packets) w.write(p.data, { tsSec: p.tsSec + i, tsNsec: p.tsNsec, wireLen: p.length });
+    for (let i = 0; i < 400; i++)
+      for (const p of packets) w.write(p.data, { tsSec: p.tsSec + i, tsNsec: p.tsNsec, wireLen: p.length });
     await w.close();
-    const script = `${cliCommand(['read', big, '-v']).map((a) => `'${a}'`).join(' ')} | head -n 3; echo "status=\${PIPESTATUS[0]}" >&2`;
+    const script = `${cliCommand(['read', big, '-v'])
+      .map((a) => `'${a}'`)
+      .join(' ')} | head -n 3; echo "status=\${PIPESTATUS[0]}" >&2`;
     const child = spawn('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -101,7 +107,9 @@ test('a closed pipe (| head) ends quietly with status 0', async () => {
 });
 
 test('a failing stdout (disk full) is one line and exit 1, not a crash', async () => {
-  const script = `${cliCommand(['read', HTTP, '-q']).map((a) => `'${a}'`).join(' ')} > /dev/full`;
+  const script = `${cliCommand(['read', HTTP, '-q'])
+    .map((a) => `'${a}'`)
+    .join(' ')} > /dev/full`;
   const child = spawn('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -123,7 +131,9 @@ test('an output file that cannot be created: one line, exit 1, before any "liste
 
 test('a live capture piped into head ends quietly too', { skip: !isRoot && 'needs root to capture' }, async () => {
   const port = await freePort('udp');
-  const script = `${cliCommand(['capture', '-i', 'lo', `udp port ${port}`]).map((a) => `'${a}'`).join(' ')} | head -n 2; echo "status=\${PIPESTATUS[0]}" >&2`;
+  const script = `${cliCommand(['capture', '-i', 'lo', `udp port ${port}`])
+    .map((a) => `'${a}'`)
+    .join(' ')} | head -n 2; echo "status=\${PIPESTATUS[0]}" >&2`;
   const child = spawn('bash', ['-c', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -133,10 +143,16 @@ test('a live capture piped into head ends quietly too', { skip: !isRoot && 'need
   for (let i = 0; i < 200 && !/listening on/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
   // head exits after two lines; pktkit notices at its next write.
   for (let round = 0; round < 20 && !/status=/.test(stderr); round++) {
-    await sendUdpLoopback(port, Array.from({ length: 20 }, () => Buffer.from('ping')));
+    await sendUdpLoopback(
+      port,
+      Array.from({ length: 20 }, () => Buffer.from('ping')),
+    );
     await new Promise((r) => setTimeout(r, 100));
   }
   await done;
   assert.equal(stdout.split('\n').filter(Boolean).length, 2);
-  assert.deepEqual(stderr.split('\n').filter((l) => l !== '' && !/listening on/.test(l)), ['status=0']);
+  assert.deepEqual(
+    stderr.split('\n').filter((l) => l !== '' && !/listening on/.test(l)),
+    ['status=0'],
+  );
 });

@@ -52,9 +52,19 @@ for (const v6 of [false, true]) {
 
     // tshark's Follow TCP Stream agrees.
     const z = await runOk(null, 'tshark', ['-r', file, '-q', '-z', 'follow,tcp,raw,0']);
-    const body = z.stdout.split('Node 1: ')[1]!.split('\n').slice(1).filter((l) => /^\t?[0-9a-f]+$/.test(l));
+    const body = z.stdout
+      .split('Node 1: ')[1]!
+      .split('\n')
+      .slice(1)
+      .filter((l) => /^\t?[0-9a-f]+$/.test(l));
     const side = (server: boolean): string =>
-      Buffer.from(body.filter((l) => l.startsWith('\t') === server).map((l) => l.trim()).join(''), 'hex').toString('latin1');
+      Buffer.from(
+        body
+          .filter((l) => l.startsWith('\t') === server)
+          .map((l) => l.trim())
+          .join(''),
+        'hex',
+      ).toString('latin1');
     assert.equal(side(false), CLIENT_TEXT);
     assert.equal(side(true), SERVER_TEXT);
 

@@ -16,7 +16,11 @@ import { parseFollow, ROOT, runCli } from './run-cli';
 /** tshark's chunks of stream `n` (`-z follow,tcp,raw,n`), consecutive ones of a side joined: [fromClient, bytes as hex]. */
 async function tsharkRuns(file: string, n: number): Promise<Array<[boolean, string]>> {
   const z = await runOk(null, 'tshark', ['-r', file, '-q', '-z', `follow,tcp,raw,${n}`]);
-  const lines = z.stdout.split('Node 1: ')[1]!.split('\n').slice(1).filter((l) => /^\t?[0-9a-f]+$/.test(l));
+  const lines = z.stdout
+    .split('Node 1: ')[1]!
+    .split('\n')
+    .slice(1)
+    .filter((l) => /^\t?[0-9a-f]+$/.test(l));
   const runs: Array<[boolean, string]> = [];
   for (const l of lines) {
     const client = !l.startsWith('\t');
@@ -50,10 +54,16 @@ test('--follow N -q prints only stream N, with the bytes of tshark -z follow,tcp
     const r = await runCli(['-r', file, '--follow', String(n), '-q']);
     assert.equal(r.code, 0, r.stderr);
     const streams = parseFollow(r.stdout);
-    assert.deepEqual(streams.map((s) => s.stream), [n]);
+    assert.deepEqual(
+      streams.map((s) => s.stream),
+      [n],
+    );
     const text = r.stdout.toString('latin1');
     assert.ok(text.startsWith('='.repeat(67) + '\nFollow TCP stream'), 'nothing before the stream');
-    assert.ok(!/Flags \[|TCP conversations/.test(text.replace(/--- client[\s\S]*?--- end/, '')), 'no packet lines, no table');
+    assert.ok(
+      !/Flags \[|TCP conversations/.test(text.replace(/--- client[\s\S]*?--- end/, '')),
+      'no packet lines, no table',
+    );
     assert.deepEqual(ourRuns(r.stdout), await tsharkRuns(file, n));
   }
   // Without -q the packet lines come first, then the stream.

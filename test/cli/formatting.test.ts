@@ -6,7 +6,14 @@ import { endpoint, formatTime } from '../../lib/cli/format-line';
 import { ConversationTracker } from '../../lib/tcp/conversations';
 import { TcpScript } from '../tcp/tcp-script';
 
-const stats = { received: 10, delivered: 9, droppedByRing: 1, droppedByKernel: 2, droppedByInterface: 0, receivedByFilter: 12 };
+const stats = {
+  received: 10,
+  delivered: 9,
+  droppedByRing: 1,
+  droppedByKernel: 2,
+  droppedByInterface: 0,
+  receivedByFilter: 12,
+};
 
 test("end counters in tcpdump's words, plus the ring", () => {
   assert.deepEqual(statsLines(9, stats), [
@@ -28,14 +35,29 @@ test('time and endpoints', () => {
 
 test('conversation table: one aligned row per connection', () => {
   const tracker = new ConversationTracker();
-  const a = new TcpScript().handshake().data('c', 'GET /\r\n\r\n').data('s', 'HTTP/1.1 200 OK\r\n\r\n').fin('c').fin('s').ack('c');
+  const a = new TcpScript()
+    .handshake()
+    .data('c', 'GET /\r\n\r\n')
+    .data('s', 'HTTP/1.1 200 OK\r\n\r\n')
+    .fin('c')
+    .fin('s')
+    .ack('c');
   const b = new TcpScript({ client: '[fd00::1]:50000', server: '[fd00::2]:443', t0: 1_700_000_100 });
   for (const s of [...a.segments, ...b.handshake().segments]) tracker.add(s);
   const lines = conversationTable(tracker.summaries());
   assert.equal(lines.length, 4);
-  assert.match(lines[1]!, /^stream {2}client +server +c>s pkts {2}c>s bytes {2}s>c pkts {2}s>c bytes {3}duration {2}opened +closed$/);
-  assert.match(lines[2]!, /^ {5}0 {2}198\.18\.0\.1:40000 +198\.18\.0\.2:80 +5 +9 +3 +19 +0\.00\d{4}s {2}3-way handshake +FIN both ways$/);
-  assert.match(lines[3]!, /^ {5}1 {2}\[fd00::1\]:50000 +\[fd00::2\]:443 +2 +0 +1 +0 +0\.00\d{4}s {2}3-way handshake +still open$/);
+  assert.match(
+    lines[1]!,
+    /^stream {2}client +server +c>s pkts {2}c>s bytes {2}s>c pkts {2}s>c bytes {3}duration {2}opened +closed$/,
+  );
+  assert.match(
+    lines[2]!,
+    /^ {5}0 {2}198\.18\.0\.1:40000 +198\.18\.0\.2:80 +5 +9 +3 +19 +0\.00\d{4}s {2}3-way handshake +FIN both ways$/,
+  );
+  assert.match(
+    lines[3]!,
+    /^ {5}1 {2}\[fd00::1\]:50000 +\[fd00::2\]:443 +2 +0 +1 +0 +0\.00\d{4}s {2}3-way handshake +still open$/,
+  );
   // Columns line up: every row has its server column where the header has it.
   const at = lines[1]!.indexOf('server');
   assert.ok(lines.slice(2).every((l) => l.slice(at).match(/^\S/)));

@@ -20,94 +20,202 @@ import { cliCommand, jsonLines, ROOT, runCli } from './run-cli';
 const TSX = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
 const FIELDS = [
-  'frame.number', 'frame.time_epoch', 'frame.len', 'frame.cap_len', 'eth.dst', 'eth.src', 'eth.type',
-  'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4',
-  'ip.version', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.flags', 'ip.frag_offset', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst',
-  'ipv6.plen', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.src', 'ipv6.dst',
-  'tcp.srcport', 'tcp.dstport', 'tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.nxtseq', 'tcp.ack', 'tcp.ack_raw',
-  'tcp.hdr_len', 'tcp.flags', 'tcp.flags.str', 'tcp.window_size_value', 'tcp.window_size',
-  'tcp.options.mss_val', 'tcp.options.wscale.shift', 'tcp.options.timestamp.tsval', 'tcp.options.timestamp.tsecr',
-  'udp.srcport', 'udp.dstport', 'udp.length',
-  'icmp.type', 'icmp.code', 'icmp.ident', 'icmp.seq', 'icmpv6.type', 'icmpv6.code', 'icmpv6.echo.identifier', 'icmpv6.echo.sequence_number',
-  'dns.id', 'dns.flags', 'dns.flags.response', 'dns.flags.rcode', 'dns.count.queries', 'dns.count.answers',
-  'dns.count.auth_rr', 'dns.count.add_rr', 'dns.qry.name', 'dns.qry.type', 'dns.qry.class',
-  'dns.resp.name', 'dns.resp.type', 'dns.resp.ttl', 'dns.a', 'dns.aaaa',
+  'frame.number',
+  'frame.time_epoch',
+  'frame.len',
+  'frame.cap_len',
+  'eth.dst',
+  'eth.src',
+  'eth.type',
+  'arp.opcode',
+  'arp.src.hw_mac',
+  'arp.src.proto_ipv4',
+  'arp.dst.hw_mac',
+  'arp.dst.proto_ipv4',
+  'ip.version',
+  'ip.hdr_len',
+  'ip.len',
+  'ip.id',
+  'ip.flags',
+  'ip.frag_offset',
+  'ip.ttl',
+  'ip.proto',
+  'ip.src',
+  'ip.dst',
+  'ipv6.plen',
+  'ipv6.nxt',
+  'ipv6.hlim',
+  'ipv6.src',
+  'ipv6.dst',
+  'tcp.srcport',
+  'tcp.dstport',
+  'tcp.stream',
+  'tcp.len',
+  'tcp.seq',
+  'tcp.seq_raw',
+  'tcp.nxtseq',
+  'tcp.ack',
+  'tcp.ack_raw',
+  'tcp.hdr_len',
+  'tcp.flags',
+  'tcp.flags.str',
+  'tcp.window_size_value',
+  'tcp.window_size',
+  'tcp.options.mss_val',
+  'tcp.options.wscale.shift',
+  'tcp.options.timestamp.tsval',
+  'tcp.options.timestamp.tsecr',
+  'udp.srcport',
+  'udp.dstport',
+  'udp.length',
+  'icmp.type',
+  'icmp.code',
+  'icmp.ident',
+  'icmp.seq',
+  'icmpv6.type',
+  'icmpv6.code',
+  'icmpv6.echo.identifier',
+  'icmpv6.echo.sequence_number',
+  'dns.id',
+  'dns.flags',
+  'dns.flags.response',
+  'dns.flags.rcode',
+  'dns.count.queries',
+  'dns.count.answers',
+  'dns.count.auth_rr',
+  'dns.count.add_rr',
+  'dns.qry.name',
+  'dns.qry.type',
+  'dns.qry.class',
+  'dns.resp.name',
+  'dns.resp.type',
+  'dns.resp.ttl',
+  'dns.a',
+  'dns.aaaa',
 ];
 
 const shown = (v: unknown): string => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
 
-test('--json agrees with tshark on mixed real traffic; -w pcap holds the same packets', { skip: !canCreateNamespaces() && 'needs root (network namespaces)' }, async (t) => {
-  const net = await createNetPair({ t, prefix: 'clij' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-json-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const refFile = path.join(dir, 'tcpdump.pcap');
-  const ourFile = path.join(dir, 'pktkit.pcap');
-  const name = 'host.pktkit.test';
+test(
+  '--json agrees with tshark on mixed real traffic; -w pcap holds the same packets',
+  { skip: !canCreateNamespaces() && 'needs root (network namespaces)' },
+  async (t) => {
+    const net = await createNetPair({ t, prefix: 'clij' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-json-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const refFile = path.join(dir, 'tcpdump.pcap');
+    const ourFile = path.join(dir, 'pktkit.pcap');
+    const name = 'host.pktkit.test';
 
-  net.spawn(net.nsB, 'dnsmasq', [
-    '-k', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces', '--user=root', '--pid-file=',
-    `--listen-address=${net.ipB}`, `--address=/${name}/${net.host4(77)}`, `--address=/${name}/${net.host6(0x77)}`,
-    `--address=/tcp.${name}/${net.host4(78)}`,
-  ], { stdio: 'ignore' });
+    net.spawn(
+      net.nsB,
+      'dnsmasq',
+      [
+        '-k',
+        '--conf-file=/dev/null',
+        '--no-resolv',
+        '--no-hosts',
+        '--bind-interfaces',
+        '--user=root',
+        '--pid-file=',
+        `--listen-address=${net.ipB}`,
+        `--address=/${name}/${net.host4(77)}`,
+        `--address=/${name}/${net.host6(0x77)}`,
+        `--address=/tcp.${name}/${net.host4(78)}`,
+      ],
+      { stdio: 'ignore' },
+    );
 
-  const tcpdump = await startTcpdump({ ns: net.nsA, iface: net.ifA, file: refFile });
-  const [cmd, ...rest] = cliCommand(['capture', '-i', net.ifA, '-w', ourFile]);
-  const ours = net.spawn(net.nsA, cmd!, rest, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let oursErr = '';
-  ours.stderr!.on('data', (b: Buffer) => (oursErr += b.toString()));
-  for (let i = 0; i < 200 && !/listening on/.test(oursErr); i++) await sleep(50);
-  assert.match(oursErr, /listening on/);
+    const tcpdump = await startTcpdump({ ns: net.nsA, iface: net.ifA, file: refFile });
+    const [cmd, ...rest] = cliCommand(['capture', '-i', net.ifA, '-w', ourFile]);
+    const ours = net.spawn(net.nsA, cmd!, rest, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let oursErr = '';
+    ours.stderr!.on('data', (b: Buffer) => (oursErr += b.toString()));
+    for (let i = 0; i < 200 && !/listening on/.test(oursErr); i++) await sleep(50);
+    assert.match(oursErr, /listening on/);
 
-  await net.execOk(net.nsA, 'ping', ['-c', '2', '-i', '0.2', '-W', '2', net.ipB]);
-  await net.execOk(net.nsA, 'ping', ['-c', '1', '-s', '3000', '-W', '2', net.ipB]);
-  await net.execOk(net.nsA, 'ping', ['-6', '-c', '1', '-W', '2', net.ip6B]);
-  await net.execOk(net.nsA, 'ping', ['-6', '-c', '1', '-s', '3000', '-W', '2', net.ip6B]);
-  const traffic = await net.execOk(net.nsA, process.execPath, ['--import', TSX, path.join(__dirname, 'children', 'mixed-traffic.ts'), net.ipB, net.ip6B, name], { cwd: ROOT });
-  const answers = JSON.parse(traffic.stdout.trim().split('\n').pop()!) as { a: string[]; aaaa: string[]; tcpAnswer: number };
-  assert.deepEqual(answers.a, [net.host4(77)]);
-  assert.ok(answers.tcpAnswer > 0);
+    await net.execOk(net.nsA, 'ping', ['-c', '2', '-i', '0.2', '-W', '2', net.ipB]);
+    await net.execOk(net.nsA, 'ping', ['-c', '1', '-s', '3000', '-W', '2', net.ipB]);
+    await net.execOk(net.nsA, 'ping', ['-6', '-c', '1', '-W', '2', net.ip6B]);
+    await net.execOk(net.nsA, 'ping', ['-6', '-c', '1', '-s', '3000', '-W', '2', net.ip6B]);
+    const traffic = await net.execOk(
+      net.nsA,
+      process.execPath,
+      ['--import', TSX, path.join(__dirname, 'children', 'mixed-traffic.ts'), net.ipB, net.ip6B, name],
+      { cwd: ROOT },
+    );
+    const answers = JSON.parse(traffic.stdout.trim().split('\n').pop()!) as {
+      a: string[];
+      aaaa: string[];
+      tcpAnswer: number;
+    };
+    assert.deepEqual(answers.a, [net.host4(77)]);
+    assert.ok(answers.tcpAnswer > 0);
 
-  await sleep(300);
-  await tcpdump.stop({ settleMs: 200 });
-  ours.kill('SIGINT');
-  await new Promise((resolve) => ours.once('close', resolve));
-  assert.match(oursErr, /\d+ packets captured/);
+    await sleep(300);
+    await tcpdump.stop({ settleMs: 200 });
+    ours.kill('SIGINT');
+    await new Promise((resolve) => ours.once('close', resolve));
+    assert.match(oursErr, /\d+ packets captured/);
 
-  const opts = { extraArgs: ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'] };
-  const expected = await tsharkFields(refFile, FIELDS, opts);
-  const result = await runCli(['read', refFile, '--json']);
-  assert.equal(result.code, 0, result.stderr);
-  const got = jsonLines(result.stdout);
-  assert.equal(got.length, expected.length);
+    const opts = { extraArgs: ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'] };
+    const expected = await tsharkFields(refFile, FIELDS, opts);
+    const result = await runCli(['read', refFile, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const got = jsonLines(result.stdout);
+    assert.equal(got.length, expected.length);
 
-  // The traffic really is mixed: every kind the issue names is in it.
-  const kinds = (f: string, v?: string): number => expected.filter((r) => r[f] !== '' && (v === undefined || r[f]!.split(',').includes(v))).length;
-  assert.ok(kinds('arp.opcode') > 0, 'ARP');
-  assert.ok(kinds('icmp.type', '8') > 0 && kinds('icmp.type', '3') > 0, 'ICMP echo and error');
-  assert.ok(kinds('icmpv6.type', '128') > 0 && kinds('icmpv6.type', '1') > 0, 'ICMPv6 echo and error');
-  assert.ok(expected.some((r) => r['ip.frag_offset'] !== '' && r['ip.frag_offset'] !== '0'), 'IPv4 fragments');
-  assert.ok(kinds('ipv6.nxt', '44') > 0, 'IPv6 fragments');
-  assert.ok(expected.some((r) => r['dns.a'] !== '' && r['udp.srcport'] === '53'), 'DNS over UDP');
-  assert.ok(expected.some((r) => r['dns.a'] !== '' && r['tcp.srcport'] === '53'), 'DNS over TCP');
-  assert.ok(kinds('dns.aaaa') > 0, 'AAAA');
-  assert.ok(kinds('tcp.options.mss_val') > 0, 'TCP with options');
+    // The traffic really is mixed: every kind the issue names is in it.
+    const kinds = (f: string, v?: string): number =>
+      expected.filter((r) => r[f] !== '' && (v === undefined || r[f]!.split(',').includes(v))).length;
+    assert.ok(kinds('arp.opcode') > 0, 'ARP');
+    assert.ok(kinds('icmp.type', '8') > 0 && kinds('icmp.type', '3') > 0, 'ICMP echo and error');
+    assert.ok(kinds('icmpv6.type', '128') > 0 && kinds('icmpv6.type', '1') > 0, 'ICMPv6 echo and error');
+    assert.ok(
+      expected.some((r) => r['ip.frag_offset'] !== '' && r['ip.frag_offset'] !== '0'),
+      'IPv4 fragments',
+    );
+    assert.ok(kinds('ipv6.nxt', '44') > 0, 'IPv6 fragments');
+    assert.ok(
+      expected.some((r) => r['dns.a'] !== '' && r['udp.srcport'] === '53'),
+      'DNS over UDP',
+    );
+    assert.ok(
+      expected.some((r) => r['dns.a'] !== '' && r['tcp.srcport'] === '53'),
+      'DNS over TCP',
+    );
+    assert.ok(kinds('dns.aaaa') > 0, 'AAAA');
+    assert.ok(kinds('tcp.options.mss_val') > 0, 'TCP with options');
 
-  const differences: string[] = [];
-  got.forEach((obj, i) => {
-    for (const f of FIELDS) {
-      const want = expected[i]![f]!;
-      const have = shown(obj[f]);
-      if (want !== have) differences.push(`frame ${i + 1} ${f}: tshark '${want}', pktkit '${have}'`);
-    }
-  });
-  assert.deepEqual(differences, []);
+    const differences: string[] = [];
+    got.forEach((obj, i) => {
+      for (const f of FIELDS) {
+        const want = expected[i]![f]!;
+        const have = shown(obj[f]);
+        if (want !== have) differences.push(`frame ${i + 1} ${f}: tshark '${want}', pktkit '${have}'`);
+      }
+    });
+    assert.deepEqual(differences, []);
 
-  // -w: the packets pktkit wrote are the packets tcpdump wrote.
-  const sig = ['frame.len', 'eth.src', 'eth.dst', 'eth.type', 'ip.id', 'ipv6.plen', 'tcp.seq_raw', 'udp.length', 'icmp.type', 'icmpv6.type', 'arp.opcode'];
-  // (Except the MLD reports the kernel sends on its own after link-up, which may come before pktkit listens.)
-  const noMld = { ...opts, filter: 'not icmpv6.type == 143' };
-  const a = await tsharkFields(refFile, sig, noMld);
-  const b = await tsharkFields(ourFile, sig, noMld);
-  assert.ok(a.length > 20);
-  assert.deepEqual(b, a);
-});
+    // -w: the packets pktkit wrote are the packets tcpdump wrote.
+    const sig = [
+      'frame.len',
+      'eth.src',
+      'eth.dst',
+      'eth.type',
+      'ip.id',
+      'ipv6.plen',
+      'tcp.seq_raw',
+      'udp.length',
+      'icmp.type',
+      'icmpv6.type',
+      'arp.opcode',
+    ];
+    // (Except the MLD reports the kernel sends on its own after link-up, which may come before pktkit listens.)
+    const noMld = { ...opts, filter: 'not icmpv6.type == 143' };
+    const a = await tsharkFields(refFile, sig, noMld);
+    const b = await tsharkFields(ourFile, sig, noMld);
+    assert.ok(a.length > 20);
+    assert.deepEqual(b, a);
+  },
+);

@@ -13,15 +13,57 @@ import { tsharkFields } from '../helpers/tshark';
 import { jsonLines, ROOT, runCli } from './run-cli';
 
 const FIELDS = [
-  'frame.number', 'frame.time_epoch', 'frame.len', 'frame.cap_len',
-  'eth.dst', 'eth.src', 'eth.type', 'vlan.id',
-  'arp.opcode', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4',
-  'ip.version', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.flags', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
-  'ipv6.plen', 'ipv6.nxt', 'ipv6.hlim', 'ipv6.src', 'ipv6.dst', 'ipv6.addr',
-  'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.stream', 'tcp.len', 'tcp.seq', 'tcp.seq_raw', 'tcp.ack', 'tcp.flags', 'tcp.flags.str',
-  'tcp.window_size_value', 'tcp.options.mss_val', 'tcp.payload',
-  'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length', 'udp.payload',
-  'icmp.type', 'icmp.code', 'icmp.ident', 'icmp.seq', 'icmpv6.type', 'icmpv6.code',
+  'frame.number',
+  'frame.time_epoch',
+  'frame.len',
+  'frame.cap_len',
+  'eth.dst',
+  'eth.src',
+  'eth.type',
+  'vlan.id',
+  'arp.opcode',
+  'arp.src.proto_ipv4',
+  'arp.dst.proto_ipv4',
+  'ip.version',
+  'ip.hdr_len',
+  'ip.len',
+  'ip.id',
+  'ip.flags',
+  'ip.ttl',
+  'ip.proto',
+  'ip.src',
+  'ip.dst',
+  'ip.addr',
+  'ipv6.plen',
+  'ipv6.nxt',
+  'ipv6.hlim',
+  'ipv6.src',
+  'ipv6.dst',
+  'ipv6.addr',
+  'tcp.srcport',
+  'tcp.dstport',
+  'tcp.port',
+  'tcp.stream',
+  'tcp.len',
+  'tcp.seq',
+  'tcp.seq_raw',
+  'tcp.ack',
+  'tcp.flags',
+  'tcp.flags.str',
+  'tcp.window_size_value',
+  'tcp.options.mss_val',
+  'tcp.payload',
+  'udp.srcport',
+  'udp.dstport',
+  'udp.port',
+  'udp.length',
+  'udp.payload',
+  'icmp.type',
+  'icmp.code',
+  'icmp.ident',
+  'icmp.seq',
+  'icmpv6.type',
+  'icmpv6.code',
 ];
 const NEW = ['ip.addr', 'ipv6.addr', 'tcp.port', 'udp.port', 'tcp.payload', 'udp.payload'];
 const TSHARK_OPTIONS = ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'];
@@ -32,7 +74,12 @@ const only = (layers: Record<string, unknown>, names: readonly string[]): Record
   Object.fromEntries(Object.entries(layers).filter(([k]) => names.includes(k)));
 
 const tshark = async (file: string, format: 'ek' | 'json'): Promise<string> =>
-  (await runOk(null, 'tshark', ['-r', file, '-T', format, ...FIELDS.flatMap((f) => ['-e', f]), ...TSHARK_OPTIONS], { env: UTC, timeoutMs: 120_000 })).stdout;
+  (
+    await runOk(null, 'tshark', ['-r', file, '-T', format, ...FIELDS.flatMap((f) => ['-e', f]), ...TSHARK_OPTIONS], {
+      env: UTC,
+      timeoutMs: 120_000,
+    })
+  ).stdout;
 
 for (const name of FILES) {
   test(`--json=ek, --json=json and the new flat fields agree with tshark: ${name}`, async () => {
@@ -44,12 +91,21 @@ for (const name of FILES) {
     assert.equal(flat.length, rows.length);
     const shown = (v: unknown): string => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
     const diffs: string[] = [];
-    flat.forEach((o, i) => NEW.forEach((f) => shown(o[f]) !== rows[i]![f] && diffs.push(`frame ${i + 1} ${f}: tshark '${rows[i]![f]}', pktkit '${shown(o[f])}'`)));
+    flat.forEach((o, i) =>
+      NEW.forEach(
+        (f) =>
+          shown(o[f]) !== rows[i]![f] &&
+          diffs.push(`frame ${i + 1} ${f}: tshark '${rows[i]![f]}', pktkit '${shown(o[f])}'`),
+      ),
+    );
     assert.deepEqual(diffs, []);
     assert.ok(rows.some((r) => r['ip.addr'] !== '' || r['ipv6.addr'] !== ''));
 
     // -T ek: index line, then the document, for each packet.
-    const theirEk = (await tshark(file, 'ek')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const theirEk = (await tshark(file, 'ek'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const ek = await runCli(['-r', file, '--json=ek']);
     assert.equal(ek.code, 0, ek.stderr);
     const ourEk = jsonLines(ek.stdout);
@@ -69,7 +125,9 @@ for (const name of FILES) {
     assert.equal(js.code, 0, js.stderr);
     const ourJson = JSON.parse(js.stdout.toString('utf8')) as Doc[];
     assert.equal(ourJson.length, theirJson.length);
-    ourJson.forEach((d, i) => assert.deepEqual({ ...d, _source: { layers: only(d._source.layers, FIELDS) } }, theirJson[i], `packet ${i + 1}`));
+    ourJson.forEach((d, i) =>
+      assert.deepEqual({ ...d, _source: { layers: only(d._source.layers, FIELDS) } }, theirJson[i], `packet ${i + 1}`),
+    );
   });
 }
 

@@ -68,7 +68,8 @@ test('labels sit on the frames Wireshark flags the same way', async (t) => {
     const ours = labels.map((l, i) => (l.split('; ').some((part) => re.test(part)) ? i + 1 : 0)).filter(Boolean);
     const theirs = rows.map((row, i) => (row[field] !== '' ? i + 1 : 0)).filter(Boolean);
     assert.ok(theirs.length > 0, `the capture exercises ${field}`);
-    if (ours.join() !== theirs.join()) mismatches.push(`${field}: tshark frames ${theirs.join(',')}, pktkit ${ours.join(',')}`);
+    if (ours.join() !== theirs.join())
+      mismatches.push(`${field}: tshark frames ${theirs.join(',')}, pktkit ${ours.join(',')}`);
   }
   assert.deepEqual(mismatches, [], labels.map((l, i) => `${i + 1}: ${l}`).join('\n'));
   assert.equal(labels[16], 'out-of-order');

@@ -12,7 +12,12 @@ import { canCreateNamespaces, createNetPair, type NetPair } from '../helpers/net
 import { spawnTracked, stopProcess } from '../helpers/processes';
 import { cliCommand, runCli } from './run-cli';
 
-const skip = process.getuid?.() !== 0 ? 'needs root to capture' : !canCreateNamespaces() ? 'cannot create network namespaces' : false;
+const skip =
+  process.getuid?.() !== 0
+    ? 'needs root to capture'
+    : !canCreateNamespaces()
+      ? 'cannot create network namespaces'
+      : false;
 
 /** A command started in `ns` whose stdout and stderr are gathered. */
 interface Started {
@@ -59,35 +64,51 @@ async function bothAt(net: NetPair, args: readonly string[]): Promise<{ theirs: 
   return { theirs, ours };
 }
 
-test('-i any: interface and direction on each line, as tcpdump -i any prints them; -e adds the link header', { skip }, async (t) => {
-  const net = await createNetPair({ prefix: 'any', t, ipv6: false });
-  const lines = (s: string): string[] => s.split('\n').filter(Boolean);
-  const prefix = (l: string): string => l.match(/^\S+ +(?:In|Out|B|M|P) +/)?.[0] ?? `(none in: ${l})`;
+test(
+  '-i any: interface and direction on each line, as tcpdump -i any prints them; -e adds the link header',
+  { skip },
+  async (t) => {
+    const net = await createNetPair({ prefix: 'any', t, ipv6: false });
+    const lines = (s: string): string[] => s.split('\n').filter(Boolean);
+    const prefix = (l: string): string => l.match(/^\S+ +(?:In|Out|B|M|P) +/)?.[0] ?? `(none in: ${l})`;
 
-  const plain = await bothAt(net, ['-i', 'any', '-c', '4', '-t', 'icmp']);
-  const theirs = lines(plain.theirs.stdout()).map(prefix);
-  assert.equal(theirs.length, 4, plain.theirs.stderr());
-  assert.deepEqual(lines(plain.ours.stdout()).map(prefix), theirs);
-  assert.deepEqual(theirs.map((p) => p.trim().split(/ +/)), [[net.ifA, 'Out'], [net.ifA, 'In'], [net.ifA, 'Out'], [net.ifA, 'In']]);
-  assert.match(plain.ours.stderr(), /listening on any, link-type LINUX_SLL2/);
+    const plain = await bothAt(net, ['-i', 'any', '-c', '4', '-t', 'icmp']);
+    const theirs = lines(plain.theirs.stdout()).map(prefix);
+    assert.equal(theirs.length, 4, plain.theirs.stderr());
+    assert.deepEqual(lines(plain.ours.stdout()).map(prefix), theirs);
+    assert.deepEqual(
+      theirs.map((p) => p.trim().split(/ +/)),
+      [
+        [net.ifA, 'Out'],
+        [net.ifA, 'In'],
+        [net.ifA, 'Out'],
+        [net.ifA, 'In'],
+      ],
+    );
+    assert.match(plain.ours.stderr(), /listening on any, link-type LINUX_SLL2/);
 
-  const linkPart = (l: string): string => l.match(/^(.*?, length \d+: )/)?.[1] ?? `(none in: ${l})`;
-  const withE = await bothAt(net, ['-i', 'any', '-c', '4', '-t', '-e', 'icmp']);
-  assert.deepEqual(lines(withE.ours.stdout()).map(linkPart), lines(withE.theirs.stdout()).map(linkPart));
+    const linkPart = (l: string): string => l.match(/^(.*?, length \d+: )/)?.[1] ?? `(none in: ${l})`;
+    const withE = await bothAt(net, ['-i', 'any', '-c', '4', '-t', '-e', 'icmp']);
+    assert.deepEqual(lines(withE.ours.stdout()).map(linkPart), lines(withE.theirs.stdout()).map(linkPart));
 
-  // -y LINUX_SLL: cooked v1, as tcpdump -y; its lines name no interface, and -e shows the direction.
-  const v1 = await bothAt(net, ['-i', 'any', '-y', 'LINUX_SLL', '-c', '4', '-t', '-e', 'icmp']);
-  assert.match(v1.theirs.stderr(), /link-type LINUX_SLL /);
-  assert.match(v1.ours.stderr(), /link-type LINUX_SLL,/);
-  assert.deepEqual(lines(v1.ours.stdout()).map(linkPart), lines(v1.theirs.stdout()).map(linkPart));
-  assert.match(lines(v1.ours.stdout())[0]!, /^Out /);
-});
+    // -y LINUX_SLL: cooked v1, as tcpdump -y; its lines name no interface, and -e shows the direction.
+    const v1 = await bothAt(net, ['-i', 'any', '-y', 'LINUX_SLL', '-c', '4', '-t', '-e', 'icmp']);
+    assert.match(v1.theirs.stderr(), /link-type LINUX_SLL /);
+    assert.match(v1.ours.stderr(), /link-type LINUX_SLL,/);
+    assert.deepEqual(lines(v1.ours.stdout()).map(linkPart), lines(v1.theirs.stdout()).map(linkPart));
+    assert.match(lines(v1.ours.stdout())[0]!, /^Out /);
+  },
+);
 
 test('-i N picks the Nth interface of the -D list, as tcpdump -i N', { skip }, async (t) => {
   const net = await createNetPair({ prefix: 'idx', t, ipv6: false });
   const list = await runCli(['-D'], { ns: net.nsA });
   assert.equal(list.code, 0, list.stderr);
-  const names = list.stdout.toString().split('\n').filter(Boolean).map((l) => l.replace(/^\d+\./, '').split(' ')[0]!);
+  const names = list.stdout
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^\d+\./, '').split(' ')[0]!);
   assert.ok(names.includes(net.ifA) && names.includes('lo'), names.join(' '));
   // The first (the veth: up, running, not loopback) and lo; the pseudo-devices at the end (D-Bus) may not open here.
   for (const n of [1, names.indexOf('lo') + 1]) {
@@ -101,5 +122,8 @@ test('-i N picks the Nth interface of the -D list, as tcpdump -i N', { skip }, a
   }
   const bad = await runCli(['-i', String(names.length + 1), '-c', '1'], { ns: net.nsA });
   assert.equal(bad.code, 4);
-  assert.match(bad.stderr, new RegExp(`^pktkit: no interface number ${names.length + 1}: pktkit -D lists 1\\.\\.${names.length}\\n$`));
+  assert.match(
+    bad.stderr,
+    new RegExp(`^pktkit: no interface number ${names.length + 1}: pktkit -D lists 1\\.\\.${names.length}\\n$`),
+  );
 });

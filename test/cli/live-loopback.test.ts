@@ -22,46 +22,60 @@ async function whenListening(getStderr: () => string): Promise<void> {
   assert.match(getStderr(), /listening on/);
 }
 
-test('SIGTERM ends a live capture with the counters; -c stops by itself', { skip: !isRoot && 'needs root to capture' }, async () => {
-  const port = await freePort('udp');
-  let child: ChildProcess | undefined;
-  let stderr = '';
-  const running = runCli(['capture', '-i', 'lo', `udp port ${port}`], {
-    onSpawn: (c) => {
-      child = c;
-      c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    },
-  });
-  await whenListening(() => stderr);
-  await sendUdpLoopback(port, [Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
-  await sleep(300);
-  child!.kill('SIGTERM');
-  const r = await running;
-  assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.toString().trim().split('\n');
-  assert.equal(lines.length, 3);
-  assert.match(lines[2]!, new RegExp(`UDP 127\\.0\\.0\\.1:\\d+ > 127\\.0\\.0\\.1:${port}: length 5$`));
-  assert.match(r.stderr, /\n3 packets captured\n\d+ packets received by filter\n0 packets dropped by kernel\n0 packets dropped by ring\n$/);
+test(
+  'SIGTERM ends a live capture with the counters; -c stops by itself',
+  { skip: !isRoot && 'needs root to capture' },
+  async () => {
+    const port = await freePort('udp');
+    let child: ChildProcess | undefined;
+    let stderr = '';
+    const running = runCli(['capture', '-i', 'lo', `udp port ${port}`], {
+      onSpawn: (c) => {
+        child = c;
+        c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      },
+    });
+    await whenListening(() => stderr);
+    await sendUdpLoopback(port, [Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
+    await sleep(300);
+    child!.kill('SIGTERM');
+    const r = await running;
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.toString().trim().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[2]!, new RegExp(`UDP 127\\.0\\.0\\.1:\\d+ > 127\\.0\\.0\\.1:${port}: length 5$`));
+    assert.match(
+      r.stderr,
+      /\n3 packets captured\n\d+ packets received by filter\n0 packets dropped by kernel\n0 packets dropped by ring\n$/,
+    );
 
-  // -c: the capture ends after that many packets, without a signal.
-  let stderr2 = '';
-  const counted = runCli(['capture', '-i', 'lo', '-c', '2', '--json', `udp port ${port}`], {
-    onSpawn: (c) => c.stderr!.on('data', (b: Buffer) => (stderr2 += b.toString())),
-    timeoutMs: 20_000,
-  });
-  await whenListening(() => stderr2);
-  await sendUdpLoopback(port, [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')]);
-  const c = await counted;
-  assert.equal(c.code, 0, c.stderr);
-  const objects = c.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.equal(objects.length, 2);
-  assert.equal(objects[0]!['udp.dstport'], port);
-  assert.match(c.stderr, /\n2 packets captured\n/);
-});
+    // -c: the capture ends after that many packets, without a signal.
+    let stderr2 = '';
+    const counted = runCli(['capture', '-i', 'lo', '-c', '2', '--json', `udp port ${port}`], {
+      onSpawn: (c) => c.stderr!.on('data', (b: Buffer) => (stderr2 += b.toString())),
+      timeoutMs: 20_000,
+    });
+    await whenListening(() => stderr2);
+    await sendUdpLoopback(port, [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')]);
+    const c = await counted;
+    assert.equal(c.code, 0, c.stderr);
+    const objects = c.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(objects.length, 2);
+    assert.equal(objects[0]!['udp.dstport'], port);
+    assert.match(c.stderr, /\n2 packets captured\n/);
+  },
+);
 
 test('without -i, the interface tcpdump would pick', { skip: !isRoot && 'needs root to capture' }, async () => {
   const list = await runOk(null, 'tcpdump', ['-D']);
-  const first = list.stdout.split('\n')[0]!.replace(/^\d+\./, '').split(' ')[0]!;
+  const first = list.stdout
+    .split('\n')[0]!
+    .replace(/^\d+\./, '')
+    .split(' ')[0]!;
   let child: ChildProcess | undefined;
   let stderr = '';
   const running = runCli(['capture', '-p', '-c', '1', 'udp port 9'], {
@@ -79,58 +93,83 @@ test('without -i, the interface tcpdump would pick', { skip: !isRoot && 'needs r
 
 test('ifaces lists what tcpdump -D lists, in its order, with addresses and flags', async () => {
   const list = await runOk(null, 'tcpdump', ['-D']);
-  const theirs = list.stdout.split('\n').filter(Boolean).map((l) => l.replace(/^\d+\./, '').split(' ')[0]!);
+  const theirs = list.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^\d+\./, '').split(' ')[0]!);
   const r = await runCli(['ifaces']);
   assert.equal(r.code, 0, r.stderr);
-  const heads = r.stdout.toString().split('\n').filter((l) => /^\d+\./.test(l));
+  const heads = r.stdout
+    .toString()
+    .split('\n')
+    .filter((l) => /^\d+\./.test(l));
   // The same first lines as tcpdump -D: number, name, description, flags.
   assert.deepEqual(heads, list.stdout.split('\n').filter(Boolean));
-  assert.deepEqual(heads.map((l) => l.replace(/^\d+\./, '').split(' ')[0]), theirs);
-  assert.match(r.stdout.toString(), /\d+\.lo \[Up, Running, Loopback\]\n(?: {4}.*\n)*? {4}inet 127\.0\.0\.1 netmask 255\.0\.0\.0\n/);
+  assert.deepEqual(
+    heads.map((l) => l.replace(/^\d+\./, '').split(' ')[0]),
+    theirs,
+  );
+  assert.match(
+    r.stdout.toString(),
+    /\d+\.lo \[Up, Running, Loopback\]\n(?: {4}.*\n)*? {4}inet 127\.0\.0\.1 netmask 255\.0\.0\.0\n/,
+  );
   const json = await runCli(['ifaces', '--json']);
-  const lo = json.stdout.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { name: string; addresses: Array<{ address: string }> }).find((i) => i.name === 'lo');
+  const lo = json.stdout
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { name: string; addresses: Array<{ address: string }> })
+    .find((i) => i.name === 'lo');
   assert.ok(lo?.addresses.some((a) => a.address === '127.0.0.1'));
 });
 
-test('-w on a terminal: a live "Got N (dropped M)" counter on stderr', { skip: !isRoot && 'needs root to capture' }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-tty-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const port = await freePort('udp');
-  const cmd = cliCommand(['capture', '-i', 'lo', '-c', '3', '-w', path.join(dir, 'out.pcap'), `udp port ${port}`])
-    .map((a) => `'${a}'`)
-    .join(' ');
-  // script(1) runs the command on a pseudo-terminal, as a user at a shell would.
-  const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (b: Buffer) => (output += b.toString()));
-  const done = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  await whenListening(() => output);
-  for (const word of ['a', 'b', 'c']) {
-    await sendUdpLoopback(port, [Buffer.from(word)]);
-    await sleep(700);
-  }
-  assert.equal(await done, 0, output);
-  assert.match(output, /\rGot [1-3] \(dropped 0\)/);
-  assert.match(output, /\rGot 3 \(dropped 0\)\r?\n3 packets captured\r?\n/);
-});
+test(
+  '-w on a terminal: a live "Got N (dropped M)" counter on stderr',
+  { skip: !isRoot && 'needs root to capture' },
+  async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-tty-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const port = await freePort('udp');
+    const cmd = cliCommand(['capture', '-i', 'lo', '-c', '3', '-w', path.join(dir, 'out.pcap'), `udp port ${port}`])
+      .map((a) => `'${a}'`)
+      .join(' ');
+    // script(1) runs the command on a pseudo-terminal, as a user at a shell would.
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    const done = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await whenListening(() => output);
+    for (const word of ['a', 'b', 'c']) {
+      await sendUdpLoopback(port, [Buffer.from(word)]);
+      await sleep(700);
+    }
+    assert.equal(await done, 0, output);
+    assert.match(output, /\rGot [1-3] \(dropped 0\)/);
+    assert.match(output, /\rGot 3 \(dropped 0\)\r?\n3 packets captured\r?\n/);
+  },
+);
 
-test('-w hands packets to the file within about a second, while still capturing', { skip: !isRoot && 'needs root to capture' }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-flush-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'live.pcap');
-  const port = await freePort('udp');
-  let child: ChildProcess | undefined;
-  let stderr = '';
-  const running = runCli(['capture', '-i', 'lo', '-w', file, `udp port ${port}`], {
-    onSpawn: (c) => {
-      child = c;
-      c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    },
-  });
-  await whenListening(() => stderr);
-  await sendUdpLoopback(port, [Buffer.from('x'), Buffer.from('y')]);
-  await sleep(1500);
-  assert.equal(countPcapRecords(file), 2, 'both packets are in the file before the capture ends');
-  child!.kill('SIGTERM');
-  assert.equal((await running).code, 0);
-});
+test(
+  '-w hands packets to the file within about a second, while still capturing',
+  { skip: !isRoot && 'needs root to capture' },
+  async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-flush-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'live.pcap');
+    const port = await freePort('udp');
+    let child: ChildProcess | undefined;
+    let stderr = '';
+    const running = runCli(['capture', '-i', 'lo', '-w', file, `udp port ${port}`], {
+      onSpawn: (c) => {
+        child = c;
+        c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      },
+    });
+    await whenListening(() => stderr);
+    await sendUdpLoopback(port, [Buffer.from('x'), Buffer.from('y')]);
+    await sleep(1500);
+    assert.equal(countPcapRecords(file), 2, 'both packets are in the file before the capture ends');
+    child!.kill('SIGTERM');
+    assert.equal((await running).code, 0);
+  },
+);

@@ -22,12 +22,18 @@ function oneLine(stderr: string): string {
 test('--local 999.1.1.1: exit 2, one line naming the value', async () => {
   const r = await runCli(['read', HTTP, '-v', '--local', '999.1.1.1']);
   assert.equal(r.code, 2);
-  assert.equal(oneLine(r.stderr), "pktkit: Expected an IPv4 or IPv6 address for --local but received '999.1.1.1' (see pktkit --help)");
+  assert.equal(
+    oneLine(r.stderr),
+    "pktkit: Expected an IPv4 or IPv6 address for --local but received '999.1.1.1' (see pktkit --help)",
+  );
   assert.equal(r.stdout.length, 0);
 });
 
 test('--local takes IPv4 and IPv6 (kept in the form packets print)', () => {
-  assert.deepEqual(parseArgs(['read', 'f.pcap', '--local', '198.18.0.1', '--local=FD00:0:0::0001']).local, ['198.18.0.1', 'fd00::1']);
+  assert.deepEqual(parseArgs(['read', 'f.pcap', '--local', '198.18.0.1', '--local=FD00:0:0::0001']).local, [
+    '198.18.0.1',
+    'fd00::1',
+  ]);
   for (const bad of ['localhost', '1.2.3', '01.2.3.4', 'fd00:::1', '198.18.0.1/24']) {
     assert.throws(() => parseArgs(['read', 'f.pcap', '--local', bad]), UsageError, bad);
   }
@@ -54,8 +60,13 @@ test('--follow --json: packets, then each stream as JSON records of its bytes', 
   assert.equal(r.code, 0, r.stderr);
   const records = jsonLines(r.stdout);
   const follow = records.filter((o) => 'follow.data' in o);
-  assert.ok(records.some((o) => 'frame.number' in o), 'the packets');
+  assert.ok(
+    records.some((o) => 'frame.number' in o),
+    'the packets',
+  );
   assert.ok(follow.length >= 2, 'the followed streams');
-  const server = Buffer.from(String(follow.find((o) => o['follow.from'] === 'server')!['follow.data']), 'hex').toString('latin1');
+  const server = Buffer.from(String(follow.find((o) => o['follow.from'] === 'server')!['follow.data']), 'hex').toString(
+    'latin1',
+  );
   assert.match(server, /^HTTP\/1\.1 200 OK\r\n/);
 });

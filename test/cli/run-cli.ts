@@ -42,7 +42,11 @@ export function cliCommand(args: readonly string[]): string[] {
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const argv = cliCommand(args);
   const [cmd, ...rest] = options.ns ? ['ip', 'netns', 'exec', options.ns, ...argv] : argv;
-  const child = spawn(cmd!, rest, { cwd: ROOT, env: { ...process.env, TZ: 'UTC', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd!, rest, {
+    cwd: ROOT,
+    env: { ...process.env, TZ: 'UTC', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   options.onSpawn?.(child);
   const out: Buffer[] = [];
   let err = '';

@@ -27,18 +27,33 @@ async function flowRows(s: ClickHouseServer, db: string): Promise<FlowRecord[]> 
             if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(dst, 13, 4)))), IPv6NumToString(dst)) AS d,
             sport, dport, packets_to_dst, bytes_to_dst, packets_to_src, bytes_to_src FROM ${db}.flows FORMAT JSONEachRow`,
   );
-  return text.trim().split('\n').filter(Boolean).map((l) => {
-    const r = JSON.parse(l) as Record<string, string | number>;
-    return {
-      proto: Number(r.proto), src: String(r.s), dst: String(r.d), sport: Number(r.sport), dport: Number(r.dport),
-      packetsToDst: Number(r.packets_to_dst), bytesToDst: Number(r.bytes_to_dst), packetsToSrc: Number(r.packets_to_src), bytesToSrc: Number(r.bytes_to_src),
-    } as unknown as FlowRecord;
-  });
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const r = JSON.parse(l) as Record<string, string | number>;
+      return {
+        proto: Number(r.proto),
+        src: String(r.s),
+        dst: String(r.d),
+        sport: Number(r.sport),
+        dport: Number(r.dport),
+        packetsToDst: Number(r.packets_to_dst),
+        bytesToDst: Number(r.bytes_to_dst),
+        packetsToSrc: Number(r.packets_to_src),
+        bytesToSrc: Number(r.bytes_to_src),
+      } as unknown as FlowRecord;
+    });
 }
 
 test(
   'capture --to clickhouse: live HTTP, DNS, ping and UDP in our namespaces; rows equal pktkit counters and tshark conv,tcp/udp',
-  { skip: (!canCreateNamespaces() && 'needs root (network namespaces)') || (!CLICKHOUSE_SERVER && 'clickhouse-server not installed') },
+  {
+    skip:
+      (!canCreateNamespaces() && 'needs root (network namespaces)') ||
+      (!CLICKHOUSE_SERVER && 'clickhouse-server not installed'),
+  },
   async (t) => {
     const net = await createNetPair({ t, prefix: 'sens' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-sensor-'));
@@ -47,17 +62,45 @@ test(
     const ch = await startClickHouse({ ns: net.nsA, t });
     const name = 'host.pktkit.test';
 
-    net.spawn(net.nsB, 'dnsmasq', [
-      '-k', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--bind-interfaces', '--user=root', '--pid-file=',
-      `--listen-address=${net.ipB}`, `--address=/${name}/${net.host4(77)}`, `--address=/${name}/${net.host6(0x77)}`,
-      `--address=/tcp.${name}/${net.host4(78)}`,
-    ], { stdio: 'ignore' });
-    const server = net.spawn(net.nsB, process.execPath, ['--import', TSX, path.join(__dirname, 'children', 'http-server.ts'), net.ipB, '8080'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    net.spawn(
+      net.nsB,
+      'dnsmasq',
+      [
+        '-k',
+        '--conf-file=/dev/null',
+        '--no-resolv',
+        '--no-hosts',
+        '--bind-interfaces',
+        '--user=root',
+        '--pid-file=',
+        `--listen-address=${net.ipB}`,
+        `--address=/${name}/${net.host4(77)}`,
+        `--address=/${name}/${net.host6(0x77)}`,
+        `--address=/tcp.${name}/${net.host4(78)}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = net.spawn(
+      net.nsB,
+      process.execPath,
+      ['--import', TSX, path.join(__dirname, 'children', 'http-server.ts'), net.ipB, '8080'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => server.stdout!.once('data', () => resolve()));
 
     // Only the veth: ClickHouse's own traffic is on lo.
     const tcpdump = await startTcpdump({ ns: net.nsA, iface: net.ifA, file: refFile });
-    const [cmd, ...rest] = cliCommand(['capture', '-i', net.ifA, '--to', `clickhouse://127.0.0.1:${ch.httpPort}/live`, '--sensor', 'sensor-1', '--spool', path.join(dir, 'spool')]);
+    const [cmd, ...rest] = cliCommand([
+      'capture',
+      '-i',
+      net.ifA,
+      '--to',
+      `clickhouse://127.0.0.1:${ch.httpPort}/live`,
+      '--sensor',
+      'sensor-1',
+      '--spool',
+      path.join(dir, 'spool'),
+    ]);
     const ours = net.spawn(net.nsA, cmd!, rest, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     ours.stderr!.on('data', (b: Buffer) => (err += b.toString()));
@@ -65,10 +108,21 @@ test(
     for (let i = 0; i < 200 && !/listening on/.test(err); i++) await sleep(50);
     assert.match(err, /listening on/);
 
-    await net.execOk(net.nsA, process.execPath, ['--import', TSX, path.join(__dirname, 'children', 'http-client.ts'), net.ipB, '8080']);
+    await net.execOk(net.nsA, process.execPath, [
+      '--import',
+      TSX,
+      path.join(__dirname, 'children', 'http-client.ts'),
+      net.ipB,
+      '8080',
+    ]);
     await net.execOk(net.nsA, 'ping', ['-c', '3', '-i', '0.2', '-W', '2', net.ipB]);
     await net.execOk(net.nsA, 'ping', ['-6', '-c', '2', '-i', '0.2', '-W', '2', net.ip6B]);
-    await net.execOk(net.nsA, process.execPath, ['--import', TSX, path.join(__dirname, 'children', 'mixed-traffic.ts'), net.ipB, net.ip6B, name], { cwd: ROOT });
+    await net.execOk(
+      net.nsA,
+      process.execPath,
+      ['--import', TSX, path.join(__dirname, 'children', 'mixed-traffic.ts'), net.ipB, net.ip6B, name],
+      { cwd: ROOT },
+    );
 
     await sleep(300);
     await tcpdump.stop({ settleMs: 200 });
@@ -78,16 +132,25 @@ test(
 
     // pktkit's own counters: captured packets, and the summary line of the sink.
     const captured = Number(/\n(\d+) packets captured\n/.exec(err)?.[1]);
-    const summary = /pktkit: (\d+) packets, (\d+) flows, (\d+) packet rows and (\d+) flow rows sent, (\d+) rows spooled, (\d+) dropped\n\d+ packets captured/.exec(err);
+    const summary =
+      /pktkit: (\d+) packets, (\d+) flows, (\d+) packet rows and (\d+) flow rows sent, (\d+) rows spooled, (\d+) dropped\n\d+ packets captured/.exec(
+        err,
+      );
     assert.ok(summary, err);
     const [packets, flows, packetRows, flowRows_, spooled, dropped] = summary.slice(1).map(Number);
     assert.deepEqual([packets, packetRows, flowRows_, spooled, dropped], [captured, captured, flows, 0, 0]);
-    assert.equal(Number((await ch.query("SELECT count() FROM live.packets WHERE sensor = 'sensor-1'")).trim()), captured);
+    assert.equal(
+      Number((await ch.query("SELECT count() FROM live.packets WHERE sensor = 'sensor-1'")).trim()),
+      captured,
+    );
     assert.equal(Number((await ch.query('SELECT count() FROM live.flows')).trim()), flows);
     assert.equal((await ch.query(`SELECT DISTINCT interface FROM live.packets`)).trim(), net.ifA);
     // Every IP packet is in exactly one flow.
     const ipPackets = Number((await ch.query('SELECT count() FROM live.packets WHERE ip_version != 0')).trim());
-    assert.equal(Number((await ch.query('SELECT sum(packets_to_dst + packets_to_src) FROM live.flows')).trim()), ipPackets);
+    assert.equal(
+      Number((await ch.query('SELECT sum(packets_to_dst + packets_to_src) FROM live.flows')).trim()),
+      ipPackets,
+    );
 
     // Per-flow sums against tshark on the reference capture (the same interface, the same time).
     const rows = await flowRows(ch, 'live');
@@ -98,6 +161,13 @@ test(
     assertSameAsTshark(rows, tcp, 6);
     assertSameAsTshark(rows, udp, 17);
     // ping: one echo flow each way counted.
-    assert.equal((await ch.query(`SELECT packets_to_dst, packets_to_src FROM live.flows WHERE proto = 1 AND icmp_type = 8 FORMAT TSV`)).trim(), '3\t3');
+    assert.equal(
+      (
+        await ch.query(
+          `SELECT packets_to_dst, packets_to_src FROM live.flows WHERE proto = 1 AND icmp_type = 8 FORMAT TSV`,
+        )
+      ).trim(),
+      '3\t3',
+    );
   },
 );

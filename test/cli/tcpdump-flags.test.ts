@@ -32,7 +32,10 @@ async function tcpdump(file: string, args: readonly string[]): Promise<string[]>
 async function pktkit(args: readonly string[]): Promise<string[]> {
   const r = await runCli(args);
   assert.equal(r.code, 0, r.stderr);
-  return r.stdout.toString('latin1').split('\n').filter((l) => l !== '');
+  return r.stdout
+    .toString('latin1')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 /** What `flag` adds in front of each line: the line with the flag minus the same line under -t. */
@@ -81,18 +84,39 @@ for (const [name, precision] of [
     const packets: Array<[number, number]> = [];
     for await (const p of openFile(file)) packets.push([p.tsSec, p.tsNsec]);
     const local = { ...process.env };
-    const theirT = (await runOk(null, 'tcpdump', ['-nn', '-r', file, '-t', ...prec], { env: local })).stdout.split('\n').filter(Boolean);
+    const theirT = (await runOk(null, 'tcpdump', ['-nn', '-r', file, '-t', ...prec], { env: local })).stdout
+      .split('\n')
+      .filter(Boolean);
     assert.equal(theirT.length, packets.length);
     assert.ok(packets.length >= 30);
-    for (const [style, flags] of [[0, []], [2, ['-tt']], [3, ['-ttt']], [4, ['-tttt']], [5, ['-ttttt']]] as const) {
-      const theirs = heads((await runOk(null, 'tcpdump', ['-nn', '-r', file, ...flags, ...prec], { env: local })).stdout.split('\n').filter(Boolean), theirT);
+    for (const [style, flags] of [
+      [0, []],
+      [2, ['-tt']],
+      [3, ['-ttt']],
+      [4, ['-tttt']],
+      [5, ['-ttttt']],
+    ] as const) {
+      const theirs = heads(
+        (await runOk(null, 'tcpdump', ['-nn', '-r', file, ...flags, ...prec], { env: local })).stdout
+          .split('\n')
+          .filter(Boolean),
+        theirT,
+      );
       const clock = new Clock(style, precision);
-      assert.deepEqual(packets.map(([s, ns]) => clock.stamp(s, ns)), theirs, flags.join(' ') || 'default');
+      assert.deepEqual(
+        packets.map(([s, ns]) => clock.stamp(s, ns)),
+        theirs,
+        flags.join(' ') || 'default',
+      );
     }
     // ... and the command line with two of them, numbered.
     const cliT = await pktkit(['-r', file, '-q', '-t', ...prec]);
     const theirT2 = await tcpdump(file, ['-t', ...prec]);
-    for (const style of [['-#', '-ttt'], ['-#', '-tttt'], ['-#', '-t']]) {
+    for (const style of [
+      ['-#', '-ttt'],
+      ['-#', '-tttt'],
+      ['-#', '-t'],
+    ]) {
       const theirs = heads(await tcpdump(file, [...style, ...prec]), theirT2);
       assert.deepEqual(heads(await pktkit(['-r', file, '-q', ...style, ...prec]), cliT), theirs, style.join(' '));
     }
@@ -100,7 +124,10 @@ for (const [name, precision] of [
 }
 
 test('--nano on a microsecond file and --micro on a nanosecond file print as tcpdump', async () => {
-  for (const [name, flag] of [['http-lo.pcap', '--nano'], ['http-lo-nsec.pcap', '--micro']] as const) {
+  for (const [name, flag] of [
+    ['http-lo.pcap', '--nano'],
+    ['http-lo-nsec.pcap', '--micro'],
+  ] as const) {
     const file = fixture(name);
     const theirs = heads(await tcpdump(file, ['-tt', flag]), await tcpdump(file, ['-t']));
     const ours = heads(await pktkit(['-r', file, '-q', '-tt', flag]), await pktkit(['-r', file, '-q', '-t']));
@@ -109,7 +136,8 @@ test('--nano on a microsecond file and --micro on a nanosecond file print as tcp
 });
 
 /** tcpdump -e's link-level text: up to `length N: ` and any `vlan ..., ethertype ..., ` after it. */
-const linkPart = (line: string): string => line.match(/^(.*?, length \d+: (?:vlan \d+, p \d+(?:, DEI)?, ethertype [^,]+, )*)/)?.[1] ?? `(none in: ${line})`;
+const linkPart = (line: string): string =>
+  line.match(/^(.*?, length \d+: (?:vlan \d+, p \d+(?:, DEI)?, ethertype [^,]+, )*)/)?.[1] ?? `(none in: ${line})`;
 
 for (const name of ['veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo.pcap']) {
   test(`-e prints tcpdump -e's link-level header: ${name}`, async () => {
@@ -166,7 +194,8 @@ for (const name of ['http-lo.pcap', 'veth-mixed.pcap']) {
 test('TCP lines carry the options tcpdump prints, in its words', async () => {
   for (const name of ['http-lo.pcap', 'veth-mixed.pcap']) {
     const file = fixture(name);
-    const opts = (lines: string[]): string[] => lines.filter((l) => /Flags \[/.test(l)).map((l) => l.match(/options \[[^\]]*\]/)?.[0] ?? '-');
+    const opts = (lines: string[]): string[] =>
+      lines.filter((l) => /Flags \[/.test(l)).map((l) => l.match(/options \[[^\]]*\]/)?.[0] ?? '-');
     const theirs = opts(await tcpdump(file, ['-S', 'tcp']));
     assert.ok(theirs.filter((o) => o !== '-').length >= 5);
     assert.deepEqual(opts(await pktkit(['-r', file, '-S', 'tcp'])), theirs);
@@ -179,16 +208,54 @@ test('SACK blocks are relative as tcpdump prints them, absolute with -S', async 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-sack-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'sack.pcap');
-  const c = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(TCP({ sport: 40000, dport: 80, ...f }));
-  const s = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.2', dst: '198.18.0.1' })).div(TCP({ sport: 80, dport: 40000, ...f }));
+  const c = (f: Parameters<typeof TCP>[0]) =>
+    Ether()
+      .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+      .div(TCP({ sport: 40000, dport: 80, ...f }));
+  const s = (f: Parameters<typeof TCP>[0]) =>
+    Ether()
+      .div(IP({ src: '198.18.0.2', dst: '198.18.0.1' }))
+      .div(TCP({ sport: 80, dport: 40000, ...f }));
   const frames = [
-    c({ flags: 'S', seq: 4294967000, options: [['MSS', 1460], ['SAckOK', new Uint8Array(0)]] }),
-    s({ flags: 'SA', seq: 5000, ack: 4294967001, options: [['MSS', 1460], ['SAckOK', new Uint8Array(0)]] }),
+    c({
+      flags: 'S',
+      seq: 4294967000,
+      options: [
+        ['MSS', 1460],
+        ['SAckOK', new Uint8Array(0)],
+      ],
+    }),
+    s({
+      flags: 'SA',
+      seq: 5000,
+      ack: 4294967001,
+      options: [
+        ['MSS', 1460],
+        ['SAckOK', new Uint8Array(0)],
+      ],
+    }),
     c({ flags: 'A', seq: 4294967001, ack: 5001 }),
     c({ flags: 'PA', seq: 4294967001, ack: 5001 }).div(Raw({ load: 'x'.repeat(100) })),
     c({ flags: 'PA', seq: (4294967001 + 200) % 2 ** 32, ack: 5001 }).div(Raw({ load: 'y'.repeat(100) })),
     c({ flags: 'PA', seq: (4294967001 + 400) % 2 ** 32, ack: 5001 }).div(Raw({ load: 'z'.repeat(100) })),
-    s({ flags: 'A', seq: 5001, ack: 4294967101, options: [['NOP', null], ['NOP', null], ['SAck', [(4294967001 + 200) % 2 ** 32, (4294967001 + 300) % 2 ** 32, (4294967001 + 400) % 2 ** 32, (4294967001 + 500) % 2 ** 32]]] }),
+    s({
+      flags: 'A',
+      seq: 5001,
+      ack: 4294967101,
+      options: [
+        ['NOP', null],
+        ['NOP', null],
+        [
+          'SAck',
+          [
+            (4294967001 + 200) % 2 ** 32,
+            (4294967001 + 300) % 2 ** 32,
+            (4294967001 + 400) % 2 ** 32,
+            (4294967001 + 500) % 2 ** 32,
+          ],
+        ],
+      ],
+    }),
   ];
   const w = openWriter(file, { linkType: 1 });
   frames.forEach((f, i) => w.write(f.toBytes(), { tsSec: 1_700_000_000, tsNsec: i * 1000 }));
@@ -197,31 +264,70 @@ test('SACK blocks are relative as tcpdump prints them, absolute with -S', async 
   for (const abs of [[], ['-S']]) {
     const theirs = opts(await tcpdump(file, ['-t', ...abs]));
     assert.match(theirs[6]!, /sack 2 \{/);
-    assert.deepEqual(opts((await pktkit(['-r', file, '-t', ...abs])).filter((l) => /Flags \[/.test(l))), theirs, abs.join('') || 'relative');
+    assert.deepEqual(
+      opts((await pktkit(['-r', file, '-t', ...abs])).filter((l) => /Flags \[/.test(l))),
+      theirs,
+      abs.join('') || 'relative',
+    );
   }
 });
 
 /** DNS queries and answers over UDP/53 (IPv4 and IPv6), with the flags and record types tcpdump spells. */
 async function writeDnsCapture(file: string): Promise<void> {
-  const v4 = (sport: number, dport: number) => Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }).div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(UDP({ sport, dport }));
-  const v6 = (sport: number, dport: number) => Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }).div(IPv6({ src: 'fd00::1', dst: 'fd00::2' })).div(UDP({ sport, dport }));
+  const v4 = (sport: number, dport: number) =>
+    Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
+      .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+      .div(UDP({ sport, dport }));
+  const v6 = (sport: number, dport: number) =>
+    Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
+      .div(IPv6({ src: 'fd00::1', dst: 'fd00::2' }))
+      .div(UDP({ sport, dport }));
   const frames = [
     v4(40000, 53).div(DNS({ id: 4660, rd: 1, qd: DNSQR({ qname: 'www.example.test', qtype: 'A' }) })),
-    v4(53, 40000).div(DNS({ id: 4660, qr: 1, rd: 1, ra: 1, qd: DNSQR({ qname: 'www.example.test', qtype: 'A' }), an: DNSRR({ rrname: 'www.example.test', type: 'A', rdata: '198.18.0.80', ttl: 300 }) })),
+    v4(53, 40000).div(
+      DNS({
+        id: 4660,
+        qr: 1,
+        rd: 1,
+        ra: 1,
+        qd: DNSQR({ qname: 'www.example.test', qtype: 'A' }),
+        an: DNSRR({ rrname: 'www.example.test', type: 'A', rdata: '198.18.0.80', ttl: 300 }),
+      }),
+    ),
     v4(40001, 53).div(DNS({ id: 7, rd: 1, qd: DNSQR({ qname: 'www.example.test', qtype: 'AAAA' }), ar: DNSRROPT({}) })),
     v4(53, 40001).div(
       DNS({
-        id: 7, qr: 1, aa: 1, rd: 1, ra: 1,
+        id: 7,
+        qr: 1,
+        aa: 1,
+        rd: 1,
+        ra: 1,
         qd: DNSQR({ qname: 'www.example.test', qtype: 'AAAA' }),
-        an: [DNSRR({ rrname: 'www.example.test', type: 'CNAME', rdata: 'web.example.test' }), DNSRR({ rrname: 'web.example.test', type: 'AAAA', rdata: 'fd00::80' })],
+        an: [
+          DNSRR({ rrname: 'www.example.test', type: 'CNAME', rdata: 'web.example.test' }),
+          DNSRR({ rrname: 'web.example.test', type: 'AAAA', rdata: 'fd00::80' }),
+        ],
       }),
     ),
     v4(40002, 53).div(DNS({ id: 65535, rd: 0, qd: DNSQR({ qname: 'nothing.example.test', qtype: 'MX' }) })),
-    v4(53, 40002).div(DNS({ id: 65535, qr: 1, ra: 0, rcode: 3, qd: DNSQR({ qname: 'nothing.example.test', qtype: 'MX' }) })),
+    v4(53, 40002).div(
+      DNS({ id: 65535, qr: 1, ra: 0, rcode: 3, qd: DNSQR({ qname: 'nothing.example.test', qtype: 'MX' }) }),
+    ),
     v6(40003, 53).div(DNS({ id: 99, rd: 1, qd: DNSQR({ qname: 'example.test', qtype: 'TXT' }) })),
-    v6(53, 40003).div(DNS({ id: 99, qr: 1, rd: 1, ra: 1, qd: DNSQR({ qname: 'example.test', qtype: 'TXT' }), an: DNSRR({ rrname: 'example.test', type: 'TXT', rdata: ['hello'] }) })),
+    v6(53, 40003).div(
+      DNS({
+        id: 99,
+        qr: 1,
+        rd: 1,
+        ra: 1,
+        qd: DNSQR({ qname: 'example.test', qtype: 'TXT' }),
+        an: DNSRR({ rrname: 'example.test', type: 'TXT', rdata: ['hello'] }),
+      }),
+    ),
     v4(40004, 53).div(DNS({ id: 5, rd: 1, qd: DNSQR({ qname: '4.3.2.1.in-addr.arpa', qtype: 'PTR' }) })),
-    v4(53, 40004).div(DNS({ id: 5, qr: 1, rd: 1, ra: 1, rcode: 2, qd: DNSQR({ qname: '4.3.2.1.in-addr.arpa', qtype: 'PTR' }) })),
+    v4(53, 40004).div(
+      DNS({ id: 5, qr: 1, rd: 1, ra: 1, rcode: 2, qd: DNSQR({ qname: '4.3.2.1.in-addr.arpa', qtype: 'PTR' }) }),
+    ),
   ];
   const w = openWriter(file, { linkType: 1 });
   frames.forEach((f, i) => w.write(f.toBytes(), { tsSec: 1_700_000_000, tsNsec: i * 1000 }));
@@ -246,10 +352,23 @@ test('DNS over TCP port 53 follows the length, as tcpdump prints it', async (t) 
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'tcpdns.pcap');
   const q = DNS({ id: 4660, rd: 1, qd: DNSQR({ qname: 'www.example.test', qtype: 'A' }) }).toBytes();
-  const r = DNS({ id: 4660, qr: 1, rd: 1, ra: 1, qd: DNSQR({ qname: 'www.example.test' }), an: DNSRR({ rrname: 'www.example.test', rdata: '198.18.0.80' }) }).toBytes();
+  const r = DNS({
+    id: 4660,
+    qr: 1,
+    rd: 1,
+    ra: 1,
+    qd: DNSQR({ qname: 'www.example.test' }),
+    an: DNSRR({ rrname: 'www.example.test', rdata: '198.18.0.80' }),
+  }).toBytes();
   const framed = (m: Uint8Array): Uint8Array => Buffer.concat([Buffer.from([m.length >> 8, m.length & 0xff]), m]);
-  const c = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(TCP({ sport: 40000, dport: 53, ...f }));
-  const s = (f: Parameters<typeof TCP>[0]) => Ether().div(IP({ src: '198.18.0.2', dst: '198.18.0.1' })).div(TCP({ sport: 53, dport: 40000, ...f }));
+  const c = (f: Parameters<typeof TCP>[0]) =>
+    Ether()
+      .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+      .div(TCP({ sport: 40000, dport: 53, ...f }));
+  const s = (f: Parameters<typeof TCP>[0]) =>
+    Ether()
+      .div(IP({ src: '198.18.0.2', dst: '198.18.0.1' }))
+      .div(TCP({ sport: 53, dport: 40000, ...f }));
   const frames = [
     c({ flags: 'S', seq: 100 }),
     s({ flags: 'SA', seq: 900, ack: 101 }),
@@ -261,7 +380,9 @@ test('DNS over TCP port 53 follows the length, as tcpdump prints it', async (t) 
   frames.forEach((f, i) => w.write(f.toBytes(), { tsSec: 1_700_000_000, tsNsec: i * 1000 }));
   await w.close();
   const theirs = (await tcpdump(file, ['-t'])).map((l) => l.match(/length \d+ (.*)$/)?.[1] ?? '-');
-  const ours = (await pktkit(['-r', file, '-t'])).filter((l) => /Flags \[/.test(l)).map((l) => l.replace(/  \([^)]*\)$/, '').match(/length \d+ (.*)$/)?.[1] ?? '-');
+  const ours = (await pktkit(['-r', file, '-t']))
+    .filter((l) => /Flags \[/.test(l))
+    .map((l) => l.replace(/  \([^)]*\)$/, '').match(/length \d+ (.*)$/)?.[1] ?? '-');
   assert.deepEqual(theirs.slice(3), ['4660+ A? www.example.test. (34)', '4660 1/0/0 A 198.18.0.80 (50)']);
   assert.deepEqual(ours, theirs);
 });
@@ -278,7 +399,8 @@ test('-vv adds the checksums tcpdump -v judges; -vvv adds the link header', asyn
         let m = l.match(/cksum (0x[0-9a-f]{4}) \((correct|incorrect -> 0x[0-9a-f]{4})\)/);
         if (m) return `tcp cksum ${m[1]} (${m[2]})`;
         m = l.match(/\[bad udp cksum (0x[0-9a-f]+) -> (0x[0-9a-f]+)!\]/);
-        if (m) return `udp cksum 0x${m[1]!.slice(2).padStart(4, '0')} (incorrect -> 0x${m[2]!.slice(2).padStart(4, '0')})`;
+        if (m)
+          return `udp cksum 0x${m[1]!.slice(2).padStart(4, '0')} (incorrect -> 0x${m[2]!.slice(2).padStart(4, '0')})`;
         if (/udp sum ok/.test(l)) return 'udp ok';
         return `? ${l}`;
       });
@@ -306,7 +428,10 @@ test('-F FILE reads the filter from a file (# comments), as tcpdump -F', async (
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-f-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const ffile = path.join(dir, 'filter');
-  fs.writeFileSync(ffile, '# only the echo requests and replies\nicmp and\n  (icmp[0] = 8 # request\n   or icmp[0] = 0)\n');
+  fs.writeFileSync(
+    ffile,
+    '# only the echo requests and replies\nicmp and\n  (icmp[0] = 8 # request\n   or icmp[0] = 0)\n',
+  );
   const file = fixture('veth-mixed.pcap');
   const theirs = await tcpdump(file, ['-t', '-F', ffile]);
   const ours = await pktkit(['-r', file, '-q', '-t', '-F', ffile]);

@@ -35,7 +35,11 @@ test('random frames of every printed link type', () => {
 test('random DNS over real UDP/53 headers, cut anywhere', () => {
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 0, maxLength: 120 }), fc.nat(200), (dns, cut) => {
-      const frame = Ether().div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(UDP({ sport: 40000, dport: 53 })).div(Raw({ load: dns })).toBytes();
+      const frame = Ether()
+        .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+        .div(UDP({ sport: 40000, dport: 53 }))
+        .div(Raw({ load: dns }))
+        .toBytes();
       printAll(frame, 1);
       printAll(frame.subarray(0, Math.min(frame.length, cut)), 1);
     }),
@@ -43,6 +47,10 @@ test('random DNS over real UDP/53 headers, cut anywhere', () => {
   );
   // A message that points at itself: no answer, no hang.
   const loop = Uint8Array.from([0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1]);
-  const frame = Ether().div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(UDP({ sport: 53, dport: 40000 })).div(Raw({ load: loop })).toBytes();
+  const frame = Ether()
+    .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+    .div(UDP({ sport: 53, dport: 40000 }))
+    .div(Raw({ load: loop }))
+    .toBytes();
   assert.equal(dnsText(dissect(frame, 1)), undefined);
 });

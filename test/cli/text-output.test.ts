@@ -16,15 +16,25 @@ const tcpPart = (line: string): string | undefined =>
 for (const name of ['http-lo.pcap', 'veth-mixed.pcap']) {
   test(`-S lines carry tcpdump -S's flags, seq, ack and window: ${name}`, async () => {
     const file = path.join(ROOT, 'test', 'fixtures', 'pcap', name);
-    const theirs = (await runOk(null, 'tcpdump', ['-n', '-S', '-r', file, 'tcp'])).stdout.split('\n').map(tcpPart).filter(Boolean);
+    const theirs = (await runOk(null, 'tcpdump', ['-n', '-S', '-r', file, 'tcp'])).stdout
+      .split('\n')
+      .map(tcpPart)
+      .filter(Boolean);
     const r = await runCli(['read', file, '-S', 'tcp']);
     assert.equal(r.code, 0, r.stderr);
     const ours = r.stdout.toString().split('\n').map(tcpPart).filter(Boolean);
     assert.ok(theirs.length >= 10);
     assert.deepEqual(ours, theirs);
     // tcpdump's length is the TCP payload length.
-    const lengths = (text: string): string[] => text.split('\n').filter((l) => /Flags \[/.test(l)).map((l) => l.match(/length (\d+)/)![1]!);
-    assert.deepEqual(lengths(r.stdout.toString()), lengths((await runOk(null, 'tcpdump', ['-n', '-S', '-r', file, 'tcp'])).stdout));
+    const lengths = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter((l) => /Flags \[/.test(l))
+        .map((l) => l.match(/length (\d+)/)![1]!);
+    assert.deepEqual(
+      lengths(r.stdout.toString()),
+      lengths((await runOk(null, 'tcpdump', ['-n', '-S', '-r', file, 'tcp'])).stdout),
+    );
   });
 }
 
@@ -32,7 +42,10 @@ test('relative seq/ack on every line are tshark tcp.seq / tcp.ack', async () => 
   const file = path.join(ROOT, 'test', 'fixtures', 'pcap', 'http-lo.pcap');
   const rows = await tsharkFields(file, ['tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.flags']);
   const r = await runCli(['read', file]);
-  const lines = r.stdout.toString().split('\n').filter((l) => /Flags \[/.test(l));
+  const lines = r.stdout
+    .toString()
+    .split('\n')
+    .filter((l) => /Flags \[/.test(l));
   assert.equal(lines.length, rows.length);
   lines.forEach((l, i) => {
     const seq = l.match(/seq (\d+)/)?.[1];

@@ -27,7 +27,10 @@ const TAGGED = 4;
 const FILTER = `udp port ${PORT} or vlan`;
 
 /** Starts `pktkit capture` in nsA; resolves once it listens. */
-async function startCli(net: NetPair, args: string[]): Promise<{ child: ChildProcess; stderr: () => string; closed: Promise<number | null> }> {
+async function startCli(
+  net: NetPair,
+  args: string[],
+): Promise<{ child: ChildProcess; stderr: () => string; closed: Promise<number | null> }> {
   const [cmd, ...rest] = cliCommand(['capture', '-i', net.ifA, ...args, FILTER]);
   const child = net.spawn(net.nsA, cmd!, rest, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
@@ -38,26 +41,35 @@ async function startCli(net: NetPair, args: string[]): Promise<{ child: ChildPro
   return { child, stderr: () => err, closed };
 }
 
-test('capture -w writes the packets tcpdump -w writes, byte for byte; -c N ends after N', { skip: !canCreateNamespaces() && 'needs root (network namespaces)' }, async (t) => {
-  const net = await createNetPair({ t, prefix: 'wnat', ipv6: false });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-wnat-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const theirs = path.join(dir, 'tcpdump.pcap');
-  const ours = path.join(dir, 'pktkit.pcap');
-  const firstN = path.join(dir, 'first.pcap');
+test(
+  'capture -w writes the packets tcpdump -w writes, byte for byte; -c N ends after N',
+  { skip: !canCreateNamespaces() && 'needs root (network namespaces)' },
+  async (t) => {
+    const net = await createNetPair({ t, prefix: 'wnat', ipv6: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-wnat-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const theirs = path.join(dir, 'tcpdump.pcap');
+    const ours = path.join(dir, 'pktkit.pcap');
+    const firstN = path.join(dir, 'first.pcap');
 
-  const tcpdump = await startTcpdump({ ns: net.nsA, iface: net.ifA, file: theirs, filter: FILTER, extraArgs: ['-B', '16384'] });
-  const all = await startCli(net, ['-w', ours]);
-  const first = await startCli(net, ['-c', '1000', '-w', firstN]);
+    const tcpdump = await startTcpdump({
+      ns: net.nsA,
+      iface: net.ifA,
+      file: theirs,
+      filter: FILTER,
+      extraArgs: ['-B', '16384'],
+    });
+    const all = await startCli(net, ['-w', ours]);
+    const first = await startCli(net, ['-c', '1000', '-w', firstN]);
 
-  const tagged = await runNodeInNs(net.nsB, 'test/capture/scripts/send-tagged.ts', [
-    JSON.stringify({ iface: net.ifB, dstMac: net.macA, src: net.ipB, dst: net.ipA, vlan: 100, count: TAGGED }),
-  ]);
-  assert.equal(tagged.code, 0, tagged.stderr);
-  // Datagrams of 0..1400 bytes, in bursts of 50 with a pause between: bounded in count and time.
-  await net.execOk(net.nsB, process.execPath, [
-    '-e',
-    `const u = require('dgram').createSocket('udp4'); let n = 0;
+    const tagged = await runNodeInNs(net.nsB, 'test/capture/scripts/send-tagged.ts', [
+      JSON.stringify({ iface: net.ifB, dstMac: net.macA, src: net.ipB, dst: net.ipA, vlan: 100, count: TAGGED }),
+    ]);
+    assert.equal(tagged.code, 0, tagged.stderr);
+    // Datagrams of 0..1400 bytes, in bursts of 50 with a pause between: bounded in count and time.
+    await net.execOk(net.nsB, process.execPath, [
+      '-e',
+      `const u = require('dgram').createSocket('udp4'); let n = 0;
      const next = () => {
        if (n >= ${DATAGRAMS}) return u.close();
        const id = n++;
@@ -65,43 +77,47 @@ test('capture -w writes the packets tcpdump -w writes, byte for byte; -c N ends 
        u.send(body, ${PORT}, '${net.ipA}', () => (id % 50 === 49 ? setTimeout(next, 2) : next()));
      };
      next();`,
-  ]);
+    ]);
 
-  const ref = await tcpdump.stop({ packets: DATAGRAMS + TAGGED, timeoutMs: 20_000 });
-  assert.equal(ref.droppedByKernel, 0, 'tcpdump dropped nothing');
-  await sleep(300);
-  all.child.kill('SIGINT');
-  assert.equal(await all.closed, 0, all.stderr());
-  assert.equal(await first.closed, 0, first.stderr());
-  assert.match(all.stderr(), /0 packets dropped by kernel/);
+    const ref = await tcpdump.stop({ packets: DATAGRAMS + TAGGED, timeoutMs: 20_000 });
+    assert.equal(ref.droppedByKernel, 0, 'tcpdump dropped nothing');
+    await sleep(300);
+    all.child.kill('SIGINT');
+    assert.equal(await all.closed, 0, all.stderr());
+    assert.equal(await first.closed, 0, first.stderr());
+    assert.match(all.stderr(), /0 packets dropped by kernel/);
 
-  const a = readPcap(theirs);
-  const b = readPcap(ours);
-  assert.equal(a.records.length, DATAGRAMS + TAGGED);
-  assert.equal(b.records.length, a.records.length, 'as many packets as tcpdump');
-  assert.deepEqual(b.header, a.header, 'the same file header (magic, version, snap length, link type)');
-  const differ = b.records.findIndex((r, i) => {
-    const o = a.records[i]!;
-    return r.capLen !== o.capLen || r.wireLen !== o.wireLen || !r.data.equals(o.data);
-  });
-  assert.equal(differ, -1, `record ${differ} differs from tcpdump's`);
-  const tagBack = b.records.filter((r) => r.data.readUInt16BE(12) === 0x8100).length;
-  assert.equal(tagBack, TAGGED, 'the VLAN tags veth took out are back in the file');
-  // Stamps: from the kernel, in order, within a second's microseconds.
-  b.records.forEach((r, i) => {
-    assert.ok(r.tsFrac < 1_000_000);
-    if (i > 0) {
-      const p = b.records[i - 1]!;
-      assert.ok(r.tsSec > p.tsSec || (r.tsSec === p.tsSec && r.tsFrac >= p.tsFrac), `record ${i} goes back in time`);
-    }
-  });
-  const tshark = await tsharkFields(ours, ['frame.len', 'udp.length', 'vlan.id']);
-  assert.equal(tshark.length, b.records.length, 'tshark reads every packet');
-  assert.equal(tshark.filter((r) => r['vlan.id'] === '100').length, TAGGED);
+    const a = readPcap(theirs);
+    const b = readPcap(ours);
+    assert.equal(a.records.length, DATAGRAMS + TAGGED);
+    assert.equal(b.records.length, a.records.length, 'as many packets as tcpdump');
+    assert.deepEqual(b.header, a.header, 'the same file header (magic, version, snap length, link type)');
+    const differ = b.records.findIndex((r, i) => {
+      const o = a.records[i]!;
+      return r.capLen !== o.capLen || r.wireLen !== o.wireLen || !r.data.equals(o.data);
+    });
+    assert.equal(differ, -1, `record ${differ} differs from tcpdump's`);
+    const tagBack = b.records.filter((r) => r.data.readUInt16BE(12) === 0x8100).length;
+    assert.equal(tagBack, TAGGED, 'the VLAN tags veth took out are back in the file');
+    // Stamps: from the kernel, in order, within a second's microseconds.
+    b.records.forEach((r, i) => {
+      assert.ok(r.tsFrac < 1_000_000);
+      if (i > 0) {
+        const p = b.records[i - 1]!;
+        assert.ok(r.tsSec > p.tsSec || (r.tsSec === p.tsSec && r.tsFrac >= p.tsFrac), `record ${i} goes back in time`);
+      }
+    });
+    const tshark = await tsharkFields(ours, ['frame.len', 'udp.length', 'vlan.id']);
+    assert.equal(tshark.length, b.records.length, 'tshark reads every packet');
+    assert.equal(tshark.filter((r) => r['vlan.id'] === '100').length, TAGGED);
 
-  // -c 1000: exactly the first thousand, the same bytes.
-  const c = readPcap(firstN);
-  assert.equal(c.records.length, 1000);
-  assert.ok(c.records.every((r, i) => r.data.equals(a.records[i]!.data)), '-c keeps the first packets');
-  assert.match(first.stderr(), /^1000 packets captured$/m);
-});
+    // -c 1000: exactly the first thousand, the same bytes.
+    const c = readPcap(firstN);
+    assert.equal(c.records.length, 1000);
+    assert.ok(
+      c.records.every((r, i) => r.data.equals(a.records[i]!.data)),
+      '-c keeps the first packets',
+    );
+    assert.match(first.stderr(), /^1000 packets captured$/m);
+  },
+);

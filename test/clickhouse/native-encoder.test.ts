@@ -21,7 +21,15 @@ import { startClickHouse } from '../helpers/clickhouse';
 
 const PCAP = path.join(__dirname, '../fixtures/pcap');
 // IPv4/IPv6, TCP/UDP/ICMP/ICMPv6, ARP, VLAN tags, SLL/SLL2 links, packets cut by a 96-byte snap length, nanosecond stamps.
-const FILES = ['http-lo.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo-snap96.pcap', 'http-lo-nsec.pcap'];
+const FILES = [
+  'http-lo.pcap',
+  'veth-mixed.pcap',
+  'veth-vlan.pcap',
+  'any-sll.pcap',
+  'any-sll2.pcap',
+  'http-lo-snap96.pcap',
+  'http-lo-nsec.pcap',
+];
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 
@@ -34,7 +42,8 @@ function address(p: Packet, which: 'src' | 'dst'): string {
     out[10] = out[11] = 0xff;
     new DataView(out.buffer).setUint32(12, which === 'src' ? ip.srcInt : ip.dstInt);
   } else if (ip6 !== undefined) {
-    for (let i = 0; i < 4; i++) new DataView(out.buffer).setUint32(4 * i, which === 'src' ? ip6.srcWord(i) : ip6.dstWord(i));
+    for (let i = 0; i < 4; i++)
+      new DataView(out.buffer).setUint32(4 * i, which === 'src' ? ip6.srcWord(i) : ip6.dstWord(i));
   }
   return hex(out);
 }
@@ -82,17 +91,46 @@ function expectedPacketRow(p: Packet, communityId: string): string {
 }
 
 function expectedFlowRow(f: FlowRecord): string {
-  const words = (w: readonly number[]): string => w.map((x) => x.toString(16).padStart(8, '0')).join('').toUpperCase();
+  const words = (w: readonly number[]): string =>
+    w
+      .map((x) => x.toString(16).padStart(8, '0'))
+      .join('')
+      .toUpperCase();
   return [
-    Number(f.firstNs / 1_000_000_000n), f.firstNs, f.lastNs, f.ipVersion, f.proto, words(f.srcWords), words(f.dstWords), f.sport, f.dport,
-    f.icmpType ?? 0, f.icmpCode ?? 0, f.icmpId ?? 0, f.vlan ?? 0, f.packetsToDst, f.bytesToDst, f.packetsToSrc, f.bytesToSrc,
-    f.tcpFlagsToDst, f.tcpFlagsToSrc, f.retransToDst, f.retransToSrc, f.open, f.close, f.communityId,
+    Number(f.firstNs / 1_000_000_000n),
+    f.firstNs,
+    f.lastNs,
+    f.ipVersion,
+    f.proto,
+    words(f.srcWords),
+    words(f.dstWords),
+    f.sport,
+    f.dport,
+    f.icmpType ?? 0,
+    f.icmpCode ?? 0,
+    f.icmpId ?? 0,
+    f.vlan ?? 0,
+    f.packetsToDst,
+    f.bytesToDst,
+    f.packetsToSrc,
+    f.bytesToSrc,
+    f.tcpFlagsToDst,
+    f.tcpFlagsToSrc,
+    f.retransToDst,
+    f.retransToSrc,
+    f.open,
+    f.close,
+    f.communityId,
   ].join('\t');
 }
 
 test('native encoder: every packet row and flow row read back from clickhouse-server equals the records (batches of 5 rows, by addBatch)', async (t) => {
   const s = await startClickHouse({ t });
-  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/enc`, { sensor: 'sensor-é', iface: 'lo0', batchRows: 5 });
+  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/enc`, {
+    sensor: 'sensor-é',
+    iface: 'lo0',
+    batchRows: 5,
+  });
   const packets: string[] = [];
   const flows: FlowRecord[] = [];
   const table = new FlowTable((f) => flows.push(f));
@@ -112,8 +150,14 @@ test('native encoder: every packet row and flow row read back from clickhouse-se
   table.flush();
   const st = await sink.close();
   assert.deepEqual([st.packets, st.packetRowsSent, st.flows, st.flowRowsSent], [n, n, flows.length, flows.length]);
-  assert.ok(packets.some((r) => r.split('\t')[6] !== '0'), 'a VLAN-tagged packet is among them');
-  assert.ok(packets.some((r) => r.split('\t')[7] === '0'), 'a packet without IP is among them');
+  assert.ok(
+    packets.some((r) => r.split('\t')[6] !== '0'),
+    'a VLAN-tagged packet is among them',
+  );
+  assert.ok(
+    packets.some((r) => r.split('\t')[7] === '0'),
+    'a packet without IP is among them',
+  );
 
   const got = await s.query(
     `SELECT toUInt32(ts), ts_ns, interface, wire_len, cap_len, eth_type, vlan, ip_version, hex(src), hex(dst), proto, ttl, sport, dport,
@@ -122,7 +166,10 @@ test('native encoder: every packet row and flow row read back from clickhouse-se
   assert.deepEqual(got.trim().split('\n').sort(), packets.sort());
   // The sensor string (UTF-8, its length in bytes) and batches of at most 5 rows with one id each.
   assert.equal((await s.query('SELECT DISTINCT sensor FROM enc.packets FORMAT TSV')).trim(), 'sensor-é');
-  assert.equal((await s.query('SELECT max(c) FROM (SELECT count() AS c FROM enc.packets GROUP BY batch_id)')).trim(), '5');
+  assert.equal(
+    (await s.query('SELECT max(c) FROM (SELECT count() AS c FROM enc.packets GROUP BY batch_id)')).trim(),
+    '5',
+  );
   assert.equal(Number((await s.query('SELECT uniqExact(batch_id) FROM enc.packets')).trim()), Math.ceil(n / 5));
 
   const gotFlows = await s.query(
@@ -131,7 +178,11 @@ test('native encoder: every packet row and flow row read back from clickhouse-se
             open, close, community_id FROM enc.flows FORMAT TSV`,
   );
   assert.deepEqual(gotFlows.trim().split('\n').sort(), flows.map(expectedFlowRow).sort());
-  assert.ok(flows.some((f) => f.icmpType !== undefined) && flows.some((f) => f.vlan !== undefined) && flows.some((f) => f.ipVersion === 6));
+  assert.ok(
+    flows.some((f) => f.icmpType !== undefined) &&
+      flows.some((f) => f.vlan !== undefined) &&
+      flows.some((f) => f.ipVersion === 6),
+  );
 });
 
 test('FlowTable.addBatch gives the same records as add() packet by packet', async () => {
@@ -151,10 +202,36 @@ test('FlowTable.addBatch gives the same records as add() packet by packet', asyn
 
 test('the native encoder refuses a schema it does not write: an unknown column, or a known one with another type', () => {
   const { NativeExporter } = addon();
-  const base = { flows: false, idleNs: 1e9, activeNs: 1e9, maxFlows: 10, seed: 0, sensor: 's', iface: '', batchBase: 0n, batchRows: 10 };
-  assert.throws(() => new NativeExporter({ ...base, packetColumns: [['sensor', 'String'], ['color', 'String']] }), { name: 'TypeError', message: 'the native encoder has no column color for packets' });
-  assert.throws(() => new NativeExporter({ ...base, flowColumns: [['sport', 'UInt32']] }), { name: 'TypeError', message: 'column flows.sport is UInt32 in the schema but the native encoder writes UInt16' });
+  const base = {
+    flows: false,
+    idleNs: 1e9,
+    activeNs: 1e9,
+    maxFlows: 10,
+    seed: 0,
+    sensor: 's',
+    iface: '',
+    batchBase: 0n,
+    batchRows: 10,
+  };
+  assert.throws(
+    () =>
+      new NativeExporter({
+        ...base,
+        packetColumns: [
+          ['sensor', 'String'],
+          ['color', 'String'],
+        ],
+      }),
+    { name: 'TypeError', message: 'the native encoder has no column color for packets' },
+  );
+  assert.throws(() => new NativeExporter({ ...base, flowColumns: [['sport', 'UInt32']] }), {
+    name: 'TypeError',
+    message: 'column flows.sport is UInt32 in the schema but the native encoder writes UInt16',
+  });
   const n = new NativeExporter({ ...base, packetColumns: [['sport', 'UInt16']] });
-  assert.throws(() => n.add(new ArrayBuffer(100), 0, 1), { name: 'RangeError', message: "records out of the buffer's bounds" });
+  assert.throws(() => n.add(new ArrayBuffer(100), 0, 1), {
+    name: 'RangeError',
+    message: "records out of the buffer's bounds",
+  });
   assert.throws(() => n.add(new ArrayBuffer(256), 200, 1), RangeError);
 });

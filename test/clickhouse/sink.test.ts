@@ -59,16 +59,32 @@ async function flowRows(s: ClickHouseServer, db: string): Promise<FlowRecord[]> 
 }
 
 test('parseClickHouseUrl: clickhouse://user:pass@host:port/db, defaults, and one clear TypeError for a bad URL', () => {
-  assert.deepEqual(parseClickHouseUrl('clickhouse://u:p%40ss@127.0.0.1:9123/net'), { url: 'http://127.0.0.1:9123', database: 'net', username: 'u', password: 'p@ss' });
-  assert.deepEqual(parseClickHouseUrl('clickhouse://127.0.0.1'), { url: 'http://127.0.0.1:8123', database: 'pktkit', username: 'default', password: process.env.PKTKIT_CLICKHOUSE_PASSWORD ?? '' });
-  assert.throws(() => parseClickHouseUrl('mysql://x/db'), { name: 'TypeError', message: "Expected a clickhouse://, http:// or https:// URL for url but received 'mysql://x/db' of type string" });
+  assert.deepEqual(parseClickHouseUrl('clickhouse://u:p%40ss@127.0.0.1:9123/net'), {
+    url: 'http://127.0.0.1:9123',
+    database: 'net',
+    username: 'u',
+    password: 'p@ss',
+  });
+  assert.deepEqual(parseClickHouseUrl('clickhouse://127.0.0.1'), {
+    url: 'http://127.0.0.1:8123',
+    database: 'pktkit',
+    username: 'default',
+    password: process.env.PKTKIT_CLICKHOUSE_PASSWORD ?? '',
+  });
+  assert.throws(() => parseClickHouseUrl('mysql://x/db'), {
+    name: 'TypeError',
+    message: "Expected a clickhouse://, http:// or https:// URL for url but received 'mysql://x/db' of type string",
+  });
   assert.throws(() => parseClickHouseUrl('clickhouse://h/bad-name'), /a database name of letters, digits and _/);
   assert.throws(() => parseClickHouseUrl('not a url'), /Expected a URL like clickhouse:/);
 });
 
 test('files into a real ClickHouse: tables made on first use; packet rows = packets; flows per tshark conv; community ids join packets to flows', async (t) => {
   const s = await startClickHouse({ t });
-  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/net`, { sensor: 'sensor-a', batchRows: 7 });
+  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/net`, {
+    sensor: 'sensor-a',
+    batchRows: 7,
+  });
   let n = 0;
   for (const f of ['http-lo.pcap', 'veth-mixed.pcap']) n += await feed(sink, path.join(PCAP, f));
   const stats = await sink.close();
@@ -76,8 +92,14 @@ test('files into a real ClickHouse: tables made on first use; packet rows = pack
   assert.equal(stats.packetRowsSent, n);
   assert.equal(Number((await s.query('SELECT count() FROM net.packets')).trim()), n);
   // Batches of at most 7 rows (the timer may cut a batch short), every row with its sensor.
-  assert.ok(Number((await s.query("SELECT uniqExact(batch_id) FROM net.packets WHERE sensor = 'sensor-a'")).trim()) >= Math.ceil(n / 7));
-  assert.equal((await s.query('SELECT max(c) FROM (SELECT count() AS c FROM net.packets GROUP BY batch_id)')).trim(), '7');
+  assert.ok(
+    Number((await s.query("SELECT uniqExact(batch_id) FROM net.packets WHERE sensor = 'sensor-a'")).trim()) >=
+      Math.ceil(n / 7),
+  );
+  assert.equal(
+    (await s.query('SELECT max(c) FROM (SELECT count() AS c FROM net.packets GROUP BY batch_id)')).trim(),
+    '7',
+  );
   assert.equal(Number((await s.query('SELECT count() FROM net.flows')).trim()), stats.flows);
   assert.equal(stats.flowRowsSent, stats.flows);
 
@@ -87,7 +109,9 @@ test('files into a real ClickHouse: tables made on first use; packet rows = pack
     const file = path.join(PCAP, f);
     const tcp = await tsharkConversations(file, 'tcp');
     const udp = await tsharkConversations(file, 'udp');
-    const mine = rows.filter((r) => tcp.concat(udp).some((c) => c.a.startsWith(r.src + ':') || c.b.startsWith(r.src + ':')));
+    const mine = rows.filter((r) =>
+      tcp.concat(udp).some((c) => c.a.startsWith(r.src + ':') || c.b.startsWith(r.src + ':')),
+    );
     assertSameAsTshark(mine, tcp, 6);
     assertSameAsTshark(mine, udp, 17);
   }
@@ -96,17 +120,44 @@ test('files into a real ClickHouse: tables made on first use; packet rows = pack
   const table = new FlowTable((f) => expected.push(f));
   for (const f of ['http-lo.pcap', 'veth-mixed.pcap']) for await (const p of openFile(path.join(PCAP, f))) table.add(p);
   table.flush();
-  const key = (f: FlowRecord): string => [f.communityId, f.src, f.sport, f.dst, f.dport, f.packetsToDst, f.bytesToDst, f.packetsToSrc, f.bytesToSrc, f.open, f.close].join(' ');
+  const key = (f: FlowRecord): string =>
+    [
+      f.communityId,
+      f.src,
+      f.sport,
+      f.dst,
+      f.dport,
+      f.packetsToDst,
+      f.bytesToDst,
+      f.packetsToSrc,
+      f.bytesToSrc,
+      f.open,
+      f.close,
+    ].join(' ');
   assert.deepEqual(rows.map(key).sort(), expected.map(key).sort());
   // Every packet with a flow carries its flow's id: summing packets per id gives the flow sums.
-  const perId = await s.query('SELECT community_id, count() FROM net.packets WHERE community_id != \'\' GROUP BY community_id ORDER BY community_id FORMAT TSV');
-  const flowsPerId = await s.query('SELECT community_id, sum(packets_to_dst + packets_to_src) FROM net.flows GROUP BY community_id ORDER BY community_id FORMAT TSV');
+  const perId = await s.query(
+    "SELECT community_id, count() FROM net.packets WHERE community_id != '' GROUP BY community_id ORDER BY community_id FORMAT TSV",
+  );
+  const flowsPerId = await s.query(
+    'SELECT community_id, sum(packets_to_dst + packets_to_src) FROM net.flows GROUP BY community_id ORDER BY community_id FORMAT TSV',
+  );
   assert.equal(perId, flowsPerId);
   // Times and addresses survive exactly: the first packet of http-lo.pcap.
-  const first = (await s.query("SELECT ts_ns, IPv6NumToString(src), sport, tcp_flags, wire_len FROM net.packets ORDER BY ts_ns LIMIT 1 FORMAT TSV")).trim();
+  const first = (
+    await s.query(
+      'SELECT ts_ns, IPv6NumToString(src), sport, tcp_flags, wire_len FROM net.packets ORDER BY ts_ns LIMIT 1 FORMAT TSV',
+    )
+  ).trim();
   let p0: string | undefined;
   for await (const p of openFile(path.join(PCAP, 'http-lo.pcap'))) {
-    p0 ??= [BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec), `::ffff:${p.ip!.src}`, p.tcp!.sport, p.tcp!.flags, p.length].join('\t');
+    p0 ??= [
+      BigInt(p.tsSec) * 1_000_000_000n + BigInt(p.tsNsec),
+      `::ffff:${p.ip!.src}`,
+      p.tcp!.sport,
+      p.tcp!.flags,
+      p.length,
+    ].join('\t');
   }
   assert.equal(first, p0);
 });
@@ -128,12 +179,18 @@ test('a table with other columns is one clear schema error; refused credentials 
   const s = await startClickHouse({ t, password: 'secret' });
   await s.query('CREATE DATABASE other');
   await s.query('CREATE TABLE other.packets (x UInt8) ENGINE = MergeTree ORDER BY x');
-  await assert.rejects(ClickHouseSink.open(`clickhouse://default:secret@127.0.0.1:${s.httpPort}/other`), (e: unknown) => {
-    assert.ok(e instanceof PktkitError);
-    assert.equal(e.code, 'ECLICKHOUSE_SCHEMA');
-    assert.equal(e.message, "ClickHouse table other.packets does not have pktkit's schema: column 1 is x UInt8, expected sensor String (see pktkit schema)");
-    return true;
-  });
+  await assert.rejects(
+    ClickHouseSink.open(`clickhouse://default:secret@127.0.0.1:${s.httpPort}/other`),
+    (e: unknown) => {
+      assert.ok(e instanceof PktkitError);
+      assert.equal(e.code, 'ECLICKHOUSE_SCHEMA');
+      assert.equal(
+        e.message,
+        "ClickHouse table other.packets does not have pktkit's schema: column 1 is x UInt8, expected sensor String (see pktkit schema)",
+      );
+      return true;
+    },
+  );
   await assert.rejects(ClickHouseSink.open(`clickhouse://default:wrong@127.0.0.1:${s.httpPort}/net`), (e: unknown) => {
     assert.ok(e instanceof PktkitError);
     assert.equal(e.code, 'ECLICKHOUSE_AUTH');
@@ -147,7 +204,10 @@ test('a table with other columns is one clear schema error; refused credentials 
       srv.close(() => r(port));
     });
   });
-  await assert.rejects(ClickHouseSink.open(`clickhouse://127.0.0.1:${closed}/net`), { code: 'ECLICKHOUSE', message: new RegExp(`^ClickHouse at http://127.0.0.1:${closed}: .*ECONNREFUSED`) });
+  await assert.rejects(ClickHouseSink.open(`clickhouse://127.0.0.1:${closed}/net`), {
+    code: 'ECLICKHOUSE',
+    message: new RegExp(`^ClickHouse at http://127.0.0.1:${closed}: .*ECONNREFUSED`),
+  });
 });
 
 test('the server killed (SIGKILL) mid-stream and restarted: reading waits, then every row is stored exactly once', async (t) => {
@@ -159,7 +219,11 @@ test('the server killed (SIGKILL) mid-stream and restarted: reading waits, then 
     dir.remove();
   });
   const { httpPort, tcpPort } = s;
-  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${httpPort}/net`, { batchRows: 20, maxPending: 2, retryForMs: 120_000 });
+  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${httpPort}/net`, {
+    batchRows: 20,
+    maxPending: 2,
+    retryForMs: 120_000,
+  });
   let n = await feed(sink, path.join(PCAP, 'http-lo.pcap'), 5);
   // Wait until the server has some rows, so that the kill falls between batches or in one.
   while (sink.stats().packetRowsSent === 0) await new Promise((r) => setTimeout(r, 20));
@@ -175,7 +239,12 @@ test('the server killed (SIGKILL) mid-stream and restarted: reading waits, then 
   assert.equal(st.packetRowsSent, n);
   assert.equal(Number((await s.query('SELECT count() FROM net.packets')).trim()), n);
   // None doubled: no batch id holds more rows than a batch has (20; the 1 s timer may cut one shorter).
-  assert.equal((await s.query('SELECT max(c) <= 20 FROM (SELECT batch_id, count() AS c FROM net.packets GROUP BY batch_id)')).trim(), '1');
+  assert.equal(
+    (
+      await s.query('SELECT max(c) <= 20 FROM (SELECT batch_id, count() AS c FROM net.packets GROUP BY batch_id)')
+    ).trim(),
+    '1',
+  );
   assert.equal(Number((await s.query('SELECT sum(packets_to_dst + packets_to_src) FROM net.flows')).trim()), n);
 });
 
@@ -225,7 +294,11 @@ test('live with a spool: the server down takes batches to disk (bounded, overflo
   });
   const { httpPort, tcpPort } = s;
   const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${httpPort}/net`, {
-    batchRows: 30, maxPending: 1, live: true, flows: false, spool: { dir: spoolDir, maxBytes: 20_000 },
+    batchRows: 30,
+    maxPending: 1,
+    live: true,
+    flows: false,
+    spool: { dir: spoolDir, maxBytes: 20_000 },
   });
   await s.kill();
   let n = 0;
@@ -253,6 +326,10 @@ test('live with a spool: the server down takes batches to disk (bounded, overflo
 
 test('schemaSql is what the server accepts, and the tables it makes are the ones the sink checks', async (t) => {
   const s = await startClickHouse({ t });
-  for (const stmt of schemaSql('made').split(';\n').map((x) => x.trim()).filter(Boolean)) await s.query(stmt);
+  for (const stmt of schemaSql('made')
+    .split(';\n')
+    .map((x) => x.trim())
+    .filter(Boolean))
+    await s.query(stmt);
   await (await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/made`)).close();
 });

@@ -162,7 +162,8 @@ export class PcapngBuilder {
   idb(spec: IdbSpec = {}): this {
     const options: PcapngOption[] = [...(spec.options ?? [])];
     if (spec.tsresol !== undefined) options.push({ code: 9, value: Uint8Array.of(spec.tsresol) });
-    if (spec.tsoffset !== undefined) options.push({ code: 14, value: new Out(this.bigEndian).u64(spec.tsoffset).done() });
+    if (spec.tsoffset !== undefined)
+      options.push({ code: 14, value: new Out(this.bigEndian).u64(spec.tsoffset).done() });
     const body = new Out(this.bigEndian)
       .u16(spec.linktype ?? 1)
       .u16(0)
@@ -187,7 +188,13 @@ export class PcapngBuilder {
 
   /** A Simple Packet Block (interface 0, no timestamp). */
   spb(p: { data: Uint8Array; wirelen?: number }): this {
-    return this.block(3, new Out(this.bigEndian).u32(p.wirelen ?? p.data.length).bytes(p.data).done());
+    return this.block(
+      3,
+      new Out(this.bigEndian)
+        .u32(p.wirelen ?? p.data.length)
+        .bytes(p.data)
+        .done(),
+    );
   }
 
   /** An obsolete Packet Block (type 2): 16-bit interface id and drop count. */

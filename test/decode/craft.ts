@@ -93,7 +93,13 @@ export function sll(pkttype: number, protocol: number, payload: Buffer): Buffer 
 /** Linux cooked capture v2 (20 bytes). */
 export function sll2(pkttype: number, protocol: number, payload: Buffer): Buffer {
   return Buffer.concat([
-    u16(protocol), u16(0), u32(3), u16(1), Buffer.from([pkttype, 6]), Buffer.from('0200000000010000', 'hex'), payload,
+    u16(protocol),
+    u16(0),
+    u32(3),
+    u16(1),
+    Buffer.from([pkttype, 6]),
+    Buffer.from('0200000000010000', 'hex'),
+    payload,
   ]);
 }
 
@@ -225,8 +231,13 @@ export function icmp(type: number, code: number, rest: number, payload: Buffer):
 /** Ethernet/IPv4 ARP. */
 export function arp(op: number, senderIp: string, targetIp: string): Buffer {
   return Buffer.concat([
-    u16(1), u16(0x0800), Buffer.from([6, 4]), u16(op),
-    Buffer.from('020000000001', 'hex'), addr(senderIp),
-    Buffer.from(op === 1 ? '000000000000' : '020000000002', 'hex'), addr(targetIp),
+    u16(1),
+    u16(0x0800),
+    Buffer.from([6, 4]),
+    u16(op),
+    Buffer.from('020000000001', 'hex'),
+    addr(senderIp),
+    Buffer.from(op === 1 ? '000000000000' : '020000000002', 'hex'),
+    addr(targetIp),
   ]);
 }

@@ -43,7 +43,10 @@ test('mutated packets never make the dissector read out of bounds or break the r
       assert.ok(run.layers[layer] > 1000, `seed ${SEEDS[i]}: layer ${layer} decoded only ${run.layers[layer]} times`);
     }
     for (let bit = 0; bit < 7; bit++) {
-      assert.ok(run.flags[bit] > 100, `seed ${SEEDS[i]}: flag 0x${(1 << bit).toString(16)} set only ${run.flags[bit]} times`);
+      assert.ok(
+        run.flags[bit] > 100,
+        `seed ${SEEDS[i]}: flag 0x${(1 << bit).toString(16)} set only ${run.flags[bit]} times`,
+      );
     }
   }
 });

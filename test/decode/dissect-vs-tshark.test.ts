@@ -16,8 +16,18 @@ import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  FLAG_ICMP_QUOTE, FLAG_MALFORMED, FLAG_TRUNCATED, LAYER_ICMP, LAYER_ICMPV6, LAYER_IPV4, LAYER_IPV6, LAYER_NONE,
-  LAYER_SLL, LAYER_SLL2, LAYER_TCP, LAYER_UDP,
+  FLAG_ICMP_QUOTE,
+  FLAG_MALFORMED,
+  FLAG_TRUNCATED,
+  LAYER_ICMP,
+  LAYER_ICMPV6,
+  LAYER_IPV4,
+  LAYER_IPV6,
+  LAYER_NONE,
+  LAYER_SLL,
+  LAYER_SLL2,
+  LAYER_TCP,
+  LAYER_UDP,
 } from '../../lib/record.gen';
 import { freePort, makeTempDir, provokePortUnreachable, sendUdpLoopback, type TempDir } from '../helpers/loopback';
 import { runOk } from '../helpers/processes';
@@ -35,11 +45,16 @@ before(async () => {
   dir = makeTempDir('dissect-tshark');
   exe = await buildHarness(dir.path);
 });
-after(() => { if (!process.env.KEEP_DISSECT_TMP) dir?.remove(); });
+after(() => {
+  if (!process.env.KEEP_DISSECT_TMP) dir?.remove();
+});
 
 /** Dissects `file` and compares every packet with tshark; returns the records. */
 async function compareFile(file: string, names?: readonly string[]): Promise<DissectedRecord[]> {
-  const [records, rows] = await Promise.all([dissectFile(exe, file), tsharkFields(file, TSHARK_FIELDS, { extraArgs: TSHARK_ARGS })]);
+  const [records, rows] = await Promise.all([
+    dissectFile(exe, file),
+    tsharkFields(file, TSHARK_FIELDS, { extraArgs: TSHARK_ARGS }),
+  ]);
   assert.equal(records.length, rows.length, `${file}: the harness and tshark see as many packets`);
   const failures: string[] = [];
   records.forEach((r, i) => {
@@ -55,7 +70,10 @@ test('crafted captures: every link type and header decodes as tshark reads it', 
   let packets = 0;
   for (const c of writeCraftedCaptures(dir.path)) {
     if (!c.tshark) continue;
-    const records = await compareFile(c.file, c.packets.map((p) => p.name));
+    const records = await compareFile(
+      c.file,
+      c.packets.map((p) => p.name),
+    );
     packets += records.length;
   }
   assert.ok(packets >= 60, `only ${packets} crafted packets were compared`);
@@ -85,7 +103,9 @@ async function loopbackTraffic(plan: ReadonlyArray<[string, TrafficPorts]>): Pro
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(ports.tcp, host, resolve));
     await new Promise<void>((resolve, reject) => {
       const c = net.connect(ports.tcp, host, () => void pause().then(() => c.write('hello over loopback')));
-      c.on('data', () => undefined).on('end', resolve).on('error', reject);
+      c.on('data', () => undefined)
+        .on('end', resolve)
+        .on('error', reject);
     });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await pause();
@@ -108,7 +128,10 @@ async function loopbackTraffic(plan: ReadonlyArray<[string, TrafficPorts]>): Pro
 /** Captures loopbackTraffic() with tcpdump and returns the file. */
 async function captureLoopback(name: string, iface: string, linkType?: string, snaplen?: number): Promise<string> {
   const file = dir.file(name);
-  const plan: Array<[string, TrafficPorts]> = [['127.0.0.1', await pickPorts('127.0.0.1')], ['::1', await pickPorts('::1')]];
+  const plan: Array<[string, TrafficPorts]> = [
+    ['127.0.0.1', await pickPorts('127.0.0.1')],
+    ['::1', await pickPorts('::1')],
+  ];
   // Other tests use loopback too: keep to our ports (and ICMP, whose errors
   // quote our datagrams; other tests' pings are compared as well).
   const ports = plan.flatMap(([, p]) => [p.tcp, p.udp, p.closed]);
@@ -125,7 +148,8 @@ async function captureLoopback(name: string, iface: string, linkType?: string, s
 /** What every real capture must contain, so that agreement is not vacuous. */
 function assertCoverage(records: DissectedRecord[], linkLayer?: number): void {
   assert.ok(records.length >= 25, `only ${records.length} packets captured`);
-  const some = (what: string, pred: (r: DissectedRecord) => boolean) => assert.ok(records.some(pred), `no ${what} decoded`);
+  const some = (what: string, pred: (r: DissectedRecord) => boolean) =>
+    assert.ok(records.some(pred), `no ${what} decoded`);
   some('IPv4 TCP', (r) => has(r, LAYER_IPV4) && has(r, LAYER_TCP));
   some('IPv6 TCP', (r) => has(r, LAYER_IPV6) && has(r, LAYER_TCP));
   some('TCP with payload', (r) => has(r, LAYER_TCP) && (r.payloadLen as number) > 0);
@@ -135,12 +159,21 @@ function assertCoverage(records: DissectedRecord[], linkLayer?: number): void {
   some('ICMPv6 echo', (r) => has(r, LAYER_ICMPV6) && r.icmpType === 128);
   some('ICMP error quoting UDP', (r) => has(r, LAYER_ICMP) && ((r.flags as number) & FLAG_ICMP_QUOTE) !== 0);
   some('ICMPv6 error quoting UDP', (r) => has(r, LAYER_ICMPV6) && ((r.flags as number) & FLAG_ICMP_QUOTE) !== 0);
-  if (linkLayer !== undefined) assert.ok(records.every((r) => has(r, linkLayer)), 'every packet has the link header');
+  if (linkLayer !== undefined)
+    assert.ok(
+      records.every((r) => has(r, linkLayer)),
+      'every packet has the link header',
+    );
 }
 
 const noProblems = (records: DissectedRecord[]) =>
-  assert.deepEqual(records.filter((r) => ((r.flags as number) & (FLAG_TRUNCATED | FLAG_MALFORMED)) !== 0 || r.stopLayer !== LAYER_NONE).map((r) => r.n), [],
-    'complete, well-formed packets are neither truncated nor malformed');
+  assert.deepEqual(
+    records
+      .filter((r) => ((r.flags as number) & (FLAG_TRUNCATED | FLAG_MALFORMED)) !== 0 || r.stopLayer !== LAYER_NONE)
+      .map((r) => r.n),
+    [],
+    'complete, well-formed packets are neither truncated nor malformed',
+  );
 
 describe('real loopback traffic', { skip: isRoot ? false : 'needs root for tcpdump' }, () => {
   test('lo (Ethernet)', async () => {
@@ -154,7 +187,10 @@ describe('real loopback traffic', { skip: isRoot ? false : 'needs root for tcpdu
     const records = await compareFile(await captureLoopback('sll2.pcap', 'any', 'LINUX_SLL2'));
     assertCoverage(records, LAYER_SLL2);
     // libpcap drops the outgoing copy of loopback packets on `any`, so all are incoming
-    assert.ok(records.every((r) => r.pktType === 0), 'loopback packets on any are PACKET_HOST');
+    assert.ok(
+      records.every((r) => r.pktType === 0),
+      'loopback packets on any are PACKET_HOST',
+    );
     noProblems(records);
   });
 
@@ -170,8 +206,10 @@ describe('real loopback traffic', { skip: isRoot ? false : 'needs root for tcpdu
     const cutTcp = records.filter((r) => r.stopLayer === LAYER_TCP && ((r.flags as number) & FLAG_TRUNCATED) !== 0);
     // IPv4: 14 + 20 + 20 fit, so the fixed TCP header is decoded and only its options (timestamps) are missing
     const v4 = cutTcp.filter((r) => r.ipVersion === 4);
-    assert.ok(v4.length > 0 && v4.every((r) => has(r, LAYER_TCP) && (r.sport as number) !== 0 && (r.tcpHdrLen as number) > 20),
-      'IPv4 TCP headers with their options cut');
+    assert.ok(
+      v4.length > 0 && v4.every((r) => has(r, LAYER_TCP) && (r.sport as number) !== 0 && (r.tcpHdrLen as number) > 20),
+      'IPv4 TCP headers with their options cut',
+    );
     // IPv6: 14 + 40 + 20 > 60, so not even the fixed TCP header is there
     const v6 = cutTcp.filter((r) => r.ipVersion === 6);
     assert.ok(v6.length > 0 && v6.every((r) => !has(r, LAYER_TCP) && r.sport === 0), 'IPv6 TCP headers cut short');

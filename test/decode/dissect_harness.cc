@@ -72,8 +72,8 @@ void print_record(u32 n, const u8* r) {
 #define FIELD_u8(name, offset) std::printf(",\"%s\":%u", #name, r[offset]);
 #define FIELD_u16(name, offset) std::printf(",\"%s\":%u", #name, rec::get16(r, offset));
 #define FIELD_u32(name, offset) std::printf(",\"%s\":%u", #name, rec::get32(r, offset));
-#define FIELD_b16(name, offset)                                 \
-  std::printf(",\"%s\":\"", #name);                             \
+#define FIELD_b16(name, offset)                                    \
+  std::printf(",\"%s\":\"", #name);                                \
   for (u32 i = 0; i < 16; ++i) std::printf("%02x", r[offset + i]); \
   std::printf("\"");
 #define FIELD(name, type, offset) FIELD_##type(name, offset)
@@ -81,8 +81,7 @@ void print_record(u32 n, const u8* r) {
 #include "../../native/record.def"
 #undef FIELD
 #undef CONST
-  std::printf(",\"src\":\"%s\",\"dst\":\"%s\"}\n", address(r, rec::ipSrc).c_str(),
-              address(r, rec::ipDst).c_str());
+  std::printf(",\"src\":\"%s\",\"dst\":\"%s\"}\n", address(r, rec::ipSrc).c_str(), address(r, rec::ipDst).c_str());
 }
 
 int print_file(const char* path) {
@@ -163,8 +162,8 @@ void mutate(Rng& rng, std::vector<u8>& b) {
   }
 }
 
-[[noreturn]] void violation(const char* what, const u8* data, u32 caplen, u32 wirelen, int linktype,
-                            const u8* r, uint64_t iteration) {
+[[noreturn]] void violation(const char* what, const u8* data, u32 caplen, u32 wirelen, int linktype, const u8* r,
+                            uint64_t iteration) {
   std::fprintf(stderr, "invariant broken at iteration %llu: %s\nlinktype %d caplen %u wirelen %u\n",
                static_cast<unsigned long long>(iteration), what, linktype, caplen, wirelen);
   for (u32 i = 0; i < caplen; ++i) std::fprintf(stderr, "%02x%s", data[i], i % 32 == 31 ? "\n" : "");
@@ -289,6 +288,7 @@ int main(int argc, char** argv) {
     return fuzz(std::strtoull(argv[2], nullptr, 10), std::strtoull(argv[3], nullptr, 10), argc - 4, argv + 4);
   if (argc >= 4 && std::strcmp(argv[1], "bench") == 0)
     return bench(std::strtoull(argv[2], nullptr, 10), argc - 3, argv + 3);
-  std::fprintf(stderr, "usage: %s print FILE.pcap | fuzz SEED ITERATIONS FILE.pcap... | bench ROUNDS FILE.pcap...\n", argv[0]);
+  std::fprintf(stderr, "usage: %s print FILE.pcap | fuzz SEED ITERATIONS FILE.pcap... | bench ROUNDS FILE.pcap...\n",
+               argv[0]);
   return 2;
 }

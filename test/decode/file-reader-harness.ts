@@ -45,20 +45,47 @@ export async function buildReaderHarness(dir: string, { sanitize = true } = {}):
   const flags = sanitize
     ? ['-O1', '-g', '-fno-omit-frame-pointer', '-fsanitize=address,undefined', '-fno-sanitize-recover=all']
     : ['-O2', '-DNDEBUG'];
-  await runOk(null, 'g++', [
-    '-std=c++17', ...flags, '-Wall', '-Wextra', '-Werror',
-    path.join(root, 'test', 'decode', 'file_reader_harness.cc'), ...readerSources, '-lpcap', '-o', exe,
-  ], { timeoutMs: 180_000 });
+  await runOk(
+    null,
+    'g++',
+    [
+      '-std=c++17',
+      ...flags,
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      path.join(root, 'test', 'decode', 'file_reader_harness.cc'),
+      ...readerSources,
+      '-lpcap',
+      '-o',
+      exe,
+    ],
+    { timeoutMs: 180_000 },
+  );
   return exe;
 }
 
 /** Compiles the libFuzzer target into `dir` with clang++ (ASan + UBSan); returns the executable. */
 export async function buildReaderFuzzer(dir: string): Promise<string> {
   const exe = path.join(dir, 'file_reader_fuzz');
-  await runOk(null, 'clang++', [
-    '-std=c++17', '-O1', '-g', '-fsanitize=fuzzer,address,undefined', '-fno-sanitize-recover=all', '-Wall', '-Wextra',
-    path.join(root, 'test', 'decode', 'file_reader_fuzz.cc'), ...readerSources, '-o', exe,
-  ], { timeoutMs: 240_000 });
+  await runOk(
+    null,
+    'clang++',
+    [
+      '-std=c++17',
+      '-O1',
+      '-g',
+      '-fsanitize=fuzzer,address,undefined',
+      '-fno-sanitize-recover=all',
+      '-Wall',
+      '-Wextra',
+      path.join(root, 'test', 'decode', 'file_reader_fuzz.cc'),
+      ...readerSources,
+      '-o',
+      exe,
+    ],
+    { timeoutMs: 240_000 },
+  );
   return exe;
 }
 
@@ -83,10 +110,17 @@ export function parseHarnessOutput(stdout: string): ReadResult {
     if (kind === 'O') {
       result.openError = { code: f[0], message: f.slice(1).join(' ') };
       result.end = f[0];
-    }
-    else if (kind === 'H') result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
+    } else if (kind === 'H')
+      result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
     else if (kind === 'P') {
-      result.packets.push({ time: f[0], caplen: Number(f[1]), wirelen: Number(f[2]), linktype: Number(f[3]), iface: Number(f[4]), hash: f[5] });
+      result.packets.push({
+        time: f[0],
+        caplen: Number(f[1]),
+        wirelen: Number(f[2]),
+        linktype: Number(f[3]),
+        iface: Number(f[4]),
+        hash: f[5],
+      });
     } else if (kind === 'S') {
       const v = Object.fromEntries(f.map((kv) => kv.split('=')).map(([k, n]) => [k, Number(n)]));
       result.stats = { packets: v.packets, batches: v.batches, windows: v.windows, wouldblock: v.wouldblock };
@@ -118,7 +152,13 @@ export async function readWithLibpcap(exe: string, file: string): Promise<ReadRe
 /** The harness's probe mode: how long open took and what the first next() said. */
 export async function probe(exe: string, file: string): Promise<Record<string, string>> {
   const r = await runOk(null, exe, ['probe', file], { timeoutMs: 30_000 });
-  return Object.fromEntries(r.stdout.trim().split(' ').filter((kv) => kv.includes('=')).map((kv) => kv.split('=') as [string, string]));
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split(' ')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => kv.split('=') as [string, string]),
+  );
 }
 
 /** FNV-1a 32 of `bytes`, as the harness prints it. */
@@ -145,7 +185,9 @@ export async function readWithTshark(file: string): Promise<TsharkRead> {
   const out: TsharkRead = { packets: [], failed: r.code !== 0, stderr: r.stderr };
   const text = r.stdout.trim();
   if (text === '') return out;
-  const frames = JSON.parse(text) as Array<{ _source: { layers: { frame: Record<string, string>; frame_raw?: [string, ...unknown[]] } } }>;
+  const frames = JSON.parse(text) as Array<{
+    _source: { layers: { frame: Record<string, string>; frame_raw?: [string, ...unknown[]] } };
+  }>;
   for (const f of frames) {
     const fr = f._source.layers.frame;
     const raw = f._source.layers.frame_raw?.[0] ?? '';
@@ -162,10 +204,25 @@ export async function readWithTshark(file: string): Promise<TsharkRead> {
 }
 
 /** Runs the fuzzer over a corpus directory for `seconds`; rejects with its report if it finds anything. */
-export async function runReaderFuzzer(exe: string, corpus: string, seconds: number, seed: number): Promise<{ runs: number; output: string }> {
-  const r = await run(null, exe, [
-    `-max_total_time=${seconds}`, `-seed=${seed}`, '-timeout=10', '-rss_limit_mb=2048', '-print_final_stats=1', corpus,
-  ], { timeoutMs: (seconds + 120) * 1000 });
+export async function runReaderFuzzer(
+  exe: string,
+  corpus: string,
+  seconds: number,
+  seed: number,
+): Promise<{ runs: number; output: string }> {
+  const r = await run(
+    null,
+    exe,
+    [
+      `-max_total_time=${seconds}`,
+      `-seed=${seed}`,
+      '-timeout=10',
+      '-rss_limit_mb=2048',
+      '-print_final_stats=1',
+      corpus,
+    ],
+    { timeoutMs: (seconds + 120) * 1000 },
+  );
   if (r.code !== 0) throw new Error(`file_reader_fuzz exited ${r.code ?? r.signal}:\n${r.stderr.slice(-6000)}`);
   const m = /stat::number_of_executed_units:\s*(\d+)/.exec(r.stderr);
   return { runs: m ? Number(m[1]) : 0, output: r.stderr };

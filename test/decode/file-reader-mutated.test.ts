@@ -24,16 +24,24 @@ let files: MutatedCapture[];
 
 before(async () => {
   dir = makeTempDir('file-reader-mutated');
-  [exe, files] = await Promise.all([buildReaderHarness(dir.path), Promise.resolve(writeMutatedCaptures(dir.path, COUNT))]);
+  [exe, files] = await Promise.all([
+    buildReaderHarness(dir.path),
+    Promise.resolve(writeMutatedCaptures(dir.path, COUNT)),
+  ]);
 });
 after(() => dir?.remove());
 
 test('every mutated file gives packets or a typed error, the same mapped, windowed and piped', async () => {
   // Two harness processes (two cores), each over half the files.
   const halves = [files.filter((_, i) => i % 2 === 0), files.filter((_, i) => i % 2 === 1)];
-  const outputs = await Promise.all(halves.map((h) => runOk(null, exe, ['check', ...h.map((f) => f.file)], { timeoutMs: 300_000 })));
+  const outputs = await Promise.all(
+    halves.map((h) => runOk(null, exe, ['check', ...h.map((f) => f.file)], { timeoutMs: 300_000 })),
+  );
   const results = new Map<string, { packets: number; end: string }>();
-  for (const line of outputs.map((o) => o.stdout).join('').split('\n')) {
+  for (const line of outputs
+    .map((o) => o.stdout)
+    .join('')
+    .split('\n')) {
     const m = /^(\S+) packets=(\d+) end=(\S+)$/.exec(line);
     if (m) results.set(m[1], { packets: Number(m[2]), end: m[3] });
   }
@@ -47,17 +55,32 @@ test('every mutated file gives packets or a typed error, the same mapped, window
     kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
   }
   // The generator must reach every class and every way of ending, or the test proves little.
-  for (const kind of ['bitflip', 'caplen', 'wirelen', 'snaplen', 'blocklen', 'linktype', 'tsresol', 'structure', 'sections', 'truncated']) {
+  for (const kind of [
+    'bitflip',
+    'caplen',
+    'wirelen',
+    'snaplen',
+    'blocklen',
+    'linktype',
+    'tsresol',
+    'structure',
+    'sections',
+    'truncated',
+  ]) {
     assert.ok((kinds.get(kind) ?? 0) >= 4, `class ${kind}: ${kinds.get(kind) ?? 0} files`);
   }
-  for (const end of ['end', 'EFORMAT', 'ETRUNCATED']) assert.ok((ends.get(end) ?? 0) > 200, `${end}: ${ends.get(end) ?? 0} files`);
+  for (const end of ['end', 'EFORMAT', 'ETRUNCATED'])
+    assert.ok((ends.get(end) ?? 0) > 200, `${end}: ${ends.get(end) ?? 0} files`);
 
   const byWhat = (what: string) => {
     const f = files.find((x) => x.what === what);
     assert.ok(f, what);
     return results.get(f.file)!;
   };
-  assert.deepEqual(byWhat('5000 sections, each with an interface and a packet, byte order alternating'), { packets: 5000, end: 'end' });
+  assert.deepEqual(byWhat('5000 sections, each with an interface and a packet, byte order alternating'), {
+    packets: 5000,
+    end: 'end',
+  });
   assert.deepEqual(byWhat('20000 empty sections'), { packets: 0, end: 'end' });
   assert.deepEqual(byWhat('65536 interfaces in one section (one too many)'), { packets: 0, end: 'EFORMAT' });
   assert.deepEqual(byWhat('65535 interfaces in one section, a packet on the last'), { packets: 1, end: 'end' });

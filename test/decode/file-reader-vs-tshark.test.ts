@@ -14,11 +14,21 @@ import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { runOk, spawnTracked, stopProcess } from '../helpers/processes';
 import { PcapngBuilder, pcapFile, randomBytes, seededRandom, type PcapRecord } from './capture-files';
 import {
-  buildReaderHarness, fnv1a, probe, readWithHarness, readWithLibpcap, readWithTshark, type ReadResult,
+  buildReaderHarness,
+  fnv1a,
+  probe,
+  readWithHarness,
+  readWithLibpcap,
+  readWithTshark,
+  type ReadResult,
 } from './file-reader-harness';
 
 const fixtures = path.join(__dirname, '..', 'fixtures', 'pcap');
-const fixtureFiles = fs.readdirSync(fixtures).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => path.join(fixtures, f));
+const fixtureFiles = fs
+  .readdirSync(fixtures)
+  .filter((f) => /\.pcap(ng)?$/.test(f))
+  .sort()
+  .map((f) => path.join(fixtures, f));
 
 let dir: TempDir;
 let exe: string;
@@ -36,7 +46,11 @@ after(() => dir?.remove());
 async function compareWithTshark(file: string, options: { window?: number; max?: number } = {}): Promise<ReadResult> {
   const [ours, theirs] = await Promise.all([readWithHarness(exe, file, options), readWithTshark(file)]);
   assert.equal(ours.openError, undefined, `${file}: ${JSON.stringify(ours.openError)}`);
-  assert.equal(ours.packets.length, theirs.packets.length, `${path.basename(file)}: packet count (tshark: ${theirs.stderr.trim()})`);
+  assert.equal(
+    ours.packets.length,
+    theirs.packets.length,
+    `${path.basename(file)}: packet count (tshark: ${theirs.stderr.trim()})`,
+  );
   const firstIface = new Map<number, number>();
   theirs.packets.forEach((t, i) => {
     const o = ours.packets[i];
@@ -48,9 +62,17 @@ async function compareWithTshark(file: string, options: { window?: number; max?:
     assert.equal(o.hash, t.hash, `${where}: bytes`);
     // tshark numbers interfaces across the whole file; the reader within the section.
     if (!firstIface.has(t.section)) firstIface.set(t.section, t.iface - o.iface);
-    assert.equal(t.iface - o.iface, firstIface.get(t.section), `${where}: interface (tshark ${t.iface}, ours ${o.iface})`);
+    assert.equal(
+      t.iface - o.iface,
+      firstIface.get(t.section),
+      `${where}: interface (tshark ${t.iface}, ours ${o.iface})`,
+    );
   });
-  assert.equal(ours.end === 'end', !theirs.failed, `${path.basename(file)}: ended with ${ours.end} ${ours.message ?? ''}, tshark ${theirs.failed ? 'failed' : 'did not'}`);
+  assert.equal(
+    ours.end === 'end',
+    !theirs.failed,
+    `${path.basename(file)}: ended with ${ours.end} ${ours.message ?? ''}, tshark ${theirs.failed ? 'failed' : 'did not'}`,
+  );
   return ours;
 }
 
@@ -59,7 +81,9 @@ async function compareWithLibpcap(file: string, ours: ReadResult): Promise<void>
   const lp = await readWithLibpcap(exe, file);
   assert.equal(lp.openError, undefined);
   assert.equal(ours.packets.length, lp.packets.length, `${path.basename(file)}: packet count vs libpcap`);
-  ours.packets.forEach((o, i) => assert.deepEqual(o, lp.packets[i], `${path.basename(file)} packet ${i + 1} vs libpcap`));
+  ours.packets.forEach((o, i) =>
+    assert.deepEqual(o, lp.packets[i], `${path.basename(file)} packet ${i + 1} vs libpcap`),
+  );
   if (lp.packets.length) assert.equal(ours.header?.linktype, lp.packets[0].linktype, 'header linktype = pcap_datalink');
 }
 
@@ -107,10 +131,22 @@ describe('files made by editcap and mergecap', () => {
 
   test('several sections (pcapng files one after another, one of them big-endian, each with two interfaces)', async () => {
     const merged = dir.file('two-ifaces.pcapng');
-    await runOk(null, 'mergecap', ['-w', merged, path.join(fixtures, 'any-sll2.pcap'), path.join(fixtures, 'veth-vlan.pcap')]);
+    await runOk(null, 'mergecap', [
+      '-w',
+      merged,
+      path.join(fixtures, 'any-sll2.pcap'),
+      path.join(fixtures, 'veth-vlan.pcap'),
+    ]);
     const be = new PcapngBuilder().shb(true).idb({ linktype: 101, snaplen: 65535 }).idb({ linktype: 1, tsresol: 9 });
-    frames(7, 6).forEach((d, i) => be.epb({ iface: i % 2, ts: (1795285953n * (i % 2 ? 1_000_000_000n : 1_000_000n)) + BigInt(i * 1234567), data: d }));
-    const parts = [fs.readFileSync(merged), be.bytes(), fs.readFileSync(path.join(fixtures, 'http-lo.pcapng')), fs.readFileSync(merged)];
+    frames(7, 6).forEach((d, i) =>
+      be.epb({ iface: i % 2, ts: 1795285953n * (i % 2 ? 1_000_000_000n : 1_000_000n) + BigInt(i * 1234567), data: d }),
+    );
+    const parts = [
+      fs.readFileSync(merged),
+      be.bytes(),
+      fs.readFileSync(path.join(fixtures, 'http-lo.pcapng')),
+      fs.readFileSync(merged),
+    ];
     const out = dir.file('sections.pcapng');
     fs.writeFileSync(out, Buffer.concat(parts));
     const ours = await compareWithTshark(out);
@@ -124,7 +160,11 @@ describe('files made by editcap and mergecap', () => {
 
 describe('crafted files', () => {
   const records = (seed: number, n: number, nano: boolean): PcapRecord[] =>
-    frames(seed, n).map((data, i) => ({ sec: 1795285953 + i, frac: nano ? 999_999_990 + (i % 10) : 999_990 + (i % 10), data }));
+    frames(seed, n).map((data, i) => ({
+      sec: 1795285953 + i,
+      frac: nano ? 999_999_990 + (i % 10) : 999_990 + (i % 10),
+      data,
+    }));
 
   test('big-endian pcap, microseconds and nanoseconds, FCS bits in the link-type word', async () => {
     const files = {
@@ -171,24 +211,39 @@ describe('crafted files', () => {
     }
   });
 
-  test('SPB: caplen = min(original length, snaplen, the block\'s room)', async () => {
+  test("SPB: caplen = min(original length, snaplen, the block's room)", async () => {
     // tshark calls an SPB whose original length exceeds its block corrupt; the reader takes what the block holds.
     const d = frames(13, 3, 100, 300);
     const b = new PcapngBuilder().shb().idb({ snaplen: 150 });
-    b.spb({ data: d[0], wirelen: 5000 }).spb({ data: d[1].subarray(0, 120), wirelen: 5000 }).spb({ data: d[2].subarray(0, 80), wirelen: 60 });
+    b.spb({ data: d[0], wirelen: 5000 })
+      .spb({ data: d[1].subarray(0, 120), wirelen: 5000 })
+      .spb({ data: d[2].subarray(0, 80), wirelen: 60 });
     const file = dir.file('spb.pcapng');
     fs.writeFileSync(file, b.bytes());
     const ours = await readWithHarness(exe, file);
     assert.equal(ours.end, 'end');
-    assert.deepEqual(ours.packets.map((p) => [p.caplen, p.wirelen]), [[150, 5000], [120, 5000], [60, 60]]);
-    assert.deepEqual(ours.packets.map((p) => p.hash), [fnv1a(d[0].subarray(0, 150)), fnv1a(d[1].subarray(0, 120)), fnv1a(d[2].subarray(0, 60))]);
+    assert.deepEqual(
+      ours.packets.map((p) => [p.caplen, p.wirelen]),
+      [
+        [150, 5000],
+        [120, 5000],
+        [60, 60],
+      ],
+    );
+    assert.deepEqual(
+      ours.packets.map((p) => p.hash),
+      [fnv1a(d[0].subarray(0, 150)), fnv1a(d[1].subarray(0, 120)), fnv1a(d[2].subarray(0, 60))],
+    );
   });
 
   test('records larger than the window are EFORMAT after every packet before them', async () => {
     const small = frames(21, 10, 100, 2000);
     const big = Buffer.alloc(10_000, 0x5a);
     const file = dir.file('big-record.pcap');
-    fs.writeFileSync(file, pcapFile({}, [...small.map((data, i) => ({ sec: i, frac: 0, data })), { sec: 99, frac: 0, data: big }]));
+    fs.writeFileSync(
+      file,
+      pcapFile({}, [...small.map((data, i) => ({ sec: i, frac: 0, data })), { sec: 99, frac: 0, data: big }]),
+    );
     const whole = await readWithHarness(exe, file);
     assert.equal(whole.packets.length, 11);
     const windowed = await readWithHarness(exe, file, { window: 8192 });
@@ -203,29 +258,38 @@ describe('cut files', () => {
       const bytes = fs.readFileSync(path.join(fixtures, name));
       // Cut inside the header, inside a record's header, inside its data, one byte short.
       const cuts = [10, 24 + 16 + 8, 700, Math.floor(bytes.length / 2) + 3, bytes.length - 1];
-      await Promise.all(cuts.map(async (cut) => {
-        const file = dir.file(`cut-${cut}-${name}`);
-        fs.writeFileSync(file, bytes.subarray(0, cut));
-        const ours = await readWithHarness(exe, file);
-        if (ours.openError) {
-          // Cut inside the file header (pcapng: its section header block). tshark then guesses another
-          // file type; the reader refuses.
-          assert.ok(cut < (name.endsWith('ng') ? 0x6c : 24), `${name} cut at ${cut}: ${ours.openError.code}`);
-          assert.equal(ours.openError.code, 'ETRUNCATED', `${name} cut at ${cut}`);
-          return;
-        }
-        assert.equal(ours.end, 'ETRUNCATED', `${name} cut at ${cut}: ${ours.end} ${ours.message}`);
-        const lp = await readWithLibpcap(exe, file);
-        assert.deepEqual(ours.packets, lp.packets, `${name} cut at ${cut}: vs libpcap`);
-        assert.notEqual(lp.end, 'end', `${name} cut at ${cut}: libpcap also fails`);
-        // tshark for one cut per file (it costs a second of start-up each).
-        if (cut === cuts[3]) {
-          const theirs = await readWithTshark(file);
-          assert.ok(theirs.failed, 'tshark also fails');
-          assert.deepEqual(ours.packets.map((p) => p.hash), theirs.packets.map((p) => p.hash), `${name} cut at ${cut}`);
-          assert.deepEqual(ours.packets.map((p) => p.time), theirs.packets.map((p) => p.time));
-        }
-      }));
+      await Promise.all(
+        cuts.map(async (cut) => {
+          const file = dir.file(`cut-${cut}-${name}`);
+          fs.writeFileSync(file, bytes.subarray(0, cut));
+          const ours = await readWithHarness(exe, file);
+          if (ours.openError) {
+            // Cut inside the file header (pcapng: its section header block). tshark then guesses another
+            // file type; the reader refuses.
+            assert.ok(cut < (name.endsWith('ng') ? 0x6c : 24), `${name} cut at ${cut}: ${ours.openError.code}`);
+            assert.equal(ours.openError.code, 'ETRUNCATED', `${name} cut at ${cut}`);
+            return;
+          }
+          assert.equal(ours.end, 'ETRUNCATED', `${name} cut at ${cut}: ${ours.end} ${ours.message}`);
+          const lp = await readWithLibpcap(exe, file);
+          assert.deepEqual(ours.packets, lp.packets, `${name} cut at ${cut}: vs libpcap`);
+          assert.notEqual(lp.end, 'end', `${name} cut at ${cut}: libpcap also fails`);
+          // tshark for one cut per file (it costs a second of start-up each).
+          if (cut === cuts[3]) {
+            const theirs = await readWithTshark(file);
+            assert.ok(theirs.failed, 'tshark also fails');
+            assert.deepEqual(
+              ours.packets.map((p) => p.hash),
+              theirs.packets.map((p) => p.hash),
+              `${name} cut at ${cut}`,
+            );
+            assert.deepEqual(
+              ours.packets.map((p) => p.time),
+              theirs.packets.map((p) => p.time),
+            );
+          }
+        }),
+      );
     }
   });
 });
@@ -235,7 +299,13 @@ describe('pipes and FIFOs', () => {
   function bigPcap(): string {
     const file = dir.file('pipe-input.pcap');
     if (!fs.existsSync(file)) {
-      fs.writeFileSync(file, pcapFile({ nano: true }, frames(31, 700, 14, 9000).map((data, i) => ({ sec: 1795285953, frac: i * 1000, data }))));
+      fs.writeFileSync(
+        file,
+        pcapFile(
+          { nano: true },
+          frames(31, 700, 14, 9000).map((data, i) => ({ sec: 1795285953, frac: i * 1000, data })),
+        ),
+      );
     }
     return file;
   }
@@ -246,17 +316,27 @@ describe('pipes and FIFOs', () => {
     await runOk(null, 'mkfifo', [fifo]);
     const reading = readWithHarness(exe, fifo, { stallMs: 20_000, timeoutMs: 120_000 });
     // python3 writes the file in chunks of 1..70000 bytes, flushing each.
-    const writer = spawnTracked(null, 'python3', ['-c', [
-      'import sys, random',
-      'random.seed(5)',
-      'data = open(sys.argv[1], "rb").read()',
-      'out = open(sys.argv[2], "wb", buffering=0)',
-      'i = 0',
-      'while i < len(data):',
-      '    n = random.choice([1, 7, 100, 4096, 70000])',
-      '    out.write(data[i:i + n]); i += n',
-      'out.close()',
-    ].join('\n'), file, fifo], { stdio: 'ignore' });
+    const writer = spawnTracked(
+      null,
+      'python3',
+      [
+        '-c',
+        [
+          'import sys, random',
+          'random.seed(5)',
+          'data = open(sys.argv[1], "rb").read()',
+          'out = open(sys.argv[2], "wb", buffering=0)',
+          'i = 0',
+          'while i < len(data):',
+          '    n = random.choice([1, 7, 100, 4096, 70000])',
+          '    out.write(data[i:i + n]); i += n',
+          'out.close()',
+        ].join('\n'),
+        file,
+        fifo,
+      ],
+      { stdio: 'ignore' },
+    );
     try {
       const ours = await reading;
       const direct = await readWithHarness(exe, file);
@@ -290,12 +370,22 @@ describe('pipes and FIFOs', () => {
   test('a pipe: a 5 MiB record grows the chunk; a record claiming more than 64 MiB is EFORMAT at once', async () => {
     const big = randomBytes(seededRandom(51), 5 << 20);
     const small = frames(52, 3);
-    const bytes = pcapFile({}, [{ sec: 1, frac: 0, data: small[0] }, { sec: 2, frac: 0, data: big }, { sec: 3, frac: 0, data: small[1] }]);
+    const bytes = pcapFile({}, [
+      { sec: 1, frac: 0, data: small[0] },
+      { sec: 2, frac: 0, data: big },
+      { sec: 3, frac: 0, data: small[1] },
+    ]);
     const ours = await readWithHarness(exe, '-', { input: bytes });
     assert.equal(ours.end, 'end');
-    assert.deepEqual(ours.packets.map((p) => p.hash), [fnv1a(small[0]), fnv1a(big), fnv1a(small[1])]);
+    assert.deepEqual(
+      ours.packets.map((p) => p.hash),
+      [fnv1a(small[0]), fnv1a(big), fnv1a(small[1])],
+    );
     // caplen 100 MiB with only 60 bytes behind it: refused from the length alone, nothing allocated or awaited.
-    const lying = pcapFile({}, [{ sec: 1, frac: 0, data: small[2] }, { sec: 2, frac: 0, data: small[0], caplen: 100 << 20 }]);
+    const lying = pcapFile({}, [
+      { sec: 1, frac: 0, data: small[2] },
+      { sec: 2, frac: 0, data: small[0], caplen: 100 << 20 },
+    ]);
     const r = await readWithHarness(exe, '-', { input: lying });
     assert.equal(r.packets.length, 1);
     assert.equal(r.end, 'EFORMAT');
@@ -372,7 +462,10 @@ describe('a file over 4 GiB', () => {
     const file = dir.file('sparse-small.pcapng');
     const hashes = writeSparse(file, 4, 1 << 20);
     const ours = await compareWithTshark(file, { window: 1 << 20 });
-    assert.deepEqual(ours.packets.map((p) => p.hash), hashes);
+    assert.deepEqual(
+      ours.packets.map((p) => p.hash),
+      hashes,
+    );
   });
 
   test('sparse pcapng of 4.4 GiB: packets before and after 4 GiB, in windows of 256 MiB', async () => {
@@ -384,8 +477,14 @@ describe('a file over 4 GiB', () => {
       assert.ok(fs.statSync(file).size > 4 * 2 ** 30);
       const ours = await readWithHarness(exe, file, { window: 256 << 20, timeoutMs: 120_000 });
       assert.equal(ours.end, 'end', ours.message);
-      assert.deepEqual(ours.packets.map((p) => p.hash), hashes);
-      assert.deepEqual(ours.packets.map((p) => p.time), hashes.map((_, i) => `1795285953.${String(i).padStart(9, '0')}`));
+      assert.deepEqual(
+        ours.packets.map((p) => p.hash),
+        hashes,
+      );
+      assert.deepEqual(
+        ours.packets.map((p) => p.time),
+        hashes.map((_, i) => `1795285953.${String(i).padStart(9, '0')}`),
+      );
       assert.ok(ours.stats!.windows >= 17, `windows: ${ours.stats!.windows}`);
     } finally {
       fs.rmSync(file, { force: true });

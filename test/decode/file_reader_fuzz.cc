@@ -47,7 +47,8 @@ u32 walk(const u8* data, size_t size, u32 max) {
     for (u32 k = 0; k < n; ++k) {
       const SourcePacket& p = out[k];
       if (p.offset > w->size() || p.caplen > w->size() - p.offset) violation("packet past its window");
-      if (w->data() + p.offset < data || w->data() + p.offset + p.caplen > data + size) violation("packet outside the input");
+      if (w->data() + p.offset < data || w->data() + p.offset + p.caplen > data + size)
+        violation("packet outside the input");
       if (p.ts_nsec >= 1000000000u) violation("ts_nsec out of range");
       for (u32 i = 0; i < p.caplen; ++i) sum += w->data()[p.offset + i];
     }

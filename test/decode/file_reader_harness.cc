@@ -24,16 +24,16 @@
 //
 // Built by test/decode/file-reader-harness.ts with g++ (and the sanitizers for the tests).
 #include <fcntl.h>
+#include <pcap/pcap.h>
 #include <poll.h>
 #include <unistd.h>
-#include <pcap/pcap.h>
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -122,7 +122,8 @@ int print(int argc, char** argv) {
     ++batches;
     for (u32 k = 0; k < n; ++k) {
       const SourcePacket& p = out[k];
-      if (p.offset > w->size() || p.caplen > w->size() - p.offset) violation("packet past its window", p.offset, p.caplen);
+      if (p.offset > w->size() || p.caplen > w->size() - p.offset)
+        violation("packet past its window", p.offset, p.caplen);
       if (p.ts_nsec >= 1000000000u) violation("ts_nsec out of range", p.ts_nsec, 0);
       std::printf("P %u.%09u %u %u %u %u %08x\n", p.ts_sec, p.ts_nsec, p.caplen, p.wirelen, p.linktype, p.interface,
                   fnv1a(w->data() + p.offset, p.caplen));
@@ -178,10 +179,12 @@ Digest read_all(const std::string& path) {
     const auto w = r->window();
     for (u32 k = 0; k < n; ++k) {
       const SourcePacket& p = out[k];
-      if (p.offset > w->size() || p.caplen > w->size() - p.offset) violation("packet past its window", p.offset, p.caplen);
+      if (p.offset > w->size() || p.caplen > w->size() - p.offset)
+        violation("packet past its window", p.offset, p.caplen);
       if (p.ts_nsec >= 1000000000u) violation("ts_nsec out of range", p.ts_nsec, 0);
       u32 fields[6] = {p.caplen, p.wirelen, p.ts_sec, p.ts_nsec, p.linktype, p.interface};
-      d.packets.push_back(fnv1a(reinterpret_cast<const u8*>(fields), sizeof fields) ^ fnv1a(w->data() + p.offset, p.caplen));
+      d.packets.push_back(fnv1a(reinterpret_cast<const u8*>(fields), sizeof fields) ^
+                          fnv1a(w->data() + p.offset, p.caplen));
     }
   }
   return d;
@@ -200,7 +203,8 @@ int check(int argc, char** argv) {
         !std::equal(paged.packets.begin(), paged.packets.end(), mapped.packets.begin()))
       violation(("one-page windows gave other packets: " + path).c_str(), paged.packets.size(), mapped.packets.size());
     if (paged.packets.size() < mapped.packets.size() && paged.end != "EFORMAT")
-      violation(("one-page windows stopped early without EFORMAT: " + path).c_str(), paged.packets.size(), mapped.packets.size());
+      violation(("one-page windows stopped early without EFORMAT: " + path).c_str(), paged.packets.size(),
+                mapped.packets.size());
     // The same bytes through a pipe big enough to hold them, its writing end closed.
     FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) violation("cannot reopen", 0, 0);
@@ -244,8 +248,8 @@ int libpcap(const char* path) {
   const u_char* data;
   int rc;
   while ((rc = pcap_next_ex(p, &h, &data)) == 1)
-    std::printf("P %ld.%09ld %u %u %d 0 %08x\n", static_cast<long>(h->ts.tv_sec), static_cast<long>(h->ts.tv_usec), h->caplen,
-                h->len, pcap_datalink(p), fnv1a(data, h->caplen));
+    std::printf("P %ld.%09ld %u %u %d 0 %08x\n", static_cast<long>(h->ts.tv_sec), static_cast<long>(h->ts.tv_usec),
+                h->caplen, h->len, pcap_datalink(p), fnv1a(data, h->caplen));
   std::printf(rc == PCAP_ERROR ? "E error %s\n" : "E end\n", rc == PCAP_ERROR ? pcap_geterr(p) : "");
   pcap_close(p);
   return 0;
@@ -322,8 +326,8 @@ int bench(int rounds, const char* path) {
     if (reader_ns < best_reader) best_reader = reader_ns;
     if (pcap_ns < best_pcap) best_pcap = pcap_ns;
   }
-  std::printf("{\"packets\":%llu,\"reader_cpu_ns_per_packet\":%.2f,\"libpcap_cpu_ns_per_packet\":%.2f,\"sink\":%llu}\n", packets,
-              best_reader / static_cast<double>(packets), best_pcap / static_cast<double>(packets), sink & 1);
+  std::printf("{\"packets\":%llu,\"reader_cpu_ns_per_packet\":%.2f,\"libpcap_cpu_ns_per_packet\":%.2f,\"sink\":%llu}\n",
+              packets, best_reader / static_cast<double>(packets), best_pcap / static_cast<double>(packets), sink & 1);
   return 0;
 }
 
@@ -335,6 +339,8 @@ int main(int argc, char** argv) {
   if (argc == 3 && !std::strcmp(argv[1], "probe")) return probe(argv[2]);
   if (argc >= 3 && !std::strcmp(argv[1], "check")) return check(argc - 2, argv + 2);
   if (argc == 4 && !std::strcmp(argv[1], "bench")) return bench(std::atoi(argv[2]), argv[3]);
-  std::fprintf(stderr, "usage: file_reader_harness print [--window B] [--max N] [--stall-ms MS] FILE | libpcap FILE | probe FILE | bench ROUNDS FILE\n");
+  std::fprintf(stderr,
+               "usage: file_reader_harness print [--window B] [--max N] [--stall-ms MS] FILE | libpcap FILE | probe "
+               "FILE | bench ROUNDS FILE\n");
   return 2;
 }

@@ -37,26 +37,53 @@ export interface FuzzSummary {
  */
 export async function buildHarness(dir: string): Promise<string> {
   const dissectDir = path.join(root, 'native', 'dissect');
-  const sources = fs.readdirSync(dissectDir).filter((f) => f.endsWith('.cc')).sort().map((f) => path.join(dissectDir, f));
+  const sources = fs
+    .readdirSync(dissectDir)
+    .filter((f) => f.endsWith('.cc'))
+    .sort()
+    .map((f) => path.join(dissectDir, f));
   const exe = path.join(dir, 'dissect_harness');
-  await runOk(null, 'g++', [
-    '-std=c++17', '-O1', '-g', '-fno-omit-frame-pointer',
-    '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
-    '-Wall', '-Wextra', '-Werror',
-    path.join(root, 'test', 'decode', 'dissect_harness.cc'), ...sources,
-    '-lpcap', '-o', exe,
-  ], { timeoutMs: 180_000 });
+  await runOk(
+    null,
+    'g++',
+    [
+      '-std=c++17',
+      '-O1',
+      '-g',
+      '-fno-omit-frame-pointer',
+      '-fsanitize=address,undefined',
+      '-fno-sanitize-recover=all',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      path.join(root, 'test', 'decode', 'dissect_harness.cc'),
+      ...sources,
+      '-lpcap',
+      '-o',
+      exe,
+    ],
+    { timeoutMs: 180_000 },
+  );
   return exe;
 }
 
 /** Runs the harness's print mode over a pcap file: one record per packet, in file order. */
 export async function dissectFile(exe: string, pcap: string): Promise<DissectedRecord[]> {
   const r = await runOk(null, exe, ['print', pcap], { timeoutMs: 60_000 });
-  return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as DissectedRecord);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as DissectedRecord);
 }
 
 /** Runs the harness's fuzz mode; rejects (with the sanitizer's report) if it does not exit 0. */
-export async function fuzzFiles(exe: string, seed: number, iterations: number, pcaps: readonly string[], timeoutMs: number): Promise<FuzzSummary> {
+export async function fuzzFiles(
+  exe: string,
+  seed: number,
+  iterations: number,
+  pcaps: readonly string[],
+  timeoutMs: number,
+): Promise<FuzzSummary> {
   const r = await runOk(null, exe, ['fuzz', String(seed), String(iterations), ...pcaps], { timeoutMs });
   const last = r.stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last) as FuzzSummary;

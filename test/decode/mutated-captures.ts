@@ -35,12 +35,22 @@ const fixtures = path.join(__dirname, '..', 'fixtures', 'pcap');
 
 /** Valid files to mutate: the fixtures and a few crafted ones (big-endian, several interfaces). */
 export function baseCaptures(rand: () => number = seededRandom(1)): Array<{ name: string; bytes: Buffer }> {
-  const bases = fs.readdirSync(fixtures).filter((f) => /\.pcap(ng)?$/.test(f)).sort()
+  const bases = fs
+    .readdirSync(fixtures)
+    .filter((f) => /\.pcap(ng)?$/.test(f))
+    .sort()
     .map((f) => ({ name: f, bytes: fs.readFileSync(path.join(fixtures, f)) }));
   const frames = Array.from({ length: 12 }, () => randomBytes(rand, 14 + Math.floor(rand() * 300)));
-  bases.push({ name: 'be-ns.pcap', bytes: pcapFile({ bigEndian: true, nano: true }, frames.map((data, i) => ({ sec: 1795285953, frac: i, data }))) });
+  bases.push({
+    name: 'be-ns.pcap',
+    bytes: pcapFile(
+      { bigEndian: true, nano: true },
+      frames.map((data, i) => ({ sec: 1795285953, frac: i, data })),
+    ),
+  });
   for (const bigEndian of [false, true]) {
-    const b = new PcapngBuilder().shb(bigEndian, [{ code: 4, value: Buffer.from('mutated') }])
+    const b = new PcapngBuilder()
+      .shb(bigEndian, [{ code: 4, value: Buffer.from('mutated') }])
       .idb({ linktype: 1, snaplen: 200, tsresol: 0x80 | 20 })
       .idb({ linktype: 113, tsresol: 9, tsoffset: 100n });
     frames.forEach((data, i) => {
@@ -49,7 +59,9 @@ export function baseCaptures(rand: () => number = seededRandom(1)): Array<{ name
       else b.epb({ iface: i % 2, ts: i % 2 ? 1795285953n * 1_000_000_000n : 1795285953n << 20n, data });
     });
     b.block(0x42, Buffer.alloc(8));
-    b.shb(!bigEndian).idb({ linktype: 276 }).epb({ ts: 1795285953n * 1_000_000n, data: frames[0] });
+    b.shb(!bigEndian)
+      .idb({ linktype: 276 })
+      .epb({ ts: 1795285953n * 1_000_000n, data: frames[0] });
     bases.push({ name: `crafted-${bigEndian ? 'be' : 'le'}.pcapng`, bytes: b.bytes() });
   }
   return bases;
@@ -114,8 +126,16 @@ function structural(rand: () => number): Array<{ kind: string; what: string; byt
   const out: Array<{ kind: string; what: string; bytes: Buffer }> = [];
   const frame = randomBytes(rand, 60);
   const many = new PcapngBuilder();
-  for (let i = 0; i < 5000; i++) many.shb(i % 2 === 1).idb({ linktype: 1 + (i % 3) }).epb({ ts: BigInt(i), data: frame });
-  out.push({ kind: 'sections', what: '5000 sections, each with an interface and a packet, byte order alternating', bytes: many.bytes() });
+  for (let i = 0; i < 5000; i++)
+    many
+      .shb(i % 2 === 1)
+      .idb({ linktype: 1 + (i % 3) })
+      .epb({ ts: BigInt(i), data: frame });
+  out.push({
+    kind: 'sections',
+    what: '5000 sections, each with an interface and a packet, byte order alternating',
+    bytes: many.bytes(),
+  });
   const empty = new PcapngBuilder();
   for (let i = 0; i < 20000; i++) empty.shb(false);
   out.push({ kind: 'sections', what: '20000 empty sections', bytes: empty.bytes() });
@@ -135,16 +155,64 @@ function structural(rand: () => number): Array<{ kind: string; what: string; byt
     }
   }
   for (const snaplen of [0, 0x3fffff81, 0xffffffff, 0x7fffffff]) {
-    out.push({ kind: 'snaplen', what: `pcap snaplen 0x${snaplen.toString(16)}`, bytes: pcapFile({ snaplen }, [{ sec: 1, frac: 0, data: frame }]) });
-    out.push({ kind: 'snaplen', what: `IDB snaplen 0x${snaplen.toString(16)} with SPBs`, bytes: new PcapngBuilder().shb().idb({ snaplen }).spb({ data: frame, wirelen: 0xffffffff }).spb({ data: frame }).bytes() });
+    out.push({
+      kind: 'snaplen',
+      what: `pcap snaplen 0x${snaplen.toString(16)}`,
+      bytes: pcapFile({ snaplen }, [{ sec: 1, frac: 0, data: frame }]),
+    });
+    out.push({
+      kind: 'snaplen',
+      what: `IDB snaplen 0x${snaplen.toString(16)} with SPBs`,
+      bytes: new PcapngBuilder()
+        .shb()
+        .idb({ snaplen })
+        .spb({ data: frame, wirelen: 0xffffffff })
+        .spb({ data: frame })
+        .bytes(),
+    });
   }
-  out.push({ kind: 'structure', what: 'a packet before any interface', bytes: new PcapngBuilder().shb().epb({ ts: 0n, data: frame }).bytes() });
-  out.push({ kind: 'structure', what: 'an SPB before any interface', bytes: new PcapngBuilder().shb().spb({ data: frame }).bytes() });
-  out.push({ kind: 'structure', what: 'an EPB on interface 1 of 1', bytes: new PcapngBuilder().shb().idb().epb({ iface: 1, ts: 0n, data: frame }).bytes() });
-  out.push({ kind: 'structure', what: 'an OPB on interface 0xffff', bytes: new PcapngBuilder().shb().idb().opb({ iface: 0xffff, ts: 0n, data: frame }).bytes() });
-  out.push({ kind: 'structure', what: 'an IDB option that overruns the block', bytes: new PcapngBuilder().shb().idb({ options: [{ code: 2, value: Buffer.alloc(8) }] }).bytes().fill(0xff, 28 + 16 + 2, 28 + 16 + 4) });
-  out.push({ kind: 'structure', what: 'pcap version 3', bytes: pcapFile({ versionMajor: 3 }, [{ sec: 1, frac: 0, data: frame }]) });
-  out.push({ kind: 'structure', what: 'pcap microsecond fraction >= 10^6', bytes: pcapFile({}, [{ sec: 1, frac: 2_000_000, data: frame }, { sec: 0xffffffff, frac: 0xffffffff, data: frame }]) });
+  out.push({
+    kind: 'structure',
+    what: 'a packet before any interface',
+    bytes: new PcapngBuilder().shb().epb({ ts: 0n, data: frame }).bytes(),
+  });
+  out.push({
+    kind: 'structure',
+    what: 'an SPB before any interface',
+    bytes: new PcapngBuilder().shb().spb({ data: frame }).bytes(),
+  });
+  out.push({
+    kind: 'structure',
+    what: 'an EPB on interface 1 of 1',
+    bytes: new PcapngBuilder().shb().idb().epb({ iface: 1, ts: 0n, data: frame }).bytes(),
+  });
+  out.push({
+    kind: 'structure',
+    what: 'an OPB on interface 0xffff',
+    bytes: new PcapngBuilder().shb().idb().opb({ iface: 0xffff, ts: 0n, data: frame }).bytes(),
+  });
+  out.push({
+    kind: 'structure',
+    what: 'an IDB option that overruns the block',
+    bytes: new PcapngBuilder()
+      .shb()
+      .idb({ options: [{ code: 2, value: Buffer.alloc(8) }] })
+      .bytes()
+      .fill(0xff, 28 + 16 + 2, 28 + 16 + 4),
+  });
+  out.push({
+    kind: 'structure',
+    what: 'pcap version 3',
+    bytes: pcapFile({ versionMajor: 3 }, [{ sec: 1, frac: 0, data: frame }]),
+  });
+  out.push({
+    kind: 'structure',
+    what: 'pcap microsecond fraction >= 10^6',
+    bytes: pcapFile({}, [
+      { sec: 1, frac: 2_000_000, data: frame },
+      { sec: 0xffffffff, frac: 0xffffffff, data: frame },
+    ]),
+  });
   return out;
 }
 
@@ -154,7 +222,19 @@ function mutate(rand: () => number, base: Buffer): { kind: string; what: string;
   const ng = isPcapng(b);
   const units = ng ? blockStarts(b) : recordStarts(b);
   const unit = units.length ? pick(rand, units) : 0;
-  const kind = pick(rand, ['bitflip', 'bitflip', 'caplen', 'wirelen', 'snaplen', 'blocklen', 'linktype', 'tsresol', 'truncated', 'truncated', 'structure']);
+  const kind = pick(rand, [
+    'bitflip',
+    'bitflip',
+    'caplen',
+    'wirelen',
+    'snaplen',
+    'blocklen',
+    'linktype',
+    'tsresol',
+    'truncated',
+    'truncated',
+    'structure',
+  ]);
   switch (kind) {
     case 'bitflip': {
       const n = 1 + Math.floor(rand() * 16);
@@ -163,8 +243,23 @@ function mutate(rand: () => number, base: Buffer): { kind: string; what: string;
     }
     case 'caplen':
     case 'wirelen': {
-      const v = pick(rand, [0, 1, 0xffffffff, 0x7fffffff, 0x3fffff81, 65536, 262145, b.length - unit, b.length - unit - 15, 64 << 20]);
-      const at = ng ? (blockType(b, unit) === 3 ? unit + 8 : unit + (kind === 'caplen' ? 20 : 24)) : unit + (kind === 'caplen' ? 8 : 12);
+      const v = pick(rand, [
+        0,
+        1,
+        0xffffffff,
+        0x7fffffff,
+        0x3fffff81,
+        65536,
+        262145,
+        b.length - unit,
+        b.length - unit - 15,
+        64 << 20,
+      ]);
+      const at = ng
+        ? blockType(b, unit) === 3
+          ? unit + 8
+          : unit + (kind === 'caplen' ? 20 : 24)
+        : unit + (kind === 'caplen' ? 8 : 12);
       put32(b, at, v);
       return { kind, what: `${kind} ${v} in the record at ${unit}`, bytes: b };
     }
@@ -179,8 +274,20 @@ function mutate(rand: () => number, base: Buffer): { kind: string; what: string;
         put32(b, unit + 8, pick(rand, [0xfffffff0, b.length]));
         return { kind, what: `pcap caplen past the end at ${unit}`, bytes: b };
       }
-      const len = (littleEndianAt(b, unit) ? b.readUInt32LE(unit + 4) : b.readUInt32BE(unit + 4));
-      const v = pick(rand, [0, 4, 8, 11, 13, len + 1, len + 4, len - 4, 0xfffffffc, b.length - unit + 4, (64 << 20) + 4]);
+      const len = littleEndianAt(b, unit) ? b.readUInt32LE(unit + 4) : b.readUInt32BE(unit + 4);
+      const v = pick(rand, [
+        0,
+        4,
+        8,
+        11,
+        13,
+        len + 1,
+        len + 4,
+        len - 4,
+        0xfffffffc,
+        b.length - unit + 4,
+        (64 << 20) + 4,
+      ]);
       if (rand() < 0.3) {
         put32(b, unit + len - 4, v);
         return { kind, what: `trailer ${v} of the block at ${unit}`, bytes: b };
@@ -200,14 +307,22 @@ function mutate(rand: () => number, base: Buffer): { kind: string; what: string;
       const r = pick(rand, [0x7f, 0xff, 0x80 | 63, 0x80 | 64, 19, 20, 0]);
       if (ng) {
         for (let i = 0; i + 5 <= b.length; i++) {
-          if ((b.readUInt16LE(i) === 9 || b.readUInt16BE(i) === 9) && (b.readUInt16LE(i + 2) === 1 || b.readUInt16BE(i + 2) === 1) && rand() < 0.5) {
+          if (
+            (b.readUInt16LE(i) === 9 || b.readUInt16BE(i) === 9) &&
+            (b.readUInt16LE(i + 2) === 1 || b.readUInt16BE(i + 2) === 1) &&
+            rand() < 0.5
+          ) {
             b[i + 4] = r;
             done = true;
           }
         }
       }
       if (!done) put32(b, ng ? unit + 12 : unit, 0xffffffff);
-      return { kind, what: done ? `if_tsresol 0x${r.toString(16)}` : `timestamp high word 0xffffffff at ${unit}`, bytes: b };
+      return {
+        kind,
+        what: done ? `if_tsresol 0x${r.toString(16)}` : `timestamp high word 0xffffffff at ${unit}`,
+        bytes: b,
+      };
     }
     case 'structure': {
       if (!ng) {
@@ -223,7 +338,11 @@ function mutate(rand: () => number, base: Buffer): { kind: string; what: string;
         b.writeUInt32LE(0x4d3c2b1a ^ 0x01010101, 8);
         return { kind, what: 'bad byte-order magic', bytes: b };
       }
-      return { kind, what: 'blocks before the first SHB', bytes: Buffer.concat([new PcapngBuilder().shb().idb().bytes().subarray(28), b]) };
+      return {
+        kind,
+        what: 'blocks before the first SHB',
+        bytes: Buffer.concat([new PcapngBuilder().shb().idb().bytes().subarray(28), b]),
+      };
     }
     default: {
       // truncated: at a class boundary +-

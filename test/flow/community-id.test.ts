@@ -22,12 +22,18 @@ function vectors(name: string): Vector[] {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, 'community-id', name), 'utf8')) as Vector[];
 }
 
-for (const [file, seed] of [['baseline_deflt.json', 0], ['baseline_seed1.json', 1]] as const) {
+for (const [file, seed] of [
+  ['baseline_deflt.json', 0],
+  ['baseline_seed1.json', 1],
+] as const) {
   test(`Community ID equals every published vector of the specification (${file}, seed ${seed})`, () => {
     const vs = vectors(file);
     assert.ok(vs.length >= 20, `expected the whole baseline, got ${vs.length} rows`);
     for (const v of vs) {
-      const got = communityId({ src: v.saddr, dst: v.daddr, proto: v.proto, sport: v.sport ?? undefined, dport: v.dport ?? undefined }, seed);
+      const got = communityId(
+        { src: v.saddr, dst: v.daddr, proto: v.proto, sport: v.sport ?? undefined, dport: v.dport ?? undefined },
+        seed,
+      );
       assert.equal(got, v.communityid, `${JSON.stringify(v)}`);
     }
   });
@@ -36,18 +42,42 @@ for (const [file, seed] of [['baseline_deflt.json', 0], ['baseline_seed1.json', 
 test('Community ID: the README table rows (TCP/UDP both ways, ICMP echo pair, one-way ICMP)', () => {
   const tcp = { src: '1.2.3.4', dst: '5.6.7.8', proto: 6, sport: 1122, dport: 3344 };
   assert.equal(communityId(tcp), '1:wCb3OG7yAFWelaUydu0D+125CLM=');
-  assert.equal(communityId({ src: '5.6.7.8', dst: '1.2.3.4', proto: 6, sport: 3344, dport: 1122 }), '1:wCb3OG7yAFWelaUydu0D+125CLM=');
+  assert.equal(
+    communityId({ src: '5.6.7.8', dst: '1.2.3.4', proto: 6, sport: 3344, dport: 1122 }),
+    '1:wCb3OG7yAFWelaUydu0D+125CLM=',
+  );
   assert.equal(communityId({ ...tcp, proto: 17 }), '1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=');
-  assert.equal(communityId({ src: '1.2.3.4', dst: '5.6.7.8', proto: 1, sport: 8, dport: 0 }), '1:crodRHL2FEsHjbv3UkRrfbs4bZ0=');
-  assert.equal(communityId({ src: '5.6.7.8', dst: '1.2.3.4', proto: 1, sport: 0, dport: 0 }), '1:crodRHL2FEsHjbv3UkRrfbs4bZ0=');
-  assert.equal(communityId({ src: '1.2.3.4', dst: '5.6.7.8', proto: 1, sport: 11, dport: 0 }), '1:f/YiSyWqczrTgfUCZlBUnvHRcPk=');
+  assert.equal(
+    communityId({ src: '1.2.3.4', dst: '5.6.7.8', proto: 1, sport: 8, dport: 0 }),
+    '1:crodRHL2FEsHjbv3UkRrfbs4bZ0=',
+  );
+  assert.equal(
+    communityId({ src: '5.6.7.8', dst: '1.2.3.4', proto: 1, sport: 0, dport: 0 }),
+    '1:crodRHL2FEsHjbv3UkRrfbs4bZ0=',
+  );
+  assert.equal(
+    communityId({ src: '1.2.3.4', dst: '5.6.7.8', proto: 1, sport: 11, dport: 0 }),
+    '1:f/YiSyWqczrTgfUCZlBUnvHRcPk=',
+  );
 });
 
 test('Community ID: bad arguments are TypeErrors that say what was expected and what came', () => {
-  assert.throws(() => communityId({ src: '1.2.3', dst: '5.6.7.8', proto: 6 }), { name: 'TypeError', message: "Expected an IPv4 or IPv6 address for src but received '1.2.3' of type string" });
-  assert.throws(() => communityId({ src: '1.2.3.4', dst: '::1', proto: 6 }), /Expected src and dst of one address family/);
-  assert.throws(() => communityId({ src: '1.2.3.4', dst: '1.2.3.5', proto: 256 }), /Expected an integer 0..255 for proto but received 256/);
-  assert.throws(() => communityId({ src: '1.2.3.4', dst: '1.2.3.5', proto: 6, sport: -1 }), /for sport but received -1/);
+  assert.throws(() => communityId({ src: '1.2.3', dst: '5.6.7.8', proto: 6 }), {
+    name: 'TypeError',
+    message: "Expected an IPv4 or IPv6 address for src but received '1.2.3' of type string",
+  });
+  assert.throws(
+    () => communityId({ src: '1.2.3.4', dst: '::1', proto: 6 }),
+    /Expected src and dst of one address family/,
+  );
+  assert.throws(
+    () => communityId({ src: '1.2.3.4', dst: '1.2.3.5', proto: 256 }),
+    /Expected an integer 0..255 for proto but received 256/,
+  );
+  assert.throws(
+    () => communityId({ src: '1.2.3.4', dst: '1.2.3.5', proto: 6, sport: -1 }),
+    /for sport but received -1/,
+  );
   assert.throws(() => communityId({ src: '1.2.3.4', dst: '1.2.3.5', proto: 6 }, 70000), /for seed but received 70000/);
 });
 

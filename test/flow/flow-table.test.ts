@@ -46,7 +46,11 @@ test('veth-mixed.pcap: TCP and UDP flows (IPv4 and IPv6) equal tshark -z conv,tc
   // Echo request and reply share a flow, both ways counted.
   const echo = flows.filter((f) => f.proto === 1 && f.icmpType === 8);
   assert.ok(echo.length >= 1);
-  for (const f of echo) assert.ok(f.packetsToDst >= 1 && f.packetsToSrc >= 1, JSON.stringify(f, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+  for (const f of echo)
+    assert.ok(
+      f.packetsToDst >= 1 && f.packetsToSrc >= 1,
+      JSON.stringify(f, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+    );
   const echo6 = flows.filter((f) => f.proto === 58 && f.icmpType === 128);
   assert.ok(echo6.length >= 1 && echo6.every((f) => f.packetsToSrc >= 1 && f.ipVersion === 6));
   // Port unreachable errors are one-way flows of their own.
@@ -58,11 +62,15 @@ test('veth-mixed.pcap: TCP and UDP flows (IPv4 and IPv6) equal tshark -z conv,tc
 });
 
 /** Writes frames with the given times (seconds, fractional) and reads them back through openFile. */
-async function flowsOfFrames(frames: ReadonlyArray<{ bytes: Uint8Array; t: number }>, options: FlowOptions = {}): Promise<{ flows: FlowRecord[]; table: FlowTable }> {
+async function flowsOfFrames(
+  frames: ReadonlyArray<{ bytes: Uint8Array; t: number }>,
+  options: FlowOptions = {},
+): Promise<{ flows: FlowRecord[]; table: FlowTable }> {
   return withTempDir(async (dir) => {
     const file = dir.file('crafted.pcap');
     const w = openWriter(file, { linkType: 1, precision: 'nano' });
-    for (const f of frames) w.write(f.bytes, { tsSec: 1_700_000_000 + Math.floor(f.t), tsNsec: Math.round((f.t % 1) * 1e9) });
+    for (const f of frames)
+      w.write(f.bytes, { tsSec: 1_700_000_000 + Math.floor(f.t), tsNsec: Math.round((f.t % 1) * 1e9) });
     await w.close();
     return flowsOf(file, options);
   }, 'flow');
@@ -70,7 +78,11 @@ async function flowsOfFrames(frames: ReadonlyArray<{ bytes: Uint8Array; t: numbe
 
 const eth = (): ReturnType<typeof Ether> => Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' });
 const udp = (sport: number, dport = 53, src = '198.18.1.1', dst = '198.18.1.2'): Uint8Array =>
-  eth().div(IP({ src, dst })).div(UDP({ sport, dport })).div(Raw({ load: 'abcd' })).toBytes();
+  eth()
+    .div(IP({ src, dst }))
+    .div(UDP({ sport, dport }))
+    .div(Raw({ load: 'abcd' }))
+    .toBytes();
 
 test('TCP: a resent segment counts as a retransmission in its direction; RST ends the flow', async () => {
   const frames = craftFrames(false, [
@@ -105,7 +117,10 @@ test('TCP over IPv6 that starts mid-stream (first packet a SYN-ACK): the SYN-ACK
   const { flows } = await flowsOfFrames(frames.map((bytes, i) => ({ bytes, t: i })));
   assert.equal(flows.length, 1);
   const f = flows[0]!;
-  assert.deepEqual([f.src, f.sport, f.dst, f.dport, f.ipVersion, f.open, f.close], ['fd00:0:0:99::1', 40001, 'fd00:0:0:99::2', 8080, 6, 'midstream', 'fin']);
+  assert.deepEqual(
+    [f.src, f.sport, f.dst, f.dport, f.ipVersion, f.open, f.close],
+    ['fd00:0:0:99::1', 40001, 'fd00:0:0:99::2', 8080, 6, 'midstream', 'fin'],
+  );
   assert.deepEqual(f.srcWords, [0xfd000000, 0x99, 0, 1]); // fd00:0:0:99::1
 });
 
@@ -164,14 +179,23 @@ test('maxFlows bounds the table: the least recently used flow is evicted and cou
 
 test('ICMP echo to and from the same address (loopback ping) is one flow with both directions', async () => {
   const ping = (type: number): Uint8Array =>
-    eth().div(IP({ src: '127.0.0.1', dst: '127.0.0.1' })).div(ICMP({ type, id: 77, seq: 1 })).toBytes();
+    eth()
+      .div(IP({ src: '127.0.0.1', dst: '127.0.0.1' }))
+      .div(ICMP({ type, id: 77, seq: 1 }))
+      .toBytes();
   const { flows } = await flowsOfFrames([
     { bytes: ping(8), t: 0 },
     { bytes: ping(0), t: 0.001 },
   ]);
   assert.equal(flows.length, 1);
-  assert.deepEqual([flows[0]!.packetsToDst, flows[0]!.packetsToSrc, flows[0]!.icmpId, flows[0]!.icmpType], [1, 1, 77, 8]);
-  assert.equal(flows[0]!.communityId, communityId({ src: '127.0.0.1', dst: '127.0.0.1', proto: 1, sport: 8, dport: 0 }));
+  assert.deepEqual(
+    [flows[0]!.packetsToDst, flows[0]!.packetsToSrc, flows[0]!.icmpId, flows[0]!.icmpType],
+    [1, 1, 77, 8],
+  );
+  assert.equal(
+    flows[0]!.communityId,
+    communityId({ src: '127.0.0.1', dst: '127.0.0.1', proto: 1, sport: 8, dport: 0 }),
+  );
 });
 
 test('IPv6 UDP both ways is one flow; a hash collision of a different tuple is not merged', async () => {
@@ -193,8 +217,20 @@ test('IPv6 UDP both ways is one flow; a hash collision of a different tuple is n
 });
 
 test('FlowTable arguments: TypeErrors that say what was expected and what came', () => {
-  assert.throws(() => new FlowTable(undefined as never), { name: 'TypeError', message: 'Expected a function for onFlow but received undefined of type undefined' });
-  assert.throws(() => new FlowTable(() => undefined, { idleTimeout: -1 }), /Expected a number 0.001..31536000 for idleTimeout but received -1/);
-  assert.throws(() => new FlowTable(() => undefined, { maxFlows: 1.5 }), /Expected an integer 1..67108864 for maxFlows but received 1.5/);
-  assert.throws(() => new FlowTable(() => undefined, { seed: 'x' as never }), /for seed but received 'x' of type string/);
+  assert.throws(() => new FlowTable(undefined as never), {
+    name: 'TypeError',
+    message: 'Expected a function for onFlow but received undefined of type undefined',
+  });
+  assert.throws(
+    () => new FlowTable(() => undefined, { idleTimeout: -1 }),
+    /Expected a number 0.001..31536000 for idleTimeout but received -1/,
+  );
+  assert.throws(
+    () => new FlowTable(() => undefined, { maxFlows: 1.5 }),
+    /Expected an integer 1..67108864 for maxFlows but received 1.5/,
+  );
+  assert.throws(
+    () => new FlowTable(() => undefined, { seed: 'x' as never }),
+    /for seed but received 'x' of type string/,
+  );
 });

@@ -28,12 +28,18 @@ describe('fixtures', () => {
     const { header } = readPcap(fixture('http-lo.pcap'));
     assert.equal(header.nanosecond, false);
     assert.equal(header.linkType, 1);
-    const http = await tsharkFields(fixture('http-lo.pcap'), ['http.request.method', 'http.request.uri', 'http.response.code'], { filter: 'http' });
+    const http = await tsharkFields(
+      fixture('http-lo.pcap'),
+      ['http.request.method', 'http.request.uri', 'http.response.code'],
+      { filter: 'http' },
+    );
     assert.deepEqual(
       http.map((r) => r['http.request.method'] || r['http.response.code']),
       ['GET', '200', 'POST', '200', 'GET', '200'],
     );
-    const ends = await tsharkFields(fixture('http-lo.pcap'), ['ip.src', 'ip.dst', 'tcp.dstport'], { filter: 'tcp.flags.syn == 1 && tcp.flags.ack == 0' });
+    const ends = await tsharkFields(fixture('http-lo.pcap'), ['ip.src', 'ip.dst', 'tcp.dstport'], {
+      filter: 'tcp.flags.syn == 1 && tcp.flags.ack == 0',
+    });
     assert.equal(ends.length, 3);
     for (const r of ends) assert.deepEqual(r, { 'ip.src': '127.0.0.1', 'ip.dst': '127.0.0.1', 'tcp.dstport': '8080' });
   });
@@ -50,7 +56,10 @@ describe('fixtures', () => {
       const diffNs = (u.tsSec - r.tsSec) * 1e9 + u.tsFrac * 1000 - r.tsFrac;
       assert.ok(Math.abs(diffNs) < 10_000, `packet ${i + 1} timestamps differ by ${diffNs} ns`);
     });
-    assert.ok(ns.records.some((r) => r.tsFrac % 1000 !== 0), 'nanosecond digits are all zero');
+    assert.ok(
+      ns.records.some((r) => r.tsFrac % 1000 !== 0),
+      'nanosecond digits are all zero',
+    );
   });
 
   test('http-lo-snap96: the same packets cut to 96 bytes, wire lengths kept', () => {
@@ -73,9 +82,14 @@ describe('fixtures', () => {
     const info = await capinfos(fixture('http-lo.pcapng'));
     assert.match(info['File type'], /pcapng/);
     const fields = ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'tcp.stream', 'tcp.len'];
-    assert.deepEqual(await tsharkFields(fixture('http-lo.pcapng'), fields), await tsharkFields(fixture('http-lo-nsec.pcap'), fields));
-    assert.deepEqual(await tcpdumpRead(fixture('http-lo.pcapng'), ['-xx', '-tt', '--time-stamp-precision=nano']),
-      await tcpdumpRead(fixture('http-lo-nsec.pcap'), ['-xx', '-tt', '--time-stamp-precision=nano']));
+    assert.deepEqual(
+      await tsharkFields(fixture('http-lo.pcapng'), fields),
+      await tsharkFields(fixture('http-lo-nsec.pcap'), fields),
+    );
+    assert.deepEqual(
+      await tcpdumpRead(fixture('http-lo.pcapng'), ['-xx', '-tt', '--time-stamp-precision=nano']),
+      await tcpdumpRead(fixture('http-lo-nsec.pcap'), ['-xx', '-tt', '--time-stamp-precision=nano']),
+    );
   });
 
   test('http-lo-truncated: 5 whole packets, then a record cut in its bytes', async () => {
@@ -106,20 +120,31 @@ describe('fixtures', () => {
   });
 
   test('veth-vlan: 802.1Q, 802.1ad+802.1Q, with the documented ids and priorities', async () => {
-    const rows = await tsharkFields(fixture('veth-vlan.pcap'), ['ieee8021ad.id', 'vlan.id', 'vlan.priority', 'frame.protocols']);
-    assert.deepEqual(rows.map((r) => [r['ieee8021ad.id'], r['vlan.id'], r['vlan.priority']]), [
-      ['', '100', '5'],
-      ['', '100', '0'],
-      ['200', '300', '3'],
-      ['', '300', '0'],
+    const rows = await tsharkFields(fixture('veth-vlan.pcap'), [
+      'ieee8021ad.id',
+      'vlan.id',
+      'vlan.priority',
+      'frame.protocols',
     ]);
+    assert.deepEqual(
+      rows.map((r) => [r['ieee8021ad.id'], r['vlan.id'], r['vlan.priority']]),
+      [
+        ['', '100', '5'],
+        ['', '100', '0'],
+        ['200', '300', '3'],
+        ['', '300', '0'],
+      ],
+    );
     assert.match(rows[0]['frame.protocols'], /vlan:ethertype:ip:icmp/);
     assert.match(rows[1]['frame.protocols'], /vlan:ethertype:arp/);
     assert.match(rows[2]['frame.protocols'], /ieee8021ad:ethertype:vlan:ethertype:ip:udp/);
     assert.match(rows[3]['frame.protocols'], /vlan:ethertype:ipv6:udp/);
     // checksum status: 0 bad, 1 good, 2 not verified
-    const sums = await tsharkFields(fixture('veth-vlan.pcap'), ['ip.checksum.status', 'udp.checksum.status', 'icmp.checksum.status'],
-      { extraArgs: ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE'] });
+    const sums = await tsharkFields(
+      fixture('veth-vlan.pcap'),
+      ['ip.checksum.status', 'udp.checksum.status', 'icmp.checksum.status'],
+      { extraArgs: ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE'] },
+    );
     assert.deepEqual(sums, [
       { 'ip.checksum.status': '1', 'udp.checksum.status': '', 'icmp.checksum.status': '1' },
       { 'ip.checksum.status': '', 'udp.checksum.status': '', 'icmp.checksum.status': '' },
@@ -128,13 +153,19 @@ describe('fixtures', () => {
     ]);
   });
 
-  for (const [file, linkType] of [['any-sll.pcap', 113], ['any-sll2.pcap', 276]] as const) {
+  for (const [file, linkType] of [
+    ['any-sll.pcap', 113],
+    ['any-sll2.pcap', 276],
+  ] as const) {
     test(`${file}: link type ${linkType}, 11 ICMP packets in both directions`, async () => {
       assert.equal(readPcap(fixture(file)).header.linkType, linkType);
       const rows = await tsharkFields(fixture(file), ['sll.pkttype', 'ip.proto']);
       assert.equal(rows.length, 11);
       // the port unreachable quotes a UDP header: its ip.proto is "1,17"
-      assert.ok(rows.every((r) => r['ip.proto'].startsWith('1')), JSON.stringify(rows));
+      assert.ok(
+        rows.every((r) => r['ip.proto'].startsWith('1')),
+        JSON.stringify(rows),
+      );
       assert.deepEqual([...new Set(rows.map((r) => r['sll.pkttype']))].sort(), ['0', '4'], 'host (in) and outgoing');
     });
   }

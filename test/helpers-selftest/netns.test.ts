@@ -123,7 +123,10 @@ describe('createNetPair', { skip }, () => {
     const mine = await leaseSubnet(100);
     try {
       const other = startNodeInNs(null, 'test/helpers-selftest/children/lease-slot.ts', [String(mine.slot)]);
-      const got = await other.waitFor<{ slot: number }>((x) => typeof x === 'object' && x !== null && 'slot' in x, 20_000);
+      const got = await other.waitFor<{ slot: number }>(
+        (x) => typeof x === 'object' && x !== null && 'slot' in x,
+        20_000,
+      );
       assert.notEqual(got.slot, mine.slot);
       const r = await other.stop('SIGKILL');
       assert.equal(r.signal, 'SIGKILL');
@@ -220,7 +223,10 @@ describe('cleanup', { skip }, () => {
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     test(`a process ended by ${signal} leaves no namespace or process behind`, async () => {
       const child = startNodeInNs(null, 'test/helpers-selftest/children/pair-owner.ts', ['wait']);
-      const m = await child.waitFor<{ nsA: string; nsB: string; sleeperPid: number }>((x) => typeof x === 'object' && x !== null && 'nsA' in x, 20_000);
+      const m = await child.waitFor<{ nsA: string; nsB: string; sleeperPid: number }>(
+        (x) => typeof x === 'object' && x !== null && 'nsA' in x,
+        20_000,
+      );
       assert.ok(listNamespaces().includes(m.nsA));
       const r = await child.stop(signal);
       assert.equal(r.signal, signal, `the child should die of ${signal} as if unhandled (code ${r.code}, ${r.stderr})`);
@@ -246,7 +252,9 @@ describe('cleanup', { skip }, () => {
 describe('running code inside a namespace', { skip }, () => {
   test('runNodeInNs: a script in nsA sees only lo and ifA, and gets the env', async (t) => {
     const net = await createNetPair({ prefix: 'self', t });
-    const r = await runNodeInNs(net.nsA, 'test/helpers-selftest/children/list-interfaces.ts', [], { env: { PKTKIT_SELFTEST: 'yes' } });
+    const r = await runNodeInNs(net.nsA, 'test/helpers-selftest/children/list-interfaces.ts', [], {
+      env: { PKTKIT_SELFTEST: 'yes' },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.messages, [{ interfaces: [net.ifA, 'lo'].sort(), env: 'yes' }, { done: true }]);
   });
@@ -268,7 +276,10 @@ describe('running code inside a namespace', { skip }, () => {
     assert.deepEqual(rows[1], { 'ip.src': net.ipA, 'ip.dst': net.ipB, 'icmp.type': '0', 'eth.src': net.macA });
     const lines = await tcpdumpRead(file);
     assert.equal(lines.length, 6);
-    assert.match(lines[0], new RegExp(`IP ${net.ipB.replace(/\./g, '\\.')} > ${net.ipA.replace(/\./g, '\\.')}: ICMP echo request`));
+    assert.match(
+      lines[0],
+      new RegExp(`IP ${net.ipB.replace(/\./g, '\\.')} > ${net.ipA.replace(/\./g, '\\.')}: ICMP echo request`),
+    );
   });
 
   test('tcpdump is killed with the pair if the test never stops it', async () => {
@@ -293,7 +304,10 @@ describe('running code inside a namespace', { skip }, () => {
     const file = dir.file('unreach.pcap');
     const dump = await startTcpdump({ ns: net.nsA, iface: net.ifA, filter: 'icmp', file });
     // nothing listens on B's UDP port 9: B answers with ICMP port unreachable
-    await net.execOk(net.nsA, 'python3', ['-c', `import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("${net.ipB}", 9))`]);
+    await net.execOk(net.nsA, 'python3', [
+      '-c',
+      `import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("${net.ipB}", 9))`,
+    ]);
     await dump.stop({ packets: 1 });
     const rows = await tsharkFields(file, ['ip.src', 'icmp.type']);
     assert.equal(rows.length, 1);

@@ -50,7 +50,10 @@ export function unregisterNamespace(ns: string): void {
 export function listNamespacesSync(): string[] {
   const out = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   // lines look like "name" or "name (id: 3)"
-  return out.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.length > 0);
+  return out
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.length > 0);
 }
 
 /**
@@ -60,7 +63,10 @@ export function listNamespacesSync(): string[] {
 export function namespacePidsSync(ns: string): number[] {
   try {
     const out = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+    return out
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
   } catch {
     return [];
   }

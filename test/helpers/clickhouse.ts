@@ -12,7 +12,9 @@ import { freePort, makeTempDir, type TempDir } from './loopback';
 import { run, spawnTracked, stopProcess } from './processes';
 
 /** Where the Debian package puts the server. */
-export const CLICKHOUSE_SERVER = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server'].find((p) => fs.existsSync(p));
+export const CLICKHOUSE_SERVER = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server'].find((p) =>
+  fs.existsSync(p),
+);
 
 /** Options for {@link startClickHouse}. */
 export interface ClickHouseOptions {
@@ -78,17 +80,47 @@ function users(password: string): string {
 `;
 }
 
-async function httpQuery(port: number, sql: string, password: string, ns?: string): Promise<{ status: number; body: string }> {
+async function httpQuery(
+  port: number,
+  sql: string,
+  password: string,
+  ns?: string,
+): Promise<{ status: number; body: string }> {
   if (ns !== undefined) {
     // The server listens on the namespace's loopback: ask from inside it.
-    const r = await run(ns, 'curl', ['-sS', '-o', '-', '-w', '\n%{http_code}', '-H', 'X-ClickHouse-User: default', '-H', `X-ClickHouse-Key: ${password}`, '--data-binary', '@-', `http://127.0.0.1:${port}/`], { input: sql, timeoutMs: 60_000 });
+    const r = await run(
+      ns,
+      'curl',
+      [
+        '-sS',
+        '-o',
+        '-',
+        '-w',
+        '\n%{http_code}',
+        '-H',
+        'X-ClickHouse-User: default',
+        '-H',
+        `X-ClickHouse-Key: ${password}`,
+        '--data-binary',
+        '@-',
+        `http://127.0.0.1:${port}/`,
+      ],
+      { input: sql, timeoutMs: 60_000 },
+    );
     if (r.code !== 0) throw new Error(`curl: ${r.stderr}`);
     const nl = r.stdout.lastIndexOf('\n');
     return { status: Number(r.stdout.slice(nl + 1)), body: r.stdout.slice(0, nl) };
   }
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/', agent: false, headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': password } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        agent: false,
+        headers: { 'X-ClickHouse-User': 'default', 'X-ClickHouse-Key': password },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (s: string) => (body += s));
@@ -109,10 +141,14 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
   let tcpPort = options.tcpPort ?? (ns !== undefined ? 9000 : await freePort());
   while (tcpPort === httpPort) tcpPort = await freePort();
   const password = options.password ?? '';
-  for (const sub of ['data', 'tmp', 'log', 'user_files', 'format_schemas']) fs.mkdirSync(`${dir.path}/${sub}`, { recursive: true });
+  for (const sub of ['data', 'tmp', 'log', 'user_files', 'format_schemas'])
+    fs.mkdirSync(`${dir.path}/${sub}`, { recursive: true });
   fs.writeFileSync(dir.file('config.xml'), config(dir.path, httpPort, tcpPort, options.remoteServers ?? ''));
   fs.writeFileSync(dir.file('users.xml'), users(password));
-  const child = spawnTracked(ns ?? null, CLICKHOUSE_SERVER, [`--config-file=${dir.file('config.xml')}`], { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir.path });
+  const child = spawnTracked(ns ?? null, CLICKHOUSE_SERVER, [`--config-file=${dir.file('config.xml')}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: dir.path,
+  });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
   let exited = false;
@@ -127,7 +163,9 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) {
-      const log = fs.existsSync(dir.file('log/error.log')) ? fs.readFileSync(dir.file('log/error.log'), 'utf8').slice(-2000) : '';
+      const log = fs.existsSync(dir.file('log/error.log'))
+        ? fs.readFileSync(dir.file('log/error.log'), 'utf8').slice(-2000)
+        : '';
       await stop();
       throw new Error(`clickhouse-server exited at start: ${stderr}${log}`);
     }

@@ -335,11 +335,11 @@ export class ReferenceFlowTable {
         const seq = tcp.seq;
         const end = (seq + segLen) >>> 0;
         const next = forward ? e.nextAB : e.nextBA;
-        if (next === next && seqDiff(seq, next) < 0) {
+        if (!Number.isNaN(next) && seqDiff(seq, next) < 0) {
           if (forward) e.retransAB++;
           else e.retransBA++;
         }
-        if (next !== next || seqDiff(end, next) > 0) {
+        if (Number.isNaN(next) || seqDiff(end, next) > 0) {
           if (forward) e.nextAB = end;
           else e.nextBA = end;
         }

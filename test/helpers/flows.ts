@@ -34,7 +34,11 @@ const endpoint = (ip: string, port: number): string => `${ip}:${port}`;
 /** Checks pktkit's flows of one protocol against tshark's conversations: same set, same sums each way. */
 export function assertSameAsTshark(flows: readonly FlowRecord[], convs: readonly Conv[], proto: number): void {
   const ours = flows.filter((f) => f.proto === proto);
-  assert.equal(ours.length, convs.length, `flow count: ${JSON.stringify(ours.map((f) => [f.src, f.sport, f.dst, f.dport]))} vs ${JSON.stringify(convs)}`);
+  assert.equal(
+    ours.length,
+    convs.length,
+    `flow count: ${JSON.stringify(ours.map((f) => [f.src, f.sport, f.dst, f.dport]))} vs ${JSON.stringify(convs)}`,
+  );
   for (const c of convs) {
     const f = ours.find(
       (x) =>
@@ -49,4 +53,3 @@ export function assertSameAsTshark(flows: readonly FlowRecord[], convs: readonly
     assert.deepEqual(got, [c.framesAB, c.bytesAB, c.framesBA, c.bytesBA], `${c.a} <-> ${c.b}`);
   }
 }
-

@@ -65,9 +65,14 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1)$/;
  * Sends each payload once as a UDP datagram to `host:port` on loopback and
  * resolves when all have been handed to the kernel. At most 10 000 datagrams.
  */
-export async function sendUdpLoopback(port: number, payloads: readonly Uint8Array[], host = '127.0.0.1'): Promise<void> {
+export async function sendUdpLoopback(
+  port: number,
+  payloads: readonly Uint8Array[],
+  host = '127.0.0.1',
+): Promise<void> {
   if (!LOOPBACK.test(host)) throw new RangeError(`Expected a loopback address but received ${host}`);
-  if (payloads.length > 10_000) throw new RangeError(`Expected at most 10000 datagrams but received ${payloads.length}`);
+  if (payloads.length > 10_000)
+    throw new RangeError(`Expected at most 10000 datagrams but received ${payloads.length}`);
   const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   try {
     for (const p of payloads) {
@@ -97,7 +102,9 @@ export async function provokePortUnreachable(port: number, host = '127.0.0.1', a
       const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 100));
       if (await Promise.race([refused, timeout])) return;
     }
-    throw new Error(`no ICMP port unreachable from ${host}:${port} after ${attempts} datagrams (the host's ICMP rate limit?)`);
+    throw new Error(
+      `no ICMP port unreachable from ${host}:${port} after ${attempts} datagrams (the host's ICMP rate limit?)`,
+    );
   } finally {
     sock.close();
   }

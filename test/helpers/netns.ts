@@ -16,7 +16,14 @@
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import type { TestContext } from 'node:test';
-import { deleteNamespaceSync, listNamespacesSync, namespacePidsSync, registerNamespace, sweepStaleNamespaces, unregisterNamespace } from './cleanup';
+import {
+  deleteNamespaceSync,
+  listNamespacesSync,
+  namespacePidsSync,
+  registerNamespace,
+  sweepStaleNamespaces,
+  unregisterNamespace,
+} from './cleanup';
 import { run, runOk, spawnTracked, stopTracked, type ExecResult, type RunOptions } from './processes';
 import { SUBNET_SLOTS, leaseSubnet } from './subnet-lease';
 
@@ -120,7 +127,8 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
     return `${net4}.${h}`;
   };
   const host6 = (h: number) => {
-    if (!Number.isInteger(h) || h < 1 || h > 0xffff) throw new RangeError(`Expected interface id 1..65535 but received ${h}`);
+    if (!Number.isInteger(h) || h < 1 || h > 0xffff)
+      throw new RangeError(`Expected interface id 1..65535 but received ${h}`);
     return `${net6}::${h.toString(16)}`;
   };
   const withV6 = options.ipv6 ?? true;
@@ -140,9 +148,25 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
       made.push(ns);
       await ip(['netns', 'add', ns]);
     }
-    await ip(['link', 'add', ifA, 'netns', nsA, ...(options.mtu ? ['mtu', String(options.mtu)] : []),
-      'type', 'veth', 'peer', 'name', ifB, 'netns', nsB]);
-    for (const [ns, ifc, h] of [[nsA, ifA, 1], [nsB, ifB, 2]] as const) {
+    await ip([
+      'link',
+      'add',
+      ifA,
+      'netns',
+      nsA,
+      ...(options.mtu ? ['mtu', String(options.mtu)] : []),
+      'type',
+      'veth',
+      'peer',
+      'name',
+      ifB,
+      'netns',
+      nsB,
+    ]);
+    for (const [ns, ifc, h] of [
+      [nsA, ifA, 1],
+      [nsB, ifB, 2],
+    ] as const) {
       // Sysctls before link up: no router solicitations or duplicate address
       // detection traffic on a link that tests capture from.
       const v6 = withV6
@@ -180,15 +204,20 @@ export async function createNetPair(options: NetPairOptions = {}): Promise<NetPa
   };
 
   const pair: NetPair = {
-    nsA, nsB, ifA, ifB,
+    nsA,
+    nsB,
+    ifA,
+    ifB,
     ipA: host4(1),
     ipB: host4(2),
     ip6A: withV6 ? host6(1) : '',
     ip6B: withV6 ? host6(2) : '',
-    macA, macB,
+    macA,
+    macB,
     subnet4: `${net4}.0/24`,
     subnet6: `${net6}::/64`,
-    host4, host6,
+    host4,
+    host6,
     exec: (ns, cmd, args = [], opts) => run(checkNs(ns), cmd, args, opts),
     execOk: (ns, cmd, args = [], opts) => runOk(checkNs(ns), cmd, args, opts),
     spawn: (ns, cmd, args = [], opts) => spawnTracked(checkNs(ns), cmd, args, opts),

@@ -17,7 +17,9 @@ import { spawnTracked, stopProcess } from './processes';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** `--import` value that loads tsx, as an absolute URL so it does not depend on the child's cwd. */
-const TSX_LOADER = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+const TSX_LOADER = pathToFileURL(
+  path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs'),
+).href;
 
 /** Options for {@link startNodeInNs} and {@link runNodeInNs}. */
 export interface NodeInNsOptions {
@@ -64,12 +66,22 @@ export interface NodeInNs {
  * the root namespace). The process is tracked: destroying the net pair that
  * owns `ns`, or the test process exiting, kills it.
  */
-export function startNodeInNs(ns: string | null, scriptPath: string, args: readonly string[] = [], options: NodeInNsOptions = {}): NodeInNs {
-  const child = spawnTracked(ns, process.execPath, ['--import', TSX_LOADER, path.resolve(REPO_ROOT, scriptPath), ...args], {
-    cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export function startNodeInNs(
+  ns: string | null,
+  scriptPath: string,
+  args: readonly string[] = [],
+  options: NodeInNsOptions = {},
+): NodeInNs {
+  const child = spawnTracked(
+    ns,
+    process.execPath,
+    ['--import', TSX_LOADER, path.resolve(REPO_ROOT, scriptPath), ...args],
+    {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const messages: unknown[] = [];
   const otherLines: string[] = [];
   const waiters = new Set<() => void>();
@@ -125,9 +137,26 @@ export function startNodeInNs(ns: string | null, scriptPath: string, args: reado
             if (match(m)) return finish(() => resolve(m as T));
           }
           // `exited` is set only after the close handler has flushed the last line
-          if (exited) finish(() => reject(new Error(`child exited (${child.exitCode ?? child.signalCode}) before the awaited message; stderr: ${stderr.trim()}`)));
+          if (exited)
+            finish(() =>
+              reject(
+                new Error(
+                  `child exited (${child.exitCode ?? child.signalCode}) before the awaited message; stderr: ${stderr.trim()}`,
+                ),
+              ),
+            );
         };
-        const t = setTimeout(() => finish(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages)}; stderr: ${stderr.trim()}`))), timeoutMs);
+        const t = setTimeout(
+          () =>
+            finish(() =>
+              reject(
+                new Error(
+                  `no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages)}; stderr: ${stderr.trim()}`,
+                ),
+              ),
+            ),
+          timeoutMs,
+        );
         const finish = (f: () => void) => {
           clearTimeout(t);
           waiters.delete(check);
@@ -153,7 +182,12 @@ export function startNodeInNs(ns: string | null, scriptPath: string, args: reado
  * returns the JSON lines it printed. Does not reject on a non-zero exit: check
  * `code` (and `stderr`).
  */
-export async function runNodeInNs(ns: string | null, scriptPath: string, args: readonly string[] = [], options: NodeInNsOptions = {}): Promise<NodeRunResult> {
+export async function runNodeInNs(
+  ns: string | null,
+  scriptPath: string,
+  args: readonly string[] = [],
+  options: NodeInNsOptions = {},
+): Promise<NodeRunResult> {
   const handle = startNodeInNs(ns, scriptPath, args, options);
   handle.child.stdin!.end();
   return handle.done;

@@ -46,13 +46,26 @@ export function parsePcap(buf: Buffer): PcapContents {
   const [le, nano] = kind;
   const u16 = (o: number) => (le ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
   const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-  const header = { littleEndian: le, nanosecond: nano, versionMajor: u16(4), versionMinor: u16(6), snaplen: u32(16), linkType: u32(20) };
+  const header = {
+    littleEndian: le,
+    nanosecond: nano,
+    versionMajor: u16(4),
+    versionMinor: u16(6),
+    snaplen: u32(16),
+    linkType: u32(20),
+  };
   const records: PcapRecord[] = [];
   let off = 24;
   while (off + 16 <= buf.length) {
     const capLen = u32(off + 8);
     if (off + 16 + capLen > buf.length) break;
-    records.push({ tsSec: u32(off), tsFrac: u32(off + 4), capLen, wireLen: u32(off + 12), data: buf.subarray(off + 16, off + 16 + capLen) });
+    records.push({
+      tsSec: u32(off),
+      tsFrac: u32(off + 4),
+      capLen,
+      wireLen: u32(off + 12),
+      data: buf.subarray(off + 16, off + 16 + capLen),
+    });
     off += 16 + capLen;
   }
   return { header, records, trailing: buf.length - off };

@@ -31,7 +31,12 @@ export function isRunning(child: ChildProcess): boolean {
  * registers it for cleanup. `ip netns exec` execs the command in place, so the
  * PID we hold is the command's own PID.
  */
-export function spawnTracked(ns: string | null, cmd: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+export function spawnTracked(
+  ns: string | null,
+  cmd: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ChildProcess {
   if (!exitTaskAdded) {
     exitTaskAdded = true;
     onProcessEnd(killAllTrackedSync, 0);
@@ -61,7 +66,11 @@ export function trackedPids(namespaces?: readonly string[]): number[] {
  * Ends one tracked process: SIGTERM, then SIGKILL if it is still there after
  * `graceMs`. Resolves once it has exited.
  */
-export async function stopProcess(child: ChildProcess, graceMs = 1000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  graceMs = 1000,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<void> {
   if (!isRunning(child)) return;
   const exited = once(child, 'exit');
   child.kill(signal);
@@ -112,7 +121,12 @@ export interface RunOptions {
  * Runs a command to completion (inside `ns` when given) and collects its output.
  * Never rejects because of the exit status: callers look at `code`.
  */
-export async function run(ns: string | null, cmd: string, args: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+export async function run(
+  ns: string | null,
+  cmd: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<ExecResult> {
   const child = spawnTracked(ns, cmd, args, {
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: options.env,
@@ -136,7 +150,12 @@ export async function run(ns: string | null, cmd: string, args: readonly string[
 }
 
 /** Like {@link run}, but rejects with the command line and its stderr unless it exits 0. */
-export async function runOk(ns: string | null, cmd: string, args: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+export async function runOk(
+  ns: string | null,
+  cmd: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<ExecResult> {
   const r = await run(ns, cmd, args, options);
   if (r.code !== 0) {
     const where = ns === null ? '' : `[netns ${ns}] `;

@@ -22,7 +22,9 @@ export interface SubnetLease {
 function tryBind(slot: number): Promise<net.Server | undefined> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(undefined) : reject(err)));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EADDRINUSE' ? resolve(undefined) : reject(err),
+    );
     server.listen({ path: `\0pktkit-test-subnet-${slot}` }, () => {
       server.unref(); // a lease must not keep the test process alive
       resolve(server);

@@ -92,7 +92,9 @@ export async function startTcpdump(options: TcpdumpOptions): Promise<Tcpdump> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tcpdump did not start listening within ${options.startTimeoutMs ?? 10_000} ms: ${stderr.trim()}`));
+      reject(
+        new Error(`tcpdump did not start listening within ${options.startTimeoutMs ?? 10_000} ms: ${stderr.trim()}`),
+      );
     }, options.startTimeoutMs ?? 10_000);
     child.stderr!.on('data', (s: string) => {
       stderr += s;

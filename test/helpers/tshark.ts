@@ -17,9 +17,27 @@ export interface TsharkFieldsOptions {
  * IP headers, several VLAN tags) has its values joined by `,`; a field the
  * packet lacks is `''`. Rejects with tshark's stderr if it fails.
  */
-export async function tsharkFields(file: string, fields: readonly string[], options: TsharkFieldsOptions = {}): Promise<Array<Record<string, string>>> {
+export async function tsharkFields(
+  file: string,
+  fields: readonly string[],
+  options: TsharkFieldsOptions = {},
+): Promise<Array<Record<string, string>>> {
   if (fields.length === 0) throw new TypeError('Expected at least one field name but received none');
-  const args = ['-r', file, '-n', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=,', '-E', 'quote=n'];
+  const args = [
+    '-r',
+    file,
+    '-n',
+    '-T',
+    'fields',
+    '-E',
+    'separator=/t',
+    '-E',
+    'occurrence=a',
+    '-E',
+    'aggregator=,',
+    '-E',
+    'quote=n',
+  ];
   for (const f of fields) args.push('-e', f);
   if (options.filter) args.push('-Y', options.filter);
   args.push(...(options.extraArgs ?? []));
@@ -45,7 +63,10 @@ export async function tcpdumpRead(file: string, args: readonly string[] = []): P
 }
 
 /** Like {@link tcpdumpRead} but never rejects: for files that tcpdump should refuse or stop early on. */
-export async function tcpdumpReadRaw(file: string, args: readonly string[] = []): Promise<{ lines: string[]; stderr: string; code: number | null }> {
+export async function tcpdumpReadRaw(
+  file: string,
+  args: readonly string[] = [],
+): Promise<{ lines: string[]; stderr: string; code: number | null }> {
   const r = await run(null, 'tcpdump', ['-r', file, '-n', ...args], { timeoutMs: 120_000 });
   return { lines: r.stdout.split('\n').filter((l) => l !== ''), stderr: r.stderr, code: r.code };
 }

@@ -21,7 +21,10 @@ describe('install from git', () => {
     // A repository holding this worktree as it is now (committed or not), as a remote would.
     repo = path.join(tmp.path, 'pktkit.git');
     await copySource(repo);
-    const git = (...args: string[]) => runOk(null, 'git', ['-c', 'user.name=pktkit test', '-c', 'user.email=test@pktkit.invalid', ...args], { cwd: repo });
+    const git = (...args: string[]) =>
+      runOk(null, 'git', ['-c', 'user.name=pktkit test', '-c', 'user.email=test@pktkit.invalid', ...args], {
+        cwd: repo,
+      });
     await git('init', '-q');
     await git('add', '-A');
     await git('commit', '-q', '-m', 'the worktree under test');

@@ -48,8 +48,16 @@ describe('install from npm pack', () => {
 
   it('packs dist/, the prebuild made at pack time, and the sources for a fallback build', async () => {
     const list = (await runOk(null, 'tar', ['-tzf', tgz])).stdout.split('\n');
-    for (const f of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/cli/main.js', 'binding.gyp', 'native/addon.cc',
-      'scripts/check-pcap-header.js', `prebuilds/${process.platform}-${process.arch}/pktkit.glibc.node`, FIXTURE]) {
+    for (const f of [
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/lib/cli/main.js',
+      'binding.gyp',
+      'native/addon.cc',
+      'scripts/check-pcap-header.js',
+      `prebuilds/${process.platform}-${process.arch}/pktkit.glibc.node`,
+      FIXTURE,
+    ]) {
       assert.ok(list.includes(`package/${f}`), `${f} is not in the tarball`);
     }
     assert.ok(!list.some((f) => f.startsWith('package/build/')), 'a build/ directory was packed');
@@ -58,15 +66,24 @@ describe('install from npm pack', () => {
     const dynamic = (await runOk(null, 'readelf', ['-d', prebuild])).stdout;
     const needed = [...dynamic.matchAll(/\(NEEDED\).*\[(.*)\]/g)].map((m) => m[1]!);
     assert.ok(needed.includes('libpcap.so.0.8'), needed.join(' '));
-    const cRuntime = /^(libstdc\+\+\.so\.6|libgcc_s\.so\.1|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux-x86-64\.so\.2)$/;
-    assert.deepEqual(needed.filter((n) => n !== 'libpcap.so.0.8' && !cRuntime.test(n)), [], 'needs more than libpcap and the C/C++ runtime');
+    const cRuntime =
+      /^(libstdc\+\+\.so\.6|libgcc_s\.so\.1|libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|ld-linux-x86-64\.so\.2)$/;
+    assert.deepEqual(
+      needed.filter((n) => n !== 'libpcap.so.0.8' && !cRuntime.test(n)),
+      [],
+      'needs more than libpcap and the C/C++ runtime',
+    );
     assert.doesNotMatch(dynamic, /RPATH|RUNPATH/);
 
     const manifest = JSON.parse((await runOk(null, 'tar', ['-xzOf', tgz, 'package/package.json'])).stdout) as {
       dependencies: Record<string, string>;
       scripts: Record<string, string>;
     };
-    assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['@clickhouse/client', 'node-addon-api', 'node-gyp-build']);
+    assert.deepEqual(Object.keys(manifest.dependencies).sort(), [
+      '@clickhouse/client',
+      'node-addon-api',
+      'node-gyp-build',
+    ]);
     assert.match(manifest.scripts.install!, /^node-gyp-build /);
   });
 
@@ -90,7 +107,13 @@ describe('install from npm pack', () => {
     const tarballs = [tgz];
     // The dependencies as installed here, packed again: no network, and the same files as published.
     for (const name of ['node-gyp-build', 'node-addon-api', '@clickhouse/client']) {
-      const r = await npmOk(deps, ['pack', '--ignore-scripts', path.join(ROOT, 'node_modules', name), '--pack-destination', deps]);
+      const r = await npmOk(deps, [
+        'pack',
+        '--ignore-scripts',
+        path.join(ROOT, 'node_modules', name),
+        '--pack-destination',
+        deps,
+      ]);
       tarballs.push(path.join(deps, r.stdout.trim().split('\n').pop()!));
     }
     const registry = await startRegistry(tarballs);
@@ -98,13 +121,21 @@ describe('install from npm pack', () => {
       const project = newProject(path.join(tmp.path, 'registry'));
       // The lock records where each package came from (npm may take the tarball bytes from its
       // cache by integrity, having installed the same tarball above, so requests alone prove less).
-      await npmOk(project, ['install', 'pktkit', '--registry', registry.url, '--omit-lockfile-registry-resolved=false']);
+      await npmOk(project, [
+        'install',
+        'pktkit',
+        '--registry',
+        registry.url,
+        '--omit-lockfile-registry-resolved=false',
+      ]);
       assert.ok(registry.requests.includes('/pktkit'), registry.requests.join(' '));
       const lock = JSON.parse(fs.readFileSync(path.join(project, 'package-lock.json'), 'utf8')) as {
         packages: Record<string, { version?: string; resolved?: string }>;
       };
       for (const tarball of tarballs) {
-        const name = (JSON.parse((await runOk(null, 'tar', ['-xzOf', tarball, 'package/package.json'])).stdout) as { name: string }).name;
+        const name = (
+          JSON.parse((await runOk(null, 'tar', ['-xzOf', tarball, 'package/package.json'])).stdout) as { name: string }
+        ).name;
         assert.equal(lock.packages[`node_modules/${name}`]?.resolved, `${registry.url}-/${path.basename(tarball)}`);
       }
       await checkInstalled(project, PREBUILD);
@@ -120,7 +151,10 @@ describe('install from npm pack', () => {
     }
     const project = path.join(tmp.path, 'ignore-scripts'); // installed by the test above, prebuild only
     const pkg = path.join(project, 'node_modules', 'pktkit');
-    const hide = await withoutLibpcap(tmp.path, path.join(pkg, 'prebuilds', `${process.platform}-${process.arch}`, 'pktkit.glibc.node'));
+    const hide = await withoutLibpcap(
+      tmp.path,
+      path.join(pkg, 'prebuilds', `${process.platform}-${process.arch}`, 'pktkit.glibc.node'),
+    );
 
     const seen = await runConsumer(project, hide);
     assert.equal(seen.rows.length, 0);
@@ -145,15 +179,25 @@ describe('install from npm pack', () => {
       return;
     }
     const project = newProject(path.join(tmp.path, 'no-runtime'));
-    const hide = await withoutLibpcap(tmp.path, path.join(src, 'prebuilds', `${process.platform}-${process.arch}`, 'pktkit.glibc.node'));
+    const hide = await withoutLibpcap(
+      tmp.path,
+      path.join(src, 'prebuilds', `${process.platform}-${process.arch}`, 'pktkit.glibc.node'),
+    );
     // libpcap-dev depends on libpcap0.8: a machine without the runtime has no pcap.h either.
     const env = npmEnv({ PKTKIT_PCAP_INCLUDE_DIRS: path.join(tmp.path, 'no-such-include') });
-    const r = await run(null, hide[0]!, [...hide.slice(1), 'npm', 'install', tgz], { cwd: project, env, timeoutMs: 600_000 });
+    const r = await run(null, hide[0]!, [...hide.slice(1), 'npm', 'install', tgz], {
+      cwd: project,
+      env,
+      timeoutMs: 600_000,
+    });
     const output = r.stdout + r.stderr;
     assert.notEqual(r.code, 0, output);
     const lines = output.split('\n').filter((l) => l.includes('pktkit: '));
     assert.equal(lines.length, 1, output);
-    assert.match(lines[0]!, /pktkit: the prebuilt addon needs the libpcap runtime \(libpcap\.so\.0\.8\): install it: apt-get install libpcap0\.8/);
+    assert.match(
+      lines[0]!,
+      /pktkit: the prebuilt addon needs the libpcap runtime \(libpcap\.so\.0\.8\): install it: apt-get install libpcap0\.8/,
+    );
     assert.doesNotMatch(output, /gyp (ERR|info)|Traceback|cannot open shared object file/);
   });
 
@@ -163,7 +207,10 @@ describe('install from npm pack', () => {
     fs.rmSync(path.join(project, 'node_modules/pktkit/prebuilds'), { recursive: true });
     const seen = await runConsumer(project);
     assert.equal(seen.error?.code, 'ENOADDON', JSON.stringify(seen.error));
-    assert.match(seen.error!.message, new RegExp(`no prebuild for ${process.platform}-${process.arch} .*run \`npm rebuild pktkit\` in your project`));
+    assert.match(
+      seen.error!.message,
+      new RegExp(`no prebuild for ${process.platform}-${process.arch} .*run \`npm rebuild pktkit\` in your project`),
+    );
     assert.doesNotMatch(seen.error!.message, /build:native/);
 
     const r = await run(null, path.join(project, 'node_modules/.bin/pktkit'), ['read', FIXTURE], { cwd: project });
@@ -175,13 +222,21 @@ describe('install from npm pack', () => {
   it('no addon in a clone of pktkit: told `npm run build:native`', async () => {
     // The packed source copy: prebuildify left no build/Release/pktkit.node; without its prebuild, nothing loads.
     fs.rmSync(path.join(src, 'prebuilds'), { recursive: true });
-    const r = await run(null, process.execPath, ['-e', `(async () => {
+    const r = await run(
+      null,
+      process.execPath,
+      [
+        '-e',
+        `(async () => {
       try {
         for await (const p of require('./dist/lib/index.js').openFile(${JSON.stringify(FIXTURE)})) void p;
       } catch (e) {
         console.log(JSON.stringify({ code: e.code, message: e.message }));
       }
-    })();`], { cwd: src });
+    })();`,
+      ],
+      { cwd: src },
+    );
     const e = JSON.parse(r.stdout) as { code: string; message: string };
     assert.equal(e.code, 'ENOADDON', r.stdout + r.stderr);
     assert.match(e.message, /run `npm run build:native` in the pktkit clone/);

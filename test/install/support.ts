@@ -31,7 +31,14 @@ export function npmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     if (/^npm_(package|lifecycle|config_argv|command|execpath|node_execpath)/i.test(k) || k === 'INIT_CWD') continue;
     env[k] = v;
   }
-  return { ...env, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extra };
+  return {
+    ...env,
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    ...extra,
+  };
 }
 
 /** Runs npm in `cwd`; never rejects on the exit status. */
@@ -40,7 +47,11 @@ export function npm(cwd: string, args: readonly string[], extraEnv: NodeJS.Proce
 }
 
 /** Like {@link npm}, but fails with npm's output unless it exits 0. */
-export async function npmOk(cwd: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<ExecResult> {
+export async function npmOk(
+  cwd: string,
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ExecResult> {
   const r = await npm(cwd, args, extraEnv);
   assert.equal(r.code, 0, `npm ${args.join(' ')} in ${cwd} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`);
   return r;
@@ -63,7 +74,10 @@ export async function copySource(dest: string): Promise<void> {
 /** Makes `dir/package.json` of an empty consumer project. */
 export function newProject(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+  );
   return dir;
 }
 
@@ -112,7 +126,9 @@ let tsharkReading: Promise<string[][]> | undefined;
 /** tshark's reading of the fixture, in the consumer's row shape (read once per test file). */
 export function tsharkRows(): Promise<string[][]> {
   const fields = ['ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dstport', 'tcp.seq_raw', 'frame.len'];
-  tsharkReading ??= tsharkFields(path.join(ROOT, FIXTURE), fields).then((rows) => rows.map((r) => fields.map((f) => r[f]!)));
+  tsharkReading ??= tsharkFields(path.join(ROOT, FIXTURE), fields).then((rows) =>
+    rows.map((r) => fields.map((f) => r[f]!)),
+  );
   return tsharkReading;
 }
 
@@ -142,7 +158,10 @@ export async function checkInstalled(project: string, addonFrom: string): Promis
   const r = await run(null, bin, ['read', path.join(pkg, FIXTURE)], { cwd: project, timeoutMs: 60_000 });
   assert.equal(r.code, 0, r.stderr);
   // Packet lines start with the time, as tcpdump's do; the connection table after them does not.
-  const ours = r.stdout.split('\n').filter((l) => /^\d\d:\d\d:\d\d\.\d{6} /.test(l)).map((l) => l.split(' ')[0]);
+  const ours = r.stdout
+    .split('\n')
+    .filter((l) => /^\d\d:\d\d:\d\d\.\d{6} /.test(l))
+    .map((l) => l.split(' ')[0]);
   const theirs = await tcpdumpTimes();
   assert.equal(theirs.length, seen.rows.length);
   assert.deepEqual(ours, theirs);
@@ -175,7 +194,10 @@ export interface Registry {
 export async function startRegistry(tarballs: readonly string[]): Promise<Registry> {
   const requests: string[] = [];
   const files = new Map<string, string>();
-  const packuments = new Map<string, { name: string; 'dist-tags': { latest: string }; versions: Record<string, unknown> }>();
+  const packuments = new Map<
+    string,
+    { name: string; 'dist-tags': { latest: string }; versions: Record<string, unknown> }
+  >();
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     requests.push(url);
@@ -232,7 +254,10 @@ export async function withoutLibpcap(scratch: string, addonFile: string): Promis
   const work = fs.mkdtempSync(path.join(scratch, 'ovl-work-'));
   await runOk(null, 'mknod', [path.join(upper, 'libpcap.so.0.8'), 'c', '0', '0']);
   return [
-    'unshare', '-m', 'sh', '-c',
+    'unshare',
+    '-m',
+    'sh',
+    '-c',
     `mount --make-rprivate / && mount -t overlay overlay -o lowerdir=${libdir},upperdir=${upper},workdir=${work} ${libdir} ` +
       `&& ! test -e ${libdir}/libpcap.so.0.8 && exec "$@"`,
     'sh',

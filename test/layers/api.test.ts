@@ -3,7 +3,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  DNS, DNSQR, Ether, ICMP, ICMPv6EchoRequest, IP, IPLayer, IPv6, IPv6ExtHdrRouting, parse, Raw, TCP, type TCPLayer, UDP, internetChecksum,
+  DNS,
+  DNSQR,
+  Ether,
+  ICMP,
+  ICMPv6EchoRequest,
+  IP,
+  IPLayer,
+  IPv6,
+  IPv6ExtHdrRouting,
+  parse,
+  Raw,
+  TCP,
+  type TCPLayer,
+  UDP,
+  internetChecksum,
 } from '../../lib/layers';
 import { hexdump, hexdumpTcpdump } from '../../lib/hexdump';
 
@@ -21,7 +35,10 @@ describe('layer API', () => {
     const tcp = TCP({ dport: 8888, flags: 'S', seq: 1000 });
     const pkt = IP({ dst: '198.18.0.2' }).div(tcp).div('payload');
     assert.ok(pkt instanceof IPLayer);
-    assert.deepEqual(pkt.layers().map((l) => l.layerName), ['IP', 'TCP', 'Raw']);
+    assert.deepEqual(
+      pkt.layers().map((l) => l.layerName),
+      ['IP', 'TCP', 'Raw'],
+    );
     const t: TCPLayer | undefined = pkt.get(TCP);
     assert.ok(t && t !== tcp, 'a copy of the operand is stacked');
     assert.equal(t.dport, 8888);
@@ -47,7 +64,9 @@ describe('layer API', () => {
   });
 
   it('building fills protocol, lengths, data offset and checksums', () => {
-    const pkt = IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(TCP({ options: [['MSS', 1460]] })).div('hi');
+    const pkt = IP({ src: '198.18.0.1', dst: '198.18.0.2' })
+      .div(TCP({ options: [['MSS', 1460]] }))
+      .div('hi');
     const b = pkt.toBytes();
     assert.equal(b[9], 6, 'proto from the layer above');
     assert.equal(b[0] & 0xf, 5);
@@ -62,7 +81,8 @@ describe('layer API', () => {
 
   it('values the user set are kept, so broken packets can be made on purpose', () => {
     const b = IP({ src: '198.18.0.1', dst: '198.18.0.2', len: 1000, ihl: 15, proto: 200, chksum: 0 })
-      .div(UDP({ len: 3, chksum: 0x1234 })).toBytes();
+      .div(UDP({ len: 3, chksum: 0x1234 }))
+      .toBytes();
     assert.equal((b[2] << 8) | b[3], 1000);
     assert.equal(b[0] & 0xf, 15);
     assert.equal(b[9], 200);
@@ -73,13 +93,26 @@ describe('layer API', () => {
   });
 
   it('UDP and TCP checksums include the pseudo-header (IPv6 routing header: final destination)', () => {
-    const v6 = IPv6({ src: 'fd00::1', dst: 'fd00::2' }).div(IPv6ExtHdrRouting({ addresses: ['fd00::3', 'fd00::9'] })).div(UDP({ sport: 1, dport: 2 })).div('x');
-    const direct = IPv6({ src: 'fd00::1', dst: 'fd00::9' }).div(UDP({ sport: 1, dport: 2 })).div('x');
-    const ck = (p: typeof v6) => { const b = p.toBytes(); return (b[b.length - 3] << 8) | b[b.length - 2]; };
+    const v6 = IPv6({ src: 'fd00::1', dst: 'fd00::2' })
+      .div(IPv6ExtHdrRouting({ addresses: ['fd00::3', 'fd00::9'] }))
+      .div(UDP({ sport: 1, dport: 2 }))
+      .div('x');
+    const direct = IPv6({ src: 'fd00::1', dst: 'fd00::9' })
+      .div(UDP({ sport: 1, dport: 2 }))
+      .div('x');
+    const ck = (p: typeof v6) => {
+      const b = p.toBytes();
+      return (b[b.length - 3] << 8) | b[b.length - 2];
+    };
     assert.equal(ck(v6), ck(direct));
     // With no segments left the destination field is already the final one.
-    const done = IPv6({ src: 'fd00::1', dst: 'fd00::2' }).div(IPv6ExtHdrRouting({ segleft: 0, addresses: ['fd00::9'] })).div(UDP({ sport: 1, dport: 2 })).div('x');
-    const plain = IPv6({ src: 'fd00::1', dst: 'fd00::2' }).div(UDP({ sport: 1, dport: 2 })).div('x');
+    const done = IPv6({ src: 'fd00::1', dst: 'fd00::2' })
+      .div(IPv6ExtHdrRouting({ segleft: 0, addresses: ['fd00::9'] }))
+      .div(UDP({ sport: 1, dport: 2 }))
+      .div('x');
+    const plain = IPv6({ src: 'fd00::1', dst: 'fd00::2' })
+      .div(UDP({ sport: 1, dport: 2 }))
+      .div('x');
     assert.equal(ck(done), ck(plain));
   });
 
@@ -89,13 +122,26 @@ describe('layer API', () => {
     assert.ok(p.showString().startsWith('###[ IP ]### \n  version   = 4\n'));
     assert.equal(p.hexdump(), hexdump(p.toBytes()));
     assert.equal(p.hexdump().split('\n')[0], '0000  45 00 00 1C 00 01 00 00 40 01 EE B8 C6 12 00 01  E.......@.......');
-    assert.equal(hexdumpTcpdump(p.toBytes()).split('\n')[0], '\t0x0000:  4500 001c 0001 0000 4001 eeb8 c612 0001  E.......@.......');
-    assert.equal(IPv6({ src: 'fd00::1', dst: 'fd00::2' }).div(ICMPv6EchoRequest({ id: 1 })).summary(), 'IPv6 / ICMPv6 Echo Request (id: 0x1 seq: 0x0)');
+    assert.equal(
+      hexdumpTcpdump(p.toBytes()).split('\n')[0],
+      '\t0x0000:  4500 001c 0001 0000 4001 eeb8 c612 0001  E.......@.......',
+    );
+    assert.equal(
+      IPv6({ src: 'fd00::1', dst: 'fd00::2' })
+        .div(ICMPv6EchoRequest({ id: 1 }))
+        .summary(),
+      'IPv6 / ICMPv6 Echo Request (id: 0x1 seq: 0x0)',
+    );
     assert.equal(DNS({ qd: DNSQR({ qname: 'www.example.test' }) }).summary(), `DNS Qry "b'www.example.test.'" `);
   });
 
   it('parse() never throws on bad bytes: what does not fit becomes Raw', () => {
-    for (const bytes of [new Uint8Array(0), new Uint8Array([0x45]), new Uint8Array(13), Uint8Array.from({ length: 40 }, (_, i) => i * 7)]) {
+    for (const bytes of [
+      new Uint8Array(0),
+      new Uint8Array([0x45]),
+      new Uint8Array(13),
+      Uint8Array.from({ length: 40 }, (_, i) => i * 7),
+    ]) {
       const p = parse(bytes);
       assert.equal(Buffer.from(p.toBytes()).toString('hex'), Buffer.from(bytes).toString('hex'));
     }
@@ -123,24 +169,51 @@ describe('sources and lengths', () => {
   });
 
   it('fieldValues() lists the fields that exist, automatic ones as null', () => {
-    assert.deepEqual(Object.keys(ICMP({ type: 'echo-request' }).fieldValues()), ['type', 'code', 'chksum', 'id', 'seq', 'unused']);
+    assert.deepEqual(Object.keys(ICMP({ type: 'echo-request' }).fieldValues()), [
+      'type',
+      'code',
+      'chksum',
+      'id',
+      'seq',
+      'unused',
+    ]);
     assert.equal(ICMP().fieldValues().chksum, null);
     assert.equal(IP().div(TCP()).fieldValues().proto, 6);
   });
 
   it('zero total/payload lengths (offloaded captures) keep the payload instead of calling it padding', () => {
-    const b = IP({ src: '198.18.0.1', dst: '198.18.0.2', len: 0 }).div(UDP({ sport: 1, dport: 2, len: 0 })).div('data').toBytes();
+    const b = IP({ src: '198.18.0.1', dst: '198.18.0.2', len: 0 })
+      .div(UDP({ sport: 1, dport: 2, len: 0 }))
+      .div('data')
+      .toBytes();
     const p = parse(b, { first: IP });
-    assert.deepEqual(p.layers().map((l) => l.layerName), ['IP', 'UDP', 'Raw']);
-    const v6 = parse(IPv6({ plen: 0 }).div(UDP({ sport: 1, dport: 2 })).div('data').toBytes(), { first: IPv6 });
-    assert.deepEqual(v6.layers().map((l) => l.layerName), ['IPv6', 'UDP', 'Raw']);
+    assert.deepEqual(
+      p.layers().map((l) => l.layerName),
+      ['IP', 'UDP', 'Raw'],
+    );
+    const v6 = parse(
+      IPv6({ plen: 0 })
+        .div(UDP({ sport: 1, dport: 2 }))
+        .div('data')
+        .toBytes(),
+      { first: IPv6 },
+    );
+    assert.deepEqual(
+      v6.layers().map((l) => l.layerName),
+      ['IPv6', 'UDP', 'Raw'],
+    );
   });
 });
 
 describe('sprintf', () => {
   it('prints fields the way summary() and show() do, ?? for what is missing', () => {
-    const p = Ether({ src: '02:00:00:00:00:01' }).div(IP({ src: '198.18.0.1', dst: '198.18.0.2', flags: 'DF' })).div(TCP({ dport: 80, flags: 'SA' }));
-    assert.equal(p.sprintf('%IP.src% -> %IP.dst%:%TCP.dport% [%TCP.flags%] %IP.flags% 100%%'), '198.18.0.1 -> 198.18.0.2:http [SA] DF 100%');
+    const p = Ether({ src: '02:00:00:00:00:01' })
+      .div(IP({ src: '198.18.0.1', dst: '198.18.0.2', flags: 'DF' }))
+      .div(TCP({ dport: 80, flags: 'SA' }));
+    assert.equal(
+      p.sprintf('%IP.src% -> %IP.dst%:%TCP.dport% [%TCP.flags%] %IP.flags% 100%%'),
+      '198.18.0.1 -> 198.18.0.2:http [SA] DF 100%',
+    );
     assert.equal(p.sprintf('%src% %UDP.dport% %IP.nosuch%'), '02:00:00:00:00:01 ?? ??');
   });
 });

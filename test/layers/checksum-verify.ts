@@ -28,7 +28,8 @@ export function badChecksums(pkt: Uint8Array): string[] {
     let off = 40;
     let dst = pkt.subarray(24, 40);
     while (nh === 0 || nh === 43 || nh === 60) {
-      if (nh === 43 && pkt[off + 3] > 0) dst = pkt.subarray(off + 8 + 16 * (pkt[off + 1] / 2 - 1), off + 8 + 16 * (pkt[off + 1] / 2));
+      if (nh === 43 && pkt[off + 3] > 0)
+        dst = pkt.subarray(off + 8 + 16 * (pkt[off + 1] / 2 - 1), off + 8 + 16 * (pkt[off + 1] / 2));
       nh = pkt[off];
       off += 8 * (pkt[off + 1] + 1);
     }

@@ -2,12 +2,31 @@
 // a factory, a binding to UDP, then build, parse, show and summary.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { bindLayers, defineAccessors, Ether, factory, fields, IP, Layer, parse, UDP, UDPLayer, type Dissected, type LayerClass } from '../../lib/layers';
+import {
+  bindLayers,
+  defineAccessors,
+  Ether,
+  factory,
+  fields,
+  IP,
+  Layer,
+  parse,
+  UDP,
+  UDPLayer,
+  type Dissected,
+  type LayerClass,
+} from '../../lib/layers';
 
 const { need, view } = fields;
 
-interface VXLANFields { flags?: number; vni?: number }
-interface VXLANLayer { flags: number; vni: number }
+interface VXLANFields {
+  flags?: number;
+  vni?: number;
+}
+interface VXLANLayer {
+  flags: number;
+  vni: number;
+}
 class VXLANLayer extends Layer {
   static override readonly layerName = 'VXLAN';
   static override readonly displayName = 'VXLAN';
@@ -38,11 +57,19 @@ bindLayers(UDPLayer as unknown as LayerClass, VXLANLayer as unknown as LayerClas
 bindLayers(VXLANLayer as unknown as LayerClass, Ether.layerClass as unknown as LayerClass, {}, { overload: false });
 
 it('a user-defined layer builds, binds, parses and prints like the built-in ones', () => {
-  const inner = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }).div(IP({ src: '198.18.1.1', dst: '198.18.1.2' })).div(UDP({ sport: 1, dport: 2 }));
-  const pkt = IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(UDP({ sport: 40000 })).div(VXLAN({ vni: 4242 })).div(inner);
+  const inner = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
+    .div(IP({ src: '198.18.1.1', dst: '198.18.1.2' }))
+    .div(UDP({ sport: 1, dport: 2 }));
+  const pkt = IP({ src: '198.18.0.1', dst: '198.18.0.2' })
+    .div(UDP({ sport: 40000 }))
+    .div(VXLAN({ vni: 4242 }))
+    .div(inner);
   assert.equal(pkt.get(UDP)!.dport, 4789, 'the binding fills the UDP port');
   const back = parse(pkt.toBytes(), { first: IP });
-  assert.deepEqual(back.layers().map((l) => l.layerName), ['IP', 'UDP', 'VXLAN', 'Ether', 'IP', 'UDP']);
+  assert.deepEqual(
+    back.layers().map((l) => l.layerName),
+    ['IP', 'UDP', 'VXLAN', 'Ether', 'IP', 'UDP'],
+  );
   assert.equal(back.get(VXLAN)!.vni, 4242);
   assert.equal(back.summary(), 'IP / UDP / VXLAN / Ether / IP / UDP 198.18.1.1:1 > 198.18.1.2:2');
   assert.match(back.showString(), /###\[ VXLAN \]### \n {8}flags {5}= 0x8\n {8}vni {7}= 4242\n/);

@@ -11,7 +11,15 @@ import { readPcap } from '../helpers/pcap-file';
 import { scapyUnavailable } from './scapy-oracle';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'pcap');
-const FILES = ['http-lo.pcap', 'http-lo-snap96.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll.pcap', 'any-sll2.pcap', 'http-lo-truncated.pcap'];
+const FILES = [
+  'http-lo.pcap',
+  'http-lo-snap96.pcap',
+  'veth-mixed.pcap',
+  'veth-vlan.pcap',
+  'any-sll.pcap',
+  'any-sll2.pcap',
+  'http-lo-truncated.pcap',
+];
 
 const SCRIPT = String.raw`
 import json, sys, logging
@@ -37,7 +45,11 @@ describe('fixture captures read as Scapy reads them', { skip: scapyUnavailable()
         const p = parse(bytes, { first });
         assert.equal(p.summary(), scapy[i][0], `${file} packet ${i + 1}: summary()`);
         assert.equal(p.showString(), scapy[i][1], `${file} packet ${i + 1}: show()`);
-        assert.equal(Buffer.from(p.toBytes()).toString('hex'), Buffer.from(bytes).toString('hex'), `${file} packet ${i + 1}: rebuilt bytes`);
+        assert.equal(
+          Buffer.from(p.toBytes()).toString('hex'),
+          Buffer.from(bytes).toString('hex'),
+          `${file} packet ${i + 1}: rebuilt bytes`,
+        );
       });
     });
   }

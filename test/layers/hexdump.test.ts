@@ -10,7 +10,9 @@ import { hexdump, hexdumpTcpdump } from '../../lib/hexdump';
 import { scapyUnavailable } from './scapy-oracle';
 import { writePcap } from '../layers/write-pcap';
 
-const samples: Uint8Array[] = [1, 2, 15, 16, 17, 31, 32, 33, 47, 100].map((n) => Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff));
+const samples: Uint8Array[] = [1, 2, 15, 16, 17, 31, 32, 33, 47, 100].map((n) =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff),
+);
 samples.push(Uint8Array.from({ length: 256 }, (_, i) => i));
 samples.push(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: example.test\r\n\r\n'));
 
@@ -21,10 +23,17 @@ describe('hexdump layouts', () => {
   });
 
   it("matches Scapy's hexdump()", { skip: scapyUnavailable() }, () => {
-    const script = 'import sys,json\nfrom scapy.utils import hexdump\nfor h in json.load(sys.stdin): print(json.dumps(hexdump(bytes.fromhex(h), dump=True)))';
-    const r = spawnSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(samples.map((s) => Buffer.from(s).toString('hex'))), encoding: 'utf8' });
+    const script =
+      'import sys,json\nfrom scapy.utils import hexdump\nfor h in json.load(sys.stdin): print(json.dumps(hexdump(bytes.fromhex(h), dump=True)))';
+    const r = spawnSync('/usr/bin/python3', ['-c', script], {
+      input: JSON.stringify(samples.map((s) => Buffer.from(s).toString('hex'))),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
-    const want = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as string);
+    const want = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string);
     samples.forEach((s, i) => assert.equal(hexdump(s), want[i], `${s.length} bytes`));
   });
 
@@ -37,7 +46,13 @@ describe('hexdump layouts', () => {
       writePcap(file, frames, 101);
       const r = spawnSync('tcpdump', ['-r', file, '-n', '-X', '-t'], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
-      const dumps = r.stdout.split(/\n(?=\S)/).map((block) => block.split('\n').slice(1).filter((l) => l.startsWith('\t')).join('\n'));
+      const dumps = r.stdout.split(/\n(?=\S)/).map((block) =>
+        block
+          .split('\n')
+          .slice(1)
+          .filter((l) => l.startsWith('\t'))
+          .join('\n'),
+      );
       frames.forEach((f, i) => assert.equal(hexdumpTcpdump(f), dumps[i], `${f.length} bytes`));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
-  ARP, dissect, Ether, hexdump, ICMP, IP, IPv6, len, lsString, PacketList, parse, rdpcap, Raw, sniff, SndRcvList, TCP, TCPFlags, UDP, wrpcap, type Layer,
+  ARP,
+  dissect,
+  Ether,
+  hexdump,
+  ICMP,
+  IP,
+  IPv6,
+  len,
+  lsString,
+  PacketList,
+  parse,
+  rdpcap,
+  Raw,
+  sniff,
+  SndRcvList,
+  TCP,
+  TCPFlags,
+  UDP,
+  wrpcap,
+  type Layer,
 } from '../../lib/index';
 import { scapyUnavailable } from './scapy-oracle';
 
@@ -45,11 +64,23 @@ print(json.dumps(out))`,
     assert.equal(String(f), row.str, where);
     assert.equal(`${f}`, row.str, where);
     assert.equal(f.repr(), row.repr, where);
-    assert.deepEqual(SPECS.map((s) => f.is(s)), row.eq, `${where} is()`);
+    assert.deepEqual(
+      SPECS.map((s) => f.is(s)),
+      row.eq,
+      `${where} is()`,
+    );
     // Scapy's `'S' in flags` is one letter; has() takes several (all of them set), so compare letter by letter.
-    assert.deepEqual([...'FSRPAUECN'].map((c) => f.has(c)), row.contains, `${where} has()`);
+    assert.deepEqual(
+      [...'FSRPAUECN'].map((c) => f.has(c)),
+      row.contains,
+      `${where} has()`,
+    );
     assert.equal(f.has('SA'), f.S && f.A);
-    assert.deepEqual([...'FSRPAUECN'].map((c) => f[c as 'F']), row.bits, `${where} letters`);
+    assert.deepEqual(
+      [...'FSRPAUECN'].map((c) => f[c as 'F']),
+      row.bits,
+      `${where} letters`,
+    );
   }
 
   it('on built layers, numeric access kept', () => {
@@ -69,7 +100,10 @@ print(json.dumps(out))`,
 
   it('on captured views (dissected by the native dissector), one object per view', () => {
     VALUES.forEach((v, i) => {
-      const bytes = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }).div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(TCP({ flags: v })).toBytes();
+      const bytes = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
+        .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+        .div(TCP({ flags: v }))
+        .toBytes();
       const tcp = dissect(bytes).tcp!;
       check(tcp.flagValue, scapy[i], `view flags=${v}`);
       assert.equal(tcp.flagValue, tcp.flagValue, 'the view keeps one object');
@@ -95,13 +129,30 @@ describe('len() and packet lists print as in Scapy', { skip }, () => {
   ];
   const ours: Layer[] = [
     IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(TCP({ sport: 1234, dport: 80, flags: 'SA' })),
-    IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(UDP({ sport: 1000, dport: 2000 })).div(Raw({ load: 'abcdef' })),
-    Ether({ src: '02:00:00:00:00:01', dst: 'ff:ff:ff:ff:ff:ff' }).div(ARP({ psrc: '198.18.0.1', pdst: '198.18.0.2', hwsrc: '02:00:00:00:00:01' })),
+    IP({ src: '198.18.0.1', dst: '198.18.0.2' })
+      .div(UDP({ sport: 1000, dport: 2000 }))
+      .div(Raw({ load: 'abcdef' })),
+    Ether({ src: '02:00:00:00:00:01', dst: 'ff:ff:ff:ff:ff:ff' }).div(
+      ARP({ psrc: '198.18.0.1', pdst: '198.18.0.2', hwsrc: '02:00:00:00:00:01' }),
+    ),
     IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(ICMP()),
-    IP({ src: '198.18.0.2', dst: '198.18.0.1' }).div(ICMP({ type: 3, code: 3 })).div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(TCP({ sport: 1, dport: 2 })),
+    IP({ src: '198.18.0.2', dst: '198.18.0.1' })
+      .div(ICMP({ type: 3, code: 3 }))
+      .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+      .div(TCP({ sport: 1, dport: 2 })),
     IPv6({ src: 'fd00::1', dst: 'fd00::2' }).div(UDP({ sport: 1, dport: 2 })),
   ];
-  type Out = { lens: number[]; hex: string[]; repr: string; summary: string; nsummary: string; rrepr: string; rsummary: string; rnsummary: string; empty: string };
+  type Out = {
+    lens: number[];
+    hex: string[];
+    repr: string;
+    summary: string;
+    nsummary: string;
+    rrepr: string;
+    rsummary: string;
+    rnsummary: string;
+    empty: string;
+  };
   // Scapy prints summary()/nsummary(); capture what they print.
   const scapy = py<Out>(
     `import io, contextlib
@@ -122,12 +173,21 @@ print(json.dumps({"lens": [len(p) for p in pkts], "hex": [bytes(p).hex() for p i
   const reread = ours.map((p) => parse(p.toBytes(), { first: p.cls }));
 
   it('len(pkt) is the length of the built bytes', () => {
-    assert.deepEqual(ours.map((p) => Buffer.from(p.toBytes()).toString('hex')), scapy.hex);
-    assert.deepEqual(ours.map((p) => len(p)), scapy.lens);
+    assert.deepEqual(
+      ours.map((p) => Buffer.from(p.toBytes()).toString('hex')),
+      scapy.hex,
+    );
+    assert.deepEqual(
+      ours.map((p) => len(p)),
+      scapy.lens,
+    );
     const captured = dissect(ours[2].toBytes());
     assert.equal(len(captured), scapy.lens[2]);
     assert.equal(len(new PacketList(ours)), ours.length);
-    assert.throws(() => len(5 as never), /Expected a layer, a captured Packet or a list for len\(\) argument but received 5 of type number/);
+    assert.throws(
+      () => len(5 as never),
+      /Expected a layer, a captured Packet or a list for len\(\) argument but received 5 of type number/,
+    );
   });
 
   it('a PacketList prints its counts, summary() and nsummary() as Scapy', () => {
@@ -168,8 +228,14 @@ print(json.dumps({"repr": repr(pl), "times": [str(p.time) for p in pl], "lens": 
       const scapy = py<Read>(READ, full);
       const pl = await rdpcap(full);
       assert.equal(String(pl), scapy.repr);
-      assert.deepEqual(pl.map((p) => len(p)), scapy.lens);
-      assert.deepEqual(pl.map((p) => p.summary()), scapy.summaries);
+      assert.deepEqual(
+        pl.map((p) => len(p)),
+        scapy.lens,
+      );
+      assert.deepEqual(
+        pl.map((p) => p.summary()),
+        scapy.summaries,
+      );
       pl.forEach((p, i) => {
         // Scapy keeps a Decimal; ours is a double: equal to well under a microsecond.
         assert.ok(Math.abs(p.time! - Number(scapy.times[i])) < 1e-6, `${file} #${i}: ${p.time} vs ${scapy.times[i]}`);
@@ -190,21 +256,39 @@ print(json.dumps({"udp": [p.summary() for p in udp], "lf": [p.summary() for p in
     );
     assert.ok(s.udp.length > 0 && s.lf.length === 2, 'the fixture has what the test needs');
     const udp = await sniff({ offline: full, filter: 'udp' });
-    assert.deepEqual(udp.map((p) => p.summary()), s.udp);
+    assert.deepEqual(
+      udp.map((p) => p.summary()),
+      s.udp,
+    );
     const lf = await sniff({ offline: full, lfilter: (p) => p.has(ICMP), count: 2 });
-    assert.deepEqual(lf.map((p) => p.summary()), s.lf);
+    assert.deepEqual(
+      lf.map((p) => p.summary()),
+      s.lf,
+    );
     const stop = await sniff({ offline: full, stopFilter: (p) => p.has(UDP) });
-    assert.deepEqual(stop.map((p) => p.summary()), s.stop);
+    assert.deepEqual(
+      stop.map((p) => p.summary()),
+      s.stop,
+    );
     assert.equal(String(await sniff({ offline: full, count: 3 })), s.count);
     const seen: string[] = [];
     const none = await sniff({ offline: full, store: false, prn: (p) => void seen.push(p.summary()), count: 3 });
     assert.equal(none.length, 0);
-    assert.deepEqual(seen, (await sniff({ offline: full, count: 3 })).map((p) => p.summary()));
+    assert.deepEqual(
+      seen,
+      (await sniff({ offline: full, count: 3 })).map((p) => p.summary()),
+    );
   });
 
   it('sniff rejects bad options with a TypeError that says what came', async () => {
-    await assert.rejects(sniff({ offline: path.join(FIXTURES, 'http-lo.pcap'), count: -1 }), /Expected an integer 0\.\.\d+ for sniff\(\) count but received -1/);
-    await assert.rejects(sniff({ prn: 5 as never, offline: 'x' }), /Expected a function for sniff\(\) prn but received 5 of type number/);
+    await assert.rejects(
+      sniff({ offline: path.join(FIXTURES, 'http-lo.pcap'), count: -1 }),
+      /Expected an integer 0\.\.\d+ for sniff\(\) count but received -1/,
+    );
+    await assert.rejects(
+      sniff({ prn: 5 as never, offline: 'x' }),
+      /Expected a function for sniff\(\) prn but received 5 of type number/,
+    );
     await assert.rejects(sniff({ iface: 'lo', offline: 'x' }), /give iface or offline, not both/);
     await assert.rejects(sniff({ bogus: 1 } as never), /Unknown option 'bogus'/);
     const ac = new AbortController();
@@ -214,8 +298,22 @@ print(json.dumps({"udp": [p.summary() for p in udp], "lf": [p.summary() for p in
 
   it('wrpcap writes what Scapy reads back: bytes, link type, times', async () => {
     const cases: Array<[string, Layer[]]> = [
-      ['ether.pcap', [Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }).div(IP({ src: '198.18.0.1', dst: '198.18.0.2' })).div(UDP({ sport: 9, dport: 9 })).div(Raw({ load: 'x' }))]],
-      ['ip.pcap', [IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(ICMP()), IP({ src: '198.18.0.2', dst: '198.18.0.1' }).div(TCP({ flags: 'SA' }))]],
+      [
+        'ether.pcap',
+        [
+          Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
+            .div(IP({ src: '198.18.0.1', dst: '198.18.0.2' }))
+            .div(UDP({ sport: 9, dport: 9 }))
+            .div(Raw({ load: 'x' })),
+        ],
+      ],
+      [
+        'ip.pcap',
+        [
+          IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(ICMP()),
+          IP({ src: '198.18.0.2', dst: '198.18.0.1' }).div(TCP({ flags: 'SA' })),
+        ],
+      ],
       ['ip6.pcap', [IPv6({ src: 'fd00::1', dst: 'fd00::2' }).div(UDP())]],
     ];
     for (const [name, pkts] of cases) {
@@ -231,16 +329,34 @@ print(json.dumps({"hex": [bytes(p).hex() for p in pl], "times": [str(p.time) for
         file,
         file + '.scapy',
       );
-      assert.deepEqual(s.hex, pkts.map((p) => Buffer.from(p.toBytes()).toString('hex')), name);
-      assert.deepEqual(s.times.map(Number), pkts.map((p) => p.time), name);
-      assert.equal(s.ours, s.theirs, `${name}: the same file header (magic, version, snaplen, link type) as Scapy writes`);
+      assert.deepEqual(
+        s.hex,
+        pkts.map((p) => Buffer.from(p.toBytes()).toString('hex')),
+        name,
+      );
+      assert.deepEqual(
+        s.times.map(Number),
+        pkts.map((p) => p.time),
+        name,
+      );
+      assert.equal(
+        s.ours,
+        s.theirs,
+        `${name}: the same file header (magic, version, snaplen, link type) as Scapy writes`,
+      );
     }
     // Captured packets are written as captured.
     const pl = await rdpcap(path.join(FIXTURES, 'http-lo.pcap'));
     const again = path.join(tmp, 'again.pcap');
     await wrpcap(again, pl);
-    assert.deepEqual((await rdpcap(again)).map((p) => p.summary()), pl.map((p) => p.summary()));
-    await assert.rejects(wrpcap(again, [5 as never]), /Expected a layer or a captured Packet for wrpcap\(\) packet but received 5/);
+    assert.deepEqual(
+      (await rdpcap(again)).map((p) => p.summary()),
+      pl.map((p) => p.summary()),
+    );
+    await assert.rejects(
+      wrpcap(again, [5 as never]),
+      /Expected a layer or a captured Packet for wrpcap\(\) packet but received 5/,
+    );
   });
 });
 
@@ -253,7 +369,12 @@ with contextlib.redirect_stdout(b):
 print(json.dumps(b.getvalue().rstrip("\\n")))`);
 
   it('of layer types: field, Scapy field class, default', () => {
-    for (const [name, kind] of [['TCP', TCP], ['UDP', UDP], ['IP', IP], ['Ether', Ether]] as const) {
+    for (const [name, kind] of [
+      ['TCP', TCP],
+      ['UDP', UDP],
+      ['IP', IP],
+      ['Ether', Ether],
+    ] as const) {
       assert.equal(lsString(kind), scapyLs(name), name);
     }
   });
@@ -262,10 +383,17 @@ print(json.dumps(b.getvalue().rstrip("\\n")))`);
     const ours = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })
       .div(IP({ src: '198.18.0.1', dst: '198.18.0.2', flags: 'DF', ttl: 9 }))
       .div(TCP({ sport: 1234, dport: 80, flags: 'SA', options: [['MSS', 1460]] }));
-    const theirs = "Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')/IP(src='198.18.0.1', dst='198.18.0.2', flags='DF', ttl=9)/TCP(sport=1234, dport=80, flags='SA', options=[('MSS', 1460)])";
+    const theirs =
+      "Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')/IP(src='198.18.0.1', dst='198.18.0.2', flags='DF', ttl=9)/TCP(sport=1234, dport=80, flags='SA', options=[('MSS', 1460)])";
     assert.equal(lsString(ours), scapyLs(theirs));
-    assert.equal(lsString(IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(UDP({ sport: 53, dport: 9 }))), scapyLs("IP(src='198.18.0.1', dst='198.18.0.2')/UDP(sport=53, dport=9)"));
-    assert.throws(() => lsString(5 as never), /ls\(\): expected a layer type \(e\.g\. TCP\) or a packet but received 5/);
+    assert.equal(
+      lsString(IP({ src: '198.18.0.1', dst: '198.18.0.2' }).div(UDP({ sport: 53, dport: 9 }))),
+      scapyLs("IP(src='198.18.0.1', dst='198.18.0.2')/UDP(sport=53, dport=9)"),
+    );
+    assert.throws(
+      () => lsString(5 as never),
+      /ls\(\): expected a layer type \(e\.g\. TCP\) or a packet but received 5/,
+    );
   });
 });
 
@@ -280,6 +408,9 @@ describe('hexdump() styles', () => {
     );
     assert.equal(hexdump(bytes, { style: 'scapy' }), hexdump(bytes));
     assert.match(hexdump(bytes), /^0000  47 45 54 20 2F 20 48 54 54 50 2F 31 2E 31 0D 0A  GET \/ HTTP\/1\.1\.\.$/m);
-    assert.throws(() => hexdump(bytes, { style: 'xxd' as never }), /Expected 'scapy' or 'escaped' for hexdump\(\) style but received 'xxd'/);
+    assert.throws(
+      () => hexdump(bytes, { style: 'xxd' as never }),
+      /Expected 'scapy' or 'escaped' for hexdump\(\) style but received 'xxd'/,
+    );
   });
 });

@@ -3,10 +3,25 @@
 // At run time the same lines are exercised so the file is a real test too.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DNS, DNSQR, DNSRR, Ether, ICMP, IP, type IPLayer, IPv6, TCP, type TCPLayer, UDP, type Layer } from '../../lib/layers';
+import {
+  DNS,
+  DNSQR,
+  DNSRR,
+  Ether,
+  ICMP,
+  IP,
+  type IPLayer,
+  IPv6,
+  TCP,
+  type TCPLayer,
+  UDP,
+  type Layer,
+} from '../../lib/layers';
 
 it('public types: factories, field names and value types, get() results', () => {
-  const pkt = Ether().div(IP({ dst: '198.18.0.2', flags: 'DF', proto: 'tcp' })).div(TCP({ dport: 80, flags: 'SA', options: [['MSS', 1460]] }));
+  const pkt = Ether()
+    .div(IP({ dst: '198.18.0.2', flags: 'DF', proto: 'tcp' }))
+    .div(TCP({ dport: 80, flags: 'SA', options: [['MSS', 1460]] }));
   // get() returns the concrete layer type, so fields are typed.
   const tcp: TCPLayer | undefined = pkt.get(TCP);
   const dport: number = tcp!.dport;
@@ -36,7 +51,10 @@ it('public types: factories, field names and value types, get() results', () => 
   const byName: Layer | undefined = pkt.get('TCP');
   assert.equal(byName, tcp);
 
-  assert.deepEqual([dport, ttl, len, qname, f, layer === pkt, ip instanceof IP], [80, 64, null, 'a.test.', 2, true, true]);
+  assert.deepEqual(
+    [dport, ttl, len, qname, f, layer === pkt, ip instanceof IP],
+    [80, 64, null, 'a.test.', 2, true, true],
+  );
   assert.equal(ICMP().type, 8);
   assert.equal(IPv6().nh, 59);
 });

@@ -33,7 +33,10 @@ describe('field validation', () => {
     throwsType(() => IPv6({ dst: 'fd00::1::2' }), "IPv6.dst: 'fd00::1::2' is not an IPv6 address");
     throwsType(() => Ether({ dst: '02:00:00:00:00' }), "Ether.dst: '02:00:00:00:00' is not a MAC address");
     throwsType(() => ARP({ pdst: 'host' }), "ARP.pdst: 'host' is not an IPv4 address");
-    throwsType(() => IPv6ExtHdrRouting({ addresses: ['fd00::1', 'x'] }), "IPv6ExtHdrRouting.addresses: 'x' is not an IPv6 address");
+    throwsType(
+      () => IPv6ExtHdrRouting({ addresses: ['fd00::1', 'x'] }),
+      "IPv6ExtHdrRouting.addresses: 'x' is not an IPv6 address",
+    );
     throwsType(() => DNSRR({ type: 'A', rdata: 'fd00::1' }), "DNSRR.rdata: 'fd00::1' is not an IPv4 address");
   });
 
@@ -42,7 +45,10 @@ describe('field validation', () => {
     throwsType(() => IP({ proto: 'nosuchproto' }), "IP.proto: unknown name 'nosuchproto'");
     assert.throws(() => IP({ tll: 5 } as never), /^TypeError: IP\.tll: no such field \(fields: version, ihl, /);
     throwsType(() => DNSQR({ qname: 'a..b' }), "DNSQR.qname: 'a..b' is not a domain name (labels must be 1..63 bytes)");
-    throwsType(() => TCP({ options: [['MSS', 70000]] }), 'TCP.options: option 0: MSS expects an integer 0..65535 but received 70000');
+    throwsType(
+      () => TCP({ options: [['MSS', 70000]] }),
+      'TCP.options: option 0: MSS expects an integer 0..65535 but received 70000',
+    );
   });
 
   it('names are accepted where Scapy accepts them', () => {

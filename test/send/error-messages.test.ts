@@ -61,17 +61,31 @@ describe('send error messages, worded once in lib/errors.ts', () => {
         console.log(JSON.stringify(out));
       })();`;
     const tsx = require.resolve('tsx/cjs');
-    const r = await run(null, 'setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all', process.execPath, '-r', tsx, '-e', script]);
+    const r = await run(null, 'setpriv', [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      '--inh-caps=-all',
+      process.execPath,
+      '-r',
+      tsx,
+      '-e',
+      script,
+    ]);
     if (r.code !== 0 && /setpriv/.test(r.stderr)) {
       t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
       return;
     }
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, Facts>;
-    assert.deepEqual(out.send, {
-      name: 'PermissionError',
-      code: 'EPERM',
-      message: `no permission for send(): ${PRIVILEGE_HINT} (or a firewall rule dropped it) (socket: Operation not permitted)`,
-    }, r.stderr);
+    assert.deepEqual(
+      out.send,
+      {
+        name: 'PermissionError',
+        code: 'EPERM',
+        message: `no permission for send(): ${PRIVILEGE_HINT} (or a firewall rule dropped it) (socket: Operation not permitted)`,
+      },
+      r.stderr,
+    );
     assert.deepEqual(out.sendp, {
       name: 'PermissionError',
       code: 'EPERM',

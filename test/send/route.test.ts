@@ -18,7 +18,8 @@ describe('route and interface look-ups', () => {
     const m = r.messages[0] as Record<string, Record<string, unknown>>;
     assert.ok(m && !m.error, JSON.stringify(m) + r.stderr);
 
-    const ipGet = async (dst: string) => JSON.parse((await net.execOk(net.nsA, 'ip', ['-j', 'route', 'get', dst])).stdout)[0] as Record<string, string>;
+    const ipGet = async (dst: string) =>
+      JSON.parse((await net.execOk(net.nsA, 'ip', ['-j', 'route', 'get', dst])).stdout)[0] as Record<string, string>;
     const ref4 = await ipGet(net.ipB);
     assert.deepEqual(m.peer4, { type: 'unicast', ifindex: m.iface.index, iface: ref4.dev, src: ref4.prefsrc });
     assert.equal(m.peer4.iface, net.ifA);
@@ -27,9 +28,15 @@ describe('route and interface look-ups', () => {
     assert.deepEqual({ iface: m.peer6.iface, src: m.peer6.src }, { iface: ref6.dev, src: ref6.prefsrc ?? net.ip6A });
     assert.equal(m.peer6.src, net.ip6A);
     // The host's own address is routed through lo.
-    assert.deepEqual({ type: m.own4.type, iface: m.own4.iface, src: m.own4.src }, { type: 'local', iface: 'lo', src: net.ipA });
+    assert.deepEqual(
+      { type: m.own4.type, iface: m.own4.iface, src: m.own4.src },
+      { type: 'local', iface: 'lo', src: net.ipA },
+    );
 
-    const link = JSON.parse((await net.execOk(net.nsA, 'ip', ['-j', 'link', 'show', net.ifA])).stdout)[0] as Record<string, unknown>;
+    const link = JSON.parse((await net.execOk(net.nsA, 'ip', ['-j', 'link', 'show', net.ifA])).stdout)[0] as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(m.iface, { index: link.ifindex, mtu: link.mtu, up: true, mac: net.macA });
     assert.equal(m.lo.mac, undefined, 'lo has no Ethernet address');
     assert.deepEqual(m.missing, { name: 'InterfaceError', code: 'ENODEV' });

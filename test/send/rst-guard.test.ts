@@ -18,7 +18,9 @@ async function tables(net: NetPair): Promise<string> {
 
 async function hold(net: NetPair): Promise<{ table: string; holder: ReturnType<typeof startNodeInNs> }> {
   const holder = startNodeInNs(net.nsA, SCRIPT, ['hold', JSON.stringify({ dst: net.ipB, port: 8080 })]);
-  const m = await holder.waitFor<{ table?: string; error?: unknown }>((x) => typeof x === 'object' && x !== null && ('table' in x || 'error' in x));
+  const m = await holder.waitFor<{ table?: string; error?: unknown }>(
+    (x) => typeof x === 'object' && x !== null && ('table' in x || 'error' in x),
+  );
   assert.equal(m.error, undefined, JSON.stringify(m.error));
   return { table: m.table!, holder };
 }
@@ -29,8 +31,18 @@ describe('RST guard lifetime', () => {
     const { table, holder } = await hold(net);
     assert.match(table, new RegExp(`^pktkit_rst_${holder.child.pid}_\\d+$`));
     const listed = (await net.execOk(net.nsA, 'nft', ['list', 'table', 'inet', table])).stdout;
-    assert.match(listed, new RegExp(`ip daddr ${net.ipB.replace(/\./g, '\\.')} tcp sport 40000 tcp dport 8080 tcp flags & rst == rst counter packets 0 bytes 0 drop`));
-    assert.match(listed, new RegExp(`ip daddr ${net.ipB.replace(/\./g, '\\.')} tcp dport 8081 tcp flags & rst == rst counter packets 0 bytes 0 drop`));
+    assert.match(
+      listed,
+      new RegExp(
+        `ip daddr ${net.ipB.replace(/\./g, '\\.')} tcp sport 40000 tcp dport 8080 tcp flags & rst == rst counter packets 0 bytes 0 drop`,
+      ),
+    );
+    assert.match(
+      listed,
+      new RegExp(
+        `ip daddr ${net.ipB.replace(/\./g, '\\.')} tcp dport 8081 tcp flags & rst == rst counter packets 0 bytes 0 drop`,
+      ),
+    );
     holder.send({ cmd: 'close' });
     await holder.waitFor((m) => (m as { closed?: boolean }).closed === true);
     assert.equal((await holder.done).code, 0);
@@ -57,7 +69,7 @@ describe('RST guard lifetime', () => {
     });
   }
 
-  it('a table left by a SIGKILLed holder is removed by the next run, a live holder\'s is kept', async (t) => {
+  it("a table left by a SIGKILLed holder is removed by the next run, a live holder's is kept", async (t) => {
     const net = await createNetPair({ prefix: 'rgk', t });
     const dead = await hold(net);
     const alive = await hold(net);
@@ -74,9 +86,18 @@ describe('RST guard lifetime', () => {
   });
 
   it('bad flows are a TypeError that says what was expected and what came', async () => {
-    await assert.rejects(rstGuard({ dst: 'example', dport: 80 }), /Expected an IPv4 or IPv6 address for rstGuard\(\) flow 0 dst but received 'example' of type string/);
-    await assert.rejects(rstGuard({ dst: '198.18.0.2', dport: 0 }), /Expected a port 1\.\.65535 for rstGuard\(\) flow 0 dport but received 0 of type number/);
-    await assert.rejects(rstGuard({ dst: '198.18.0.2', dport: 80, src: 'fd00::1' }), /Expected an IPv4 address like dst for rstGuard\(\) flow 0 src/);
+    await assert.rejects(
+      rstGuard({ dst: 'example', dport: 80 }),
+      /Expected an IPv4 or IPv6 address for rstGuard\(\) flow 0 dst but received 'example' of type string/,
+    );
+    await assert.rejects(
+      rstGuard({ dst: '198.18.0.2', dport: 0 }),
+      /Expected a port 1\.\.65535 for rstGuard\(\) flow 0 dport but received 0 of type number/,
+    );
+    await assert.rejects(
+      rstGuard({ dst: '198.18.0.2', dport: 80, src: 'fd00::1' }),
+      /Expected an IPv4 address like dst for rstGuard\(\) flow 0 src/,
+    );
     await assert.rejects(rstGuard([]), /Expected at least one flow/);
   });
 });

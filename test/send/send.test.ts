@@ -32,13 +32,26 @@ describe('send, sendp, sendpfast deliver what they report', () => {
   });
 
   /** Sends from nsA with `args`, captures on ifB what arrives at `port`; returns the report and tcpdump's payload lines. */
-  async function sendAndCount(args: Record<string, unknown>, expected: number): Promise<{ report: SendReport; payloads: string[] }> {
+  async function sendAndCount(
+    args: Record<string, unknown>,
+    expected: number,
+  ): Promise<{ report: SendReport; payloads: string[] }> {
     const port = 7000 + run++;
     const file = path.join(dir.path, `recv-${port}.pcap`);
-    const dump = await startTcpdump({ ns: net.nsB, iface: net.ifB, file, filter: `udp dst port ${port}`, snaplen: 128, extraArgs: ['-B', '16384'] });
-    const r = await runNodeInNs(net.nsA, 'test/send/scripts/send-count.ts', [
-      JSON.stringify({ iface: net.ifA, dstMac: net.macB, dst: net.ipB, port, ...args }),
-    ], { timeoutMs: 20_000 });
+    const dump = await startTcpdump({
+      ns: net.nsB,
+      iface: net.ifB,
+      file,
+      filter: `udp dst port ${port}`,
+      snaplen: 128,
+      extraArgs: ['-B', '16384'],
+    });
+    const r = await runNodeInNs(
+      net.nsA,
+      'test/send/scripts/send-count.ts',
+      [JSON.stringify({ iface: net.ifA, dstMac: net.macB, dst: net.ipB, port, ...args })],
+      { timeoutMs: 20_000 },
+    );
     const stopped = await dump.stop({ packets: expected, timeoutMs: 5000 });
     assert.equal(stopped.droppedByKernel, 0, 'tcpdump dropped nothing');
     const report = r.messages[0] as SendReport;
@@ -100,16 +113,51 @@ describe('send, sendp, sendpfast deliver what they report', () => {
       await dump.stop({ packets: 2 });
       const sent = r.messages[0] as { r4: { sent: number; bytes: number }; r6: { sent: number; bytes: number } };
       // IPv4 20 + UDP 8 + 2; IPv6 40 + UDP 8 + 2.
-      assert.deepEqual([sent.r4.sent, sent.r4.bytes, sent.r6.sent, sent.r6.bytes], [1, 30, 1, 50], JSON.stringify(r.messages) + r.stderr);
+      assert.deepEqual(
+        [sent.r4.sent, sent.r4.bytes, sent.r6.sent, sent.r6.bytes],
+        [1, 30, 1, 50],
+        JSON.stringify(r.messages) + r.stderr,
+      );
       // udp.checksum.status 1: tshark verified the UDP checksum, computed over the source filled from the route.
-      const rows = await tsharkFields(file, ['ip.src', 'ip.dsfield', 'ip.ttl', 'ip.id', 'ip.flags.df', 'ipv6.src', 'ipv6.tclass', 'ipv6.flow', 'ipv6.hlim', 'udp.srcport', 'udp.checksum.status'], { extraArgs: ['-o', 'udp.check_checksum:TRUE'] });
+      const rows = await tsharkFields(
+        file,
+        [
+          'ip.src',
+          'ip.dsfield',
+          'ip.ttl',
+          'ip.id',
+          'ip.flags.df',
+          'ipv6.src',
+          'ipv6.tclass',
+          'ipv6.flow',
+          'ipv6.hlim',
+          'udp.srcport',
+          'udp.checksum.status',
+        ],
+        { extraArgs: ['-o', 'udp.check_checksum:TRUE'] },
+      );
       assert.equal(rows.length, 2);
       assert.deepEqual(
-        { src: rows[0]['ip.src'], tos: Number(rows[0]['ip.dsfield']), ttl: rows[0]['ip.ttl'], id: Number(rows[0]['ip.id']), df: rows[0]['ip.flags.df'], sport: rows[0]['udp.srcport'], ck: rows[0]['udp.checksum.status'] },
+        {
+          src: rows[0]['ip.src'],
+          tos: Number(rows[0]['ip.dsfield']),
+          ttl: rows[0]['ip.ttl'],
+          id: Number(rows[0]['ip.id']),
+          df: rows[0]['ip.flags.df'],
+          sport: rows[0]['udp.srcport'],
+          ck: rows[0]['udp.checksum.status'],
+        },
         { src: v6.ipA, tos: 0xb8, ttl: '7', id: 0xbeef, df: '1', sport: '31337', ck: '1' },
       );
       assert.deepEqual(
-        { src: rows[1]['ipv6.src'], tc: Number(rows[1]['ipv6.tclass']), fl: Number(rows[1]['ipv6.flow']), hlim: rows[1]['ipv6.hlim'], sport: rows[1]['udp.srcport'], ck: rows[1]['udp.checksum.status'] },
+        {
+          src: rows[1]['ipv6.src'],
+          tc: Number(rows[1]['ipv6.tclass']),
+          fl: Number(rows[1]['ipv6.flow']),
+          hlim: rows[1]['ipv6.hlim'],
+          sport: rows[1]['udp.srcport'],
+          ck: rows[1]['udp.checksum.status'],
+        },
         { src: v6.ip6A, tc: 0x2e, fl: 0x12345, hlim: '9', sport: '31338', ck: '1' },
       );
     } finally {

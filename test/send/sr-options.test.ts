@@ -27,13 +27,20 @@ describe('sr options', () => {
     ]);
     const file = path.join(dir.path, 'requests.pcap');
     const dump = await startTcpdump({ ns: net.nsB, iface: net.ifB, file, filter: 'icmp[icmptype] == icmp-echo' });
-    const r = await runNodeInNs(net.nsA, 'test/send/scripts/sr-cases.ts', ['silent', JSON.stringify({ dst: net.ipB })], { timeoutMs: 20_000 });
+    const r = await runNodeInNs(
+      net.nsA,
+      'test/send/scripts/sr-cases.ts',
+      ['silent', JSON.stringify({ dst: net.ipB })],
+      { timeoutMs: 20_000 },
+    );
     await dump.stop({ packets: 1 + 3 + 3 + 4 + 1 });
     const m = r.messages[0] as { result?: Record<string, Timed>; error?: unknown };
     assert.ok(m?.result, JSON.stringify(m) + r.stderr);
     const { timeout, retry, autostop, inter, abort } = m.result;
 
-    const seqs = (await tsharkFields(file, ['icmp.ident', 'icmp.seq'])).map((row) => `${Number(row['icmp.ident']).toString(16)}:${row['icmp.seq']}`);
+    const seqs = (await tsharkFields(file, ['icmp.ident', 'icmp.seq'])).map(
+      (row) => `${Number(row['icmp.ident']).toString(16)}:${row['icmp.seq']}`,
+    );
     const sentOf = (seq: number) => seqs.filter((s) => s === `5151:${seq}`).length;
 
     // timeout: one request, waited for 400 ms.

@@ -56,7 +56,9 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
 
   it('UDP to a closed port: each ICMP / ICMPv6 port-unreachable is matched to the request it quotes', async () => {
     const r = await runCase<{ answered: Array<Record<string, unknown>>; unanswered: number }>(net.nsA, 'udp-closed', {
-      dst4: net.ipB, dst6: net.ip6B, port: 9,
+      dst4: net.ipB,
+      dst6: net.ip6B,
+      port: 9,
     });
     assert.equal(r.unanswered, 0);
     const bySport = Object.fromEntries(r.answered.map((a) => [a.sentSport as number, a]));
@@ -75,13 +77,33 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
   });
 
   it('srp of an ARP who-has: nsB kernel is-at, with the sender filled from the interface', async () => {
-    const r = await runCase<{ answered: Array<Record<string, unknown>>; unanswered: number; srp1: unknown }>(net.nsA, 'arp', { pdst: net.ipB, iface: net.ifA });
+    const r = await runCase<{ answered: Array<Record<string, unknown>>; unanswered: number; srp1: unknown }>(
+      net.nsA,
+      'arp',
+      { pdst: net.ipB, iface: net.ifA },
+    );
     assert.equal(r.unanswered, 0);
     assert.equal(r.answered.length, 1);
     const a = r.answered[0];
     assert.deepEqual(
-      { sentHwsrc: a.sentHwsrc, sentPsrc: a.sentPsrc, op: a.op, hwsrc: a.hwsrc, psrc: a.psrc, hwdst: a.hwdst, etherSrc: a.etherSrc },
-      { sentHwsrc: net.macA, sentPsrc: net.ipA, op: 2, hwsrc: net.macB, psrc: net.ipB, hwdst: net.macA, etherSrc: net.macB },
+      {
+        sentHwsrc: a.sentHwsrc,
+        sentPsrc: a.sentPsrc,
+        op: a.op,
+        hwsrc: a.hwsrc,
+        psrc: a.psrc,
+        hwdst: a.hwdst,
+        etherSrc: a.etherSrc,
+      },
+      {
+        sentHwsrc: net.macA,
+        sentPsrc: net.ipA,
+        op: 2,
+        hwsrc: net.macB,
+        psrc: net.ipB,
+        hwdst: net.macA,
+        etherSrc: net.macB,
+      },
     );
     assert.equal(a.layers && (a.layers as string[])[0], 'Ether');
     assert.deepEqual(r.srp1, { op: 2, hwsrc: net.macB });
@@ -89,9 +111,19 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
 
   it('srp with the Ether destination unset: found by ARP and by neighbor solicitation, as Scapy does', async () => {
     type Pair = { sentDst: string; gotSrc: string; layers: string[] };
-    const r = await runCase<{ v4: Pair[]; v6: Pair[] }>(net.nsA, 'srp-resolve', { dst4: net.ipB, dst6: net.ip6B, iface: net.ifA });
-    assert.deepEqual(r.v4.map((p) => [p.sentDst, p.gotSrc, p.layers.join('/')]), [[net.macB, net.macB, 'Ether/IP/ICMP']]);
-    assert.deepEqual(r.v6.map((p) => [p.sentDst, p.gotSrc, p.layers.join('/')]), [[net.macB, net.macB, 'Ether/IPv6/ICMPv6EchoReply']]);
+    const r = await runCase<{ v4: Pair[]; v6: Pair[] }>(net.nsA, 'srp-resolve', {
+      dst4: net.ipB,
+      dst6: net.ip6B,
+      iface: net.ifA,
+    });
+    assert.deepEqual(
+      r.v4.map((p) => [p.sentDst, p.gotSrc, p.layers.join('/')]),
+      [[net.macB, net.macB, 'Ether/IP/ICMP']],
+    );
+    assert.deepEqual(
+      r.v6.map((p) => [p.sentDst, p.gotSrc, p.layers.join('/')]),
+      [[net.macB, net.macB, 'Ether/IPv6/ICMPv6EchoReply']],
+    );
   });
 
   it('sr1 of IP/UDP/DNS queries to dnsmasq in nsB: the A and AAAA answers decoded', async () => {
@@ -99,8 +131,16 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
     const a6 = net.host6(53);
     const pidFile = path.join(dir.path, 'dnsmasq.pid');
     const dnsmasq = net.spawn(net.nsB, '/usr/sbin/dnsmasq', [
-      '--no-daemon', '--no-resolv', '--no-hosts', '--conf-file=/dev/null', '--bind-interfaces', `--listen-address=${net.ipB}`,
-      `--pid-file=${pidFile}`, '--user=root', `--address=/www.example.test/${a4}`, `--address=/www.example.test/${a6}`,
+      '--no-daemon',
+      '--no-resolv',
+      '--no-hosts',
+      '--conf-file=/dev/null',
+      '--bind-interfaces',
+      `--listen-address=${net.ipB}`,
+      `--pid-file=${pidFile}`,
+      '--user=root',
+      `--address=/www.example.test/${a4}`,
+      `--address=/www.example.test/${a6}`,
     ]);
     try {
       const deadline = Date.now() + 5000;
@@ -110,10 +150,22 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
         assert.ok(Date.now() < deadline, `dnsmasq did not start listening: ${ss.stdout}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      type Answer = { id: number; qr: number; rcode: number; qname: string; answers: Array<{ rrname: string; type: number; rdata: string }> };
-      const r = await runCase<{ A: Answer | null; AAAA: Answer | null }>(net.nsA, 'dns', { server: net.ipB, name: 'www.example.test' });
+      type Answer = {
+        id: number;
+        qr: number;
+        rcode: number;
+        qname: string;
+        answers: Array<{ rrname: string; type: number; rdata: string }>;
+      };
+      const r = await runCase<{ A: Answer | null; AAAA: Answer | null }>(net.nsA, 'dns', {
+        server: net.ipB,
+        name: 'www.example.test',
+      });
       assert.ok(r.A && r.AAAA, 'both queries answered');
-      assert.deepEqual({ id: r.A.id, qr: r.A.qr, rcode: r.A.rcode, qname: r.A.qname }, { id: 0x1111, qr: 1, rcode: 0, qname: 'www.example.test.' });
+      assert.deepEqual(
+        { id: r.A.id, qr: r.A.qr, rcode: r.A.rcode, qname: r.A.qname },
+        { id: 0x1111, qr: 1, rcode: 0, qname: 'www.example.test.' },
+      );
       assert.deepEqual(r.A.answers, [{ rrname: 'www.example.test.', type: 1, rdata: a4 }]);
       assert.deepEqual({ id: r.AAAA.id, rcode: r.AAAA.rcode }, { id: 0x2222, rcode: 0 });
       assert.deepEqual(r.AAAA.answers, [{ rrname: 'www.example.test.', type: 28, rdata: a6 }]);
@@ -123,7 +175,9 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
   });
 
   it('srloop repeats the exchange and gathers every round', async () => {
-    const r = await runCase<{ answered: number; unanswered: number; seen: number[] }>(net.nsA, 'loop', { dst: net.ipB });
+    const r = await runCase<{ answered: number; unanswered: number; seen: number[] }>(net.nsA, 'loop', {
+      dst: net.ipB,
+    });
     assert.deepEqual(r, { answered: 3, unanswered: 0, seen: [0, 0, 0] });
   });
 });

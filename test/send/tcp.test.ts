@@ -49,7 +49,12 @@ async function startServer(net: NetPair): Promise<{ events: Array<Record<string,
 /** tcpdump in nsB: the RSTs that nsA's kernel put on the wire. */
 async function watchResets(net: NetPair, dir: string): Promise<{ stop(expected: number): Promise<number> }> {
   const file = path.join(dir, `rst-${net.nsB}.pcap`);
-  const dump = await startTcpdump({ ns: net.nsB, iface: net.ifB, filter: `tcp[tcpflags] & tcp-rst != 0 and src host ${net.ipA}`, file });
+  const dump = await startTcpdump({
+    ns: net.nsB,
+    iface: net.ifB,
+    filter: `tcp[tcpflags] & tcp-rst != 0 and src host ${net.ipA}`,
+    file,
+  });
   return {
     async stop(expected) {
       // Waits for the expected RSTs (or 5 s); when none are expected, long enough for a late one to show.
@@ -72,9 +77,16 @@ describe('TCP by hand against a Node server', () => {
     const dir = makeTempDir('tsyn');
     t.after(() => dir.remove());
     const resets = await watchResets(net, dir.path);
-    const r = await runNodeInNs(net.nsA, 'test/send/scripts/sr-cases.ts', ['tcp-syn', JSON.stringify({ dst: net.ipB, port: PORT, sport: 41001 })]);
+    const r = await runNodeInNs(net.nsA, 'test/send/scripts/sr-cases.ts', [
+      'tcp-syn',
+      JSON.stringify({ dst: net.ipB, port: PORT, sport: 41001 }),
+    ]);
     const m = r.messages[0] as { result?: Record<string, unknown>; error?: unknown };
-    assert.deepEqual(m.result, { answered: true, flags: 'SA', ack: 1001, sport: PORT, dport: 41001 }, JSON.stringify(m) + r.stderr);
+    assert.deepEqual(
+      m.result,
+      { answered: true, flags: 'SA', ack: 1001, sport: PORT, dport: 41001 },
+      JSON.stringify(m) + r.stderr,
+    );
     assert.equal(await resets.stop(1), 1, 'the control: nsA kernel reset the crafted connection');
   });
 
@@ -85,9 +97,16 @@ describe('TCP by hand against a Node server', () => {
     const dir = makeTempDir('tgrd');
     t.after(() => dir.remove());
     const resets = await watchResets(net, dir.path);
-    const r = await runNodeInNs(net.nsA, 'test/send/scripts/sr-cases.ts', ['tcp-syn', JSON.stringify({ dst: net.ipB, port: PORT, sport: 41002, rstGuard: true })]);
+    const r = await runNodeInNs(net.nsA, 'test/send/scripts/sr-cases.ts', [
+      'tcp-syn',
+      JSON.stringify({ dst: net.ipB, port: PORT, sport: 41002, rstGuard: true }),
+    ]);
     const m = r.messages[0] as { result?: Record<string, unknown>; error?: unknown };
-    assert.deepEqual(m.result, { answered: true, flags: 'SA', ack: 1001, sport: PORT, dport: 41002, tablesAfter: '' }, JSON.stringify(m) + r.stderr);
+    assert.deepEqual(
+      m.result,
+      { answered: true, flags: 'SA', ack: 1001, sport: PORT, dport: 41002, tablesAfter: '' },
+      JSON.stringify(m) + r.stderr,
+    );
     assert.equal(await resets.stop(0), 0, 'the guard dropped the RST');
   });
 
@@ -95,7 +114,12 @@ describe('TCP by hand against a Node server', () => {
     const net = await createNetPair({ prefix: 'tcp', t });
     const server = await startServer(net);
     const sport = 41000 + (process.pid % 1000);
-    const r = await runNodeInNs(net.nsA, 'test/send/scripts/tcp-by-hand.ts', [JSON.stringify({ dst: net.ipB, port: PORT, sport, message: MESSAGE })], { timeoutMs: 20_000 });
+    const r = await runNodeInNs(
+      net.nsA,
+      'test/send/scripts/tcp-by-hand.ts',
+      [JSON.stringify({ dst: net.ipB, port: PORT, sport, message: MESSAGE })],
+      { timeoutMs: 20_000 },
+    );
     type Seg = { seq: number; ack: number; flags: string; load: string };
     const step = <T>(name: string) => r.messages.find((m) => (m as { step?: string }).step === name) as T | undefined;
     const err = r.messages.find((m) => 'error' in (m as object));
@@ -125,7 +149,10 @@ describe('TCP by hand against a Node server', () => {
     assert.ok(fin, 'fin step reported');
     assert.equal(fin.peerNext, (synack.seq + 1 + reply.load.length) >>> 0);
     // Our FIN is acknowledged (ack = its seq + 1), and the server closes its side in turn.
-    assert.ok(fin.replies.some((s) => s.ack === dataEnd + 1), JSON.stringify(fin.replies));
+    assert.ok(
+      fin.replies.some((s) => s.ack === dataEnd + 1),
+      JSON.stringify(fin.replies),
+    );
     const serverFin = fin.replies.find((s) => s.flags.includes('F'));
     assert.ok(serverFin, `server FIN: ${JSON.stringify(fin.replies)}`);
     assert.equal(serverFin.seq, fin.peerNext);
@@ -137,7 +164,8 @@ describe('TCP by hand against a Node server', () => {
 
     // The server really received the bytes, saw our FIN, and closed cleanly.
     const deadline = Date.now() + 3000;
-    while (!server.events.some((e) => e.event === 'close') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+    while (!server.events.some((e) => e.event === 'close') && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 20));
     const events = server.events.filter((e) => e.event !== 'listening');
     assert.deepEqual(events, [
       { event: 'connection', remote: `${net.ipA}:${sport}` },

@@ -64,7 +64,7 @@ test('a whole HTTP exchange: handshake, data, 4-way teardown, relative seq/ack',
   assert.equal(sum!.clientToServer.payloadBytes, 18);
   assert.equal(sum!.serverToClient.packets, 5);
   assert.equal(sum!.serverToClient.payloadBytes, 21);
-  assert.ok(Math.abs(sum!.duration - 0.010) < 1e-6);
+  assert.ok(Math.abs(sum!.duration - 0.01) < 1e-6);
 });
 
 test('3-way teardown: FIN, FIN+ACK, ACK', () => {
@@ -126,7 +126,12 @@ test('a retransmitted SYN is labelled, a new SYN on the same ports after close i
   const syn = t.send('c', TcpFlag.SYN);
   const t2 = new TcpScript({ cisn: 99_999, sisn: 77 }).handshake().fin('c').fin('s').ack('c');
   const first = new TcpScript().handshake().fin('c').fin('s').ack('c');
-  const { out, tracker } = analyse([syn, { ...syn, timestamp: syn.timestamp + 1 }, ...first.segments.slice(1), ...t2.segments]);
+  const { out, tracker } = analyse([
+    syn,
+    { ...syn, timestamp: syn.timestamp + 1 },
+    ...first.segments.slice(1),
+    ...t2.segments,
+  ]);
   assert.equal(out[1]!.label, 'handshake 1/3 SYN (retransmission)');
   assert.deepEqual(
     out.map((a) => a.stream),
@@ -179,10 +184,15 @@ test('simultaneous close: both FINs cross, then both ACKs', () => {
   const t = new TcpScript().handshake().data('c', 'x').ack('s');
   const finC = t.send('c', TcpFlag.FIN | TcpFlag.ACK);
   // The server sends its FIN before it has seen the client's: it acks only the data.
-  const finS = t.send('s', TcpFlag.FIN | TcpFlag.ACK, '', { ack: (finC.seq) >>> 0 });
+  const finS = t.send('s', TcpFlag.FIN | TcpFlag.ACK, '', { ack: finC.seq >>> 0 });
   t.ack('c').ack('s');
   const { out, tracker } = analyse(t.segments);
-  assert.deepEqual(labels(out).slice(5), ['teardown 1 FIN', 'teardown 2 FIN (simultaneous close)', 'teardown 3 ACK', 'teardown 4 ACK']);
+  assert.deepEqual(labels(out).slice(5), [
+    'teardown 1 FIN',
+    'teardown 2 FIN (simultaneous close)',
+    'teardown 3 ACK',
+    'teardown 4 ACK',
+  ]);
   assert.equal(finS.ack, finC.seq);
   assert.equal(tracker.summaries()[0]!.closed, 'FIN both ways');
 });
@@ -199,8 +209,16 @@ test('an abort by the client is a RST from the client', () => {
 test('a SYN nobody answers', () => {
   const t = new TcpScript();
   const syn = t.send('c', TcpFlag.SYN);
-  const { out, tracker } = analyse([syn, { ...syn, timestamp: syn.timestamp + 1 }, { ...syn, timestamp: syn.timestamp + 3 }]);
-  assert.deepEqual(labels(out), ['handshake 1/3 SYN', 'handshake 1/3 SYN (retransmission)', 'handshake 1/3 SYN (retransmission)']);
+  const { out, tracker } = analyse([
+    syn,
+    { ...syn, timestamp: syn.timestamp + 1 },
+    { ...syn, timestamp: syn.timestamp + 3 },
+  ]);
+  assert.deepEqual(labels(out), [
+    'handshake 1/3 SYN',
+    'handshake 1/3 SYN (retransmission)',
+    'handshake 1/3 SYN (retransmission)',
+  ]);
   assert.equal(tracker.summaries()[0]!.opened, 'SYN unanswered');
   assert.equal(tracker.summaries()[0]!.clientToServer.retransmissions, 2);
 });

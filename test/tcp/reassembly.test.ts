@@ -56,7 +56,12 @@ test('retransmitted and overlapping segments deliver each byte once, first copy 
   const t = new TcpScript({ cisn: 7 }).handshake();
   const syn = clientSegments(t.segments)[0]!;
   const base = (syn.seq + 1) >>> 0;
-  const seg = (off: number, s: string): TcpSegment => ({ ...syn, flags: TcpFlag.ACK, seq: (base + off) >>> 0, payload: Buffer.from(s) });
+  const seg = (off: number, s: string): TcpSegment => ({
+    ...syn,
+    flags: TcpFlag.ACK,
+    seq: (base + off) >>> 0,
+    payload: Buffer.from(s),
+  });
   // 'QQQQ' lands over the held 'loX' (3 conflicts), 'hel' over the held 'Q' (1), 'hello' repeats delivered bytes.
   const { chunks, r } = run([syn, seg(3, 'loXYZ'), seg(2, 'QQQQ'), seg(0, 'hel'), seg(0, 'hello'), seg(8, '!')]);
   assert.equal(text(chunks), 'heQloXYZ!');
@@ -68,7 +73,12 @@ test('a segment that overlaps a held out-of-order range is split around it', () 
   const t = new TcpScript().handshake();
   const syn = clientSegments(t.segments)[0]!;
   const base = (syn.seq + 1) >>> 0;
-  const seg = (off: number, s: string): TcpSegment => ({ ...syn, flags: TcpFlag.ACK, seq: (base + off) >>> 0, payload: Buffer.from(s) });
+  const seg = (off: number, s: string): TcpSegment => ({
+    ...syn,
+    flags: TcpFlag.ACK,
+    seq: (base + off) >>> 0,
+    payload: Buffer.from(s),
+  });
   const { chunks } = run([syn, seg(4, 'EF'), seg(8, 'IJ'), seg(2, 'cdefghijkl'), seg(0, 'ab')]);
   assert.equal(text(chunks), 'abcdEFghIJkl');
 });

@@ -16,7 +16,15 @@ import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { readPcap } from '../helpers/pcap-file';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'pcap');
-const PCAPS = ['http-lo.pcap', 'http-lo-nsec.pcap', 'http-lo-snap96.pcap', 'veth-mixed.pcap', 'veth-vlan.pcap', 'any-sll2.pcap', 'any-sll.pcap'];
+const PCAPS = [
+  'http-lo.pcap',
+  'http-lo-nsec.pcap',
+  'http-lo-snap96.pcap',
+  'veth-mixed.pcap',
+  'veth-vlan.pcap',
+  'any-sll2.pcap',
+  'any-sll.pcap',
+];
 
 let tmp: TempDir;
 before(() => {
@@ -25,7 +33,12 @@ before(() => {
 after(() => tmp.remove());
 
 /** Writes every packet of `input` through `each(writer, batch)`; the writer gets the capture's link type and snaplen. */
-async function writeAll(input: string, target: string | NodeJS.WritableStream, each: (w: PacketWriter, b: Batch) => void, options: OpenWriterOptions = {}): Promise<number> {
+async function writeAll(
+  input: string,
+  target: string | NodeJS.WritableStream,
+  each: (w: PacketWriter, b: Batch) => void,
+  options: OpenWriterOptions = {},
+): Promise<number> {
   const cap = openFile(input);
   const w = openWriter(target, { linkType: cap.linkType, snaplen: cap.snaplen, ...options });
   for await (const batch of cap.batches()) each(w, batch);
@@ -51,7 +64,11 @@ function bigInput(n: number): string {
   for (let i = 0; i < n; i++) {
     const data = new Uint8Array(14 + ((i * 7919) % 1500));
     for (let j = 0; j < data.length; j++) data[j] = (i + j * 31) & 0xff;
-    w.write(data, { tsSec: 1_700_000_000 + (i >> 4), tsNsec: (i * 123_457) % 1_000_000_000, wireLen: data.length + (i % 3) });
+    w.write(data, {
+      tsSec: 1_700_000_000 + (i >> 4),
+      tsNsec: (i * 123_457) % 1_000_000_000,
+      wireLen: data.length + (i % 3),
+    });
   }
   w.closeSync();
   return file;
@@ -97,7 +114,10 @@ describe('writeBatch agrees with writePacket', () => {
     assert.ok(fs.readFileSync(a).equals(fs.readFileSync(b)));
     const records = readPcap(a).records;
     assert.ok(records.every((r) => r.data.length <= 60));
-    assert.ok(records.some((r) => r.wireLen > 60), 'some packets were longer and keep their length');
+    assert.ok(
+      records.some((r) => r.wireLen > 60),
+      'some packets were longer and keep their length',
+    );
   });
 
   test('count writes the first packets only; packets and bytes are counted', async () => {
@@ -112,7 +132,9 @@ describe('writeBatch agrees with writePacket', () => {
     assert.equal(w.packets, 7);
     assert.equal(w.bytes, fs.statSync(file).size);
     const theirs = tmp.file('count-tcpdump.pcap');
-    const r = spawnSync('tcpdump', ['-r', path.join(FIXTURES, 'veth-mixed.pcap'), '-c', '7', '-w', theirs], { encoding: 'utf8' });
+    const r = spawnSync('tcpdump', ['-r', path.join(FIXTURES, 'veth-mixed.pcap'), '-c', '7', '-w', theirs], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.readFileSync(file).equals(fs.readFileSync(theirs)));
   });
@@ -159,15 +181,31 @@ describe('captures that do not decode (decode: false, as pktkit capture -w opens
     const input = path.join(FIXTURES, 'veth-mixed.pcap');
     const seen = (decode: boolean) => async () => {
       const out: Array<[string, number, number, number, boolean]> = [];
-      for await (const p of openFile(input, { decode })) out.push([Buffer.from(p.data).toString('hex'), p.length, p.tsSec, p.tsNsec, p.ip !== undefined || p.ipv6 !== undefined || p.arp !== undefined]);
+      for await (const p of openFile(input, { decode }))
+        out.push([
+          Buffer.from(p.data).toString('hex'),
+          p.length,
+          p.tsSec,
+          p.tsNsec,
+          p.ip !== undefined || p.ipv6 !== undefined || p.arp !== undefined,
+        ]);
       return out;
     };
     const decoded = await seen(true)();
     const raw = await seen(false)();
     assert.equal(raw.length, decoded.length);
-    assert.ok(decoded.some((r) => r[4]), 'decoded packets have layers');
-    assert.ok(raw.every((r) => !r[4]), 'undecoded packets have none');
-    assert.deepEqual(raw.map((r) => r.slice(0, 4)), decoded.map((r) => r.slice(0, 4)));
+    assert.ok(
+      decoded.some((r) => r[4]),
+      'decoded packets have layers',
+    );
+    assert.ok(
+      raw.every((r) => !r[4]),
+      'undecoded packets have none',
+    );
+    assert.deepEqual(
+      raw.map((r) => r.slice(0, 4)),
+      decoded.map((r) => r.slice(0, 4)),
+    );
     const a = tmp.file('raw.pcap');
     const cap = openFile(input, { decode: false });
     const w = openWriter(a, { linkType: cap.linkType, snaplen: cap.snaplen });
@@ -179,7 +217,10 @@ describe('captures that do not decode (decode: false, as pktkit capture -w opens
   });
 
   test('decode must be a boolean', () => {
-    assert.throws(() => openFile(path.join(FIXTURES, 'http-lo.pcap'), { decode: 'no' as unknown as boolean }), { name: 'TypeError', message: /Expected a boolean for decode but received/ });
+    assert.throws(() => openFile(path.join(FIXTURES, 'http-lo.pcap'), { decode: 'no' as unknown as boolean }), {
+      name: 'TypeError',
+      message: /Expected a boolean for decode but received/,
+    });
   });
 });
 
@@ -196,12 +237,15 @@ describe('errors', () => {
       assert.equal(readOnly, fd, 'the lowest free descriptor number is reused');
       const cap = openFile(path.join(FIXTURES, 'http-lo.pcap'));
       for await (const batch of cap.batches()) {
-        assert.throws(() => w.writeBatch(batch), (err: unknown) => {
-          assert.ok(err instanceof FileError, String(err));
-          assert.equal(err.code, 'EBADF');
-          assert.equal(err.message, `cannot write to fd ${fd}: Bad file descriptor`);
-          return true;
-        });
+        assert.throws(
+          () => w.writeBatch(batch),
+          (err: unknown) => {
+            assert.ok(err instanceof FileError, String(err));
+            assert.equal(err.code, 'EBADF');
+            assert.equal(err.message, `cannot write to fd ${fd}: Bad file descriptor`);
+            return true;
+          },
+        );
       }
       assert.equal(w.packets, 0, 'nothing counted as written');
     } finally {
@@ -214,15 +258,24 @@ describe('errors', () => {
     const w = openWriter(tmp.file('closed.pcap'));
     await w.close();
     for await (const batch of cap.batches()) {
-      assert.throws(() => w.writeBatch(batch), (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED');
+      assert.throws(
+        () => w.writeBatch(batch),
+        (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED',
+      );
       const open = openWriter(tmp.file('bad-count.pcap'));
-      assert.throws(() => open.writeBatch(batch, batch.count + 1), { name: 'RangeError', message: /for count but received/ });
+      assert.throws(() => open.writeBatch(batch, batch.count + 1), {
+        name: 'RangeError',
+        message: /for count but received/,
+      });
       assert.throws(() => open.writeBatch(batch, -1), RangeError);
       await open.close();
       break;
     }
     const open = openWriter(tmp.file('bad-batch.pcap'));
-    assert.throws(() => open.writeBatch({} as Batch), { name: 'TypeError', message: /Expected a capture's Batch for batch but received/ });
+    assert.throws(() => open.writeBatch({} as Batch), {
+      name: 'TypeError',
+      message: /Expected a capture's Batch for batch but received/,
+    });
     assert.throws(() => open.writeBatch(null as unknown as Batch), TypeError);
     await open.close();
   });

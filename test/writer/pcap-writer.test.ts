@@ -10,7 +10,14 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { FileError, PktkitError } from '../../lib/errors';
-import { PcapngWriter, PcapWriter, openWriter, type OpenWriterOptions, type PacketWriter, type TimestampPrecision } from '../../lib/pcap-writer';
+import {
+  PcapngWriter,
+  PcapWriter,
+  openWriter,
+  type OpenWriterOptions,
+  type PacketWriter,
+  type TimestampPrecision,
+} from '../../lib/pcap-writer';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { parsePcap, readPcap } from '../helpers/pcap-file';
 import { tcpdumpRead, tsharkFields } from '../helpers/tshark';
@@ -107,14 +114,23 @@ describe('what the writer writes reads back the same in tshark and tcpdump', () 
       assert.equal(w.packets, list.length);
       assert.equal(w.bytes, fs.statSync(file).size);
 
-      const rows = await tsharkFields(file, ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'eth.dst', 'eth.src', 'eth.type', 'data.data']);
+      const rows = await tsharkFields(file, [
+        'frame.time_epoch',
+        'frame.len',
+        'frame.cap_len',
+        'eth.dst',
+        'eth.src',
+        'eth.type',
+        'data.data',
+      ]);
       assert.equal(rows.length, list.length);
       rows.forEach((r, i) => {
         const s = list[i];
         assert.equal(r['frame.time_epoch'], epoch9(s, c.precision), `packet ${i + 1} timestamp`);
         assert.equal(r['frame.len'], String(s.wireLen), `packet ${i + 1} wire length`);
         assert.equal(r['frame.cap_len'], String(s.data.length), `packet ${i + 1} captured length`);
-        const bytes = r['eth.dst'].replace(/:/g, '') + r['eth.src'].replace(/:/g, '') + r['eth.type'].slice(2) + r['data.data'];
+        const bytes =
+          r['eth.dst'].replace(/:/g, '') + r['eth.src'].replace(/:/g, '') + r['eth.type'].slice(2) + r['data.data'];
         assert.equal(bytes, hex(s.data), `packet ${i + 1} bytes`);
       });
 
@@ -157,13 +173,19 @@ describe('what the writer writes reads back the same in tshark and tcpdump', () 
     for (const t of times) w.write(frame, t);
     await w.close();
     const rows = await tsharkFields(file, ['frame.time_epoch']);
-    assert.deepEqual(rows.map((r) => r['frame.time_epoch']), times.map((t) => epoch9(t, 'nano')));
+    assert.deepEqual(
+      rows.map((r) => r['frame.time_epoch']),
+      times.map((t) => epoch9(t, 'nano')),
+    );
   });
 
   for (const precision of ['nano', 'micro'] as const) {
     test(`pcapng (${precision}): any timestamp is stored exactly as seconds * units + fraction`, async () => {
       // fast-check's integers favour the edges (0, 2^32-1, 999999999, ...) besides random values
-      const times = fc.sample(fc.record({ tsSec: fc.nat({ max: 0xffffffff }), tsNsec: fc.nat({ max: 999_999_999 }) }), { numRuns: 3000, seed: 42 });
+      const times = fc.sample(fc.record({ tsSec: fc.nat({ max: 0xffffffff }), tsNsec: fc.nat({ max: 999_999_999 }) }), {
+        numRuns: 3000,
+        seed: 42,
+      });
       const file = tmp.file(`ts-${precision}.pcapng`);
       const w = new PcapngWriter(file, { precision });
       const frame = new Uint8Array(14);
@@ -186,7 +208,10 @@ describe('what the writer writes reads back the same in tshark and tcpdump', () 
 
       // and tshark, which reads the words itself, agrees on the first few hundred
       const rows = await tsharkFields(file, ['frame.time_epoch'], { extraArgs: ['-c', '300'] });
-      assert.deepEqual(rows.map((r) => r['frame.time_epoch']), times.slice(0, 300).map((t) => epoch9(t, precision)));
+      assert.deepEqual(
+        rows.map((r) => r['frame.time_epoch']),
+        times.slice(0, 300).map((t) => epoch9(t, precision)),
+      );
     });
   }
 
@@ -216,7 +241,9 @@ describe('what the writer writes reads back the same in tshark and tcpdump', () 
     assert.equal(w.linkType, 101);
     w.write(ip, { tsSec: 1, tsNsec: 0 });
     await w.close();
-    assert.deepEqual(await tsharkFields(file, ['ip.src', 'ip.dst', 'ip.proto']), [{ 'ip.src': '198.18.0.1', 'ip.dst': '198.18.0.2', 'ip.proto': '253' }]);
+    assert.deepEqual(await tsharkFields(file, ['ip.src', 'ip.dst', 'ip.proto']), [
+      { 'ip.src': '198.18.0.1', 'ip.dst': '198.18.0.2', 'ip.proto': '253' },
+    ]);
   });
 });
 
@@ -226,7 +253,11 @@ describe('byte for byte what libpcap writes', () => {
       const original = fs.readFileSync(path.join(FIXTURES, name));
       const { header, records } = parsePcap(original);
       const file = tmp.file(`again-${name}`);
-      const w = new PcapWriter(file, { linkType: header.linkType, snaplen: header.snaplen, precision: header.nanosecond ? 'nano' : 'micro' });
+      const w = new PcapWriter(file, {
+        linkType: header.linkType,
+        snaplen: header.snaplen,
+        precision: header.nanosecond ? 'nano' : 'micro',
+      });
       for (const r of records) {
         w.write(r.data, { tsSec: r.tsSec, tsNsec: header.nanosecond ? r.tsFrac : r.tsFrac * 1000, wireLen: r.wireLen });
       }
@@ -241,7 +272,16 @@ describe('byte for byte what libpcap writes', () => {
     const w = openWriter(file, { ifName: 'lo' });
     for (const r of records) w.writePacket({ data: r.data, tsSec: r.tsSec, tsNsec: r.tsFrac, length: r.wireLen });
     await w.close();
-    const fields = ['frame.time_epoch', 'frame.len', 'frame.cap_len', 'ip.src', 'tcp.srcport', 'tcp.seq_raw', 'tcp.len', 'http.request.uri'];
+    const fields = [
+      'frame.time_epoch',
+      'frame.len',
+      'frame.cap_len',
+      'ip.src',
+      'tcp.srcport',
+      'tcp.seq_raw',
+      'tcp.len',
+      'http.request.uri',
+    ];
     const reference = path.join(FIXTURES, 'http-lo.pcapng');
     assert.deepEqual(await tsharkFields(file, fields), await tsharkFields(reference, fields));
     const args = ['-tt', '-xx', '--time-stamp-precision=nano'];
@@ -289,7 +329,10 @@ describe('targets and buffering', () => {
     const file = tmp.file('stdout.pcapng');
     fs.writeFileSync(file, r.stdout);
     const rows = await tsharkFields(file, ['frame.time_epoch', 'frame.len']);
-    assert.deepEqual(rows.map((x) => x['frame.time_epoch']), ['1000.000000005', '1001.000000005', '1002.000000005']);
+    assert.deepEqual(
+      rows.map((x) => x['frame.time_epoch']),
+      ['1000.000000005', '1001.000000005', '1002.000000005'],
+    );
   });
 
   test("'-' keeps writing when stdout is a non-blocking pipe whose reader is behind", async () => {
@@ -300,7 +343,10 @@ describe('targets and buffering', () => {
       `for (let i = 0; i < 3000; i++) w.write(new Uint8Array(1500).fill(i & 0xff), { tsSec: i, tsNsec: 0 });`,
       `w.closeSync();`,
     ].join('\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: path.join(__dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.pause(); // let the pipe fill up: the writer meets EAGAIN
     await new Promise((r) => setTimeout(r, 500));
     const chunks: Buffer[] = [];
@@ -334,7 +380,10 @@ describe('targets and buffering', () => {
     w.closeSync();
     const buf = fs.readFileSync(file);
     assert.equal(buf.length, w.bytes);
-    assert.throws(() => w.write(list[0].data, list[0]), (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED');
+    assert.throws(
+      () => w.write(list[0].data, list[0]),
+      (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED',
+    );
   });
 
   test('the caller may reuse its buffer after write(): the packet was copied', async () => {
@@ -376,11 +425,17 @@ describe('errors', () => {
   test('bad packets and options are refused with what was expected and what came', () => {
     const w = new PcapWriter(tmp.file('errors.pcap'));
     const data = new Uint8Array(20);
-    assert.throws(() => w.write(data, { tsSec: 0, tsNsec: 1_000_000_000 }), { name: 'RangeError', message: /Expected integer between 0 and 999999999 for tsNsec but received 1000000000/ });
+    assert.throws(() => w.write(data, { tsSec: 0, tsNsec: 1_000_000_000 }), {
+      name: 'RangeError',
+      message: /Expected integer between 0 and 999999999 for tsNsec but received 1000000000/,
+    });
     assert.throws(() => w.write(data, { tsSec: -1, tsNsec: 0 }), RangeError);
     assert.throws(() => w.write(data, { tsSec: 2 ** 32, tsNsec: 0 }), RangeError);
     assert.throws(() => w.write(data, { tsSec: 1.5, tsNsec: 0 }), RangeError);
-    assert.throws(() => w.write(data, { tsSec: 0, tsNsec: 0, wireLen: 19 }), { name: 'RangeError', message: /wireLen/ });
+    assert.throws(() => w.write(data, { tsSec: 0, tsNsec: 0, wireLen: 19 }), {
+      name: 'RangeError',
+      message: /wireLen/,
+    });
     assert.throws(() => w.write([1, 2, 3] as unknown as Uint8Array, { tsSec: 0, tsNsec: 0 }), TypeError);
     assert.equal(w.packets, 0, 'refused packets are not counted');
     assert.throws(() => new PcapWriter(tmp.file('x.pcap'), { snaplen: 0 }), RangeError);
@@ -391,17 +446,23 @@ describe('errors', () => {
   });
 
   test('a file that cannot be created is a FileError with the system code', () => {
-    assert.throws(() => new PcapWriter(path.join(tmp.path, 'no', 'such', 'dir.pcap')), (err: unknown) => {
-      assert.ok(err instanceof FileError);
-      assert.equal(err.code, 'ENOENT');
-      return true;
-    });
+    assert.throws(
+      () => new PcapWriter(path.join(tmp.path, 'no', 'such', 'dir.pcap')),
+      (err: unknown) => {
+        assert.ok(err instanceof FileError);
+        assert.equal(err.code, 'ENOENT');
+        return true;
+      },
+    );
   });
 
   test('writing after close() is refused; close() twice is harmless', async () => {
     const w = openWriter(tmp.file('closed.pcapng'));
     await w.close();
     await w.close();
-    assert.throws(() => w.write(new Uint8Array(14), { tsSec: 0, tsNsec: 0 }), (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED');
+    assert.throws(
+      () => w.write(new Uint8Array(14), { tsSec: 0, tsNsec: 0 }),
+      (err: unknown) => err instanceof PktkitError && err.code === 'ECLOSED',
+    );
   });
 });

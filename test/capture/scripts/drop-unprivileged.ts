@@ -11,5 +11,10 @@ try {
   report({ dropped: true });
 } catch (err) {
   const e = err as Error & { code?: string };
-  report({ error: { name: e.name, code: e.code, message: e.message }, same: JSON.stringify(threadCredentials().map((t) => [t.uid, t.gid])) === JSON.stringify(before.map((t) => [t.uid, t.gid])) });
+  report({
+    error: { name: e.name, code: e.code, message: e.message },
+    same:
+      JSON.stringify(threadCredentials().map((t) => [t.uid, t.gid])) ===
+      JSON.stringify(before.map((t) => [t.uid, t.gid])),
+  });
 }

@@ -15,8 +15,23 @@ export function packetJson(p: Packet): Record<string, string | number | boolean>
   if (p.eth) Object.assign(out, { ethSrc: p.eth.src, ethDst: p.eth.dst, ethType: p.eth.type });
   if (p.vlan) Object.assign(out, { vlan: p.vlan.id });
   if (p.arp) Object.assign(out, { arpOp: p.arp.op, arpSrc: p.arp.psrc, arpDst: p.arp.pdst });
-  if (p.ip) Object.assign(out, { ipSrc: p.ip.src, ipDst: p.ip.dst, ipTtl: p.ip.ttl, ipProto: p.ip.proto, ipId: p.ip.id, ipLen: p.ip.len });
-  if (p.ipv6) Object.assign(out, { ip6Src: p.ipv6.src, ip6Dst: p.ipv6.dst, ip6Hlim: p.ipv6.hlim, ip6Nh: p.ipv6.nh, ip6Plen: p.ipv6.plen });
+  if (p.ip)
+    Object.assign(out, {
+      ipSrc: p.ip.src,
+      ipDst: p.ip.dst,
+      ipTtl: p.ip.ttl,
+      ipProto: p.ip.proto,
+      ipId: p.ip.id,
+      ipLen: p.ip.len,
+    });
+  if (p.ipv6)
+    Object.assign(out, {
+      ip6Src: p.ipv6.src,
+      ip6Dst: p.ipv6.dst,
+      ip6Hlim: p.ipv6.hlim,
+      ip6Nh: p.ipv6.nh,
+      ip6Plen: p.ipv6.plen,
+    });
   if (p.tcp) {
     Object.assign(out, {
       tcpSport: p.tcp.sport,

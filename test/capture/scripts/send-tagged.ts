@@ -10,10 +10,18 @@ import { report } from '../../helpers/report';
 
 async function main(): Promise<void> {
   const { iface, dstMac, src, dst, vlan, count } = JSON.parse(process.argv[2]) as {
-    iface: string; dstMac: string; src: string; dst: string; vlan: number; count: number;
+    iface: string;
+    dstMac: string;
+    src: string;
+    dst: string;
+    vlan: number;
+    count: number;
   };
   const frames = Array.from({ length: count }, (_, seq) =>
-    Ether({ dst: dstMac }).div(Dot1Q({ vlan, prio: 3 })).div(IP({ src, dst })).div(ICMP({ id: 0x77, seq })),
+    Ether({ dst: dstMac })
+      .div(Dot1Q({ vlan, prio: 3 }))
+      .div(IP({ src, dst }))
+      .div(ICMP({ id: 0x77, seq })),
   );
   const result = await sendp(frames, { iface, inter: 20 });
   report({ sent: result });

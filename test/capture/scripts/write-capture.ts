@@ -9,7 +9,11 @@ import { openLive, openWriter, type LiveOptions } from '../../../lib/index';
 import { readCommands, report } from '../../helpers/report';
 
 async function main(): Promise<void> {
-  const { device, file, options } = JSON.parse(process.argv[2]) as { device: string; file: string; options?: LiveOptions };
+  const { device, file, options } = JSON.parse(process.argv[2]) as {
+    device: string;
+    file: string;
+    options?: LiveOptions;
+  };
   const cap = openLive(device, { immediate: true, ...options });
   const writer = openWriter(file, { linkType: cap.linkType, precision: 'micro' });
   void (async () => {

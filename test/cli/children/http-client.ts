@@ -14,6 +14,11 @@ const sock = net.connect(port, host, () => {
 sock.on('data', (b: Buffer) => received.push(b));
 sock.on('end', () => sock.end());
 sock.on('close', () => {
-  console.log(JSON.stringify({ sent: Buffer.from(head + body).toString('hex'), received: Buffer.concat(received).toString('hex') }));
+  console.log(
+    JSON.stringify({
+      sent: Buffer.from(head + body).toString('hex'),
+      received: Buffer.concat(received).toString('hex'),
+    }),
+  );
 });
 setTimeout(() => process.exit(2), 10_000).unref();

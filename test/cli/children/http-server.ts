@@ -8,7 +8,12 @@ const server = http.createServer((req, res) => {
   req.on('data', (b: Buffer) => body.push(b));
   req.on('end', () => {
     const text = `you sent: ${Buffer.concat(body).toString()}\r\n`;
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text), Connection: 'close', Date: 'Sat, 01 Jan 2000 00:00:00 GMT' });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Content-Length': Buffer.byteLength(text),
+      Connection: 'close',
+      Date: 'Sat, 01 Jan 2000 00:00:00 GMT',
+    });
     res.end(text);
   });
 });

@@ -34,7 +34,10 @@ async function main(): Promise<void> {
     sock.on('error', reject);
   });
 
-  for (const [type, host] of [['udp4', server4], ['udp6', server6]] as const) {
+  for (const [type, host] of [
+    ['udp4', server4],
+    ['udp6', server6],
+  ] as const) {
     const s = dgram.createSocket(type);
     await new Promise<void>((resolve) => s.send('no one here', 9, host, () => resolve()));
     await sleep(100);

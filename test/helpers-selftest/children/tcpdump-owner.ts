@@ -6,7 +6,11 @@ import os from 'node:os';
 import { report } from '../../helpers/report';
 import { startTcpdump } from '../../helpers/tcpdump';
 
-void startTcpdump({ iface: 'lo', filter: 'udp port 9', file: path.join(os.tmpdir(), `pktkit-selftest-${process.pid}.pcap`) }).then((dump) => {
+void startTcpdump({
+  iface: 'lo',
+  filter: 'udp port 9',
+  file: path.join(os.tmpdir(), `pktkit-selftest-${process.pid}.pcap`),
+}).then((dump) => {
   report({ tcpdumpPid: dump.pid, file: path.join(os.tmpdir(), `pktkit-selftest-${process.pid}.pcap`) });
   setTimeout(() => {
     throw new Error('deliberate uncaught exception');

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   out.missing = await attempt(() => sendp(Ether({ dst: a.peerMac }).div(small), { iface: 'pktkitnope0' }));
   execFileSync('ip', ['link', 'set', a.iface, 'down']);
   // Every field given: with the link down there is no route to fill them from.
-  const framed = Ether({ dst: a.peerMac, src: '02:00:00:00:00:01' }).div(IP({ dst: a.peer4, src: a.own4 })).div(ICMP());
+  const framed = Ether({ dst: a.peerMac, src: '02:00:00:00:00:01' })
+    .div(IP({ dst: a.peer4, src: a.own4 }))
+    .div(ICMP());
   out.down = await attempt(() => sendp(framed, { iface: a.iface }));
   report(out);
 }

@@ -4,7 +4,21 @@
  * send functions stopped by a signal.
  *   node --import tsx test/send/scripts/habits-cases.ts CASE '{...}'
  */
-import { Ether, ICMP, IP, range, send, sendp, sendpfast, sniff, sr, srloop, UDP, len, type Layer } from '../../../lib/index';
+import {
+  Ether,
+  ICMP,
+  IP,
+  range,
+  send,
+  sendp,
+  sendpfast,
+  sniff,
+  sr,
+  srloop,
+  UDP,
+  len,
+  type Layer,
+} from '../../../lib/index';
 import { report } from '../../helpers/report';
 
 type Args = Record<string, string | number>;
@@ -27,7 +41,13 @@ const cases: Record<string, (a: Args) => Promise<void>> = {
 
   async 'sr-lists'(a) {
     const before = Date.now() / 1000;
-    const r = await sr([IP({ dst: String(a.dst) }).div(ICMP({ id: 0x51, seq: 1 })), IP({ dst: String(a.dst) }).div(UDP({ sport: 33333, dport: 9 }))], { timeout: 2000 });
+    const r = await sr(
+      [
+        IP({ dst: String(a.dst) }).div(ICMP({ id: 0x51, seq: 1 })),
+        IP({ dst: String(a.dst) }).div(UDP({ sport: 33333, dport: 9 })),
+      ],
+      { timeout: 2000 },
+    );
     report({
       repr: String(r.answered),
       unrepr: String(r.unanswered),
@@ -40,7 +60,9 @@ const cases: Record<string, (a: Args) => Promise<void>> = {
 
   async 'sr-set'(a) {
     // One packet set: two closed ports on each of two hosts of the pair's subnet (only .2 exists).
-    const r = await sr(IP({ dst: [String(a.dst), String(a.silent)] }).div(UDP({ sport: 33400, dport: range(9, 10) })), { timeout: 1500 });
+    const r = await sr(IP({ dst: [String(a.dst), String(a.silent)] }).div(UDP({ sport: 33400, dport: range(9, 10) })), {
+      timeout: 1500,
+    });
     report({
       answered: r.answered.map(([s, g]) => ({ sent: s.summary(), got: g.summary() })),
       unanswered: r.unanswered.map((p) => p.summary()),
@@ -51,9 +73,15 @@ const cases: Record<string, (a: Args) => Promise<void>> = {
     // What srloop prints on stdout, byte for byte (the report line goes out after the original write is back).
     let printed = '';
     const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => ((printed += String(chunk)), true)) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => (
+      (printed += String(chunk)),
+      true
+    )) as typeof process.stdout.write;
     try {
-      await srloop([IP({ dst: String(a.dst) }).div(ICMP({ id: 0x52 })), IP({ dst: String(a.silent) }).div(ICMP({ id: 0x53 }))], { count: 2, interval: 200, timeout: 1000 });
+      await srloop(
+        [IP({ dst: String(a.dst) }).div(ICMP({ id: 0x52 })), IP({ dst: String(a.silent) }).div(ICMP({ id: 0x53 }))],
+        { count: 2, interval: 200, timeout: 1000 },
+      );
     } finally {
       process.stdout.write = write;
     }
@@ -61,7 +89,10 @@ const cases: Record<string, (a: Args) => Promise<void>> = {
   },
 
   async abort(a) {
-    const frames = Ether({ dst: String(a.dstMac) }).div(IP({ dst: String(a.dst) })).div(UDP({ sport: 30000, dport: Number(a.port) })).div('abort-me');
+    const frames = Ether({ dst: String(a.dstMac) })
+      .div(IP({ dst: String(a.dst) }))
+      .div(UDP({ sport: 30000, dport: Number(a.port) }))
+      .div('abort-me');
     const ac = new AbortController();
     const fn = String(a.fn);
     const call =
@@ -80,4 +111,6 @@ const cases: Record<string, (a: Args) => Promise<void>> = {
 };
 
 const [name, json] = process.argv.slice(2);
-cases[name](JSON.parse(json) as Args).catch((err: unknown) => report({ error: { message: (err as Error).message, stack: (err as Error).stack } }));
+cases[name](JSON.parse(json) as Args).catch((err: unknown) =>
+  report({ error: { message: (err as Error).message, stack: (err as Error).stack } }),
+);

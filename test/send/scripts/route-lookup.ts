@@ -20,7 +20,15 @@ async function main(): Promise<void> {
       return { name: (e as Error).name, code: (e as { code?: string }).code };
     }
   })();
-  report({ peer4: routeTo(a.peer4), peer6: routeTo(a.peer6), own4: routeTo(a.own4), iface: interfaceInfo(a.iface), lo: interfaceInfo('lo'), unrouted, missing });
+  report({
+    peer4: routeTo(a.peer4),
+    peer6: routeTo(a.peer6),
+    own4: routeTo(a.own4),
+    iface: interfaceInfo(a.iface),
+    lo: interfaceInfo('lo'),
+    unrouted,
+    missing,
+  });
 }
 
 main().catch((err: unknown) => report({ error: (err as Error).stack }));

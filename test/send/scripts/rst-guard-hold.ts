@@ -15,7 +15,10 @@ async function main(): Promise<void> {
     report({ removed: await removeStaleRstGuards() });
     return;
   }
-  const guard = await rstGuard([{ dst: a.dst, dport: a.port, sport: 40000 }, { dst: a.dst, dport: a.port + 1 }]);
+  const guard = await rstGuard([
+    { dst: a.dst, dport: a.port, sport: 40000 },
+    { dst: a.dst, dport: a.port + 1 },
+  ]);
   report({ table: guard.table, pid: process.pid });
   if (mode === 'exit') process.exit(3); // never closed: the exit hook must remove the table
   for await (const _ of readCommands()) break;

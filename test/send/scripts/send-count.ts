@@ -22,7 +22,10 @@ interface Args {
 
 async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2]) as Args;
-  const ip = (i: number) => IP({ dst: a.dst }).div(UDP({ sport: 30000, dport: a.port })).div(`frame-${i}`);
+  const ip = (i: number) =>
+    IP({ dst: a.dst })
+      .div(UDP({ sport: 30000, dport: a.port }))
+      .div(`frame-${i}`);
   const packets = Array.from({ length: a.distinct }, (_, i) => ip(i));
   const frames = packets.map((p) => Ether({ dst: a.dstMac }).div(p));
   // The JS thread stays free while sending: count timer ticks during the call.
@@ -30,7 +33,8 @@ async function main(): Promise<void> {
   const ticker = setInterval(() => ticks++, 5);
   let result;
   if (a.fn === 'send') result = await send(packets, { count: a.count / a.distinct, inter: a.inter });
-  else if (a.fn === 'sendp') result = await sendp(frames, { iface: a.iface, count: a.count / a.distinct, inter: a.inter });
+  else if (a.fn === 'sendp')
+    result = await sendp(frames, { iface: a.iface, count: a.count / a.distinct, inter: a.inter });
   else if (a.fn === 'sendpfast-bytes') {
     // Frames already built (as the benchmark hands them): sent as given, Ether source included.
     const bytes = frames.map((f) => f.copy({ src: '02:00:00:00:00:aa' }).toBytes());

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const a = JSON.parse(process.argv[2]) as { dst: string; port: number; sport: number; message: string };
   await using guard = await rstGuard({ dst: a.dst, dport: a.port, sport: a.sport });
   report({ step: 'guard', table: guard.table, tables: execFileSync('nft', ['list', 'tables']).toString() });
-  const seg = (fields: { seq: number; ack?: number; flags: string }) => IP({ dst: a.dst }).div(TCP({ sport: a.sport, dport: a.port, window: 65535, ...fields }));
+  const seg = (fields: { seq: number; ack?: number; flags: string }) =>
+    IP({ dst: a.dst }).div(TCP({ sport: a.sport, dport: a.port, window: 65535, ...fields }));
 
   // 1. SYN -> SYN/ACK
   const synack = tcpOf(await sr1(seg({ seq: ISN, flags: 'S' }), { timeout: 2000 }));
