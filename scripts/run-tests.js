@@ -55,11 +55,19 @@ for (const [group, timeout] of groups) {
   ]);
   status ||= code;
 }
+/** The path of package `name`'s command (its package.json `bin`). */
+function binOf(name) {
+  const manifest = require.resolve(`${name}/package.json`);
+  const { bin } = require(manifest);
+  return path.join(path.dirname(manifest), typeof bin === 'string' ? bin : bin[name]);
+}
+
 if (!targets.length) {
   const checks = [
     ['record layout', ['scripts/gen-record.js', '--check']],
     ['types', [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']],
-    ['lint', [require.resolve('eslint/bin/eslint.js'), '.']],
+    // eslint's package exports do not include its bin script: find it from its package.json.
+    ['lint', [binOf('eslint'), '.']],
     ['format', ['scripts/format.js', '--check']],
   ];
   for (const [name, args] of checks) {
