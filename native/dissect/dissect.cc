@@ -52,7 +52,7 @@ void dissect_l4(Cursor& cur, u32 off, u32 avail, u8 proto, bool fragment) {
   }
 }
 
-void dissect_packet(const u8* data, u32 caplen, u32 wirelen, int linktype, u8* rec) {
+void start_record(u32 caplen, u32 wirelen, int linktype, u8* rec) {
   std::memset(rec, 0, rec::RECORD_SIZE);
   rec::put16(rec, rec::l2Off, rec::OFFSET_ABSENT);
   rec::put16(rec, rec::l3Off, rec::OFFSET_ABSENT);
@@ -64,6 +64,10 @@ void dissect_packet(const u8* data, u32 caplen, u32 wirelen, int linktype, u8* r
   rec::put32(rec, rec::capLen, caplen);
   rec::put32(rec, rec::wireLen, wirelen);
   rec::put16(rec, rec::linkType, static_cast<u16>(linktype));
+}
+
+void dissect_packet(const u8* data, u32 caplen, u32 wirelen, int linktype, u8* rec) {
+  start_record(caplen, wirelen, linktype, rec);
 
   Cursor cur(data, caplen, wirelen, rec);
   switch (linktype) {

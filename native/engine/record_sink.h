@@ -49,7 +49,7 @@ class RecordSink {
     if (decode_) {
       dissect_packet(data, caplen, wirelen, linktype, rec);
     } else {
-      undecoded(caplen, wirelen, linktype, rec);
+      start_record(caplen, wirelen, linktype, rec);
     }
     rec::put32(rec, rec::dataOff, static_cast<u32>(data - base_));
     rec::put32(rec, rec::tsSec, ts_sec);
@@ -62,21 +62,6 @@ class RecordSink {
   }
 
  private:
-  // The record dissect_packet() starts from, with no layer found.
-  static void undecoded(u32 caplen, u32 wirelen, int linktype, u8* rec) {
-    std::memset(rec, 0, rec::RECORD_SIZE);
-    rec::put16(rec, rec::l2Off, rec::OFFSET_ABSENT);
-    rec::put16(rec, rec::l3Off, rec::OFFSET_ABSENT);
-    rec::put16(rec, rec::l4Off, rec::OFFSET_ABSENT);
-    rec::put16(rec, rec::payloadOff, rec::OFFSET_ABSENT);
-    rec::put16(rec, rec::l3Next, rec::OFFSET_ABSENT);
-    rec::put8(rec, rec::pktType, rec::PKTTYPE_UNKNOWN);
-    rec::put8(rec, rec::stopLayer, rec::LAYER_NONE);
-    rec::put32(rec, rec::capLen, caplen);
-    rec::put32(rec, rec::wireLen, wirelen);
-    rec::put16(rec, rec::linkType, static_cast<u16>(linktype));
-  }
-
   bool decode_ = true;
   u8* const slots_;
   u8* const columns_;
