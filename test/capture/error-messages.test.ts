@@ -24,7 +24,7 @@ import { INTERFACE_HINT, PRIVILEGE_HINT } from '../../lib/errors';
 import { makeTempDir } from '../helpers/loopback';
 import { createNetPair } from '../helpers/netns';
 import { runNodeInNs } from '../helpers/node-in-ns';
-import { run } from '../helpers/processes';
+import { run, runScriptAsNobody } from '../helpers/processes';
 
 const MISSING = 'pktkitnope0';
 
@@ -198,22 +198,8 @@ describe('capture error messages, worded once in lib/errors.ts', () => {
         catch (e) { out[engine] = { name: e.name, code: e.code, pcapStatus: e.pcapStatus, message: e.message }; }
       }
       console.log(JSON.stringify(out));`;
-    const tsx = require.resolve('tsx/cjs');
-    const r = await run(null, 'setpriv', [
-      '--reuid=nobody',
-      '--regid=nogroup',
-      '--clear-groups',
-      '--inh-caps=-all',
-      process.execPath,
-      '-r',
-      tsx,
-      '-e',
-      script,
-    ]);
-    if (r.code !== 0 && /setpriv/.test(r.stderr)) {
-      t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
-      return;
-    }
+    const r = await runScriptAsNobody(t, script);
+    if (r === undefined) return;
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<
       string,
       { name: string; code: string; pcapStatus: string; message: string }

@@ -15,7 +15,7 @@ import {
   PktkitError,
 } from '../../lib/index';
 import { makeTempDir } from '../helpers/loopback';
-import { run } from '../helpers/processes';
+import { runScriptAsNobody } from '../helpers/processes';
 
 describe('capture errors', () => {
   it('an unknown interface is an InterfaceError that says how to list them', () => {
@@ -82,22 +82,8 @@ describe('capture errors', () => {
       const { openLive } = require(${JSON.stringify(path.resolve(__dirname, '../../lib/index.ts'))});
       try { openLive('lo'); console.log(JSON.stringify({ ok: true })); }
       catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
-    const tsx = require.resolve('tsx/cjs');
-    const r = await run(null, 'setpriv', [
-      '--reuid=nobody',
-      '--regid=nogroup',
-      '--clear-groups',
-      '--inh-caps=-all',
-      process.execPath,
-      '-r',
-      tsx,
-      '-e',
-      script,
-    ]);
-    if (r.code !== 0 && /setpriv/.test(r.stderr)) {
-      t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
-      return;
-    }
+    const r = await runScriptAsNobody(t, script);
+    if (r === undefined) return;
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
       name?: string;
       code?: string;

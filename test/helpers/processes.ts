@@ -163,3 +163,22 @@ export async function runOk(
   }
   return r;
 }
+
+/**
+ * Runs a TypeScript snippet (`node -r tsx/cjs -e script`) as `nobody`, with no
+ * inheritable capabilities: a real refusal by the kernel for anything that
+ * needs CAP_NET_RAW. Resolves with what it printed, or skips the test `t` and
+ * resolves undefined where setpriv cannot drop privileges.
+ */
+export async function runScriptAsNobody(
+  t: { skip(message?: string): void },
+  script: string,
+): Promise<ExecResult | undefined> {
+  const args = ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all'];
+  const r = await run(null, 'setpriv', [...args, process.execPath, '-r', require.resolve('tsx/cjs'), '-e', script]);
+  if (r.code !== 0 && /setpriv/.test(r.stderr)) {
+    t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
+    return undefined;
+  }
+  return r;
+}

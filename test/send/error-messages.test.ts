@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { INTERFACE_HINT, PRIVILEGE_HINT } from '../../lib/errors';
 import { createNetPair } from '../helpers/netns';
 import { runNodeInNs } from '../helpers/node-in-ns';
-import { run } from '../helpers/processes';
+import { runScriptAsNobody } from '../helpers/processes';
 
 type Facts = { name: string; code?: string; sent?: number; message: string };
 
@@ -60,22 +60,8 @@ describe('send error messages, worded once in lib/errors.ts', () => {
         out.sendp = await sendp(Ether().div(IP({ dst: '127.0.0.1' })).div(ICMP()), { iface: 'lo' }).then(() => ({ sent: true }), facts);
         console.log(JSON.stringify(out));
       })();`;
-    const tsx = require.resolve('tsx/cjs');
-    const r = await run(null, 'setpriv', [
-      '--reuid=nobody',
-      '--regid=nogroup',
-      '--clear-groups',
-      '--inh-caps=-all',
-      process.execPath,
-      '-r',
-      tsx,
-      '-e',
-      script,
-    ]);
-    if (r.code !== 0 && /setpriv/.test(r.stderr)) {
-      t.skip(`setpriv cannot drop privileges here: ${r.stderr.trim()}`);
-      return;
-    }
+    const r = await runScriptAsNobody(t, script);
+    if (r === undefined) return;
     const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, Facts>;
     assert.deepEqual(
       out.send,
