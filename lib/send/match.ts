@@ -10,6 +10,7 @@
  * ICMPv6EchoReply is also an ICMPv6EchoRequest here). Sequence numbers are
  * compared modulo 2^32 where Scapy compares plain integers.
  */
+import { PROTO_ICMPV6 } from '../constants';
 import { parseIPv6 } from '../layers/addr';
 import { ARPLayer } from '../layers/arp';
 import { DNSLayer } from '../layers/dns';
@@ -120,7 +121,7 @@ export function hashret(l: Layer | undefined): string {
   }
   if (l instanceof IPv6Layer) {
     const nh = l.value('nh') as number;
-    if (nh === 58 && l.payload instanceof ICMPv6Base) {
+    if (nh === PROTO_ICMPV6 && l.payload instanceof ICMPv6Base) {
       const type = l.payload.value('type') as number;
       if (type < 128) return hashret(l.payload.payload);
       if ([133, 134, 135, 136, 144, 145].includes(type)) return `P${nh}|${hashret(l.payload)}`;
@@ -195,7 +196,7 @@ function ipv6Answers(self: IPv6Layer, other: Layer): boolean {
   }
   if (selfDst !== otherSrc) return false;
   const nh = self.value('nh') as number;
-  if (nh === 58 && self.payload instanceof ICMPv6Base && (self.payload.value('type') as number) < 128)
+  if (nh === PROTO_ICMPV6 && self.payload instanceof ICMPv6Base && (self.payload.value('type') as number) < 128)
     return answers(self.payload.payload, other);
   const otherNh = other.value('nh') as number;
   // Requests with extension headers: compare past them.
