@@ -29,6 +29,16 @@ export function argError(what: string, name: string, value: unknown, code = ARG_
   return coded(new TypeError(expected(what, name, value)), code);
 }
 
+/** node's code for a number outside its range, as `buffer` uses it. */
+export const RANGE_ERROR_CODE = 'ERR_OUT_OF_RANGE';
+
+/** The RangeError for a number `name` outside what it may be. */
+export function rangeError(what: string, name: string, value: unknown): RangeError {
+  const err = new RangeError(expected(what, name, value));
+  (err as RangeError & { code: string }).code = RANGE_ERROR_CODE;
+  return err;
+}
+
 /** The TypeError for a rule between arguments: `sendpfast(): give pps or mbps, not both`. */
 export function ruleError(fn: string, rule: string): TypeError {
   return coded(new TypeError(fn === '' ? rule : `${fn}: ${rule}`), ARG_ERROR_CODE);

@@ -22,6 +22,7 @@ import {
   RECORD_SIZE,
 } from './record.gen';
 import type { RecordMemory } from './packet';
+import { ruleError } from './args';
 
 type RecordField = keyof typeof Field;
 /** What a column gathers: a record field, and the layers one of which must be present. */
@@ -124,7 +125,7 @@ export class ColumnGatherer {
   /** The column gathered from the record slots, whether or not the native side writes it. */
   gather(name: string, count: number): Column {
     const spec = specOf(name);
-    if (!spec) throw new TypeError(`Unknown column '${String(name)}': expected one of ${COLUMN_NAMES.join(', ')}`);
+    if (!spec) throw ruleError('', `Unknown column '${String(name)}': expected one of ${COLUMN_NAMES.join(', ')}`);
     const type = FieldType[spec.field];
     let out = this.#arrays.get(name);
     if (!out || out.length < count) {

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openLive, type Capture, type FanoutMode, type LiveOptions } from './capture';
 import type { FanoutWorkerFunction } from './fanout';
+import { ruleError } from './args';
 
 interface Data {
   device: string;
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     });
     const loaded = (await load(d.module)) as { default?: FanoutWorkerFunction };
     const fn = loaded.default;
-    if (typeof fn !== 'function') throw new TypeError(`fanout module ${d.module} has no default export function`);
+    if (typeof fn !== 'function') throw ruleError('', `fanout module ${d.module} has no default export function`);
     port.postMessage({ type: 'ready' });
     const result = await fn(cap, { worker: d.index, workers: d.workers, data: d.data });
     const stats = cap.close();

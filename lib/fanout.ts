@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CaptureStats, FanoutMode, LiveOptions } from './capture';
-import { expected, PktkitError } from './errors';
+import { argError } from './args';
+import { PktkitError } from './errors';
 
 /** Options of {@link openFanout}. */
 export interface FanoutOptions extends Omit<LiveOptions, 'fanout' | 'signal' | 'engine'> {
@@ -157,14 +158,13 @@ export class FanoutCapture<T = unknown> {
  * Await `ready` before traffic you must not miss; `close()` gives every worker's result.
  */
 export function openFanout<T = unknown>(device: string, options: FanoutOptions): FanoutCapture<T> {
-  if (typeof device !== 'string' || device === '') throw new TypeError(expected('an interface name', 'device', device));
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError(expected('an options object', 'options', options));
+  if (typeof device !== 'string' || device === '') throw argError('an interface name', 'device', device);
+  if (typeof options !== 'object' || options === null) throw argError('an options object', 'options', options);
   const { workers, module } = options;
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > 64) {
-    throw new TypeError(expected('an integer 1..64', 'workers', workers));
+    throw argError('an integer 1..64', 'workers', workers);
   }
   if (typeof module !== 'string' || !path.isAbsolute(module))
-    throw new TypeError(expected('an absolute module path', 'module', module));
+    throw argError('an absolute module path', 'module', module);
   return new FanoutCapture<T>(device, options);
 }

@@ -2,7 +2,7 @@
 // `pktkit capture -v`, and tcpdump -X.
 // The escaped layout is written once, for the CLI; the library offers the same function.
 import { escapedHexdump } from './cli/escaped-hexdump';
-import { expected } from './errors';
+import { argError } from './args';
 
 function hex2(b: number, upper: boolean): string {
   const s = b.toString(16).padStart(2, '0');
@@ -27,10 +27,10 @@ export interface HexdumpOptions {
  * `{ style: 'escaped' }` gives the escaped layout instead (see {@link HexdumpOptions}).
  */
 export function hexdump(data: Uint8Array, options: HexdumpOptions = {}): string {
-  if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdump() data', data));
+  if (!(data instanceof Uint8Array)) throw argError('a Uint8Array', 'hexdump() data', data);
   if (options.style === 'escaped') return escapedHexdump(data).join('\n');
   if (options.style !== undefined && options.style !== 'scapy')
-    throw new TypeError(expected("'scapy' or 'escaped'", 'hexdump() style', options.style));
+    throw argError("'scapy' or 'escaped'", 'hexdump() style', options.style);
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let s = i.toString(16).padStart(4, '0') + '  ';
@@ -56,9 +56,9 @@ export function hexdump(data: Uint8Array, options: HexdumpOptions = {}): string 
  * leading newline tcpdump prints before each line.
  */
 export function hexdumpTcpdump(data: Uint8Array, startOffset = 0): string {
-  if (!(data instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'hexdumpTcpdump() data', data));
+  if (!(data instanceof Uint8Array)) throw argError('a Uint8Array', 'hexdumpTcpdump() data', data);
   if (!Number.isInteger(startOffset) || startOffset < 0)
-    throw new TypeError(expected('a non-negative integer', 'hexdumpTcpdump() startOffset', startOffset));
+    throw argError('a non-negative integer', 'hexdumpTcpdump() startOffset', startOffset);
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
     let hexPart = '';

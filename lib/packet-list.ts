@@ -10,7 +10,7 @@ import { Layer } from './layers/layer';
 import { TCPLayer } from './layers/tcp';
 import { UDPLayer } from './layers/udp';
 import { Packet } from './packet';
-import { expected } from './errors';
+import { argError } from './args';
 
 /** Scapy's conf.stats_classic_protocols: the protocols a list's repr counts. */
 const STATS = [
@@ -158,5 +158,5 @@ export function len(x: Layer | Packet | ArrayLike<unknown>): number {
   if (x instanceof Packet) return x.caplen;
   if (Array.isArray(x) || (typeof x === 'object' && x !== null && typeof (x as ArrayLike<unknown>).length === 'number'))
     return (x as ArrayLike<unknown>).length;
-  throw new TypeError(expected('a layer, a captured Packet or a list', 'len() argument', x));
+  throw argError('a layer, a captured Packet or a list', 'len() argument', x);
 }

@@ -25,8 +25,8 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Batch } from './capture';
-import { argError } from './args';
-import { FileError, PktkitError, expected } from './errors';
+import { argError, rangeError } from './args';
+import { FileError, PktkitError } from './errors';
 import { LINK_RAW, LINK_RAW_FILE, LINK_RAW_OPENBSD } from './constants';
 
 /**
@@ -129,7 +129,7 @@ const LINKTYPE_ETHERNET = 1;
 
 function checkUint(value: unknown, name: string, max: number, min = 0): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(expected(`integer between ${min} and ${max}`, name, value));
+    throw rangeError(`integer between ${min} and ${max}`, name, value);
   }
   return value;
 }
@@ -311,8 +311,7 @@ abstract class BufferedWriter implements PacketWriter {
     checkUint(info.tsNsec, 'tsNsec', 999_999_999);
     const capLen = Math.min(data.length, this.snaplen);
     const wireLen = info.wireLen === undefined ? data.length : checkUint(info.wireLen, 'wireLen', 0xffffffff);
-    if (wireLen < capLen)
-      throw new RangeError(expected(`integer of at least ${capLen} (the bytes stored)`, 'wireLen', wireLen));
+    if (wireLen < capLen) throw rangeError(`integer of at least ${capLen} (the bytes stored)`, 'wireLen', wireLen);
     return { capLen, wireLen };
   }
 }

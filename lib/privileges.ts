@@ -19,8 +19,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { checkNoNul } from './args';
-import { expected, PermissionError, PktkitError } from './errors';
+import { argError, checkNoNul, ruleError } from './args';
+import { PermissionError, PktkitError } from './errors';
 
 /** Options of {@link dropPrivileges}. */
 export interface DropPrivilegesOptions {
@@ -90,11 +90,10 @@ export function threadCredentials(): ThreadCredentials[] {
 function checkId(name: string, value: unknown): string | number {
   if (typeof value === 'number') {
     if (!Number.isInteger(value) || value < 0 || value > 0xfffffffe)
-      throw new TypeError(expected('a name or an id 0..4294967294', name, value));
+      throw argError('a name or an id 0..4294967294', name, value);
     return value;
   }
-  if (typeof value !== 'string' || value === '')
-    throw new TypeError(expected('a name or an id 0..4294967294', name, value));
+  if (typeof value !== 'string' || value === '') throw argError('a name or an id 0..4294967294', name, value);
   checkNoNul('a name', name, value);
   return value;
 }
@@ -136,10 +135,10 @@ const isZero = (hex: string): boolean => /^0+$/.test(hex);
  */
 export function dropPrivileges(options: DropPrivilegesOptions): DroppedPrivileges {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(expected('an options object ({ user, group? })', 'options', options));
+    throw argError('an options object ({ user, group? })', 'options', options);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'user' && key !== 'group') throw new TypeError(`Unknown option '${key}': expected one of user, group`);
+    if (key !== 'user' && key !== 'group') throw ruleError('', `Unknown option '${key}': expected one of user, group`);
   }
   const user = checkId('user', options.user);
   const group = options.group === undefined ? undefined : checkId('group', options.group);

@@ -13,7 +13,8 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { isIP } from 'node:net';
-import { expected, PermissionError, PktkitError, PRIVILEGE_HINT } from './errors';
+import { argError } from './args';
+import { PermissionError, PktkitError, PRIVILEGE_HINT } from './errors';
 
 /** One TCP flow whose outgoing RSTs the guard drops: ours is `src:sport`, the peer `dst:dport`. */
 export interface RstGuardFlow {
@@ -36,13 +37,11 @@ const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function checkFlow(f: unknown, i: number): Required<Pick<RstGuardFlow, 'dst' | 'dport'>> & RstGuardFlow {
   const where = `rstGuard() flow ${i}`;
-  if (typeof f !== 'object' || f === null)
-    throw new TypeError(expected('a flow { dst, dport, sport?, src? }', where, f));
+  if (typeof f !== 'object' || f === null) throw argError('a flow { dst, dport, sport?, src? }', where, f);
   const { dst, dport, sport, src } = f as RstGuardFlow;
-  if (typeof dst !== 'string' || !isIP(dst))
-    throw new TypeError(expected('an IPv4 or IPv6 address', `${where} dst`, dst));
+  if (typeof dst !== 'string' || !isIP(dst)) throw argError('an IPv4 or IPv6 address', `${where} dst`, dst);
   if (src !== undefined && (typeof src !== 'string' || isIP(src) !== isIP(dst))) {
-    throw new TypeError(expected(`an IPv${isIP(dst)} address like dst`, `${where} src`, src));
+    throw argError(`an IPv${isIP(dst)} address like dst`, `${where} src`, src);
   }
   for (const [name, v] of [
     ['dport', dport],
@@ -50,7 +49,7 @@ function checkFlow(f: unknown, i: number): Required<Pick<RstGuardFlow, 'dst' | '
   ] as const) {
     if (v === undefined && name === 'sport') continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535)
-      throw new TypeError(expected('a port 1..65535', `${where} ${name}`, v));
+      throw argError('a port 1..65535', `${where} ${name}`, v);
   }
   return { dst, dport, sport, src };
 }
@@ -209,7 +208,7 @@ export class RstGuard {
  */
 export async function rstGuard(flows: RstGuardFlow | readonly RstGuardFlow[]): Promise<RstGuard> {
   const list = (Array.isArray(flows) ? flows : [flows]).map((f, i) => checkFlow(f, i));
-  if (list.length === 0) throw new TypeError(expected('at least one flow', 'rstGuard() flows', '[]'));
+  if (list.length === 0) throw argError('at least one flow', 'rstGuard() flows', '[]');
   await removeStaleRstGuards();
   const table = `${TABLE_PREFIX}${process.pid}_${++serial}`;
   const script =

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { openFile, openLive, type Capture } from './capture';
-import { expected } from './errors';
+
 import { CookedLinuxLayer, CookedLinuxV2Layer, EtherLayer, LoopbackLayer } from './layers/ether';
 import { IPLayer } from './layers/ip';
 import { IPv6Layer } from './layers/ipv6';
@@ -14,7 +14,7 @@ import { Layer } from './layers/layer';
 import { Packet } from './packet';
 import { PacketList } from './packet-list';
 import { openWriter, type TimestampPrecision } from './pcap-writer';
-import { booleanOption, checkKeys, ifaceOption, numberOption, signalOption } from './args';
+import { argError, booleanOption, checkKeys, ifaceOption, numberOption, ruleError, signalOption } from './args';
 import {
   LINK_ETHERNET,
   LINK_IPV4,
@@ -66,7 +66,7 @@ const SNIFF_KEYS = [
 ] as const;
 
 function fnOption<T extends (...a: never[]) => unknown>(fn: string, name: string, v: unknown): T | undefined {
-  if (v !== undefined && typeof v !== 'function') throw new TypeError(expected('a function', `${fn} ${name}`, v));
+  if (v !== undefined && typeof v !== 'function') throw argError('a function', `${fn} ${name}`, v);
   return v as T | undefined;
 }
 
@@ -84,12 +84,11 @@ async function run(fn: string, options: SniffOptions, listName: string): Promise
   checkKeys(fn, options, SNIFF_KEYS);
   const iface = ifaceOption(fn, options.iface);
   if (options.offline !== undefined && (typeof options.offline !== 'string' || options.offline === '')) {
-    throw new TypeError(expected('a file path', `${fn} offline`, options.offline));
+    throw argError('a file path', `${fn} offline`, options.offline);
   }
-  if (iface !== undefined && options.offline !== undefined)
-    throw new TypeError(`${fn}: give iface or offline, not both`);
+  if (iface !== undefined && options.offline !== undefined) throw ruleError(fn, 'give iface or offline, not both');
   if (options.filter !== undefined && typeof options.filter !== 'string')
-    throw new TypeError(expected('a BPF filter string', `${fn} filter`, options.filter));
+    throw argError('a BPF filter string', `${fn} filter`, options.filter);
   const count = numberOption(fn, 'count', options.count, 0, 0, 2 ** 53 - 1, true);
   const timeout = numberOption(fn, 'timeout', options.timeout, 0, 0, 2 ** 31 - 1);
   const prn = fnOption<(p: Layer) => unknown>(fn, 'prn', options.prn);
@@ -128,7 +127,7 @@ async function run(fn: string, options: SniffOptions, listName: string): Promise
 
 /** Reads a whole pcap/pcapng file (or its first `count` packets) as Scapy's rdpcap(): a list named after the file. */
 export async function rdpcap(path: string, count?: number): Promise<PacketList> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(expected('a file path', 'rdpcap() path', path));
+  if (typeof path !== 'string' || path === '') throw argError('a file path', 'rdpcap() path', path);
   return run('rdpcap()', { offline: path, count }, basename(path));
 }
 
@@ -163,16 +162,16 @@ export async function wrpcap(
   packets: Layer | Packet | Iterable<Layer | Packet>,
   options: WrpcapOptions = {},
 ): Promise<void> {
-  if (typeof path !== 'string' || path === '') throw new TypeError(expected('a file path', 'wrpcap() path', path));
+  if (typeof path !== 'string' || path === '') throw argError('a file path', 'wrpcap() path', path);
   checkKeys('wrpcap()', options, ['linkType', 'precision', 'format']);
   const list = packets instanceof Layer || packets instanceof Packet ? [packets] : packets;
   if (list === null || typeof list !== 'object' || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(expected('a layer, a Packet or a list of them', 'wrpcap() packets', packets));
+    throw argError('a layer, a Packet or a list of them', 'wrpcap() packets', packets);
   }
   const all = [...list];
   for (const p of all)
     if (!(p instanceof Layer) && !(p instanceof Packet))
-      throw new TypeError(expected('a layer or a captured Packet', 'wrpcap() packet', p));
+      throw argError('a layer or a captured Packet', 'wrpcap() packet', p);
   const first = all[0];
   const linkType = options.linkType ?? (first instanceof Packet ? first.linkType : first ? linkTypeOf(first) : 1);
   // 65535 is the snap length Scapy writes.

@@ -4,6 +4,7 @@
  * see one).
  */
 import { FileError, FilterError, InterfaceError, PcapError, PermissionError, PktkitError } from '../errors';
+import { ARG_ERROR_CODE, RANGE_ERROR_CODE } from '../args';
 import { UsageError } from './args';
 
 /** Exit statuses of `pktkit`. */
@@ -49,8 +50,12 @@ export function reportFor(err: unknown): ErrorReport {
   if (err instanceof FileError || err instanceof PcapError || err instanceof PktkitError) {
     return { line: one(err.message), status: ExitCode.FAILURE };
   }
-  // The library's argument checks say "Expected ... for X but received ...": a usage problem.
-  if (err instanceof TypeError && err.message.startsWith('Expected ')) {
+  // The library's argument checks (lib/args.ts) carry node's code: a usage problem.
+  const code = (err as { code?: unknown } | null)?.code;
+  if (
+    (err instanceof TypeError && code === ARG_ERROR_CODE) ||
+    (err instanceof RangeError && code === RANGE_ERROR_CODE)
+  ) {
     return { line: one(err.message), status: ExitCode.USAGE };
   }
   const sys = err as NodeJS.ErrnoException;

@@ -12,7 +12,7 @@
  * destination port and the endpoints are never swapped.
  */
 import { createHash } from 'node:crypto';
-import { expected } from '../errors';
+import { argError, ruleError } from '../args';
 import { isIPv4, parseIPv6, putIPv4 } from '../layers/addr';
 
 /** IP protocol numbers the Community ID gives ports to. */
@@ -168,7 +168,8 @@ export function communityId(tuple: CommunityIdTuple, seed = 0): string {
   const src = addressWords(tuple.src, 'src');
   const dst = addressWords(tuple.dst, 'dst');
   if (src.version !== dst.version) {
-    throw new TypeError(
+    throw ruleError(
+      '',
       `Expected src and dst of one address family but received IPv${src.version} '${tuple.src}' and IPv${dst.version} '${tuple.dst}'`,
     );
   }
@@ -183,13 +184,13 @@ export function communityId(tuple: CommunityIdTuple, seed = 0): string {
 
 function checkInt(v: unknown, min: number, max: number, what: string): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new TypeError(expected(`an integer ${min}..${max}`, what, v));
+    throw argError(`an integer ${min}..${max}`, what, v);
   }
 }
 
 /** Parses IPv4 or IPv6 text into four words. */
 function addressWords(text: unknown, what: string): { version: 4 | 6; words: number[] } {
-  if (typeof text !== 'string') throw new TypeError(expected('an IPv4 or IPv6 address', what, text));
+  if (typeof text !== 'string') throw argError('an IPv4 or IPv6 address', what, text);
   const bytes = new Uint8Array(16);
   let version: 4 | 6;
   if (isIPv4(text)) {
@@ -197,7 +198,7 @@ function addressWords(text: unknown, what: string): { version: 4 | 6; words: num
     version = 4;
   } else {
     const v6 = parseIPv6(text);
-    if (!v6) throw new TypeError(expected('an IPv4 or IPv6 address', what, text));
+    if (!v6) throw argError('an IPv4 or IPv6 address', what, text);
     bytes.set(v6);
     version = 6;
   }

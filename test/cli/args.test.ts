@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs, UsageError } from '../../lib/cli/args';
 import { escapedHexdump, escapeText } from '../../lib/cli/escaped-hexdump';
+import { argError, rangeError, ruleError } from '../../lib/args';
 import { reportFor, ExitCode } from '../../lib/cli/exit';
 import { rotatedName } from '../../lib/cli/rotating-writer';
 import { FilterError, InterfaceError, PermissionError, FileError } from '../../lib/errors';
@@ -142,6 +143,11 @@ test('errors become one line and an exit status', () => {
       /\/x\.pcap: permission denied/,
     ],
     [new RangeError('boom'), ExitCode.FAILURE, /internal error: boom/],
+    // The library's argument errors are usage errors by their code, whatever their wording.
+    [argError('a port 1..65535', 'dport', 0), ExitCode.USAGE, /Expected a port 1\.\.65535 for dport/],
+    [ruleError('sniff()', 'give iface or offline, not both'), ExitCode.USAGE, /sniff\(\): give iface or offline/],
+    [rangeError('integer between 0 and 9', 'n', 10), ExitCode.USAGE, /Expected integer between 0 and 9 for n/],
+    [new TypeError('Expected nothing in particular'), ExitCode.FAILURE, /internal error/],
   ];
   for (const [err, status, re] of cases) {
     const r = reportFor(err);
