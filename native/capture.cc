@@ -323,6 +323,9 @@ void NativeCapture::wait(const Napi::CallbackInfo& info) {
 
 void NativeCapture::on_readable(uv_poll_t* handle, int status, int events) {
   auto* poller = static_cast<Poller*>(handle->data);
+  // An error on the descriptor (POLLERR: the interface went down) stops the
+  // poll inside libuv; JS is woken to read, and the source reports the error.
+  if (status < 0) poller->started = false;
   if (!poller->waiting) {
     uv_poll_stop(handle);
     poller->started = false;

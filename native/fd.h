@@ -1,6 +1,9 @@
-// A descriptor closed on every path out of the scope that owns it.
+// A descriptor closed on every path out of the scope that owns it, and the
+// error a socket holds.
 #pragma once
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace pktkit {
@@ -25,5 +28,18 @@ class Fd {
  private:
   int fd_;
 };
+
+// The error a socket reports without blocking (ENETDOWN when its interface
+// went down, ENODEV when it went away), or 0. Reading it clears it: call it
+// only to end the capture.
+inline int pending_socket_error(int fd) {
+  if (fd < 0) return 0;
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, 0) != 1 || !(p.revents & POLLERR)) return 0;
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return 0;
+  return err;
+}
 
 }  // namespace pktkit

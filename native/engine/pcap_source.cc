@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "../fd.h"
+
 namespace pktkit {
 
 namespace {
@@ -158,13 +160,27 @@ Source::Status PcapSource::fill(RecordSink& sink) {
   if (!pcap_) return Status::kEnd;
   sink.begin(bytes_->data);
   used_ = 0;
+  // An interface that goes down sets ENETDOWN on the socket. libpcap 1.10
+  // reads and clears it in its own poll and waits on for the interface to come
+  // back, asking the event loop to call again on a timer; the AF_PACKET engine
+  // ends the capture instead. Taking the error first makes both engines end
+  // the same way, after every packet still in the ring has been read.
+  if (live_ && socket_error_ == 0) socket_error_ = pending_socket_error(pcap_get_selectable_fd(pcap_));
   sink_ = &sink;
   // One packet per dispatch: a packet must never arrive with no room for it.
   while (!sink.full() && kBatchBytes - used_ >= kMaxPacket) {
     int n = pcap_dispatch(pcap_, 1, on_packet, reinterpret_cast<u_char*>(this));
     if (n > 0) continue;
     sink_ = nullptr;
-    if (n == 0 && live_) return sink.count() ? Status::kPackets : Status::kIdle;
+    if (n == 0 && live_) {
+      if (sink.count()) return Status::kPackets;
+      if (socket_error_ != 0) {
+        error_ = errno_facts(ErrorKind::Pcap, "stopped", "", "", socket_error_);
+        error_.code = "EPCAP";
+        return Status::kError;
+      }
+      return Status::kIdle;
+    }
     if (n == 0 || n == PCAP_ERROR_BREAK) return sink.count() ? Status::kPackets : Status::kEnd;
     std::string detail = pcap_geterr(pcap_);
     if (live_) {

@@ -39,6 +39,8 @@ class PcapSource final : public Source {
   size_t used_ = 0;
   RecordSink* sink_ = nullptr;
   SourceCounters last_{};
+  // The socket's error (ENETDOWN), taken before libpcap's own poll clears it.
+  int socket_error_ = 0;
 };
 
 }  // namespace pktkit

@@ -1,7 +1,7 @@
 /**
  * Inside a test namespace: the errors that need an interface of the test's own
  * (one it may take down). Reports each error's class, code, libpcap status and message.
- * `stopping` is up at first: an AF_PACKET capture runs on it while the script takes it down.
+ * `stopping` is up at first: a capture (each engine in turn) runs on it while the script takes it down.
  *   node --import tsx test/capture/scripts/error-facts.ts '{"down":"<iface that is down>","stopping":"<iface>"}'
  */
 import { execFileSync } from 'node:child_process';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     downAfpacket: attempt(() => openLive(a.down, { engine: 'afpacket' })),
     downLibpcap: attempt(() => openLive(a.down, { engine: 'libpcap' })),
     stoppedAfpacket: await stopped(a.stopping, 'afpacket'),
+    stoppedLibpcap: await stopped(a.stopping, 'libpcap'),
   });
 }
 
