@@ -6,7 +6,7 @@
  * those Node/V8 flags, to test a suspicion (e.g. `--single-threaded`). Prints per run the loss of both and
  * where pktkit's drops began: the batches before, the GCs near them, and how
  * late JS was. Writes nothing under bench/ but bench/out/probe/.
- *   sudo nice -n -10 node --import tsx bench/live-probe.ts [--runs N] [--sender tcpreplay|sendmmsg] [--no-trace] [--no-tcpdump] [--node FLAGS]
+ *   sudo nice -n -10 node --import tsx bench/live-probe.ts [--runs N] [--sender tcpreplay|sendmmsg] [--no-trace] [--no-tcpdump] [--node FLAGS] [--warm N]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +15,7 @@ import { generate, type InputFile } from './gen/generate';
 import { compileChildren } from './harness/compile';
 import { withSilentPair } from './harness/live-net';
 import type { BenchContext, Metrics } from './harness/types';
-import { PKTKIT, SENDMMSG, TCPDUMP, TCPREPLAY, buildSender, oneRun, type Capturer } from './trials/live';
+import { PKTKIT, SENDMMSG, TCPDUMP, TCPREPLAY, buildSender, oneRun, type Capturer, type Sender } from './trials/live';
 
 interface Trace {
   blockSize: number;
@@ -49,6 +49,7 @@ function describe(trace: Trace): string[] {
     `${what.padEnd(34)} p50 ${ms(pct(xs, 50))}  p90 ${ms(pct(xs, 90))}  p99 ${ms(pct(xs, 99))}  max ${ms(pct(xs, 100))} ms`;
   // Of each gap, the time JS was runnable but had no CPU.
   const gapRunq = gap.map((_, i) => b[(i + 1) * F + 7] - b[i * F + 7]);
+  const backlogged = gap.filter((_, i) => b[(i + 1) * F + 4] >= 2);
   const wakeLate = Array.from({ length: n }, (_, i) => b[i * F] - b[i * F + 6]).filter(Number.isFinite);
   const dropsBy = (msAfter: number): number => {
     let d = 0;
@@ -66,6 +67,9 @@ function describe(trace: Trace): string[] {
     line('lag (first packet → JS has it)', lag),
     line('wake-late (block closed → JS has it)', wakeLate),
     line('run-queue wait within a gap', gapRunq),
+    // With blocks already waiting, a gap is only the way from one batch to the next: giving the
+    // block back, acquire() and its dissection, the generator and the trace itself.
+    line('gap with blocks waiting (per batch)', backlogged),
     `blocks ready at acquire: p50 ${pct(
       Array.from({ length: n }, (_, i) => b[i * F + 4]),
       50,
@@ -158,7 +162,23 @@ async function main(): Promise<void> {
       return PKTKIT.parse(stdout, stderr);
     },
   };
-  const sender = senderName === 'sendmmsg' ? SENDMMSG : TCPREPLAY;
+  const base = senderName === 'sendmmsg' ? SENDMMSG : TCPREPLAY;
+  // --warm N: N packets first, then a second's pause, then the measured send, to each capturer
+  // alike: what loss is left once the JIT has compiled the loop. Lost still counts every packet.
+  const warm = Number(opt('--warm', '0'));
+  const sender: Sender =
+    warm > 0
+      ? {
+          name: `${base.name} after ${warm} warm-up packets`,
+          unavailable: base.unavailable,
+          send: async (c, net, main) => {
+            const w = await base.send(c, net, c.input('mix', warm));
+            await new Promise((r) => setTimeout(r, 1000));
+            const m = await base.send(c, net, main);
+            return { sent: w.sent + m.sent, pps: m.pps, failed: w.failed + m.failed };
+          },
+        }
+      : base;
   const input = ctx.input('mix');
   console.log(
     `load average ${os
@@ -170,7 +190,7 @@ async function main(): Promise<void> {
     `${name.padEnd(8)} lost ${String(m.lost).padStart(6)} (kernel ${m.kernelDrops}) at ${Math.round(m.offeredPps / 1000)} k pps, CPU ${Math.round(m.cpuNsPerPacket)} ns/packet`;
   await withSilentPair(async (net) => {
     for (let i = 0; i < runs; i++) {
-      const file = path.join(probeDir, `trace-${sender === SENDMMSG ? 'sendmmsg' : 'tcpreplay'}-${i}.json`);
+      const file = path.join(probeDir, `trace-${senderName}-${i}.json`);
       fs.rmSync(file, { force: true });
       if (trace) process.env.PKTKIT_LIVE_TRACE = file;
       const p = await oneRun(ctx, net, pktkit, sender, input);
