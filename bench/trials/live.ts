@@ -61,6 +61,7 @@ function scratchFile(ctx: BenchContext, name: string): string {
   return path.join(dir, `pktkit-bench-${process.pid}-${name}.pcap`);
 }
 
+/** A capturing program the trial runs in the receiving namespace (bench/live-probe.ts reuses them). */
 export interface Capturer {
   name: string;
   unavailable(ctx: BenchContext): string | undefined;
@@ -102,6 +103,7 @@ function tcpdumpCounters(stderr: string): Metrics {
 /** The engines pktkit's live child reported (it prints `ENGINE name`), for the notes. */
 const engines = new Set<string>();
 
+/** pktkit openLive + batches(), reading five fields per packet (bench/child/pktkit-live.ts). */
 export const PKTKIT: Capturer = {
   name: 'pktkit openLive + batches()',
   unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx),
@@ -136,6 +138,7 @@ const PKTKIT_CLI: Capturer = {
   writes: true,
 };
 
+/** tcpdump -w /dev/null with the same kernel buffer. */
 export const TCPDUMP: Capturer = {
   name: 'tcpdump -w /dev/null',
   unavailable: () => (hasCommand('tcpdump') ? undefined : 'tcpdump is not installed'),
@@ -173,6 +176,7 @@ function compiledCli(ctx: BenchContext): string {
   return path.join(ctx.outDir, 'dist', 'lib', 'cli', 'main.js');
 }
 
+/** A sending program, pinned to the sender's CPU in the other namespace. */
 export interface Sender {
   name: string;
   unavailable(ctx: BenchContext): string | undefined;
@@ -180,6 +184,7 @@ export interface Sender {
   send(ctx: BenchContext, net: NetPair, input: InputFile): Promise<{ sent: number; pps: number; failed: number }>;
 }
 
+/** tcpreplay --topspeed, one pass over the input. */
 export const TCPREPLAY: Sender = {
   name: 'tcpreplay --topspeed',
   unavailable: () => (hasCommand('tcpreplay') ? undefined : 'tcpreplay is not installed'),
@@ -218,6 +223,7 @@ export async function sendmmsg(ctx: BenchContext, net: NetPair, file: string, n:
   return resultLine(r.stdout);
 }
 
+/** bench/c's AF_PACKET sendmmsg sender at top speed. */
 export const SENDMMSG: Sender = {
   name: 'sendmmsg ×64 (AF_PACKET, bench/c)',
   unavailable: buildSender,
@@ -229,7 +235,17 @@ export const SENDMMSG: Sender = {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function oneRun(ctx: BenchContext, net: NetPair, c: Capturer, s: Sender, input: InputFile): Promise<Metrics> {
+/**
+ * One run: `c` captures in nsB while `s` sends `input` once from nsA; the
+ * capturer's counters, what was sent, lost (sent − captured) and its CPU.
+ */
+export async function oneRun(
+  ctx: BenchContext,
+  net: NetPair,
+  c: Capturer,
+  s: Sender,
+  input: InputFile,
+): Promise<Metrics> {
   const file = scratchFile(ctx, 'live');
   fs.rmSync(file, { force: true });
   const [cmd, args] = c.command(ctx, net.ifB, file);
