@@ -61,7 +61,8 @@ function scratchFile(ctx: BenchContext, name: string): string {
   return path.join(dir, `pktkit-bench-${process.pid}-${name}.pcap`);
 }
 
-interface Capturer {
+/** A capturing program the trial runs in the receiving namespace (bench/live-probe.ts reuses them). */
+export interface Capturer {
   name: string;
   unavailable(ctx: BenchContext): string | undefined;
   /** Command and arguments, run inside the receiving namespace; `file` is where writers write. */
@@ -102,7 +103,8 @@ function tcpdumpCounters(stderr: string): Metrics {
 /** The engines pktkit's live child reported (it prints `ENGINE name`), for the notes. */
 const engines = new Set<string>();
 
-const PKTKIT: Capturer = {
+/** pktkit openLive + batches(), reading five fields per packet (bench/child/pktkit-live.ts). */
+export const PKTKIT: Capturer = {
   name: 'pktkit openLive + batches()',
   unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx),
   command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024)]),
@@ -136,7 +138,8 @@ const PKTKIT_CLI: Capturer = {
   writes: true,
 };
 
-const TCPDUMP: Capturer = {
+/** tcpdump -w /dev/null with the same kernel buffer. */
+export const TCPDUMP: Capturer = {
   name: 'tcpdump -w /dev/null',
   unavailable: () => (hasCommand('tcpdump') ? undefined : 'tcpdump is not installed'),
   // -n: no lookups; -B: the same kernel buffer as the others (2 MiB is tcpdump's default too).
@@ -173,14 +176,16 @@ function compiledCli(ctx: BenchContext): string {
   return path.join(ctx.outDir, 'dist', 'lib', 'cli', 'main.js');
 }
 
-interface Sender {
+/** A sending program, pinned to the sender's CPU in the other namespace. */
+export interface Sender {
   name: string;
   unavailable(ctx: BenchContext): string | undefined;
   /** Sends the input once from nsA, pinned; what the sender itself reports. */
   send(ctx: BenchContext, net: NetPair, input: InputFile): Promise<{ sent: number; pps: number; failed: number }>;
 }
 
-const TCPREPLAY: Sender = {
+/** tcpreplay --topspeed, one pass over the input. */
+export const TCPREPLAY: Sender = {
   name: 'tcpreplay --topspeed',
   unavailable: () => (hasCommand('tcpreplay') ? undefined : 'tcpreplay is not installed'),
   send: async (_ctx, net, input) => {
@@ -218,7 +223,8 @@ export async function sendmmsg(ctx: BenchContext, net: NetPair, file: string, n:
   return resultLine(r.stdout);
 }
 
-const SENDMMSG: Sender = {
+/** bench/c's AF_PACKET sendmmsg sender at top speed. */
+export const SENDMMSG: Sender = {
   name: 'sendmmsg ×64 (AF_PACKET, bench/c)',
   unavailable: buildSender,
   send: async (ctx, net, input) => {
@@ -229,7 +235,17 @@ const SENDMMSG: Sender = {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function oneRun(ctx: BenchContext, net: NetPair, c: Capturer, s: Sender, input: InputFile): Promise<Metrics> {
+/**
+ * One run: `c` captures in nsB while `s` sends `input` once from nsA; the
+ * capturer's counters, what was sent, lost (sent − captured) and its CPU.
+ */
+export async function oneRun(
+  ctx: BenchContext,
+  net: NetPair,
+  c: Capturer,
+  s: Sender,
+  input: InputFile,
+): Promise<Metrics> {
   const file = scratchFile(ctx, 'live');
   fs.rmSync(file, { force: true });
   const [cmd, args] = c.command(ctx, net.ifB, file);
