@@ -1,39 +1,33 @@
 // UDP (RFC 768). The checksum covers the IPv4 or IPv6 pseudo-header; a
 // computed 0 is sent as 0xffff because 0 means "no checksum".
 import { internetChecksum } from './checksum';
-import { uint } from './field';
-import { autoLength, defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
+import { uint, type FieldInputs, type FieldValues } from './field';
+import { autoLength, pseudoHeader } from './build';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import { need, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { IPLayer } from './ip';
 import { udpServiceNames } from './names';
 
-/** Fields of UDP. */
-export interface UDPFields {
-  /** Source port (default 53). */
-  sport?: number | string;
-  /** Destination port (default 53). */
-  dport?: number | string;
+/** UDP's declaration (Scapy's fields_desc): wire order, defaults, show() order. */
+const UDP_FIELDS = [
+  uint('sport', 16, 53, { names: udpServiceNames }),
+  uint('dport', 16, 53, { names: udpServiceNames }),
   /** Length (default: computed). */
-  len?: number | null;
+  uint('len', 16, null),
   /** Checksum (default: computed with the pseudo-header). */
-  chksum?: number | null;
-}
+  uint('chksum', 16, null, { hex: true }),
+];
+/** Fields of UDP: ports as numbers or service names (default 53); len and chksum computed when unset. */
+export type UDPFields = FieldInputs<typeof UDP_FIELDS>;
 /** A UDP header. */
-export interface UDPLayer {
-  sport: number;
-  dport: number;
-  len: number | null;
-  chksum: number | null;
-}
+export interface UDPLayer extends FieldValues<typeof UDP_FIELDS> {}
 /** A UDP header (Scapy's UDP). */
 export class UDPLayer extends Layer {
   static override readonly layerName: string = 'UDP';
   static override readonly displayName: string = 'UDP';
-  static override readonly fieldDefs = [
-    uint('sport', 16, 53, { names: udpServiceNames }),
-    uint('dport', 16, 53, { names: udpServiceNames }),
-    uint('len', 16, null),
-    uint('chksum', 16, null, { hex: true }),
-  ];
+  static override readonly fieldDefs = UDP_FIELDS;
 
   constructor(fields?: UDPFields) {
     super(fields);
