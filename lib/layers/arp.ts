@@ -69,10 +69,6 @@ export class ARPLayer extends Layer {
   static override readonly displayName: string = 'ARP';
   static override readonly fieldDefs = ARP_FIELDS;
 
-  constructor(fields?: ARPFields) {
-    super(fields);
-  }
-
   override value(name: string): unknown {
     if (name === 'hwsrc') return this.getField('hwsrc') ?? '00:00:00:00:00:00';
     if (name === 'psrc') return this.getField('psrc') ?? '0.0.0.0';

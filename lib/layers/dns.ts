@@ -298,10 +298,6 @@ export class DNSQRLayer extends DNSRecord {
   static override readonly displayName: string = 'DNS Question Record';
   static override readonly fieldDefs = DNSQR_FIELDS;
 
-  constructor(fields?: DNSQRFields) {
-    super(fields);
-  }
-
   write(w: NameWriter): void {
     w.name(this.qname);
     w.u16(this.qtype);
@@ -467,10 +463,6 @@ export class DNSRRLayer extends DNSRRBase {
   static override readonly displayName: string = 'DNS Resource Record';
   static override readonly fieldDefs = DNSRR_FIELDS;
 
-  constructor(fields?: DNSRRFields) {
-    super(fields);
-  }
-
   /** The rdata: the set value, else an empty value of the record's type. */
   get rdata(): DNSRData {
     return (this.getField('rdata') as DNSRData | null) ?? defaultRData(this.type);
@@ -550,10 +542,6 @@ export class DNSRRMXLayer extends DNSRRBase {
   static override readonly displayName: string = 'DNS MX Resource Record';
   static override readonly fieldDefs = MX_FIELDS;
 
-  constructor(fields?: DNSRRMXFields) {
-    super(fields);
-  }
-
   protected writeRData(w: NameWriter): void {
     w.u16(this.preference);
     w.name(this.exchange);
@@ -582,10 +570,6 @@ export class DNSRRSOALayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRRSOA';
   static override readonly displayName: string = 'DNS SOA Resource Record';
   static override readonly fieldDefs = SOA_FIELDS;
-
-  constructor(fields?: DNSRRSOAFields) {
-    super(fields);
-  }
 
   protected writeRData(w: NameWriter): void {
     w.name(this.mname);
@@ -622,10 +606,6 @@ export class DNSRRSRVLayer extends DNSRRBase {
   static override readonly displayName: string = 'DNS SRV Resource Record';
   static override readonly fieldDefs = SRV_FIELDS;
 
-  constructor(fields?: DNSRRSRVFields) {
-    super(fields);
-  }
-
   protected writeRData(w: NameWriter): void {
     w.u16(this.priority);
     w.u16(this.weight);
@@ -661,10 +641,6 @@ export class EDNS0TLVLayer extends DNSRecord {
   static override readonly layerName: string = 'EDNS0TLV';
   static override readonly displayName: string = 'DNS EDNS0 TLV';
   static override readonly fieldDefs = EDNS0TLV_FIELDS;
-
-  constructor(fields?: EDNS0TLVFields) {
-    super(fields);
-  }
 
   write(w: NameWriter): void {
     w.u16(this.optcode);
@@ -731,10 +707,6 @@ export class DNSRROPTLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRROPT';
   static override readonly displayName: string = 'DNS OPT Resource Record';
   static override readonly fieldDefs = OPT_FIELDS;
-
-  constructor(fields?: DNSRROPTFields) {
-    super(fields);
-  }
 
   override write(w: NameWriter): void {
     w.name(this.rrname);

@@ -38,10 +38,6 @@ export class EtherLayer extends Layer {
   static override readonly displayName: string = 'Ethernet';
   static override readonly fieldDefs = ETHER_FIELDS;
 
-  constructor(fields?: EtherFields) {
-    super(fields);
-  }
-
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(14);
     putMAC(h, 0, this.dst);
@@ -83,10 +79,6 @@ export class Dot1QLayer extends Layer {
   static override readonly layerName: string = 'Dot1Q';
   static override readonly displayName: string = '802.1Q';
   static override readonly fieldDefs = DOT1Q_FIELDS;
-
-  constructor(fields?: Dot1QFields) {
-    super(fields);
-  }
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(4);
@@ -160,10 +152,6 @@ export class CookedLinuxLayer extends Layer {
   static override readonly displayName: string = 'cooked linux';
   static override readonly fieldDefs = SLL_FIELDS;
 
-  constructor(fields?: CookedLinuxFields) {
-    super(fields);
-  }
-
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(16);
     const dv = view(h);
@@ -210,10 +198,6 @@ export class CookedLinuxV2Layer extends Layer {
   static override readonly layerName: string = 'CookedLinuxV2';
   static override readonly displayName: string = 'cooked linux v2';
   static override readonly fieldDefs = SLL2_FIELDS;
-
-  constructor(fields?: CookedLinuxV2Fields) {
-    super(fields);
-  }
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(20);
@@ -271,10 +255,6 @@ export class LoopbackLayer extends Layer {
   static override readonly layerName: string = 'Loopback';
   static override readonly displayName: string = 'Loopback';
   static override readonly fieldDefs = LOOPBACK_FIELDS;
-
-  constructor(fields?: LoopbackFields) {
-    super(fields);
-  }
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(4);

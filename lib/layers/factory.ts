@@ -1,7 +1,7 @@
 // How a layer class becomes what users touch: the Scapy-named factory
 // (`TCP({...})`, callable and constructible) and one accessor per declared
 // field (`tcp.dport` reads value(), `tcp.dport = 80` validates and sets).
-import type { FieldList } from './field';
+import type { FieldInputs, FieldList } from './field';
 import type { Layer, LayerClass } from './layer';
 import type { FieldRange } from './packet-set';
 
@@ -10,6 +10,14 @@ import type { FieldRange } from './packet-set';
  * them (a list, a {@link range}, an IPv4 network string for address fields).
  */
 export type FieldSets<F> = { [K in keyof F]?: F[K] | ReadonlyArray<NonNullable<F[K]> | FieldRange> | FieldRange };
+
+/** A layer class with its declaration, as factory() takes it. */
+export interface DeclaredClass {
+  new (fields?: never): Layer;
+  readonly prototype: Layer;
+  readonly layerName: string;
+  readonly fieldDefs: FieldList;
+}
 
 /** Factory + class in one value: `IP({...})` builds, `x instanceof IP` and `pkt.get(IP)` test. */
 export interface LayerFactory<L extends Layer, F> {
@@ -22,21 +30,21 @@ export interface LayerFactory<L extends Layer, F> {
   readonly layerName: string;
 }
 
-/** Makes the Scapy-named factory for a layer class. */
-export function factory<L extends Layer, F>(cls: {
-  new (fields?: F): L;
-  readonly prototype: L;
-  readonly layerName: string;
-}): LayerFactory<L, F> {
-  function make(fields?: FieldSets<F>): L {
-    return new cls(fields as F);
+/**
+ * Makes the Scapy-named factory for a layer class. What it takes follows
+ * from the class's declaration: `factory(UDPLayer)` takes
+ * `FieldInputs<typeof UDPLayer.fieldDefs>`, each field or a packet set of it.
+ */
+export function factory<C extends DeclaredClass>(cls: C): LayerFactory<C['prototype'], FieldInputs<C['fieldDefs']>> {
+  function make(fields?: FieldSets<FieldInputs<C['fieldDefs']>>): C['prototype'] {
+    return new cls(fields as never);
   }
   make.prototype = cls.prototype;
   Object.defineProperty(make, 'name', { value: cls.layerName });
   Object.defineProperty(make, 'layerClass', { value: cls });
   Object.defineProperty(make, 'layerName', { value: cls.layerName });
   // `new TCP()` calls make as a constructor, which returns the layer it made: make is both at once.
-  return make as unknown as LayerFactory<L, F>;
+  return make as unknown as LayerFactory<C['prototype'], FieldInputs<C['fieldDefs']>>;
 }
 
 /**

@@ -70,10 +70,6 @@ export class ICMPLayer extends Layer {
   static override readonly displayName: string = 'ICMP';
   static override readonly fieldDefs = ICMP_FIELDS;
 
-  constructor(fields?: ICMPFields) {
-    super(fields);
-  }
-
   /** The 4+ bytes after type/code/checksum, laid out by type. */
   private rest(): Uint8Array {
     const t = this.type;

@@ -30,10 +30,6 @@ export class ICMPv6MLQueryLayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6MLQuery';
   static override readonly displayName: string = 'MLD - Multicast Listener Query';
   static override readonly fieldDefs = ML_QUERY_FIELDS;
-
-  constructor(fields?: ICMPv6MLFields) {
-    super(fields);
-  }
 }
 defineAccessors(ICMPv6MLQueryLayer);
 
@@ -81,10 +77,6 @@ export class ICMPv6MLDMultAddrRecLayer extends Layer {
   static override readonly layerName: string = 'ICMPv6MLDMultAddrRec';
   static override readonly displayName: string = 'ICMPv6 MLDv2 - Multicast Address Record';
   static override readonly fieldDefs = MULT_ADDR_REC_FIELDS;
-
-  constructor(fields?: ICMPv6MLDMultAddrRecFields) {
-    super(fields);
-  }
 
   /** The record's bytes. */
   recordBytes(): Uint8Array {
@@ -168,10 +160,6 @@ export class ICMPv6MLReport2Layer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6MLReport2';
   static override readonly displayName: string = 'MLDv2 - Multicast Listener Report';
   static override readonly fieldDefs = REPORT2_FIELDS;
-
-  constructor(fields?: ICMPv6MLReport2Fields) {
-    super(fields);
-  }
 
   protected override slotValue(name: string): unknown {
     if (name === 'records_number') return this.records_number ?? this.records.length;

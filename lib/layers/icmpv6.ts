@@ -107,10 +107,6 @@ export class ICMPv6EchoRequestLayer extends ICMPv6Base {
   static override readonly displayName: string = 'ICMPv6 Echo Request';
   static override readonly fieldDefs = ECHO_FIELDS;
 
-  constructor(fields?: ICMPv6EchoFields) {
-    super(fields);
-  }
-
   override mySummary(): string {
     return `${this.cls.displayName} (id: ${this.fieldRepr('id')} seq: ${this.fieldRepr('seq')})`;
   }
@@ -125,6 +121,13 @@ export class ICMPv6EchoReplyLayer extends ICMPv6EchoRequestLayer {
 }
 
 // ---- errors -------------------------------------------------------------
+
+/** An error message: its payload is the packet that caused it, decoded as IPerror6. */
+abstract class ICMPv6Error extends ICMPv6Base {
+  override guessPayloadClass(): LayerClass | undefined {
+    return quotedClass;
+  }
+}
 
 /** The fields of destination unreachable and time exceeded, with their codes' names. */
 const errorLengthFields = (type: number, codes: Record<number, string>) => [
@@ -147,18 +150,10 @@ export type ICMPv6ErrorLengthFields = FieldInputs<typeof DEST_UNREACH_FIELDS>;
 /** ICMPv6 destination unreachable / time exceeded. */
 export interface ICMPv6DestUnreachLayer extends FieldValues<typeof DEST_UNREACH_FIELDS> {}
 /** ICMPv6 destination unreachable (Scapy's ICMPv6DestUnreach); quotes the packet as IPerror6. */
-export class ICMPv6DestUnreachLayer extends ICMPv6Base {
+export class ICMPv6DestUnreachLayer extends ICMPv6Error {
   static override readonly layerName: string = 'ICMPv6DestUnreach';
   static override readonly displayName: string = 'ICMPv6 Destination Unreachable';
   static override readonly fieldDefs = DEST_UNREACH_FIELDS;
-
-  constructor(fields?: ICMPv6ErrorLengthFields) {
-    super(fields);
-  }
-
-  override guessPayloadClass(): LayerClass | undefined {
-    return quotedClass;
-  }
 }
 defineAccessors(ICMPv6DestUnreachLayer);
 
@@ -178,18 +173,10 @@ export type ICMPv6PacketTooBigFields = FieldInputs<typeof TOO_BIG_FIELDS>;
 /** ICMPv6 packet too big. */
 export interface ICMPv6PacketTooBigLayer extends FieldValues<typeof TOO_BIG_FIELDS> {}
 /** ICMPv6 packet too big (Scapy's ICMPv6PacketTooBig). */
-export class ICMPv6PacketTooBigLayer extends ICMPv6Base {
+export class ICMPv6PacketTooBigLayer extends ICMPv6Error {
   static override readonly layerName: string = 'ICMPv6PacketTooBig';
   static override readonly displayName: string = 'ICMPv6 Packet Too Big';
   static override readonly fieldDefs = TOO_BIG_FIELDS;
-
-  constructor(fields?: ICMPv6PacketTooBigFields) {
-    super(fields);
-  }
-
-  override guessPayloadClass(): LayerClass | undefined {
-    return quotedClass;
-  }
 }
 defineAccessors(ICMPv6PacketTooBigLayer);
 
@@ -212,18 +199,10 @@ export type ICMPv6ParamProblemFields = FieldInputs<typeof PARAM_PROBLEM_FIELDS>;
 /** ICMPv6 parameter problem. */
 export interface ICMPv6ParamProblemLayer extends FieldValues<typeof PARAM_PROBLEM_FIELDS> {}
 /** ICMPv6 parameter problem (Scapy's ICMPv6ParamProblem). */
-export class ICMPv6ParamProblemLayer extends ICMPv6Base {
+export class ICMPv6ParamProblemLayer extends ICMPv6Error {
   static override readonly layerName: string = 'ICMPv6ParamProblem';
   static override readonly displayName: string = 'ICMPv6 Parameter Problem';
   static override readonly fieldDefs = PARAM_PROBLEM_FIELDS;
-
-  constructor(fields?: ICMPv6ParamProblemFields) {
-    super(fields);
-  }
-
-  override guessPayloadClass(): LayerClass | undefined {
-    return quotedClass;
-  }
 }
 defineAccessors(ICMPv6ParamProblemLayer);
 
@@ -237,14 +216,24 @@ export class ICMPv6UnknownLayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6Unknown';
   static override readonly displayName: string = 'Scapy6 ICMPv6 fallback class';
   static override readonly fieldDefs = UNKNOWN_FIELDS;
-
-  constructor(fields?: ICMPv6UnknownFields) {
-    super(fields);
-  }
 }
 defineAccessors(ICMPv6UnknownLayer);
 
 // ---- neighbor discovery -------------------------------------------------
+
+/** A Neighbor Discovery message: ND options follow it. */
+abstract class NDMessage extends ICMPv6Base {
+  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
+    return ndOptionClass(buf, off, end);
+  }
+}
+
+/** A neighbor solicitation or advertisement: about one target address. */
+abstract class NDTargetMessage extends NDMessage {
+  override mySummary(): string {
+    return `${this.cls.displayName} (tgt: ${this.fieldRepr('tgt')})`;
+  }
+}
 
 const RS_FIELDS = [typeField(133), uint('code', 8, 0), cksumField, uint('res', 32, 0)];
 /** Fields of ICMPv6ND_RS. */
@@ -252,18 +241,10 @@ export type ICMPv6ND_RSFields = FieldInputs<typeof RS_FIELDS>;
 /** ND router solicitation. */
 export interface ICMPv6ND_RSLayer extends FieldValues<typeof RS_FIELDS> {}
 /** ND router solicitation (Scapy's ICMPv6ND_RS). */
-export class ICMPv6ND_RSLayer extends ICMPv6Base {
+export class ICMPv6ND_RSLayer extends NDMessage {
   static override readonly layerName: string = 'ICMPv6ND_RS';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Router Solicitation';
   static override readonly fieldDefs = RS_FIELDS;
-
-  constructor(fields?: ICMPv6ND_RSFields) {
-    super(fields);
-  }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
-  }
 }
 defineAccessors(ICMPv6ND_RSLayer);
 
@@ -290,22 +271,14 @@ export type ICMPv6ND_RAFields = FieldInputs<typeof RA_FIELDS>;
 /** ND router advertisement. */
 export interface ICMPv6ND_RALayer extends FieldValues<typeof RA_FIELDS> {}
 /** ND router advertisement (Scapy's ICMPv6ND_RA). */
-export class ICMPv6ND_RALayer extends ICMPv6Base {
+export class ICMPv6ND_RALayer extends NDMessage {
   static override readonly layerName: string = 'ICMPv6ND_RA';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Router Advertisement';
   static override readonly fieldDefs = RA_FIELDS;
 
-  constructor(fields?: ICMPv6ND_RAFields) {
-    super(fields);
-  }
-
   override mySummary(): string {
     const r = (n: string) => this.fieldRepr(n);
     return `${this.cls.displayName} Lifetime ${r('routerlifetime')} Hop Limit ${r('chlim')} Preference ${r('prf')} Managed ${r('M')} Other ${r('O')} Home ${r('H')}`;
-  }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
   }
 }
 defineAccessors(ICMPv6ND_RALayer);
@@ -316,22 +289,10 @@ export type ICMPv6ND_NSFields = FieldInputs<typeof NS_FIELDS>;
 /** ND neighbor solicitation. */
 export interface ICMPv6ND_NSLayer extends FieldValues<typeof NS_FIELDS> {}
 /** ND neighbor solicitation (Scapy's ICMPv6ND_NS). */
-export class ICMPv6ND_NSLayer extends ICMPv6Base {
+export class ICMPv6ND_NSLayer extends NDTargetMessage {
   static override readonly layerName: string = 'ICMPv6ND_NS';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Neighbor Solicitation';
   static override readonly fieldDefs = NS_FIELDS;
-
-  constructor(fields?: ICMPv6ND_NSFields) {
-    super(fields);
-  }
-
-  override mySummary(): string {
-    return `${this.cls.displayName} (tgt: ${this.fieldRepr('tgt')})`;
-  }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
-  }
 }
 defineAccessors(ICMPv6ND_NSLayer);
 
@@ -353,22 +314,10 @@ export type ICMPv6ND_NAFields = FieldInputs<typeof NA_FIELDS>;
 /** ND neighbor advertisement. */
 export interface ICMPv6ND_NALayer extends FieldValues<typeof NA_FIELDS> {}
 /** ND neighbor advertisement (Scapy's ICMPv6ND_NA). */
-export class ICMPv6ND_NALayer extends ICMPv6Base {
+export class ICMPv6ND_NALayer extends NDTargetMessage {
   static override readonly layerName: string = 'ICMPv6ND_NA';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Neighbor Advertisement';
   static override readonly fieldDefs = NA_FIELDS;
-
-  constructor(fields?: ICMPv6ND_NAFields) {
-    super(fields);
-  }
-
-  override mySummary(): string {
-    return `${this.cls.displayName} (tgt: ${this.fieldRepr('tgt')})`;
-  }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
-  }
 }
 defineAccessors(ICMPv6ND_NALayer);
 
@@ -406,10 +355,6 @@ export class ICMPv6NDOptSrcLLAddrLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptSrcLLAddr';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Source Link-Layer Address';
   static override readonly fieldDefs = LLADDR_FIELDS;
-
-  constructor(fields?: ICMPv6NDOptLLAddrFields) {
-    super(fields);
-  }
 
   override mySummary(): string {
     return `${this.cls.displayName} ${this.fieldRepr('lladdr')}`;
@@ -449,10 +394,6 @@ export class ICMPv6NDOptPrefixInfoLayer extends NDOption {
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Prefix Information';
   static override readonly fieldDefs = PREFIX_INFO_FIELDS;
 
-  constructor(fields?: ICMPv6NDOptPrefixInfoFields) {
-    super(fields);
-  }
-
   override mySummary(): string {
     const r = (n: string) => this.fieldRepr(n);
     return `${this.cls.displayName} ${r('prefix')}/${r('prefixlen')} On-link ${r('L')} Autonomous Address ${r('A')} Router Address ${r('R')}`;
@@ -470,10 +411,6 @@ export class ICMPv6NDOptMTULayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptMTU';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - MTU';
   static override readonly fieldDefs = MTU_FIELDS;
-
-  constructor(fields?: ICMPv6NDOptMTUFields) {
-    super(fields);
-  }
 
   override mySummary(): string {
     return `${this.cls.displayName} ${this.fieldRepr('mtu')}`;
@@ -496,10 +433,6 @@ export class ICMPv6NDOptUnknownLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptUnknown';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Scapy Unimplemented';
   static override readonly fieldDefs = OPT_UNKNOWN_FIELDS;
-
-  constructor(fields?: ICMPv6NDOptUnknownFields) {
-    super(fields);
-  }
 
   protected override encodeBody(): Uint8Array {
     const units = this.len ?? Math.ceil((2 + this.data.length) / 8);

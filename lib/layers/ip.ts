@@ -317,10 +317,6 @@ export class IPLayer extends Layer {
   static override readonly displayName: string = 'IP';
   static override readonly fieldDefs = IP_FIELDS;
 
-  constructor(fields?: IPFields) {
-    super(fields);
-  }
-
   /**
    * The source used when building: the set one, else what the registered
    * source resolver says for the destination (setSourceResolver), else

@@ -49,10 +49,6 @@ export class IPv6Layer extends Layer {
   static override readonly displayName: string = 'IPv6';
   static override readonly fieldDefs = IPV6_FIELDS;
 
-  constructor(fields?: IPv6Fields) {
-    super(fields);
-  }
-
   /** The source used when building: the set one, else the source resolver's answer, else ::1 towards ::1, else ::. */
   resolvedSrc(): string {
     const s = this.getField('src') as string | null;
@@ -384,10 +380,6 @@ export class IPv6ExtHdrRoutingLayer extends Layer {
   static override readonly displayName: string = 'IPv6 Option Header Routing';
   static override readonly fieldDefs = ROUTING_FIELDS;
 
-  constructor(fields?: IPv6ExtHdrRoutingFields) {
-    super(fields);
-  }
-
   override routingFinalDestination(): Uint8Array | undefined {
     const segleft = this.segleft ?? this.addresses.length;
     if (segleft === 0 || this.addresses.length === 0) return undefined;
@@ -445,10 +437,6 @@ export class IPv6ExtHdrFragmentLayer extends Layer {
   static override readonly layerName: string = 'IPv6ExtHdrFragment';
   static override readonly displayName: string = 'IPv6 Extension Header - Fragmentation header';
   static override readonly fieldDefs = FRAGMENT_FIELDS;
-
-  constructor(fields?: IPv6ExtHdrFragmentFields) {
-    super(fields);
-  }
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(8);

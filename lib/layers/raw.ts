@@ -16,10 +16,6 @@ export class RawLayer extends Layer {
   static override readonly displayName: string = 'Raw';
   static override readonly fieldDefs = RAW_FIELDS;
 
-  constructor(fields?: RawFields) {
-    super(fields);
-  }
-
   protected encode(payload: Uint8Array): Uint8Array {
     const out = new Uint8Array(this.load.length + payload.length);
     out.set(this.load, 0);

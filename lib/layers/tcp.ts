@@ -247,10 +247,6 @@ export class TCPLayer extends Layer {
   static override readonly displayName: string = 'TCP';
   static override readonly fieldDefs = TCP_FIELDS;
 
-  constructor(fields?: TCPFields) {
-    super(fields);
-  }
-
   /** The flags as Scapy prints them ('SA'). */
   get flagString(): string {
     return this.fieldRepr('flags');

@@ -29,10 +29,6 @@ export class UDPLayer extends Layer {
   static override readonly displayName: string = 'UDP';
   static override readonly fieldDefs = UDP_FIELDS;
 
-  constructor(fields?: UDPFields) {
-    super(fields);
-  }
-
   protected encode(payload: Uint8Array): Uint8Array {
     const out = new Uint8Array(8 + payload.length);
     const dv = view(out);
