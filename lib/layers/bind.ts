@@ -53,9 +53,10 @@ export function bindLayers(
   });
 }
 
-/** `cls` and its base classes, most derived first (their bindings apply to it too). */
-function* lineage(cls: LayerClass): Generator<LayerClass> {
-  for (let c: LayerClass | null = cls; c && c.fieldDefs; c = Object.getPrototypeOf(c) as LayerClass | null) yield c;
+/** The class a layer class extends, or null past the last layer class (its bindings apply to it too). */
+function baseOf(c: LayerClass): LayerClass | null {
+  const base = Object.getPrototypeOf(c) as LayerClass | null;
+  return base && base.fieldDefs ? base : null;
 }
 
 /** The value `lower`'s field `name` takes from the binding to its payload `up` (ethertype, protocol ...). */
@@ -63,7 +64,7 @@ export function overloadedValue(lower: Layer, up: Layer, name: string): unknown 
   // The payload's own class first (a destination options header is also a hop-by-hop header to
   // instanceof), then its base classes; the lower layer's bindings, then those of its base classes.
   for (const exact of [true, false]) {
-    for (const c of lineage(lower.cls)) {
+    for (let c: LayerClass | null = lower.cls; c; c = baseOf(c)) {
       for (const b of bindings.get(c) ?? []) {
         if (!b.overload) continue;
         if (exact ? up.cls !== b.upper : !(up instanceof b.upper)) continue;
@@ -84,7 +85,7 @@ export function boundPayloadClass(
   end: number,
 ): LayerClass | undefined {
   // A class's own bindings first, then its base classes' (UDPerror decodes DNS like UDP does).
-  for (const c of lineage(lower.cls)) {
+  for (let c: LayerClass | null = lower.cls; c; c = baseOf(c)) {
     for (const b of bindings.get(c) ?? []) {
       let match = true;
       for (const [k, v] of b.entries) if (field(k) !== v) match = false;

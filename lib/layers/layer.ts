@@ -125,7 +125,8 @@ export abstract class Layer {
       throw argError(`an object of ${cls.layerName} fields`, `${cls.layerName}()`, fields);
     }
     const defs = fieldIndex(cls.fieldDefs);
-    for (const [k, v] of Object.entries(fields)) {
+    for (const k in fields) {
+      const v: unknown = fields[k as keyof typeof fields];
       if (v === undefined) continue;
       const def = defs.get(k);
       if (!def)
