@@ -43,6 +43,7 @@ export function bindLayers(
 ): void {
   let list = bindings.get(lower);
   if (!list) bindings.set(lower, (list = []));
+  lineageCache.clear();
   list.push({
     upper,
     fields,
@@ -53,44 +54,52 @@ export function bindLayers(
   });
 }
 
-/** The class a layer class extends, or null past the last layer class (its bindings apply to it too). */
-function baseOf(c: LayerClass): LayerClass | null {
-  const base = Object.getPrototypeOf(c) as LayerClass | null;
-  return base && base.fieldDefs ? base : null;
+/** Each class's bindings followed by those of its base classes (built on first use, cleared by bindLayers). */
+const lineageCache = new Map<LayerClass, readonly Binding[]>();
+
+/** The bindings that apply to `cls`: its own, then its base classes' (UDPerror decodes DNS like UDP does). */
+function bindingsOf(cls: LayerClass): readonly Binding[] {
+  let list = lineageCache.get(cls);
+  if (!list) {
+    const all: Binding[] = [];
+    // Up the prototype chain while it holds layer classes (Function.prototype has no fieldDefs).
+    for (let c: LayerClass | null = cls; c && c.fieldDefs; c = Object.getPrototypeOf(c) as LayerClass | null)
+      all.push(...(bindings.get(c) ?? []));
+    lineageCache.set(cls, (list = all));
+  }
+  return list;
 }
 
 /** The value `lower`'s field `name` takes from the binding to its payload `up` (ethertype, protocol ...). */
 export function overloadedValue(lower: Layer, up: Layer, name: string): unknown {
   // The payload's own class first (a destination options header is also a hop-by-hop header to
   // instanceof), then its base classes; the lower layer's bindings, then those of its base classes.
-  for (const exact of [true, false]) {
-    for (let c: LayerClass | null = lower.cls; c; c = baseOf(c)) {
-      for (const b of bindings.get(c) ?? []) {
-        if (!b.overload) continue;
-        if (exact ? up.cls !== b.upper : !(up instanceof b.upper)) continue;
-        if (name in b.fields) return b.fields[name];
-        if (b.buildOnly && name in b.buildOnly) return b.buildOnly[name];
-      }
+  const list = bindingsOf(lower.cls);
+  const upCls = up.constructor;
+  for (let pass = 0; pass < 2; pass++) {
+    const exact = pass === 0;
+    for (const b of list) {
+      if (!b.overload) continue;
+      if (exact ? upCls !== b.upper : !(up instanceof b.upper)) continue;
+      if (name in b.fields) return b.fields[name];
+      if (b.buildOnly && name in b.buildOnly) return b.buildOnly[name];
     }
   }
   return undefined;
 }
 
-/** The class bound to follow `lower` given its field values and the payload bytes, if any. */
+/** The class bound to follow `lower` given the field values it holds and the payload bytes, if any. */
 export function boundPayloadClass(
   lower: Layer,
-  field: (name: string) => unknown,
+  values: Readonly<Record<string, unknown>>,
   buf: Uint8Array,
   off: number,
   end: number,
 ): LayerClass | undefined {
-  // A class's own bindings first, then its base classes' (UDPerror decodes DNS like UDP does).
-  for (let c: LayerClass | null = lower.cls; c; c = baseOf(c)) {
-    for (const b of bindings.get(c) ?? []) {
-      let match = true;
-      for (const [k, v] of b.entries) if (field(k) !== v) match = false;
-      if (match && (!b.when || b.when(buf, off, end))) return b.upper;
-    }
+  for (const b of bindingsOf(lower.cls)) {
+    let match = true;
+    for (const [k, v] of b.entries) if (values[k] !== v) match = false;
+    if (match && (!b.when || b.when(buf, off, end))) return b.upper;
   }
   return undefined;
 }

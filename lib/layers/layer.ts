@@ -365,7 +365,7 @@ export abstract class Layer {
 
   /** The class of the payload to decode after this layer (bindings; subclasses add rules). */
   guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return boundPayloadClass(this, (k) => this.values[k], buf, off, end);
+    return boundPayloadClass(this, this.values, buf, off, end);
   }
 
   // ---- build ------------------------------------------------------------------
