@@ -1,6 +1,6 @@
 // Link layers: Ethernet II (IEEE 802.3), 802.1Q VLAN tags, Linux cooked
 // captures SLL (DLT 113) and SLL2 (DLT 276), and BSD loopback (DLT_NULL).
-import { getMAC, putMAC } from './addr';
+import { putMAC } from './addr';
 import { bytes, mac, uint, type FieldInputs, type FieldValues } from './field';
 import { defineAccessors, factory } from './factory';
 import { Layer } from './layer';
@@ -8,6 +8,7 @@ import { need, type Dissected } from './dissect';
 import { view } from './byte-view';
 import { ETHER_TYPES } from './names';
 import { pyStrOfBytes } from './pyrepr';
+import { dissectFixed } from './struct';
 
 function withPayload(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(header.length + payload.length);
@@ -52,10 +53,7 @@ export class EtherLayer extends Layer {
 
   /** Decodes 14 bytes. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 14);
-    const layer = new this();
-    layer.setParsed({ dst: getMAC(buf, off), src: getMAC(buf, off + 6), type: view(buf).getUint16(off + 12) });
-    return { layer, headerEnd: off + 14 };
+    return dissectFixed(this, ETHER_FIELDS, buf, off, end);
   }
 }
 defineAccessors(EtherLayer);
@@ -99,12 +97,7 @@ export class Dot1QLayer extends Layer {
 
   /** Decodes a 4-byte tag. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 4);
-    const dv = view(buf);
-    const tci = dv.getUint16(off);
-    const layer = new this();
-    layer.setParsed({ prio: tci >> 13, id: (tci >> 12) & 1, vlan: tci & 0xfff, type: dv.getUint16(off + 2) });
-    return { layer, headerEnd: off + 4 };
+    return dissectFixed(this, DOT1Q_FIELDS, buf, off, end);
   }
 }
 defineAccessors(Dot1QLayer);

@@ -10,7 +10,7 @@ import { view } from './byte-view';
 import { IPV6_NH } from './names';
 import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
-import { layoutOf, packSlots, unpackSlots } from './struct';
+import { dissectFixed, layoutOf, packSlots } from './struct';
 
 function join(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(header.length + payload.length);
@@ -83,23 +83,10 @@ export class IPv6Layer extends Layer {
 
   /** Decodes 40 bytes; the payload ends at the payload length. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 40);
-    const dv = view(buf);
-    const w = dv.getUint32(off);
-    const plen = dv.getUint16(off + 4);
-    const layer = new this();
-    layer.setParsed({
-      version: w >>> 28,
-      tc: (w >>> 20) & 0xff,
-      fl: w & 0xfffff,
-      plen,
-      nh: buf[off + 6],
-      hlim: buf[off + 7],
-      src: getIPv6(buf, off + 8),
-      dst: getIPv6(buf, off + 24),
-    });
+    const { layer, headerEnd } = dissectFixed(this, IPV6_FIELDS, buf, off, end);
+    const plen = layer.plen ?? 0;
     // Payload length 0 (jumbograms, segmentation-offloaded captures) says nothing: take all.
-    return { layer, headerEnd: off + 40, payloadEnd: plen ? off + 40 + plen : undefined };
+    return { layer, headerEnd, payloadEnd: plen ? headerEnd + plen : undefined };
   }
 }
 defineAccessors(IPv6Layer);
@@ -451,11 +438,7 @@ export class IPv6ExtHdrFragmentLayer extends Layer {
 
   /** Decodes 8 bytes. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    const { slots, size } = layoutOf(FRAGMENT_FIELDS);
-    need(off, end, size);
-    const layer = new this();
-    layer.setParsed(unpackSlots(slots, buf, off));
-    return { layer, headerEnd: off + 8 };
+    return dissectFixed(this, FRAGMENT_FIELDS, buf, off, end);
   }
 }
 defineAccessors(IPv6ExtHdrFragmentLayer);

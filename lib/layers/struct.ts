@@ -3,7 +3,9 @@
 // nothing more than a sequence of big-endian fields: the field descriptors'
 // `wire` says how wide each one is, so build and dissect follow from them.
 import { getIPv4, getIPv6, getMAC, parseIPv6, putIPv4, putMAC } from './addr';
+import { need } from './dissect';
 import type { FieldDef, FieldList } from './field';
+import type { Layer } from './layer';
 
 /** A declaration's fixed part (bit fields and addresses, in order) and its trailing bytes field, if any. */
 export interface Layout {
@@ -47,7 +49,13 @@ export function packSlots(
   let bitPos = off * 8;
   for (const s of slots) {
     const w = s.wire!;
-    if ('bits' in w) {
+    if ('bits' in w && (bitPos & 7) === 0 && (w.bits === 8 || w.bits === 16 || w.bits === 32)) {
+      // Whole bytes (most fields): written directly.
+      const v = Number(get(s.name) ?? 0);
+      const p = bitPos >> 3;
+      for (let i = 0; i < w.bits >> 3; i++) out[p + i] = Math.floor(v / 2 ** (w.bits - 8 - 8 * i)) & 0xff;
+      bitPos += w.bits;
+    } else if ('bits' in w) {
       const v = Number(get(s.name) ?? 0);
       for (let i = w.bits - 1; i >= 0; i--) {
         // Bit i of the value, most significant first; division keeps 32-bit values exact.
@@ -72,7 +80,14 @@ export function unpackSlots(slots: readonly FieldDef[], buf: Uint8Array, off: nu
   let bitPos = off * 8;
   for (const s of slots) {
     const w = s.wire!;
-    if ('bits' in w) {
+    if ('bits' in w && (bitPos & 7) === 0 && (w.bits === 8 || w.bits === 16 || w.bits === 32)) {
+      // Whole bytes (most fields): read directly.
+      const p = bitPos >> 3;
+      let v = 0;
+      for (let i = 0; i < w.bits >> 3; i++) v = v * 256 + buf[p + i];
+      out[s.name] = v;
+      bitPos += w.bits;
+    } else if ('bits' in w) {
       let v = 0;
       for (let i = 0; i < w.bits; i++) {
         v = v * 2 + ((buf[bitPos >> 3] >> (7 - (bitPos & 7))) & 1);
@@ -86,4 +101,23 @@ export function unpackSlots(slots: readonly FieldDef[], buf: Uint8Array, off: nu
     }
   }
   return out;
+}
+
+/**
+ * Decodes a header that is its declared fields in order at `off` (Ether,
+ * Dot1Q, UDP, IPv6): a new layer of `cls` holding them, and where the header
+ * ends. Throws ShortInput when fewer bytes than the layout are left before `end`.
+ */
+export function dissectFixed<L extends Layer>(
+  cls: new () => L,
+  defs: FieldList,
+  buf: Uint8Array,
+  off: number,
+  end: number,
+): { layer: L; headerEnd: number } {
+  const { slots, size } = layoutOf(defs);
+  need(off, end, size);
+  const layer = new cls();
+  layer.setParsed(unpackSlots(slots, buf, off));
+  return { layer, headerEnd: off + size };
 }

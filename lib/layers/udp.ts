@@ -5,10 +5,11 @@ import { uint, type FieldInputs, type FieldValues } from './field';
 import { autoLength, pseudoHeader } from './build';
 import { defineAccessors, factory } from './factory';
 import { Layer } from './layer';
-import { need, type Dissected } from './dissect';
+import type { Dissected } from './dissect';
 import { view } from './byte-view';
 import { IPLayer } from './ip';
 import { udpServiceNames } from './names';
+import { dissectFixed } from './struct';
 
 /** UDP's declaration (Scapy's fields_desc): wire order, defaults, show() order. */
 const UDP_FIELDS = [
@@ -55,13 +56,10 @@ export class UDPLayer extends Layer {
 
   /** Decodes 8 bytes; the payload ends where the length field says. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 8);
-    const dv = view(buf);
-    const len = dv.getUint16(off + 4);
-    const layer = new this();
-    layer.setParsed({ sport: dv.getUint16(off), dport: dv.getUint16(off + 2), len, chksum: dv.getUint16(off + 6) });
+    const { layer, headerEnd } = dissectFixed(this, UDP_FIELDS, buf, off, end);
+    const len = layer.len ?? 0;
     // A length below 8 (0 in offloaded captures) says nothing: take all.
-    return { layer, headerEnd: off + 8, payloadEnd: len >= 8 ? off + len : undefined };
+    return { layer, headerEnd, payloadEnd: len >= 8 ? off + len : undefined };
   }
 }
 defineAccessors(UDPLayer);
