@@ -1,6 +1,5 @@
 // Link layers: Ethernet II (IEEE 802.3), 802.1Q VLAN tags, Linux cooked
 // captures SLL (DLT 113) and SLL2 (DLT 276), and BSD loopback (DLT_NULL).
-import { putMAC } from './addr';
 import { bytes, mac, uint, type FieldInputs, type FieldValues } from './field';
 import { defineAccessors, factory } from './factory';
 import { Layer } from './layer';
@@ -8,7 +7,7 @@ import { need, type Dissected } from './dissect';
 import { view } from './byte-view';
 import { ETHER_TYPES } from './names';
 import { pyStrOfBytes } from './pyrepr';
-import { dissectFixed } from './struct';
+import { dissectFixed, packFixed } from './struct';
 
 function withPayload(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(header.length + payload.length);
@@ -40,10 +39,8 @@ export class EtherLayer extends Layer {
   static override readonly fieldDefs = ETHER_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(14);
-    putMAC(h, 0, this.dst);
-    putMAC(h, 6, this.src ?? '00:00:00:00:00:00');
-    view(h).setUint16(12, this.value('type') as number);
+    // An unset source is written as zeros (sendp fills it from the interface first).
+    const h = packFixed(ETHER_FIELDS, (n) => (n === 'src' ? (this.src ?? '00:00:00:00:00:00') : this.value(n)));
     return withPayload(h, payload);
   }
 
@@ -79,11 +76,10 @@ export class Dot1QLayer extends Layer {
   static override readonly fieldDefs = DOT1Q_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(4);
-    const dv = view(h);
-    dv.setUint16(0, (this.prio << 13) | (this.id << 12) | this.vlan);
-    dv.setUint16(2, this.value('type') as number);
-    return withPayload(h, payload);
+    return withPayload(
+      packFixed(DOT1Q_FIELDS, (n) => this.value(n)),
+      payload,
+    );
   }
 
   override mySummary(): string {

@@ -10,7 +10,7 @@ import { view } from './byte-view';
 import { IPV6_NH } from './names';
 import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
-import { dissectFixed, layoutOf, packSlots } from './struct';
+import { dissectFixed, packFixed } from './struct';
 
 function join(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(header.length + payload.length);
@@ -66,15 +66,12 @@ export class IPv6Layer extends Layer {
   }
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(40);
-    const dv = view(h);
-    dv.setUint32(0, (this.version & 0xf) * 2 ** 28 + (this.tc << 20) + this.fl);
-    dv.setUint16(4, this.plen ?? autoLength('IPv6', 'plen', payload.length, 0xffff));
-    h[6] = this.value('nh') as number;
-    h[7] = this.value('hlim') as number;
-    h.set(parseIPv6(this.resolvedSrc())!, 8);
-    h.set(parseIPv6(this.value('dst') as string)!, 24);
-    return join(h, payload);
+    const plen = this.plen ?? autoLength('IPv6', 'plen', payload.length, 0xffff);
+    // value() gives nh and hlim from the layer above, src from the resolver: the rest is the declaration.
+    return join(
+      packFixed(IPV6_FIELDS, (n) => (n === 'plen' ? plen : this.value(n))),
+      payload,
+    );
   }
 
   override mySummary(): string {
@@ -426,9 +423,10 @@ export class IPv6ExtHdrFragmentLayer extends Layer {
   static override readonly fieldDefs = FRAGMENT_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(8);
-    packSlots(layoutOf(FRAGMENT_FIELDS).slots, (n) => this.value(n), h, 0);
-    return join(h, payload);
+    return join(
+      packFixed(FRAGMENT_FIELDS, (n) => this.value(n)),
+      payload,
+    );
   }
 
   override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {

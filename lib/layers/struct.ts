@@ -103,6 +103,14 @@ export function unpackSlots(slots: readonly FieldDef[], buf: Uint8Array, off: nu
   return out;
 }
 
+/** A header that is its declared fields in order, written from `get` (the value of each field by name). */
+export function packFixed(defs: FieldList, get: (name: string) => unknown): Uint8Array {
+  const { slots, size } = layoutOf(defs);
+  const out = new Uint8Array(size);
+  packSlots(slots, get, out, 0);
+  return out;
+}
+
 /**
  * Decodes a header that is its declared fields in order at `off` (Ether,
  * Dot1Q, UDP, IPv6): a new layer of `cls` holding them, and where the header

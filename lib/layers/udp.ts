@@ -9,7 +9,7 @@ import type { Dissected } from './dissect';
 import { view } from './byte-view';
 import { IPLayer } from './ip';
 import { udpServiceNames } from './names';
-import { dissectFixed } from './struct';
+import { dissectFixed, layoutOf, packSlots } from './struct';
 
 /** UDP's declaration (Scapy's fields_desc): wire order, defaults, show() order. */
 const UDP_FIELDS = [
@@ -32,17 +32,16 @@ export class UDPLayer extends Layer {
 
   protected encode(payload: Uint8Array): Uint8Array {
     const out = new Uint8Array(8 + payload.length);
-    const dv = view(out);
-    dv.setUint16(0, this.sport);
-    dv.setUint16(2, this.dport);
-    dv.setUint16(4, this.len ?? autoLength('UDP', 'len', out.length, 0xffff));
+    const len = this.len ?? autoLength('UDP', 'len', out.length, 0xffff);
+    // The header from the declaration, the checksum 0 until it is computed over the whole datagram.
+    packSlots(layoutOf(UDP_FIELDS).slots, (n) => (n === 'len' ? len : n === 'chksum' ? 0 : this.value(n)), out, 0);
     out.set(payload, 8);
     let ck = this.chksum;
     if (ck === null) {
       const ph = pseudoHeader(this, 17, out.length);
       ck = ph ? internetChecksum(ph, out) || 0xffff : 0;
     }
-    dv.setUint16(6, ck);
+    view(out).setUint16(6, ck);
     return out;
   }
 
