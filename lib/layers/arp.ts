@@ -1,7 +1,10 @@
 // ARP (RFC 826) for Ethernet/IPv4: hardware length 6, protocol length 4.
 import { getIPv4, getMAC, putIPv4, putMAC } from './addr';
-import { ipv4, mac, uint } from './field';
-import { defineAccessors, factory, Layer, need, ShortInput, view, type Dissected } from './layer';
+import { ipv4, mac, uint, type FieldInputs, type FieldValues } from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import { need, ShortInput, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { ETHER_TYPES } from './names';
 
 /** ARP operation codes (Scapy's names). */
@@ -42,52 +45,29 @@ export const HARDWARE_TYPES = {
   21: 'ATM',
 } as const;
 
-/** Fields of ARP. */
-export interface ARPFields {
-  hwtype?: number;
-  ptype?: number | string;
+const ARP_FIELDS = [
+  uint('hwtype', 16, 1, { hex: true, names: HARDWARE_TYPES }),
+  uint('ptype', 16, 0x800, { hex: true, names: ETHER_TYPES }),
   /** Hardware address length (default 6). */
-  hwlen?: number | null;
+  uint('hwlen', 8, null),
   /** Protocol address length (default 4). */
-  plen?: number | null;
+  uint('plen', 8, null),
   /** 'who-has' (1, default), 'is-at' (2) ... */
-  op?: number | string;
-  hwsrc?: string | null;
-  psrc?: string | null;
-  hwdst?: string;
-  pdst?: string;
-}
+  uint('op', 16, 1, { names: ARP_OPS }),
+  mac('hwsrc', null),
+  ipv4('psrc', null),
+  mac('hwdst', '00:00:00:00:00:00'),
+  ipv4('pdst', '0.0.0.0'),
+];
+/** Fields of ARP: op 'who-has' (1, default) or 'is-at' (2) ...; hwlen 6 and plen 4 when unset. */
+export type ARPFields = FieldInputs<typeof ARP_FIELDS>;
 /** An ARP packet. */
-export interface ARPLayer {
-  hwtype: number;
-  ptype: number;
-  hwlen: number | null;
-  plen: number | null;
-  op: number;
-  hwsrc: string | null;
-  psrc: string | null;
-  hwdst: string;
-  pdst: string;
-}
+export interface ARPLayer extends FieldValues<typeof ARP_FIELDS> {}
 /** An ARP packet (Scapy's ARP). */
 export class ARPLayer extends Layer {
   static override readonly layerName: string = 'ARP';
   static override readonly displayName: string = 'ARP';
-  static override readonly fieldDefs = [
-    uint('hwtype', 16, 1, { hex: true, names: HARDWARE_TYPES }),
-    uint('ptype', 16, 0x800, { hex: true, names: ETHER_TYPES }),
-    uint('hwlen', 8, null),
-    uint('plen', 8, null),
-    uint('op', 16, 1, { names: ARP_OPS }),
-    mac('hwsrc', null),
-    ipv4('psrc', null),
-    mac('hwdst', '00:00:00:00:00:00'),
-    ipv4('pdst', '0.0.0.0'),
-  ];
-
-  constructor(fields?: ARPFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = ARP_FIELDS;
 
   override value(name: string): unknown {
     if (name === 'hwsrc') return this.getField('hwsrc') ?? '00:00:00:00:00:00';

@@ -24,7 +24,8 @@ import {
   IPv6ExtHdrRoutingLayer,
   IPv6Layer,
 } from './ipv6';
-import { bindLayers, type LayerClass } from './layer';
+import { bindLayers } from './bind';
+import type { LayerClass } from './layer';
 import { TCPerrorLayer, TCPLayer } from './tcp';
 import { UDPerrorLayer, UDPLayer } from './udp';
 import {
@@ -45,23 +46,21 @@ import {
   PROTO_UDP,
 } from '../constants';
 
-const C = <T>(c: T) => c as unknown as LayerClass;
-
 // Link layers: ethertype (or SLL protocol) -> network layer.
 const byEthertype: [number, LayerClass][] = [
-  [ETYPE_IPV4, C(IPLayer)],
-  [ETYPE_ARP, C(ARPLayer)],
-  [ETYPE_IPV6, C(IPv6Layer)],
-  [ETYPE_VLAN, C(Dot1QLayer)],
-  [ETYPE_QINQ, C(Dot1ADLayer)],
+  [ETYPE_IPV4, IPLayer],
+  [ETYPE_ARP, ARPLayer],
+  [ETYPE_IPV6, IPv6Layer],
+  [ETYPE_VLAN, Dot1QLayer],
+  [ETYPE_QINQ, Dot1ADLayer],
 ];
 for (const lower of [EtherLayer, Dot1QLayer])
-  for (const [type, upper] of byEthertype) bindLayers(C(lower), upper, { type });
+  for (const [type, upper] of byEthertype) bindLayers(lower, upper, { type });
 for (const lower of [CookedLinuxLayer, CookedLinuxV2Layer])
-  for (const [proto, upper] of byEthertype) bindLayers(C(lower), upper, { proto });
-bindLayers(C(LoopbackLayer), C(IPLayer), { type: 2 });
+  for (const [proto, upper] of byEthertype) bindLayers(lower, upper, { proto });
+bindLayers(LoopbackLayer, IPLayer, { type: 2 });
 // BSD address families for IPv6 differ by system: 24 (NetBSD/OpenBSD), 28 (FreeBSD), 30 (macOS).
-for (const type of [24, 28, 30]) bindLayers(C(LoopbackLayer), C(IPv6Layer), { type }, { overload: type === 24 });
+for (const type of [24, 28, 30]) bindLayers(LoopbackLayer, IPv6Layer, { type }, { overload: type === 24 });
 
 // IPv4: only the first fragment carries the upper-layer header.
 for (const [proto, upper] of [
@@ -71,7 +70,7 @@ for (const [proto, upper] of [
   [PROTO_IPIP, IPLayer],
   [PROTO_IPV6, IPv6Layer],
 ] as const) {
-  bindLayers(C(IPLayer), C(upper), { frag: 0, proto });
+  bindLayers(IPLayer, upper, { frag: 0, proto });
 }
 for (const [proto, upper] of [
   [PROTO_ICMP, ICMPerrorLayer],
@@ -79,48 +78,48 @@ for (const [proto, upper] of [
   [PROTO_UDP, UDPerrorLayer],
   [PROTO_IPIP, IPerrorLayer],
 ] as const) {
-  bindLayers(C(IPerrorLayer), C(upper), { frag: 0, proto });
+  bindLayers(IPerrorLayer, upper, { frag: 0, proto });
 }
 
 // DNS on its well-known ports (5353: multicast DNS; over TCP only 53); ports are not changed when building.
 for (const port of [53, 5353]) {
-  bindLayers(C(UDPLayer), C(DNSLayer), { dport: port }, { overload: false });
-  bindLayers(C(UDPLayer), C(DNSLayer), { sport: port }, { overload: false });
+  bindLayers(UDPLayer, DNSLayer, { dport: port }, { overload: false });
+  bindLayers(UDPLayer, DNSLayer, { sport: port }, { overload: false });
 }
-bindLayers(C(TCPLayer), C(DNSLayer), { dport: 53 }, { overload: false });
-bindLayers(C(TCPLayer), C(DNSLayer), { sport: 53 }, { overload: false });
+bindLayers(TCPLayer, DNSLayer, { dport: 53 }, { overload: false });
+bindLayers(TCPLayer, DNSLayer, { sport: 53 }, { overload: false });
 
 // IPv6 and its extension headers share one next-header space.
 const extHeaders: [number, LayerClass][] = [
-  [PROTO_HOPOPTS, C(IPv6ExtHdrHopByHopLayer)],
-  [PROTO_ROUTING, C(IPv6ExtHdrRoutingLayer)],
-  [PROTO_FRAGMENT, C(IPv6ExtHdrFragmentLayer)],
-  [PROTO_DSTOPTS, C(IPv6ExtHdrDestOptLayer)],
+  [PROTO_HOPOPTS, IPv6ExtHdrHopByHopLayer],
+  [PROTO_ROUTING, IPv6ExtHdrRoutingLayer],
+  [PROTO_FRAGMENT, IPv6ExtHdrFragmentLayer],
+  [PROTO_DSTOPTS, IPv6ExtHdrDestOptLayer],
 ];
 const ndDefaults: [LayerClass, string][] = [
-  [C(ICMPv6ND_RSLayer), 'ff02::2'],
-  [C(ICMPv6ND_RALayer), 'ff02::1'],
-  [C(ICMPv6ND_NSLayer), 'ff02::1'],
-  [C(ICMPv6ND_NALayer), 'ff02::1'],
+  [ICMPv6ND_RSLayer, 'ff02::2'],
+  [ICMPv6ND_RALayer, 'ff02::1'],
+  [ICMPv6ND_NSLayer, 'ff02::1'],
+  [ICMPv6ND_NALayer, 'ff02::1'],
 ];
 function bindNextHeaders(lowers: LayerClass[], tcp: LayerClass, udp: LayerClass): void {
   for (const lower of lowers) {
     for (const [nh, upper] of extHeaders) bindLayers(lower, upper, { nh });
     bindLayers(lower, tcp, { nh: PROTO_TCP });
     bindLayers(lower, udp, { nh: PROTO_UDP });
-    bindLayers(lower, C(IPLayer), { nh: PROTO_IPIP });
-    bindLayers(lower, C(IPv6Layer), { nh: PROTO_IPV6 });
+    bindLayers(lower, IPLayer, { nh: PROTO_IPIP });
+    bindLayers(lower, IPv6Layer, { nh: PROTO_IPV6 });
     for (const [type, upper] of Object.entries({ ...ICMPV6_CLASSES, ...MLD_CLASSES })) {
       // Neighbor Discovery must arrive with hop limit 255 (RFC 4861 7.1), MLD with 1; Scapy also picks the group.
       const nd = ndDefaults.find(([c]) => c === upper);
       const mld = MLD_IPV6_DEFAULTS.find(([c]) => c === upper);
       const ipDefaults = nd ? { hlim: 255, dst: nd[1] } : mld?.[1];
-      const buildOnly = lower === C(IPv6Layer) ? ipDefaults : undefined;
+      const buildOnly = lower === IPv6Layer ? ipDefaults : undefined;
       bindLayers(lower, upper, { nh: PROTO_ICMPV6 }, { when: (b, o) => b[o] === Number(type), buildOnly });
     }
-    bindLayers(lower, C(ICMPv6UnknownLayer), { nh: PROTO_ICMPV6 });
+    bindLayers(lower, ICMPv6UnknownLayer, { nh: PROTO_ICMPV6 });
   }
 }
-bindNextHeaders([C(IPv6Layer), ...extHeaders.map(([, c]) => c)], C(TCPLayer), C(UDPLayer));
-bindNextHeaders([C(IPerror6Layer)], C(TCPerrorLayer), C(UDPerrorLayer));
-setQuotedClass(C(IPerror6Layer));
+bindNextHeaders([IPv6Layer, ...extHeaders.map(([, c]) => c)], TCPLayer, UDPLayer);
+bindNextHeaders([IPerror6Layer], TCPerrorLayer, UDPerrorLayer);
+setQuotedClass(IPerror6Layer);

@@ -2,8 +2,21 @@
 // CNAME, NS, PTR, TXT, MX, SOA, SRV, OPT of RFC 6891). Names are decompressed
 // when parsing and compressed when building (RFC 1035 section 4.1.4).
 import { getIPv4, getIPv6, isIPv4, parseIPv6, putIPv4 } from './addr';
-import { custom, describe, fieldError, flags, uint, bytes as bytesField, type FieldDef } from './field';
-import { defineAccessors, factory, Layer, need, ShortInput, view, type Dissected, type LayerClass } from './layer';
+import {
+  custom,
+  describe,
+  fieldError,
+  flags,
+  uint,
+  bytes as bytesField,
+  type FieldDef,
+  type FieldInputs,
+  type FieldValues,
+} from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer, type LayerClass } from './layer';
+import { need, ShortInput, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { pyBytes, pyStr, pyStrOfBytes } from './pyrepr';
 import { TCPLayer } from './tcp';
 
@@ -241,7 +254,7 @@ export function readName(msg: Uint8Array, off: number, end: number): [string, nu
   return [labels.length ? labels.join('.') + '.' : '.', after];
 }
 
-const nameField = (name: string, def: string): FieldDef => ({
+const nameField = <N extends string>(name: N, def: string): FieldDef<N, string> => ({
   name,
   default: def,
   check: (layer, v) => checkName(layer, name, v),
@@ -270,31 +283,20 @@ export abstract class DNSRecord extends Layer {
   }
 }
 
+const DNSQR_FIELDS = [
+  nameField('qname', 'www.example.com.'),
+  uint('qtype', 16, 1, { names: DNS_QTYPES }),
+  uint('qclass', 16, 1, { names: DNS_CLASSES }),
+];
 /** Fields of DNSQR. */
-export interface DNSQRFields {
-  qname?: string;
-  qtype?: number | string;
-  qclass?: number | string;
-}
+export type DNSQRFields = FieldInputs<typeof DNSQR_FIELDS>;
 /** A DNS question. */
-export interface DNSQRLayer {
-  qname: string;
-  qtype: number;
-  qclass: number;
-}
+export interface DNSQRLayer extends FieldValues<typeof DNSQR_FIELDS> {}
 /** A DNS question (Scapy's DNSQR). */
 export class DNSQRLayer extends DNSRecord {
   static override readonly layerName: string = 'DNSQR';
   static override readonly displayName: string = 'DNS Question Record';
-  static override readonly fieldDefs = [
-    nameField('qname', 'www.example.com.'),
-    uint('qtype', 16, 1, { names: DNS_QTYPES }),
-    uint('qclass', 16, 1, { names: DNS_CLASSES }),
-  ];
-
-  constructor(fields?: DNSQRFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = DNSQR_FIELDS;
 
   write(w: NameWriter): void {
     w.name(this.qname);
@@ -312,12 +314,13 @@ export class DNSQRLayer extends DNSRecord {
     return [q, p + 4];
   }
 }
-defineAccessors(DNSQRLayer as unknown as LayerClass);
+defineAccessors(DNSQRLayer);
 
 /** The rdata of a DNSRR: an address for A/AAAA, a name for NS/CNAME/PTR/DNAME, strings for TXT, else bytes. */
 export type DNSRData = string | Uint8Array | Uint8Array[];
 
-const RR_HEAD = (def: number): FieldDef[] => [
+/** The head every resource record starts with; `def` is the record type. */
+const RR_HEAD = (def: number) => [
   nameField('rrname', '.'),
   uint('type', 16, def, { names: DNS_TYPES }),
   uint('rclass', 16, 1, { names: DNS_CLASSES }),
@@ -432,52 +435,40 @@ function reprRData(v: unknown, type: number): string {
   return pyStrOfBytes(v as Uint8Array);
 }
 
-/** Fields of DNSRR. */
-export interface DNSRRFields {
-  rrname?: string;
-  /** Record type (default 'A'). */
-  type?: number | string;
-  rclass?: number | string;
-  ttl?: number;
-  /** rdata length (default: computed). */
-  rdlen?: number | null;
-  /** IPv4 text (A), IPv6 text (AAAA), a name (NS, CNAME, PTR, DNAME), strings (TXT), else bytes. */
-  rdata?: string | Uint8Array | (string | Uint8Array)[];
-}
-/** A DNS resource record. */
-export interface DNSRRLayer {
-  rrname: string;
-  type: number;
-  rclass: number;
-  ttl: number;
-  rdlen: number | null;
-}
+/** What DNSRR's rdata takes: IPv4 text (A), IPv6 text (AAAA), a name (NS, CNAME, PTR, DNAME), strings (TXT), else bytes. */
+type DNSRDataInput = string | Uint8Array | (string | Uint8Array)[];
+const DNSRR_FIELDS = [
+  ...RR_HEAD(1),
+  custom<'rdata', DNSRData | null, DNSRDataInput>({
+    name: 'rdata',
+    default: null,
+    // Checked against the type by setFields (the type may come in the same call).
+    check: (_l, v) => v as DNSRData,
+    repr: (v, o) => reprRData(v, (o as { type: number }).type),
+    clone: (v) =>
+      Array.isArray(v) ? v.map((b) => new Uint8Array(b)) : v instanceof Uint8Array ? new Uint8Array(v) : v,
+  }),
+];
+/**
+ * Fields of DNSRR: type (default 'A'); rdlen computed when unset; rdata IPv4
+ * text (A), IPv6 text (AAAA), a name (NS, CNAME, PTR, DNAME), strings (TXT),
+ * else bytes.
+ */
+export type DNSRRFields = FieldInputs<typeof DNSRR_FIELDS>;
+/** A DNS resource record (rdata is an accessor of the class: its default depends on the type). */
+export interface DNSRRLayer extends Omit<FieldValues<typeof DNSRR_FIELDS>, 'rdata'> {}
 /** A DNS resource record with generic rdata (Scapy's DNSRR). */
 export class DNSRRLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRR';
   static override readonly displayName: string = 'DNS Resource Record';
-  static override readonly fieldDefs = [
-    ...RR_HEAD(1),
-    custom({
-      name: 'rdata',
-      default: null,
-      check: (_l, v) => v,
-      repr: (v, o) => reprRData(v, (o as DNSRRLayer).type),
-      clone: (v) =>
-        Array.isArray(v) ? v.map((b) => new Uint8Array(b)) : v instanceof Uint8Array ? new Uint8Array(v) : v,
-    }),
-  ];
-
-  constructor(fields?: DNSRRFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = DNSRR_FIELDS;
 
   /** The rdata: the set value, else an empty value of the record's type. */
   get rdata(): DNSRData {
     return (this.getField('rdata') as DNSRData | null) ?? defaultRData(this.type);
   }
 
-  set rdata(v: string | Uint8Array | (string | Uint8Array)[]) {
+  set rdata(v: DNSRDataInput) {
     this.setFields({ rdata: v });
   }
 
@@ -538,32 +529,18 @@ export class DNSRRLayer extends DNSRRBase {
     return pyBytes(r);
   }
 }
-defineAccessors(DNSRRLayer as unknown as LayerClass);
+defineAccessors(DNSRRLayer);
 
+const MX_FIELDS = [...RR_HEAD(15), uint('preference', 16, 0), nameField('exchange', '.')];
 /** Fields of DNSRRMX. */
-export interface DNSRRMXFields extends Omit<DNSRRFields, 'rdata'> {
-  preference?: number;
-  exchange?: string;
-}
+export type DNSRRMXFields = FieldInputs<typeof MX_FIELDS>;
 /** An MX record. */
-export interface DNSRRMXLayer {
-  rrname: string;
-  type: number;
-  rclass: number;
-  ttl: number;
-  rdlen: number | null;
-  preference: number;
-  exchange: string;
-}
+export interface DNSRRMXLayer extends FieldValues<typeof MX_FIELDS> {}
 /** An MX record (Scapy's DNSRRMX). */
 export class DNSRRMXLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRRMX';
   static override readonly displayName: string = 'DNS MX Resource Record';
-  static override readonly fieldDefs = [...RR_HEAD(15), uint('preference', 16, 0), nameField('exchange', '.')];
-
-  constructor(fields?: DNSRRMXFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = MX_FIELDS;
 
   protected writeRData(w: NameWriter): void {
     w.u16(this.preference);
@@ -575,48 +552,24 @@ export class DNSRRMXLayer extends DNSRRBase {
     this.setParsed({ preference: view(msg).getUint16(off), exchange: readName(msg, off + 2, end)[0] });
   }
 }
-defineAccessors(DNSRRMXLayer as unknown as LayerClass);
+defineAccessors(DNSRRMXLayer);
 
-/** Fields of DNSRRSOA. */
-export interface DNSRRSOAFields extends Omit<DNSRRFields, 'rdata'> {
-  mname?: string;
-  rname?: string;
-  serial?: number;
-  refresh?: number;
-  retry?: number;
-  expire?: number;
-  minimum?: number;
-}
-/** An SOA record. */
-export interface DNSRRSOALayer {
-  rrname: string;
-  type: number;
-  rclass: number;
-  ttl: number;
-  rdlen: number | null;
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-}
 const SOA_NUMBERS = ['serial', 'refresh', 'retry', 'expire', 'minimum'] as const;
+const SOA_FIELDS = [
+  ...RR_HEAD(6),
+  nameField('mname', '.'),
+  nameField('rname', '.'),
+  ...SOA_NUMBERS.map((n) => uint(n, 32, 0)),
+];
+/** Fields of DNSRRSOA. */
+export type DNSRRSOAFields = FieldInputs<typeof SOA_FIELDS>;
+/** An SOA record. */
+export interface DNSRRSOALayer extends FieldValues<typeof SOA_FIELDS> {}
 /** An SOA record (Scapy's DNSRRSOA). */
 export class DNSRRSOALayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRRSOA';
   static override readonly displayName: string = 'DNS SOA Resource Record';
-  static override readonly fieldDefs = [
-    ...RR_HEAD(6),
-    nameField('mname', '.'),
-    nameField('rname', '.'),
-    ...SOA_NUMBERS.map((n) => uint(n, 32, 0)),
-  ];
-
-  constructor(fields?: DNSRRSOAFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = SOA_FIELDS;
 
   protected writeRData(w: NameWriter): void {
     w.name(this.mname);
@@ -634,42 +587,24 @@ export class DNSRRSOALayer extends DNSRRBase {
     this.setParsed(v);
   }
 }
-defineAccessors(DNSRRSOALayer as unknown as LayerClass);
+defineAccessors(DNSRRSOALayer);
 
+const SRV_FIELDS = [
+  ...RR_HEAD(33),
+  uint('priority', 16, 0),
+  uint('weight', 16, 0),
+  uint('port', 16, 0),
+  nameField('target', '.'),
+];
 /** Fields of DNSRRSRV. */
-export interface DNSRRSRVFields extends Omit<DNSRRFields, 'rdata'> {
-  priority?: number;
-  weight?: number;
-  port?: number;
-  target?: string;
-}
+export type DNSRRSRVFields = FieldInputs<typeof SRV_FIELDS>;
 /** An SRV record. */
-export interface DNSRRSRVLayer {
-  rrname: string;
-  type: number;
-  rclass: number;
-  ttl: number;
-  rdlen: number | null;
-  priority: number;
-  weight: number;
-  port: number;
-  target: string;
-}
+export interface DNSRRSRVLayer extends FieldValues<typeof SRV_FIELDS> {}
 /** An SRV record (Scapy's DNSRRSRV); its target is never compressed (RFC 2782). */
 export class DNSRRSRVLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRRSRV';
   static override readonly displayName: string = 'DNS SRV Resource Record';
-  static override readonly fieldDefs = [
-    ...RR_HEAD(33),
-    uint('priority', 16, 0),
-    uint('weight', 16, 0),
-    uint('port', 16, 0),
-    nameField('target', '.'),
-  ];
-
-  constructor(fields?: DNSRRSRVFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = SRV_FIELDS;
 
   protected writeRData(w: NameWriter): void {
     w.u16(this.priority);
@@ -689,34 +624,23 @@ export class DNSRRSRVLayer extends DNSRRBase {
     });
   }
 }
-defineAccessors(DNSRRSRVLayer as unknown as LayerClass);
+defineAccessors(DNSRRSRVLayer);
 
-/** Fields of EDNS0TLV. */
-export interface EDNS0TLVFields {
-  optcode?: number;
+const EDNS0TLV_FIELDS = [
+  uint('optcode', 16, 0),
   /** Length (default: computed). */
-  optlen?: number | null;
-  optdata?: Uint8Array | string;
-}
+  uint('optlen', 16, null),
+  bytesField('optdata', new Uint8Array(0)),
+];
+/** Fields of EDNS0TLV (optlen computed when unset). */
+export type EDNS0TLVFields = FieldInputs<typeof EDNS0TLV_FIELDS>;
 /** One EDNS(0) option. */
-export interface EDNS0TLVLayer {
-  optcode: number;
-  optlen: number | null;
-  optdata: Uint8Array;
-}
+export interface EDNS0TLVLayer extends FieldValues<typeof EDNS0TLV_FIELDS> {}
 /** One EDNS(0) option inside an OPT record (Scapy's EDNS0TLV). */
 export class EDNS0TLVLayer extends DNSRecord {
   static override readonly layerName: string = 'EDNS0TLV';
   static override readonly displayName: string = 'DNS EDNS0 TLV';
-  static override readonly fieldDefs = [
-    uint('optcode', 16, 0),
-    uint('optlen', 16, null),
-    bytesField('optdata', new Uint8Array(0)),
-  ];
-
-  constructor(fields?: EDNS0TLVFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = EDNS0TLV_FIELDS;
 
   write(w: NameWriter): void {
     w.u16(this.optcode);
@@ -724,73 +648,65 @@ export class EDNS0TLVLayer extends DNSRecord {
     w.bytes(this.optdata);
   }
 }
-defineAccessors(EDNS0TLVLayer as unknown as LayerClass);
+defineAccessors(EDNS0TLVLayer);
 
-const recordList = (name: string, classes: LayerClass[], chain: 'list' | 'chain', def: Layer[] = []): FieldDef => ({
+/** A list of records (one record is taken as a list of one), each of one of `classes`. */
+const recordList = <N extends string, L extends Layer>(
+  name: N,
+  classes: readonly LayerClass<L>[],
+  chain: 'list' | 'chain',
+  def: L[] = [],
+): FieldDef<N, L[], L | L[]> => ({
   name,
   default: def,
   nested: chain,
   check(layer, v) {
-    const items = Array.isArray(v) ? v : [v];
+    const items: unknown[] = Array.isArray(v) ? v : [v];
     return items.map((x, i) => {
-      if (!classes.some((c) => x instanceof (c as unknown as new () => Layer))) {
+      const cls = classes.find((c) => x instanceof c);
+      if (!cls || !(x instanceof cls)) {
         throw fieldError(
           layer,
           name,
           `item ${i}: expected ${classes.map((c) => c.layerName).join(' or ')} but received ${x instanceof Layer ? x.layerName : describe(x)}`,
         );
       }
-      return (x as Layer).copy();
+      return x.copy();
     });
   },
   repr: (v) => ((v as unknown[]).length ? String(v) : 'None'),
   clone: (v) => (v as Layer[]).map((x) => x.copy()),
 });
 
-/** Fields of DNSRROPT. */
-export interface DNSRROPTFields {
-  rrname?: string;
-  type?: number | string;
+const Z_NAMES = [...new Array<string>(15).fill(''), 'D0'];
+const OPT_FIELDS = [
+  nameField('rrname', '.'),
+  uint('type', 16, 41, { names: DNS_TYPES }),
   /** Requestor's UDP payload size (default 4096). */
-  rclass?: number;
-  extrcode?: number;
-  version?: number;
+  uint('rclass', 16, 4096),
+  uint('extrcode', 8, 0),
+  uint('version', 8, 0),
   /** Flags; 'D0' (default) is the DNSSEC OK bit, as Scapy names it. */
-  z?: number | string;
-  rdlen?: number | null;
-  rdata?: EDNS0TLVLayer[];
-}
+  flags('z', 16, Z_NAMES, 0x8000),
+  uint('rdlen', 16, null),
+  recordList('rdata', [EDNS0TLVLayer], 'list'),
+];
+/**
+ * Fields of DNSRROPT: rclass is the requestor's UDP payload size (default
+ * 4096); z the flags, 'D0' (default) the DNSSEC OK bit as Scapy names it.
+ */
+export type DNSRROPTFields = FieldInputs<typeof OPT_FIELDS>;
 /** An OPT pseudo-record. */
-export interface DNSRROPTLayer {
-  rrname: string;
-  type: number;
-  rclass: number;
-  extrcode: number;
-  version: number;
+export interface DNSRROPTLayer extends FieldValues<typeof OPT_FIELDS> {
+  // A flags field reads as a number and takes Scapy's names too.
   get z(): number;
   set z(v: number | string);
-  rdlen: number | null;
-  rdata: EDNS0TLVLayer[];
 }
-const Z_NAMES = [...new Array<string>(15).fill(''), 'D0'];
 /** The EDNS(0) OPT pseudo-record (RFC 6891; Scapy's DNSRROPT). */
 export class DNSRROPTLayer extends DNSRRBase {
   static override readonly layerName: string = 'DNSRROPT';
   static override readonly displayName: string = 'DNS OPT Resource Record';
-  static override readonly fieldDefs = [
-    nameField('rrname', '.'),
-    uint('type', 16, 41, { names: DNS_TYPES }),
-    uint('rclass', 16, 4096),
-    uint('extrcode', 8, 0),
-    uint('version', 8, 0),
-    flags('z', 16, Z_NAMES, 0x8000),
-    uint('rdlen', 16, null),
-    recordList('rdata', [EDNS0TLVLayer as unknown as LayerClass], 'list'),
-  ];
-
-  constructor(fields?: DNSRROPTFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = OPT_FIELDS;
 
   override write(w: NameWriter): void {
     w.name(this.rrname);
@@ -825,11 +741,17 @@ export class DNSRROPTLayer extends DNSRRBase {
     this.setParsed({ rdata: opts });
   }
 }
-defineAccessors(DNSRROPTLayer as unknown as LayerClass);
+defineAccessors(DNSRROPTLayer);
 
 // ---- the message -------------------------------------------------------------
 
-const RR_CLASSES = [DNSRRLayer, DNSRRMXLayer, DNSRRSOALayer, DNSRRSRVLayer, DNSRROPTLayer] as unknown as LayerClass[];
+const RR_CLASSES: readonly LayerClass<DNSResourceRecord>[] = [
+  DNSRRLayer,
+  DNSRRMXLayer,
+  DNSRRSOALayer,
+  DNSRRSRVLayer,
+  DNSRROPTLayer,
+];
 const COUNTS = [
   ['qdcount', 'qd'],
   ['ancount', 'an'],
@@ -840,85 +762,48 @@ const COUNTS = [
 /** Any resource record class. */
 export type DNSResourceRecord = DNSRRLayer | DNSRRMXLayer | DNSRRSOALayer | DNSRRSRVLayer | DNSRROPTLayer;
 
-/** Fields of DNS. */
-export interface DNSFields {
-  id?: number;
-  /** 0 query, 1 response. */
-  qr?: number;
-  opcode?: number | string;
-  aa?: number;
-  tc?: number;
-  /** Recursion desired (default 1). */
-  rd?: number;
-  ra?: number;
-  z?: number;
-  ad?: number;
-  cd?: number;
-  rcode?: number | string;
-  /** Counts (default: the number of records given). */
-  qdcount?: number | null;
-  ancount?: number | null;
-  nscount?: number | null;
-  arcount?: number | null;
+const DNS_FIELDS = [
+  // Over TCP a message starts with its length (RFC 1035 4.2.2).
   /** Length prefix over TCP (default: computed); absent over UDP. */
-  length?: number | null;
-  /** Questions (one record or an array; default one DNSQR(), as in Scapy). */
-  qd?: DNSQRLayer | DNSQRLayer[];
-  an?: DNSResourceRecord | DNSResourceRecord[];
-  ns?: DNSResourceRecord | DNSResourceRecord[];
-  ar?: DNSResourceRecord | DNSResourceRecord[];
-}
+  uint('length', 16, null, { when: (o: never) => (o as Layer).underlayer instanceof TCPLayer }),
+  uint('id', 16, 0),
+  /** 0 query, 1 response. */
+  uint('qr', 1, 0),
+  uint('opcode', 4, 0, { names: DNS_OPCODES }),
+  uint('aa', 1, 0),
+  uint('tc', 1, 0),
+  /** Recursion desired (default 1). */
+  uint('rd', 1, 1),
+  uint('ra', 1, 0),
+  uint('z', 1, 0),
+  uint('ad', 1, 0),
+  uint('cd', 1, 0),
+  uint('rcode', 4, 0, { names: DNS_RCODES }),
+  /** Counts (default: the number of records given). */
+  uint('qdcount', 16, null),
+  uint('ancount', 16, null),
+  uint('nscount', 16, null),
+  uint('arcount', 16, null),
+  // Scapy's DNS() asks one question by default: DNSQR() (www.example.com, A).
+  recordList('qd', [DNSQRLayer], 'chain', [new DNSQRLayer()]),
+  recordList('an', RR_CLASSES, 'chain'),
+  recordList('ns', RR_CLASSES, 'chain'),
+  recordList('ar', RR_CLASSES, 'chain'),
+];
+/**
+ * Fields of DNS: qr 0 query, 1 response; rd (recursion desired) 1 by
+ * default; the counts are the number of records given when unset; length is
+ * the prefix over TCP (computed; absent over UDP); qd is one DNSQR() by
+ * default, as in Scapy; each record list takes one record or an array.
+ */
+export type DNSFields = FieldInputs<typeof DNS_FIELDS>;
 /** A DNS message. */
-export interface DNSLayer {
-  length: number | null;
-  id: number;
-  qr: number;
-  opcode: number;
-  aa: number;
-  tc: number;
-  rd: number;
-  ra: number;
-  z: number;
-  ad: number;
-  cd: number;
-  rcode: number;
-  qdcount: number | null;
-  ancount: number | null;
-  nscount: number | null;
-  arcount: number | null;
-  qd: DNSQRLayer[];
-  an: DNSResourceRecord[];
-  ns: DNSResourceRecord[];
-  ar: DNSResourceRecord[];
-}
+export interface DNSLayer extends FieldValues<typeof DNS_FIELDS> {}
 /** A DNS message over UDP (Scapy's DNS). */
 export class DNSLayer extends Layer {
   static override readonly layerName: string = 'DNS';
   static override readonly displayName: string = 'DNS';
-  static override readonly fieldDefs = [
-    // Over TCP a message starts with its length (RFC 1035 4.2.2).
-    uint('length', 16, null, { when: (o: never) => (o as Layer).underlayer instanceof TCPLayer }),
-    uint('id', 16, 0),
-    uint('qr', 1, 0),
-    uint('opcode', 4, 0, { names: DNS_OPCODES }),
-    uint('aa', 1, 0),
-    uint('tc', 1, 0),
-    uint('rd', 1, 1),
-    uint('ra', 1, 0),
-    uint('z', 1, 0),
-    uint('ad', 1, 0),
-    uint('cd', 1, 0),
-    uint('rcode', 4, 0, { names: DNS_RCODES }),
-    uint('qdcount', 16, null),
-    uint('ancount', 16, null),
-    uint('nscount', 16, null),
-    uint('arcount', 16, null),
-    // Scapy's DNS() asks one question by default: DNSQR() (www.example.com, A).
-    recordList('qd', [DNSQRLayer as unknown as LayerClass], 'chain', [new DNSQRLayer()]),
-    recordList('an', RR_CLASSES, 'chain'),
-    recordList('ns', RR_CLASSES, 'chain'),
-    recordList('ar', RR_CLASSES, 'chain'),
-  ];
+  static override readonly fieldDefs = DNS_FIELDS;
 
   /**
    * Whether building compresses names (default true). Parsing sets it to

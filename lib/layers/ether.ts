@@ -1,10 +1,13 @@
 // Link layers: Ethernet II (IEEE 802.3), 802.1Q VLAN tags, Linux cooked
 // captures SLL (DLT 113) and SLL2 (DLT 276), and BSD loopback (DLT_NULL).
-import { getMAC, putMAC } from './addr';
-import { bytes, mac, uint } from './field';
-import { defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
+import { bytes, mac, uint, type FieldInputs, type FieldValues } from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import { need, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { ETHER_TYPES } from './names';
 import { pyStrOfBytes } from './pyrepr';
+import { dissectFixed, packFixed } from './struct';
 
 function withPayload(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(header.length + payload.length);
@@ -13,40 +16,31 @@ function withPayload(header: Uint8Array, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Fields of Ether. */
-export interface EtherFields {
+const ETHER_FIELDS = [
   /** Destination MAC (default ff:ff:ff:ff:ff:ff). */
-  dst?: string;
+  mac('dst', 'ff:ff:ff:ff:ff:ff'),
   /** Source MAC (default 00:00:00:00:00:00 when unset). */
-  src?: string | null;
+  mac('src', null),
   /** Ethertype (default: from the layer above, else 0x9000); a number or a name like 'IPv4'. */
-  type?: number | string;
-}
+  uint('type', 16, 0x9000, { hex: true, names: ETHER_TYPES }),
+];
+/**
+ * Fields of Ether: dst (default broadcast), src (00:00:00:00:00:00 when
+ * unset), type (default: from the layer above, else 0x9000; a number or a
+ * name like 'IPv4').
+ */
+export type EtherFields = FieldInputs<typeof ETHER_FIELDS>;
 /** An Ethernet II header. */
-export interface EtherLayer {
-  dst: string;
-  src: string | null;
-  type: number;
-}
+export interface EtherLayer extends FieldValues<typeof ETHER_FIELDS> {}
 /** An Ethernet II header (Scapy's Ether). */
 export class EtherLayer extends Layer {
   static override readonly layerName: string = 'Ether';
   static override readonly displayName: string = 'Ethernet';
-  static override readonly fieldDefs = [
-    mac('dst', 'ff:ff:ff:ff:ff:ff'),
-    mac('src', null),
-    uint('type', 16, 0x9000, { hex: true, names: ETHER_TYPES }),
-  ];
-
-  constructor(fields?: EtherFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = ETHER_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(14);
-    putMAC(h, 0, this.dst);
-    putMAC(h, 6, this.src ?? '00:00:00:00:00:00');
-    view(h).setUint16(12, this.value('type') as number);
+    // An unset source is written as zeros (sendp fills it from the interface first).
+    const h = packFixed(ETHER_FIELDS, (n) => (n === 'src' ? (this.src ?? '00:00:00:00:00:00') : this.value(n)));
     return withPayload(h, payload);
   }
 
@@ -56,53 +50,36 @@ export class EtherLayer extends Layer {
 
   /** Decodes 14 bytes. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 14);
-    const layer = new this();
-    layer.setParsed({ dst: getMAC(buf, off), src: getMAC(buf, off + 6), type: view(buf).getUint16(off + 12) });
-    return { layer, headerEnd: off + 14 };
+    return dissectFixed(this, ETHER_FIELDS, buf, off, end);
   }
 }
 defineAccessors(EtherLayer);
 
-/** Fields of Dot1Q. */
-export interface Dot1QFields {
+const DOT1Q_FIELDS = [
   /** Priority code point, 3 bits. */
-  prio?: number;
+  uint('prio', 3, 0),
   /** Drop eligible indicator, 1 bit (Scapy calls it `id`). */
-  id?: number;
+  uint('id', 1, 0),
   /** VLAN id, 12 bits (default 1). */
-  vlan?: number;
+  uint('vlan', 12, 1),
   /** Ethertype of what follows (default: from the layer above). */
-  type?: number | string;
-}
+  uint('type', 16, 0, { hex: true, names: ETHER_TYPES }),
+];
+/** Fields of Dot1Q: prio (3 bits), id (the drop eligible bit, as Scapy names it), vlan (default 1), type. */
+export type Dot1QFields = FieldInputs<typeof DOT1Q_FIELDS>;
 /** An 802.1Q tag. */
-export interface Dot1QLayer {
-  prio: number;
-  id: number;
-  vlan: number;
-  type: number;
-}
+export interface Dot1QLayer extends FieldValues<typeof DOT1Q_FIELDS> {}
 /** An 802.1Q VLAN tag (Scapy's Dot1Q). */
 export class Dot1QLayer extends Layer {
   static override readonly layerName: string = 'Dot1Q';
   static override readonly displayName: string = '802.1Q';
-  static override readonly fieldDefs = [
-    uint('prio', 3, 0),
-    uint('id', 1, 0),
-    uint('vlan', 12, 1),
-    uint('type', 16, 0, { hex: true, names: ETHER_TYPES }),
-  ];
-
-  constructor(fields?: Dot1QFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = DOT1Q_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(4);
-    const dv = view(h);
-    dv.setUint16(0, (this.prio << 13) | (this.id << 12) | this.vlan);
-    dv.setUint16(2, this.value('type') as number);
-    return withPayload(h, payload);
+    return withPayload(
+      packFixed(DOT1Q_FIELDS, (n) => this.value(n)),
+      payload,
+    );
   }
 
   override mySummary(): string {
@@ -116,12 +93,7 @@ export class Dot1QLayer extends Layer {
 
   /** Decodes a 4-byte tag. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 4);
-    const dv = view(buf);
-    const tci = dv.getUint16(off);
-    const layer = new this();
-    layer.setParsed({ prio: tci >> 13, id: (tci >> 12) & 1, vlan: tci & 0xfff, type: dv.getUint16(off + 2) });
-    return { layer, headerEnd: off + 4 };
+    return dissectFixed(this, DOT1Q_FIELDS, buf, off, end);
   }
 }
 defineAccessors(Dot1QLayer);
@@ -141,23 +113,6 @@ export const COOKED_LINUX_PACKET_TYPES = {
   4: 'sent-by-us',
 } as const;
 
-/** Fields of CookedLinux (SLL). */
-export interface CookedLinuxFields {
-  pkttype?: number | string;
-  lladdrtype?: number;
-  lladdrlen?: number;
-  /** Link-layer source address field, up to 8 bytes (zero-padded). */
-  src?: Uint8Array | string;
-  proto?: number | string;
-}
-/** A Linux cooked capture header, version 1. */
-export interface CookedLinuxLayer {
-  pkttype: number;
-  lladdrtype: number;
-  lladdrlen: number;
-  src: Uint8Array;
-  proto: number;
-}
 const src8 = {
   ...bytes('src', new Uint8Array(0), { maxLength: 8 }),
   // Scapy's fixed-length string field does not print the zero padding.
@@ -168,21 +123,23 @@ const src8 = {
     return pyStrOfBytes(b.subarray(0, n));
   },
 };
+const SLL_FIELDS = [
+  uint('pkttype', 16, 0, { names: COOKED_LINUX_PACKET_TYPES }),
+  uint('lladdrtype', 16, 512, { hex: true }),
+  uint('lladdrlen', 16, 0),
+  /** Link-layer source address field, up to 8 bytes (zero-padded). */
+  src8,
+  uint('proto', 16, 0x800, { hex: true, names: ETHER_TYPES }),
+];
+/** Fields of CookedLinux (SLL): src is the link-layer source address field, up to 8 bytes (zero-padded). */
+export type CookedLinuxFields = FieldInputs<typeof SLL_FIELDS>;
+/** A Linux cooked capture header, version 1. */
+export interface CookedLinuxLayer extends FieldValues<typeof SLL_FIELDS> {}
 /** A Linux cooked capture header (DLT_LINUX_SLL, 113; Scapy's CookedLinux). */
 export class CookedLinuxLayer extends Layer {
   static override readonly layerName: string = 'CookedLinux';
   static override readonly displayName: string = 'cooked linux';
-  static override readonly fieldDefs = [
-    uint('pkttype', 16, 0, { names: COOKED_LINUX_PACKET_TYPES }),
-    uint('lladdrtype', 16, 512, { hex: true }),
-    uint('lladdrlen', 16, 0),
-    src8,
-    uint('proto', 16, 0x800, { hex: true, names: ETHER_TYPES }),
-  ];
-
-  constructor(fields?: CookedLinuxFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = SLL_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(16);
@@ -212,43 +169,24 @@ export class CookedLinuxLayer extends Layer {
 }
 defineAccessors(CookedLinuxLayer);
 
+const SLL2_FIELDS = [
+  uint('proto', 16, 0x800, { hex: true, names: ETHER_TYPES }),
+  uint('reserved', 16, 0),
+  uint('ifindex', 32, 0),
+  uint('lladdrtype', 16, 512, { hex: true }),
+  uint('pkttype', 8, 0, { names: COOKED_LINUX_PACKET_TYPES }),
+  uint('lladdrlen', 8, 0),
+  src8,
+];
 /** Fields of CookedLinuxV2 (SLL2). */
-export interface CookedLinuxV2Fields {
-  proto?: number | string;
-  reserved?: number;
-  ifindex?: number;
-  lladdrtype?: number;
-  pkttype?: number | string;
-  lladdrlen?: number;
-  src?: Uint8Array | string;
-}
+export type CookedLinuxV2Fields = FieldInputs<typeof SLL2_FIELDS>;
 /** A Linux cooked capture header, version 2. */
-export interface CookedLinuxV2Layer {
-  proto: number;
-  reserved: number;
-  ifindex: number;
-  lladdrtype: number;
-  pkttype: number;
-  lladdrlen: number;
-  src: Uint8Array;
-}
+export interface CookedLinuxV2Layer extends FieldValues<typeof SLL2_FIELDS> {}
 /** A Linux cooked capture header v2 (DLT_LINUX_SLL2, 276; Scapy's CookedLinuxV2). */
 export class CookedLinuxV2Layer extends Layer {
   static override readonly layerName: string = 'CookedLinuxV2';
   static override readonly displayName: string = 'cooked linux v2';
-  static override readonly fieldDefs = [
-    uint('proto', 16, 0x800, { hex: true, names: ETHER_TYPES }),
-    uint('reserved', 16, 0),
-    uint('ifindex', 32, 0),
-    uint('lladdrtype', 16, 512, { hex: true }),
-    uint('pkttype', 8, 0, { names: COOKED_LINUX_PACKET_TYPES }),
-    uint('lladdrlen', 8, 0),
-    src8,
-  ];
-
-  constructor(fields?: CookedLinuxV2Fields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = SLL2_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(20);
@@ -293,24 +231,19 @@ export const LOOPBACK_TYPES = {
   30: 'IPv6',
 } as const;
 
-/** Fields of Loopback. */
-export interface LoopbackFields {
+const LOOPBACK_FIELDS = [
   /** Address family, stored in host (little-endian) byte order. */
-  type?: number | string;
-}
+  uint('type', 32, 2, { names: LOOPBACK_TYPES }),
+];
+/** Fields of Loopback: the address family, stored in host (little-endian) byte order. */
+export type LoopbackFields = FieldInputs<typeof LOOPBACK_FIELDS>;
 /** A BSD loopback header. */
-export interface LoopbackLayer {
-  type: number;
-}
+export interface LoopbackLayer extends FieldValues<typeof LOOPBACK_FIELDS> {}
 /** The 4-byte BSD loopback header of DLT_NULL captures (Scapy's Loopback). */
 export class LoopbackLayer extends Layer {
   static override readonly layerName: string = 'Loopback';
   static override readonly displayName: string = 'Loopback';
-  static override readonly fieldDefs = [uint('type', 32, 2, { names: LOOPBACK_TYPES })];
-
-  constructor(fields?: LoopbackFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = LOOPBACK_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
     const h = new Uint8Array(4);

@@ -4,11 +4,18 @@
 import { isIPv4, isMAC, normalizeIPv6 } from './addr';
 import type { NameTable } from './names';
 import { pyHex, pyStrOfBytes } from './pyrepr';
+import { ruleError } from '../args';
 
-/** What every field descriptor provides. `default: null` means "filled in when the packet is built". */
-export interface FieldDef {
+/**
+ * What every field descriptor provides. `default: null` means "filled in when
+ * the packet is built". `N` is the field's name, `V` what reading it gives and
+ * `I` what setting it accepts: a layer's list of descriptors is its one
+ * declaration, and {@link FieldValues} / {@link FieldInputs} derive the
+ * layer's property and constructor types from it.
+ */
+export interface FieldDef<N extends string = string, V = unknown, I = V> {
   /** Scapy's field name. */
-  readonly name: string;
+  readonly name: N;
   /** Value used when the user leaves the field unset; null = computed at build time. */
   readonly default: unknown;
   /** Validates and normalises a user value; throws TypeError naming `layer.field`. */
@@ -33,11 +40,47 @@ export interface FieldDef {
   clone?(value: unknown): unknown;
   /** Scapy's class of this field with its note, as ls() prints it: `ShortEnumField`, `BitField  (4 bits)`. */
   readonly scapyType?: string;
+  /**
+   * How the field lies on the wire when a layer's bytes are just its fields in
+   * order (ICMPv6 messages, ND options, the fragment header; struct.ts packs
+   * them): a big-endian bit field, an address, or the bytes up to the end.
+   */
+  readonly wire?: Wire;
+  /** Types only, never present at run time: what reading the field gives and what setting it accepts. */
+  readonly __types?: { readonly value: V; readonly input: I };
+}
+
+/** A field's place on the wire: `bits` wide, an address, or the bytes that run to the end of the layer. */
+export type Wire = { readonly bits: number } | { readonly kind: 'ip4' | 'ip6' | 'mac' | 'bytes' };
+
+/** A layer's declaration: its field descriptors in wire and show() order. */
+export type FieldList = readonly FieldDef<string, unknown, unknown>[];
+
+type ValueOf<F> = F extends FieldDef<string, infer V, infer _I> ? V : never;
+type InputOf<F> = F extends FieldDef<string, infer _V, infer I> ? I : never;
+
+/** The properties a layer gets from its declaration `D`: `ip.ttl` is a number, `ip.len` a number or null. */
+export type FieldValues<D extends FieldList> = { -readonly [F in D[number] as F['name']]: ValueOf<F> };
+
+/** What a layer's constructor and factory take, from its declaration `D`: each field optional. */
+export type FieldInputs<D extends FieldList> = { [F in D[number] as F['name']]?: InputOf<F> };
+
+/** The value of a field that is null when unset and computed at build time. */
+type Auto<D, T> = D extends null ? T | null : T;
+/** Enum fields accept their names as well as numbers. */
+type Named<O> = O extends { names: unknown } | { namesFor: unknown } ? number | string : number;
+
+const indexes = new WeakMap<FieldList, ReadonlyMap<string, FieldDef>>();
+/** A declaration's descriptors by name (built once per declaration). */
+export function fieldIndex(defs: FieldList): ReadonlyMap<string, FieldDef> {
+  let m = indexes.get(defs);
+  if (!m) indexes.set(defs, (m = new Map(defs.map((f) => [f.name, f]))));
+  return m;
 }
 
 /** Builds the TypeError all layers throw for bad input: `IP.ttl: expected ... but received 300`. */
 export function fieldError(layer: string, field: string, message: string): TypeError {
-  return new TypeError(`${layer}.${field}: ${message}`);
+  return ruleError('', `${layer}.${field}: ${message}`);
 }
 
 /** How a received value is named in error messages. */
@@ -69,6 +112,12 @@ export interface UintOptions {
 }
 
 /** An unsigned integer of `bits` bits. `def: null` makes it automatic (length, checksum ...). */
+export function uint<N extends string, D extends number | null, O extends UintOptions = Record<never, never>>(
+  name: N,
+  bits: number,
+  def: D,
+  opts?: O,
+): FieldDef<N, Auto<D, number>, Auto<D, Named<O>>>;
 export function uint(name: string, bits: number, def: number | null, opts: UintOptions = {}): FieldDef {
   const max = 2 ** bits - 1;
   const table = (): NameTable | undefined => (typeof opts.names === 'function' ? opts.names() : opts.names);
@@ -84,6 +133,7 @@ export function uint(name: string, bits: number, def: number | null, opts: UintO
     name,
     default: def,
     scapyType,
+    wire: { bits },
     when: opts.when,
     check(layer, v) {
       if (v === null && def === null) return null;
@@ -112,19 +162,20 @@ export function uint(name: string, bits: number, def: number | null, opts: UintO
  * A flags field: bit i is named `names[i]`. Accepts a number or Scapy's text:
  * single-letter names written together ('SA'), longer names joined with '+' ('MF+DF').
  */
-export function flags(
-  name: string,
+export function flags<N extends string>(
+  name: N,
   bits: number,
   names: readonly string[],
   def: number,
   opts: { when?: (o: never) => boolean } = {},
-): FieldDef {
+): FieldDef<N, number, number | string> {
   const max = 2 ** bits - 1;
   const letters = names.every((n) => n.length === 1);
   return {
     name,
     default: def,
     scapyType: 'FlagsField',
+    wire: { bits },
     when: opts.when,
     check(layer, v) {
       if (typeof v === 'string') return parseFlags(layer, name, names, v);
@@ -171,17 +222,19 @@ function parseFlags(layer: string, field: string, names: readonly string[], text
  * string, or undefined when the string is not such an address; `what` names
  * the kind in error messages ("an IPv4 address").
  */
-function addressField(
-  name: string,
+function addressField<N extends string, V>(
+  name: N,
   def: string | null,
-  what: string,
+  kind: 'ip4' | 'ip6' | 'mac',
   normalize: (s: string) => string | undefined,
   when?: (o: never) => boolean,
-): FieldDef {
+): FieldDef<N, V> {
+  const what = { ip4: 'an IPv4 address', ip6: 'an IPv6 address', mac: 'a MAC address' }[kind];
   return {
     name,
     default: def,
-    scapyType: what === 'an IPv4 address' ? 'IPField' : what === 'an IPv6 address' ? 'IP6Field' : 'MACField',
+    scapyType: { ip4: 'IPField', ip6: 'IP6Field', mac: 'MACField' }[kind],
+    wire: { kind },
     when,
     check(layer, v) {
       if (v === null && def === null) return null;
@@ -200,18 +253,22 @@ function addressField(
 }
 
 /** An IPv4 address as dotted-quad text. */
-export function ipv4(name: string, def: string | null, opts: { when?: (o: never) => boolean } = {}): FieldDef {
-  return addressField(name, def, 'an IPv4 address', (s) => (isIPv4(s) ? s : undefined), opts.when);
+export function ipv4<N extends string, D extends string | null>(
+  name: N,
+  def: D,
+  opts: { when?: (o: never) => boolean } = {},
+): FieldDef<N, Auto<D, string>> {
+  return addressField(name, def, 'ip4', (s) => (isIPv4(s) ? s : undefined), opts.when);
 }
 
 /** An IPv6 address, kept in inet_ntop's text form. */
-export function ipv6(name: string, def: string | null): FieldDef {
-  return addressField(name, def, 'an IPv6 address', normalizeIPv6);
+export function ipv6<N extends string, D extends string | null>(name: N, def: D): FieldDef<N, Auto<D, string>> {
+  return addressField(name, def, 'ip6', normalizeIPv6);
 }
 
 /** A MAC address, kept lower-case with ':' separators. */
-export function mac(name: string, def: string | null): FieldDef {
-  return addressField(name, def, 'a MAC address', (s) => (isMAC(s) ? s.toLowerCase().replace(/-/g, ':') : undefined));
+export function mac<N extends string, D extends string | null>(name: N, def: D): FieldDef<N, Auto<D, string>> {
+  return addressField(name, def, 'mac', (s) => (isMAC(s) ? s.toLowerCase().replace(/-/g, ':') : undefined));
 }
 
 /** Converts user bytes: Uint8Array as is, strings as UTF-8 (like Scapy's bytes_encode). */
@@ -222,11 +279,16 @@ export function toBytes(layer: string, field: string, v: unknown): Uint8Array {
 }
 
 /** A byte string (Scapy's StrField). `fixed` pads or rejects to an exact length. */
-export function bytes(name: string, def: Uint8Array | null, opts: { maxLength?: number } = {}): FieldDef {
+export function bytes<N extends string, D extends Uint8Array | null>(
+  name: N,
+  def: D,
+  opts: { maxLength?: number } = {},
+): FieldDef<N, Auto<D, Uint8Array>, Auto<D, Uint8Array | string>> {
   return {
     name,
     default: def,
     scapyType: 'StrField',
+    wire: { kind: 'bytes' },
     check(layer, v) {
       if (v === null && def === null) return null;
       const b = toBytes(layer, name, v);
@@ -250,7 +312,12 @@ export function showRecord(prefix: string, name: string, fields: ReadonlyArray<r
   return s;
 }
 
-/** A field with its own checking and printing. */
-export function custom(def: FieldDef): FieldDef {
+/**
+ * A field with its own checking and printing. `V` (what reading gives) comes
+ * from `check`; give `I` when setting accepts more (a single record for a list).
+ */
+export function custom<N extends string, V, I = V>(
+  def: Omit<FieldDef<N, V, I>, 'check'> & { check(layer: string, value: unknown): V },
+): FieldDef<N, V, I> {
   return def;
 }

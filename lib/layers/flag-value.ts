@@ -3,6 +3,7 @@
 // built layers (a value of their own) and captured views (the value is read
 // through the view each time, so one object per view is enough: no allocation
 // per packet).
+import { ruleError } from '../args';
 import { describe } from './field';
 import { TCP_FLAG_LETTERS } from '../constants';
 
@@ -29,7 +30,8 @@ export class TCPFlags {
   constructor(value: number | string | (() => number)) {
     this.#src = typeof value === 'string' ? TCPFlags.parse(value, 'TCPFlags') : value;
     if (typeof this.#src === 'number' && (!Number.isInteger(this.#src) || this.#src < 0 || this.#src > 0x1ff)) {
-      throw new TypeError(
+      throw ruleError(
+        '',
         `TCPFlags: expected an integer 0..511 or letters of ${TCP_LETTERS} but received ${describe(value)}`,
       );
     }
@@ -38,7 +40,8 @@ export class TCPFlags {
   /** Letters (any order, e.g. 'SA' or 'AS') to their bits; a TypeError names an unknown letter. */
   static parse(letters: string, where = 'TCP flags'): number {
     if (typeof letters !== 'string')
-      throw new TypeError(
+      throw ruleError(
+        '',
         `${where}: expected flag letters (of ${TCP_LETTERS}) or a number but received ${describe(letters)}`,
       );
     // An index loop (no string iterator): comparing a captured view's flags with letters allocates nothing.
@@ -46,7 +49,7 @@ export class TCPFlags {
     for (let k = 0; k < letters.length; k++) {
       const i = TCP_LETTERS.indexOf(letters[k]);
       if (i < 0)
-        throw new TypeError(`${where}: unknown flag letter '${letters[k]}' in '${letters}' (letters: ${TCP_LETTERS})`);
+        throw ruleError('', `${where}: unknown flag letter '${letters[k]}' in '${letters}' (letters: ${TCP_LETTERS})`);
       v |= 1 << i;
     }
     return v;

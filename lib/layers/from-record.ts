@@ -20,7 +20,8 @@ import {
   IPv6ExtHdrRoutingLayer,
   IPv6Layer,
 } from './ipv6';
-import { dissectChain, ShortInput, type Dissected, type Layer, type LayerClass } from './layer';
+import { dissectChain, ShortInput, type Dissected } from './dissect';
+import type { Layer, LayerClass } from './layer';
 import { PaddingLayer, RawLayer } from './raw';
 import { TCPLayer } from './tcp';
 import { UDPLayer } from './udp';
@@ -79,14 +80,12 @@ export interface RecordLayout {
   icmpType: number;
 }
 
-const C = <T>(c: T): LayerClass => c as unknown as LayerClass;
-
 /** The link layer class and its header length for each link layer mask. */
 const LINK_LAYERS: ReadonlyArray<readonly [number, LayerClass, number]> = [
-  [1 << LAYER_ETHERNET, C(EtherLayer), 14],
-  [1 << LAYER_SLL, C(CookedLinuxLayer), 16],
-  [1 << LAYER_SLL2, C(CookedLinuxV2Layer), 20],
-  [1 << LAYER_LOOPBACK, C(LoopbackLayer), 4],
+  [1 << LAYER_ETHERNET, EtherLayer, 14],
+  [1 << LAYER_SLL, CookedLinuxLayer, 16],
+  [1 << LAYER_SLL2, CookedLinuxV2Layer, 20],
+  [1 << LAYER_LOOPBACK, LoopbackLayer, 4],
 ];
 
 /** The link layer class and header length the record's layer bits name, or undefined when it has none. */
@@ -110,11 +109,11 @@ const ABSENT = OFFSET_ABSENT;
 const QINQ = ETYPE_QINQ;
 
 /** IPv6 extension headers with a layer here, by the next-header value that announces them. */
-const EXT_HEADERS: ReadonlyMap<number, LayerClass> = new Map([
-  [PROTO_HOPOPTS, C(IPv6ExtHdrHopByHopLayer)],
-  [PROTO_ROUTING, C(IPv6ExtHdrRoutingLayer)],
-  [PROTO_FRAGMENT, C(IPv6ExtHdrFragmentLayer)],
-  [PROTO_DSTOPTS, C(IPv6ExtHdrDestOptLayer)],
+const EXT_HEADERS: ReadonlyMap<number, LayerClass> = new Map<number, LayerClass>([
+  [PROTO_HOPOPTS, IPv6ExtHdrHopByHopLayer],
+  [PROTO_ROUTING, IPv6ExtHdrRoutingLayer],
+  [PROTO_FRAGMENT, IPv6ExtHdrFragmentLayer],
+  [PROTO_DSTOPTS, IPv6ExtHdrDestOptLayer],
 ]);
 
 /** The transport protocols the native dissector decodes: when the record has none of them, it decided not to. */
@@ -122,7 +121,7 @@ const NATIVE_L4 = new Set([PROTO_TCP, PROTO_UDP, PROTO_ICMP, PROTO_ICMPV6]);
 
 /** ICMPv6 message classes by type (ICMPv6Unknown for the others, as in Scapy). */
 function icmpv6Class(type: number): LayerClass {
-  return ICMPV6_CLASSES[type] ?? MLD_CLASSES[type] ?? C(ICMPv6UnknownLayer);
+  return ICMPV6_CLASSES[type] ?? MLD_CLASSES[type] ?? ICMPv6UnknownLayer;
 }
 
 /** A VLAN tag: its class is chosen by the type field before it (Ether's or the previous tag's). */
@@ -143,7 +142,7 @@ interface Step {
 
 /** The class for step `s` after layer `prev`, or undefined when there is none here (the rest is Raw). */
 function pick(s: Step, prev: Layer | undefined): LayerClass | undefined {
-  if (s.kind === TAG) return (prev as { type?: unknown } | undefined)?.type === QINQ ? C(Dot1ADLayer) : C(Dot1QLayer);
+  if (s.kind === TAG) return (prev as { type?: unknown } | undefined)?.type === QINQ ? Dot1ADLayer : Dot1QLayer;
   if (s.kind === EXT) return EXT_HEADERS.get((prev as { nh?: number } | undefined)?.nh ?? -1);
   return s.cls;
 }
@@ -164,7 +163,7 @@ function plan(r: RecordLayout): Step[] {
     for (let i = 0; i < r.vlanCount; i++) steps.push({ off: linkEnd + 4 * i, cls: undefined, kind: TAG, until: 0 });
   }
   if (r.l3Off !== ABSENT) {
-    const l3 = m & M_ARP ? C(ARPLayer) : m & M_IPV4 ? C(IPLayer) : m & M_IPV6 ? C(IPv6Layer) : undefined;
+    const l3 = m & M_ARP ? ARPLayer : m & M_IPV4 ? IPLayer : m & M_IPV6 ? IPv6Layer : undefined;
     // An l3 offset without its bit: the header was there but did not decode (bad version); the rest is Raw.
     if (l3) steps.push({ off: r.l3Off, cls: l3, kind: 0, until: 0 });
     if (m & M_IPV6 && m & M_IPV6_EXT) {
@@ -175,11 +174,11 @@ function plan(r: RecordLayout): Step[] {
   if (r.l4Off !== ABSENT) {
     const l4 =
       m & M_TCP
-        ? C(TCPLayer)
+        ? TCPLayer
         : m & M_UDP
-          ? C(UDPLayer)
+          ? UDPLayer
           : m & M_ICMP
-            ? C(ICMPLayer)
+            ? ICMPLayer
             : m & M_ICMPV6
               ? icmpv6Class(r.icmpType)
               : undefined;
@@ -214,16 +213,7 @@ export function fromRecord(bytes: Uint8Array, r: RecordLayout): Layer {
   const rawAfter =
     (r.flags & STOPPED) !== 0 ||
     (r.l4Off === ABSENT && (r.layers & (M_IPV4 | M_IPV6)) !== 0 && NATIVE_L4.has(r.ipProto));
-  return build(
-    bytes,
-    steps,
-    0,
-    steps[0].off,
-    bytes.length,
-    pick(steps[0], undefined) ?? C(RawLayer),
-    undefined,
-    rawAfter,
-  );
+  return build(bytes, steps, 0, steps[0].off, bytes.length, pick(steps[0], undefined) ?? RawLayer, undefined, rawAfter);
 }
 
 /** The index of the step for a header at `at` after step `i`'s layer, or steps.length when the record names no more. */
@@ -254,10 +244,10 @@ function build(
       const s = steps[j];
       // A header that ends elsewhere than where the record puts the next one: the record wins, the rest is Raw.
       const there = s.kind === EXT ? d.headerEnd >= s.off : d.headerEnd === s.off;
-      const next = (there ? pick(s, layer) : undefined) ?? C(RawLayer);
+      const next = (there ? pick(s, layer) : undefined) ?? RawLayer;
       layer.attach(build(buf, steps, j, d.headerEnd, payEnd, next, layer, rawAfter));
     } else {
-      const next = rawAfter ? C(RawLayer) : (layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? C(RawLayer));
+      const next = rawAfter ? RawLayer : (layer.guessPayloadClass(buf, d.headerEnd, payEnd) ?? RawLayer);
       layer.attach(dissectChain(buf, d.headerEnd, payEnd, next, layer, steps.length));
     }
   }

@@ -3,8 +3,11 @@
 // packet, which is decoded as IPerror / TCPerror / UDPerror / ICMPerror.
 import { getIPv4, putIPv4 } from './addr';
 import { internetChecksum } from './checksum';
-import { ipv4, uint } from './field';
-import { defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
+import { ipv4, uint, type FieldInputs, type FieldValues } from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer, type LayerClass } from './layer';
+import { need, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { IPerrorLayer, IPLayer } from './ip';
 import { ICMP_CODES, ICMP_TYPES } from './names';
 
@@ -15,51 +18,46 @@ export const ICMP_ERROR_TYPES = [3, 4, 5, 11, 12];
 type Owner = { type: number };
 const is = (types: number[]) => (o: never) => types.includes((o as Owner).type);
 
-/** Fields of ICMP (which ones exist depends on `type`, as in Scapy). */
-export interface ICMPFields {
+const ICMP_FIELDS = [
   /** Type (default 8, echo-request); a number or a name like 'dest-unreach'. */
-  type?: number | string;
-  code?: number;
+  uint('type', 8, 8, { names: ICMP_TYPES }),
+  uint('code', 8, 0, { namesFor: (o: never) => ICMP_CODES[(o as Owner).type] }),
   /** Checksum (default: computed). */
-  chksum?: number | null;
+  uint('chksum', 16, null, { hex: true }),
   /** Echo / timestamp / information / address mask identifier. */
-  id?: number;
-  seq?: number;
+  uint('id', 16, 0, { hex: true, when: is(ECHO_LIKE) }),
+  uint('seq', 16, 0, { hex: true, when: is(ECHO_LIKE) }),
   /** Timestamps in ms since midnight UT (default: now). */
-  ts_ori?: number | null;
-  ts_rx?: number | null;
-  ts_tx?: number | null;
+  uint('ts_ori', 32, null, { when: is([13, 14]) }),
+  uint('ts_rx', 32, null, { when: is([13, 14]) }),
+  uint('ts_tx', 32, null, { when: is([13, 14]) }),
   /** Redirect gateway. */
-  gw?: string;
+  ipv4('gw', '0.0.0.0', { when: is([5]) }),
   /** Parameter problem pointer. */
-  ptr?: number;
-  reserved?: number;
+  uint('ptr', 8, 0, { when: is([12]) }),
+  uint('reserved', 8, 0, { when: is([3, 11]) }),
   /** Length of the quoted datagram in 32-bit words (RFC 4884). */
-  length?: number;
-  addr_mask?: string;
+  uint('length', 8, 0, { when: is([3, 11, 12]) }),
+  ipv4('addr_mask', '0.0.0.0', { when: is([17, 18]) }),
   /** Next-hop MTU of fragmentation-needed. */
-  nexthopmtu?: number;
-  /** The unused word (16 bits for types 11 and 12, 32 bits for unknown types). */
-  unused?: number;
-}
+  uint('nexthopmtu', 16, 0, { when: is([3]) }),
+  {
+    // The unused word (16 bits for types 11 and 12, 32 bits for unknown types).
+    // Scapy shows `unused` for every type: a number where the type has one, else an empty string.
+    ...uint('unused', 32, 0),
+    repr: (v: unknown, o: object) =>
+      [11, 12].includes((o as Owner).type) || !KNOWN.includes((o as Owner).type) ? String(v) : "''",
+  },
+];
+/**
+ * Fields of ICMP (which ones exist depends on `type`, as in Scapy): type a
+ * number or a name like 'dest-unreach' (default 8, echo-request); timestamps
+ * in ms since midnight UT (default: now); length of the quoted datagram in
+ * 32-bit words (RFC 4884).
+ */
+export type ICMPFields = FieldInputs<typeof ICMP_FIELDS>;
 /** An ICMP header. */
-export interface ICMPLayer {
-  type: number;
-  code: number;
-  chksum: number | null;
-  id: number;
-  seq: number;
-  ts_ori: number | null;
-  ts_rx: number | null;
-  ts_tx: number | null;
-  gw: string;
-  ptr: number;
-  reserved: number;
-  length: number;
-  addr_mask: string;
-  nexthopmtu: number;
-  unused: number;
-}
+export interface ICMPLayer extends FieldValues<typeof ICMP_FIELDS> {}
 
 function msSinceMidnight(): number {
   const now = new Date();
@@ -70,32 +68,7 @@ function msSinceMidnight(): number {
 export class ICMPLayer extends Layer {
   static override readonly layerName: string = 'ICMP';
   static override readonly displayName: string = 'ICMP';
-  static override readonly fieldDefs = [
-    uint('type', 8, 8, { names: ICMP_TYPES }),
-    uint('code', 8, 0, { namesFor: (o: never) => ICMP_CODES[(o as Owner).type] }),
-    uint('chksum', 16, null, { hex: true }),
-    uint('id', 16, 0, { hex: true, when: is(ECHO_LIKE) }),
-    uint('seq', 16, 0, { hex: true, when: is(ECHO_LIKE) }),
-    uint('ts_ori', 32, null, { when: is([13, 14]) }),
-    uint('ts_rx', 32, null, { when: is([13, 14]) }),
-    uint('ts_tx', 32, null, { when: is([13, 14]) }),
-    ipv4('gw', '0.0.0.0', { when: is([5]) }),
-    uint('ptr', 8, 0, { when: is([12]) }),
-    uint('reserved', 8, 0, { when: is([3, 11]) }),
-    uint('length', 8, 0, { when: is([3, 11, 12]) }),
-    ipv4('addr_mask', '0.0.0.0', { when: is([17, 18]) }),
-    uint('nexthopmtu', 16, 0, { when: is([3]) }),
-    {
-      // Scapy shows `unused` for every type: a number where the type has one, else an empty string.
-      ...uint('unused', 32, 0),
-      repr: (v: unknown, o: object) =>
-        [11, 12].includes((o as Owner).type) || !KNOWN.includes((o as Owner).type) ? String(v) : "''",
-    },
-  ];
-
-  constructor(fields?: ICMPFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = ICMP_FIELDS;
 
   /** The 4+ bytes after type/code/checksum, laid out by type. */
   private rest(): Uint8Array {
@@ -140,7 +113,7 @@ export class ICMPLayer extends Layer {
   }
 
   override guessPayloadClass(): LayerClass | undefined {
-    return ICMP_ERROR_TYPES.includes(this.type) ? (IPerrorLayer as unknown as LayerClass) : undefined;
+    return ICMP_ERROR_TYPES.includes(this.type) ? IPerrorLayer : undefined;
   }
 
   override mySummary(): string {

@@ -2,52 +2,36 @@
 // the MLDv2 report (RFC 3810) that Linux sends whenever an interface with
 // IPv6 comes up, so every real IPv6 capture has them.
 import { getIPv6, parseIPv6 } from './addr';
-import { bytes, custom, describe, fieldError, ipv6, uint } from './field';
-import { cksumField, HEAD, ICMPv6Base, typeField, type ICMPv6Common, type ICMPv6CommonFields } from './icmpv6';
-import { defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
-import type { Slot } from './struct';
+import { bytes, custom, describe, fieldError, ipv6, uint, type FieldInputs, type FieldValues } from './field';
+import { cksumField, ICMPv6Base, typeField } from './icmpv6';
+import { defineAccessors, factory } from './factory';
+import { Layer, type LayerClass } from './layer';
+import { need, type Dissected } from './dissect';
+import { view } from './byte-view';
 
-/** Fields of the MLDv1 messages. */
-export interface ICMPv6MLFields extends ICMPv6CommonFields {
-  /** Maximum response delay in ms (queries; default 10000 there, else 0). */
-  mrd?: number;
-  reserved?: number;
-  /** The multicast address ('::' in a general query). */
-  mladdr?: string;
-}
-/** An MLDv1 message. */
-export interface ICMPv6MLQueryLayer extends ICMPv6Common {
-  mrd: number;
-  reserved: number;
-  mladdr: string;
-}
-const ML_SLOTS: Slot[] = [
-  ...HEAD,
-  { name: 'mrd', bits: 16 },
-  { name: 'reserved', bits: 16 },
-  { name: 'mladdr', kind: 'ip6' },
-];
+/** The MLDv1 messages' fields: `mrd` is the maximum response delay in ms (10000 in queries, else 0). */
 const mlFields = (type: number, mrd: number) => [
   typeField(type),
   uint('code', 8, 0),
   cksumField,
   uint('mrd', 16, mrd),
   uint('reserved', 16, 0),
+  /** The multicast address ('::' in a general query). */
   ipv6('mladdr', '::'),
 ];
+const ML_QUERY_FIELDS = mlFields(130, 10000);
+/** Fields of the MLDv1 messages: mrd (maximum response delay in ms) and mladdr ('::' in a general query). */
+export type ICMPv6MLFields = FieldInputs<typeof ML_QUERY_FIELDS>;
+/** An MLDv1 message. */
+export interface ICMPv6MLQueryLayer extends FieldValues<typeof ML_QUERY_FIELDS> {}
 
 /** MLD query (Scapy's ICMPv6MLQuery). */
 export class ICMPv6MLQueryLayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6MLQuery';
   static override readonly displayName: string = 'MLD - Multicast Listener Query';
-  static override readonly slots: readonly Slot[] = ML_SLOTS;
-  static override readonly fieldDefs = mlFields(130, 10000);
-
-  constructor(fields?: ICMPv6MLFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = ML_QUERY_FIELDS;
 }
-defineAccessors(ICMPv6MLQueryLayer as unknown as LayerClass);
+defineAccessors(ICMPv6MLQueryLayer);
 
 /** MLDv1 report (Scapy's ICMPv6MLReport). */
 export class ICMPv6MLReportLayer extends ICMPv6MLQueryLayer {
@@ -63,53 +47,36 @@ export class ICMPv6MLDoneLayer extends ICMPv6MLQueryLayer {
   static override readonly fieldDefs = mlFields(132, 0);
 }
 
-/** Fields of one MLDv2 multicast address record. */
-export interface ICMPv6MLDMultAddrRecFields {
+const MULT_ADDR_REC_FIELDS = [
   /** Record type (4: CHANGE_TO_EXCLUDE, the default). */
-  rtype?: number;
+  uint('rtype', 8, 4),
   /** Auxiliary data length in 32-bit words (default: computed). */
-  auxdata_len?: number | null;
+  uint('auxdata_len', 8, null),
   /** Number of sources (default: computed). */
-  sources_number?: number | null;
-  dst?: string;
-  sources?: string[];
-  auxdata?: Uint8Array | string;
-}
+  uint('sources_number', 16, null),
+  ipv6('dst', '::'),
+  custom({
+    name: 'sources',
+    default: [],
+    check(layer, v): string[] {
+      if (!Array.isArray(v))
+        throw fieldError(layer, 'sources', `expected an array of IPv6 addresses but received ${describe(v)}`);
+      return v.map((a) => ipv6('sources', '::').check(layer, a) as string);
+    },
+    repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
+    clone: (v) => [...(v as string[])],
+  }),
+  bytes('auxdata', new Uint8Array(0)),
+];
+/** Fields of one MLDv2 multicast address record (rtype 4, CHANGE_TO_EXCLUDE, by default; lengths computed). */
+export type ICMPv6MLDMultAddrRecFields = FieldInputs<typeof MULT_ADDR_REC_FIELDS>;
 /** One MLDv2 multicast address record. */
-export interface ICMPv6MLDMultAddrRecLayer {
-  rtype: number;
-  auxdata_len: number | null;
-  sources_number: number | null;
-  dst: string;
-  sources: string[];
-  auxdata: Uint8Array;
-}
+export interface ICMPv6MLDMultAddrRecLayer extends FieldValues<typeof MULT_ADDR_REC_FIELDS> {}
 /** One multicast address record of an MLDv2 report (Scapy's ICMPv6MLDMultAddrRec). */
 export class ICMPv6MLDMultAddrRecLayer extends Layer {
   static override readonly layerName: string = 'ICMPv6MLDMultAddrRec';
   static override readonly displayName: string = 'ICMPv6 MLDv2 - Multicast Address Record';
-  static override readonly fieldDefs = [
-    uint('rtype', 8, 4),
-    uint('auxdata_len', 8, null),
-    uint('sources_number', 16, null),
-    ipv6('dst', '::'),
-    custom({
-      name: 'sources',
-      default: [],
-      check(layer, v) {
-        if (!Array.isArray(v))
-          throw fieldError(layer, 'sources', `expected an array of IPv6 addresses but received ${describe(v)}`);
-        return v.map((a) => ipv6('sources', '::').check(layer, a));
-      },
-      repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
-      clone: (v) => [...(v as string[])],
-    }),
-    bytes('auxdata', new Uint8Array(0)),
-  ];
-
-  constructor(fields?: ICMPv6MLDMultAddrRecFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = MULT_ADDR_REC_FIELDS;
 
   /** The record's bytes. */
   recordBytes(): Uint8Array {
@@ -159,62 +126,40 @@ export class ICMPv6MLDMultAddrRecLayer extends Layer {
     return { layer, headerEnd: next };
   }
 }
-defineAccessors(ICMPv6MLDMultAddrRecLayer as unknown as LayerClass);
+defineAccessors(ICMPv6MLDMultAddrRecLayer);
 
-/** Fields of ICMPv6MLReport2. */
-export interface ICMPv6MLReport2Fields {
-  type?: number | string;
-  res?: number;
-  cksum?: number | null;
-  reserved?: number;
+const REPORT2_FIELDS = [
+  typeField(143),
+  uint('res', 8, 0),
+  cksumField,
+  uint('reserved', 16, 0),
   /** Number of records (default: computed). */
-  records_number?: number | null;
-  records?: ICMPv6MLDMultAddrRecLayer[];
-}
+  uint('records_number', 16, null),
+  custom<'records', ICMPv6MLDMultAddrRecLayer[], ICMPv6MLDMultAddrRecLayer | ICMPv6MLDMultAddrRecLayer[]>({
+    name: 'records',
+    default: [],
+    nested: 'indent',
+    check(layer, v) {
+      const items: unknown[] = Array.isArray(v) ? v : [v];
+      return items.map((x) => {
+        if (!(x instanceof ICMPv6MLDMultAddrRecLayer))
+          throw fieldError(layer, 'records', 'expected ICMPv6MLDMultAddrRec records');
+        return x.copy();
+      });
+    },
+    repr: (v) => String((v as unknown[]).length),
+    clone: (v) => (v as Layer[]).map((x) => x.copy()),
+  }),
+];
+/** Fields of ICMPv6MLReport2 (records_number computed when unset). */
+export type ICMPv6MLReport2Fields = FieldInputs<typeof REPORT2_FIELDS>;
 /** An MLDv2 report. */
-export interface ICMPv6MLReport2Layer {
-  type: number;
-  res: number;
-  cksum: number | null;
-  reserved: number;
-  records_number: number | null;
-  records: ICMPv6MLDMultAddrRecLayer[];
-}
+export interface ICMPv6MLReport2Layer extends FieldValues<typeof REPORT2_FIELDS> {}
 /** MLDv2 report (Scapy's ICMPv6MLReport2). */
 export class ICMPv6MLReport2Layer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6MLReport2';
   static override readonly displayName: string = 'MLDv2 - Multicast Listener Report';
-  static override readonly slots: readonly Slot[] = [
-    { name: 'type', bits: 8 },
-    { name: 'res', bits: 8 },
-    { name: 'cksum', bits: 16 },
-    { name: 'reserved', bits: 16 },
-    { name: 'records_number', bits: 16 },
-  ];
-  static override readonly fieldDefs = [
-    typeField(143),
-    uint('res', 8, 0),
-    cksumField,
-    uint('reserved', 16, 0),
-    uint('records_number', 16, null),
-    custom({
-      name: 'records',
-      default: [],
-      nested: 'indent',
-      check(layer, v) {
-        const items = Array.isArray(v) ? v : [v];
-        if (!items.every((x) => x instanceof ICMPv6MLDMultAddrRecLayer))
-          throw fieldError(layer, 'records', 'expected ICMPv6MLDMultAddrRec records');
-        return items.map((x: Layer) => x.copy());
-      },
-      repr: (v) => String((v as unknown[]).length),
-      clone: (v) => (v as Layer[]).map((x) => x.copy()),
-    }),
-  ];
-
-  constructor(fields?: ICMPv6MLReport2Fields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = REPORT2_FIELDS;
 
   protected override slotValue(name: string): unknown {
     if (name === 'records_number') return this.records_number ?? this.records.length;
@@ -258,14 +203,14 @@ export class ICMPv6MLReport2Layer extends ICMPv6Base {
     return { layer, headerEnd: p };
   }
 }
-defineAccessors(ICMPv6MLReport2Layer as unknown as LayerClass);
+defineAccessors(ICMPv6MLReport2Layer);
 
 /** MLD classes by ICMPv6 type, for dissection. */
 export const MLD_CLASSES: Readonly<Record<number, LayerClass>> = {
-  130: ICMPv6MLQueryLayer as unknown as LayerClass,
-  131: ICMPv6MLReportLayer as unknown as LayerClass,
-  132: ICMPv6MLDoneLayer as unknown as LayerClass,
-  143: ICMPv6MLReport2Layer as unknown as LayerClass,
+  130: ICMPv6MLQueryLayer,
+  131: ICMPv6MLReportLayer,
+  132: ICMPv6MLDoneLayer,
+  143: ICMPv6MLReport2Layer,
 };
 
 /** What building fills in the IPv6 header below an MLD message (hop limit 1, RFC 2710 / 3810), as Scapy does. */

@@ -3,32 +3,38 @@
 // neighbor solicitation/advertisement and their options. One class per
 // message type, named as in Scapy. The checksum covers the IPv6 pseudo-header.
 import { internetChecksum } from './checksum';
-import { bytes, ipv6, mac, uint, type FieldDef } from './field';
-import { defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected, type LayerClass } from './layer';
+import { bytes, ipv6, mac, uint, type FieldInputs, type FieldList, type FieldValues } from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer, type LayerClass } from './layer';
+import { need, type Dissected } from './dissect';
+import { pseudoHeader } from './build';
+import { view } from './byte-view';
 import { ICMPV6_TYPES } from './names';
-import { packSlots, slotsSize, unpackSlots, type Slot } from './struct';
+import { layoutOf, packSlots, unpackSlots } from './struct';
+
+/** The type field of a message class whose default type is `def`. */
+export const typeField = (def: number) => uint('type', 8, def, { names: ICMPV6_TYPES });
+/** The checksum field (computed with the IPv6 pseudo-header when unset). */
+export const cksumField = uint('cksum', 16, null, { hex: true });
+
+/** type, code and checksum: the start of every ICMPv6 message. */
+const COMMON_FIELDS = [typeField(1), uint('code', 8, 0), cksumField];
+/** Fields every ICMPv6 message has. */
+export type ICMPv6CommonFields = FieldInputs<typeof COMMON_FIELDS>;
+/** What every ICMPv6 message exposes. */
+export type ICMPv6Common = FieldValues<typeof COMMON_FIELDS>;
 
 /**
- * The shared shape of ICMPv6 messages and ND options: a fixed layout of
- * slots, optionally followed by a trailing byte string that runs to the end
- * of the message (echo data, unknown message bodies).
+ * The shared shape of ICMPv6 messages and ND options: their fields in order
+ * on the wire (the declaration's `wire` widths, see struct.ts), optionally
+ * followed by a trailing byte string that runs to the end of the message
+ * (echo data, unknown message bodies).
  */
 abstract class SlotLayer extends Layer {
-  /** The fixed layout on the wire. */
-  static readonly slots: readonly Slot[] = [];
-  /** Name of the trailing bytes field, if any. */
-  static readonly tail: string | undefined = undefined;
-
-  protected get layout(): { slots: readonly Slot[]; tail: string | undefined } {
-    const c = this.constructor as unknown as { slots: readonly Slot[]; tail: string | undefined };
-    return { slots: c.slots, tail: c.tail };
-  }
-
   /** The fixed part plus the trailing bytes, before any checksum. */
   protected encodeBody(): Uint8Array {
-    const { slots, tail } = this.layout;
+    const { slots, size, tail } = layoutOf(this.cls.fieldDefs);
     const t = tail ? (this.getField(tail) as Uint8Array) : new Uint8Array(0);
-    const size = slotsSize(slots);
     const out = new Uint8Array(size + t.length);
     packSlots(slots, (n) => this.slotValue(n), out, 0);
     out.set(t, size);
@@ -41,14 +47,14 @@ abstract class SlotLayer extends Layer {
   }
 
   /** Decodes the layout; the trailing field takes the rest up to `end`. */
-  static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    const size = slotsSize(this.slots);
+  static dissect(this: new () => SlotLayer, buf: Uint8Array, off: number, end: number): Dissected {
+    const layer = new this();
+    const { slots, size, tail } = layoutOf(layer.cls.fieldDefs);
     need(off, end, size);
-    const layer = new (this as unknown as new () => SlotLayer)();
-    const values = unpackSlots(this.slots, buf, off);
+    const values = unpackSlots(slots, buf, off);
     let headerEnd = off + size;
-    if (this.tail) {
-      values[this.tail] = buf.slice(off + size, end);
+    if (tail) {
+      values[tail] = buf.slice(off + size, end);
       headerEnd = end;
     }
     layer.setParsed(values);
@@ -56,15 +62,11 @@ abstract class SlotLayer extends Layer {
   }
 }
 
-/** type, code and checksum: the start of every ICMPv6 message. */
-export const HEAD: Slot[] = [
-  { name: 'type', bits: 8 },
-  { name: 'code', bits: 8 },
-  { name: 'cksum', bits: 16 },
-];
-
 /** Common base of every ICMPv6 message: type, code, checksum over the IPv6 pseudo-header. */
 export abstract class ICMPv6Base extends SlotLayer {
+  /** What every message has; each message class declares its own list. */
+  static override readonly fieldDefs: FieldList = COMMON_FIELDS;
+
   protected encode(payload: Uint8Array): Uint8Array {
     const body = this.encodeBody();
     const out = new Uint8Array(body.length + payload.length);
@@ -84,417 +86,240 @@ export abstract class ICMPv6Base extends SlotLayer {
   }
 }
 
-/** The type field of a message class whose default type is `def`. */
-export const typeField = (def: number): FieldDef => uint('type', 8, def, { names: ICMPV6_TYPES });
-/** The checksum field (computed when unset). */
-export const cksumField = uint('cksum', 16, null, { hex: true });
-
-/** Fields every ICMPv6 message has. */
-export interface ICMPv6CommonFields {
-  type?: number | string;
-  code?: number | string;
-  /** Checksum (default: computed with the IPv6 pseudo-header). */
-  cksum?: number | null;
-}
-/** What every ICMPv6 message exposes. */
-export interface ICMPv6Common {
-  type: number;
-  code: number;
-  cksum: number | null;
-}
-
 // ---- echo ---------------------------------------------------------------
 
-/** Fields of ICMPv6EchoRequest / ICMPv6EchoReply. */
-export interface ICMPv6EchoFields extends ICMPv6CommonFields {
-  id?: number;
-  seq?: number;
+const ECHO_FIELDS = [
+  typeField(128),
+  uint('code', 8, 0),
+  cksumField,
+  uint('id', 16, 0, { hex: true }),
+  uint('seq', 16, 0, { hex: true }),
   /** Echo data (the message body; a string is taken as UTF-8). */
-  data?: Uint8Array | string;
-}
+  bytes('data', new Uint8Array(0)),
+];
+/** Fields of ICMPv6EchoRequest / ICMPv6EchoReply: id, seq and data (a string is taken as UTF-8). */
+export type ICMPv6EchoFields = FieldInputs<typeof ECHO_FIELDS>;
 /** An ICMPv6 echo message. */
-export interface ICMPv6EchoRequestLayer extends ICMPv6Common {
-  id: number;
-  seq: number;
-  data: Uint8Array;
-}
+export interface ICMPv6EchoRequestLayer extends FieldValues<typeof ECHO_FIELDS> {}
 /** ICMPv6 echo request (Scapy's ICMPv6EchoRequest). */
 export class ICMPv6EchoRequestLayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6EchoRequest';
   static override readonly displayName: string = 'ICMPv6 Echo Request';
-  static override readonly slots: readonly Slot[] = [...HEAD, { name: 'id', bits: 16 }, { name: 'seq', bits: 16 }];
-  static override readonly tail: string | undefined = 'data';
-  static override readonly fieldDefs = [
-    typeField(128),
-    uint('code', 8, 0),
-    cksumField,
-    uint('id', 16, 0, { hex: true }),
-    uint('seq', 16, 0, { hex: true }),
-    bytes('data', new Uint8Array(0)),
-  ];
-
-  constructor(fields?: ICMPv6EchoFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = ECHO_FIELDS;
 
   override mySummary(): string {
     return `${this.cls.displayName} (id: ${this.fieldRepr('id')} seq: ${this.fieldRepr('seq')})`;
   }
 }
-defineAccessors(ICMPv6EchoRequestLayer as unknown as LayerClass);
+defineAccessors(ICMPv6EchoRequestLayer);
 
 /** ICMPv6 echo reply (Scapy's ICMPv6EchoReply). */
 export class ICMPv6EchoReplyLayer extends ICMPv6EchoRequestLayer {
   static override readonly layerName: string = 'ICMPv6EchoReply';
   static override readonly displayName: string = 'ICMPv6 Echo Reply';
-  static override readonly fieldDefs = [typeField(129), ...ICMPv6EchoRequestLayer.fieldDefs.slice(1)];
+  static override readonly fieldDefs = [typeField(129), ...ECHO_FIELDS.slice(1)];
 }
 
 // ---- errors -------------------------------------------------------------
 
-/** Fields of ICMPv6DestUnreach / ICMPv6TimeExceeded. */
-export interface ICMPv6ErrorLengthFields extends ICMPv6CommonFields {
-  /** Length of the quoted packet in 8-byte units (RFC 4884). */
-  length?: number;
-  unused?: number;
-}
-/** ICMPv6 destination unreachable / time exceeded. */
-export interface ICMPv6DestUnreachLayer extends ICMPv6Common {
-  length: number;
-  unused: number;
-}
-const LENGTH_SLOTS: Slot[] = [...HEAD, { name: 'length', bits: 8 }, { name: 'unused', bits: 24 }];
-/** ICMPv6 destination unreachable (Scapy's ICMPv6DestUnreach); quotes the packet as IPerror6. */
-export class ICMPv6DestUnreachLayer extends ICMPv6Base {
-  static override readonly layerName: string = 'ICMPv6DestUnreach';
-  static override readonly displayName: string = 'ICMPv6 Destination Unreachable';
-  static override readonly slots: readonly Slot[] = LENGTH_SLOTS;
-  static override readonly fieldDefs = [
-    typeField(1),
-    uint('code', 8, 0, {
-      names: {
-        0: 'No route to destination',
-        1: 'Communication with destination administratively prohibited',
-        2: 'Beyond scope of source address',
-        3: 'Address unreachable',
-        4: 'Port unreachable',
-      },
-    }),
-    cksumField,
-    uint('length', 8, 0),
-    uint('unused', 24, 0, { hex: true }),
-  ];
-
-  constructor(fields?: ICMPv6ErrorLengthFields) {
-    super(fields);
-  }
-
+/** An error message: its payload is the packet that caused it, decoded as IPerror6. */
+abstract class ICMPv6Error extends ICMPv6Base {
   override guessPayloadClass(): LayerClass | undefined {
     return quotedClass;
   }
 }
-defineAccessors(ICMPv6DestUnreachLayer as unknown as LayerClass);
+
+/** The fields of destination unreachable and time exceeded, with their codes' names. */
+const errorLengthFields = (type: number, codes: Record<number, string>) => [
+  typeField(type),
+  uint('code', 8, 0, { names: codes }),
+  cksumField,
+  /** Length of the quoted packet in 8-byte units (RFC 4884). */
+  uint('length', 8, 0),
+  uint('unused', 24, 0, { hex: true }),
+];
+const DEST_UNREACH_FIELDS = errorLengthFields(1, {
+  0: 'No route to destination',
+  1: 'Communication with destination administratively prohibited',
+  2: 'Beyond scope of source address',
+  3: 'Address unreachable',
+  4: 'Port unreachable',
+});
+/** Fields of ICMPv6DestUnreach / ICMPv6TimeExceeded: length is the quoted packet's in 8-byte units (RFC 4884). */
+export type ICMPv6ErrorLengthFields = FieldInputs<typeof DEST_UNREACH_FIELDS>;
+/** ICMPv6 destination unreachable / time exceeded. */
+export interface ICMPv6DestUnreachLayer extends FieldValues<typeof DEST_UNREACH_FIELDS> {}
+/** ICMPv6 destination unreachable (Scapy's ICMPv6DestUnreach); quotes the packet as IPerror6. */
+export class ICMPv6DestUnreachLayer extends ICMPv6Error {
+  static override readonly layerName: string = 'ICMPv6DestUnreach';
+  static override readonly displayName: string = 'ICMPv6 Destination Unreachable';
+  static override readonly fieldDefs = DEST_UNREACH_FIELDS;
+}
+defineAccessors(ICMPv6DestUnreachLayer);
 
 /** ICMPv6 time exceeded (Scapy's ICMPv6TimeExceeded). */
 export class ICMPv6TimeExceededLayer extends ICMPv6DestUnreachLayer {
   static override readonly layerName: string = 'ICMPv6TimeExceeded';
   static override readonly displayName: string = 'ICMPv6 Time Exceeded';
-  static override readonly fieldDefs = [
-    typeField(3),
-    uint('code', 8, 0, { names: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' } }),
-    cksumField,
-    uint('length', 8, 0),
-    uint('unused', 24, 0, { hex: true }),
-  ];
+  static override readonly fieldDefs = errorLengthFields(3, {
+    0: 'hop limit exceeded in transit',
+    1: 'fragment reassembly time exceeded',
+  });
 }
 
+const TOO_BIG_FIELDS = [typeField(2), uint('code', 8, 0), cksumField, uint('mtu', 32, 1280)];
 /** Fields of ICMPv6PacketTooBig. */
-export interface ICMPv6PacketTooBigFields extends ICMPv6CommonFields {
-  mtu?: number;
-}
+export type ICMPv6PacketTooBigFields = FieldInputs<typeof TOO_BIG_FIELDS>;
 /** ICMPv6 packet too big. */
-export interface ICMPv6PacketTooBigLayer extends ICMPv6Common {
-  mtu: number;
-}
+export interface ICMPv6PacketTooBigLayer extends FieldValues<typeof TOO_BIG_FIELDS> {}
 /** ICMPv6 packet too big (Scapy's ICMPv6PacketTooBig). */
-export class ICMPv6PacketTooBigLayer extends ICMPv6Base {
+export class ICMPv6PacketTooBigLayer extends ICMPv6Error {
   static override readonly layerName: string = 'ICMPv6PacketTooBig';
   static override readonly displayName: string = 'ICMPv6 Packet Too Big';
-  static override readonly slots: readonly Slot[] = [...HEAD, { name: 'mtu', bits: 32 }];
-  static override readonly fieldDefs = [typeField(2), uint('code', 8, 0), cksumField, uint('mtu', 32, 1280)];
-
-  constructor(fields?: ICMPv6PacketTooBigFields) {
-    super(fields);
-  }
-
-  override guessPayloadClass(): LayerClass | undefined {
-    return quotedClass;
-  }
+  static override readonly fieldDefs = TOO_BIG_FIELDS;
 }
-defineAccessors(ICMPv6PacketTooBigLayer as unknown as LayerClass);
+defineAccessors(ICMPv6PacketTooBigLayer);
 
-/** Fields of ICMPv6ParamProblem. */
-export interface ICMPv6ParamProblemFields extends ICMPv6CommonFields {
+const PARAM_PROBLEM_FIELDS = [
+  typeField(4),
+  uint('code', 8, 0, {
+    names: {
+      0: 'erroneous header field encountered',
+      1: 'unrecognized Next Header type encountered',
+      2: 'unrecognized IPv6 option encountered',
+      3: 'first fragment has incomplete header chain',
+    },
+  }),
+  cksumField,
   /** Offset of the erroneous byte in the quoted packet. */
-  ptr?: number;
-}
+  uint('ptr', 32, 6),
+];
+/** Fields of ICMPv6ParamProblem: ptr is the offset of the erroneous byte in the quoted packet. */
+export type ICMPv6ParamProblemFields = FieldInputs<typeof PARAM_PROBLEM_FIELDS>;
 /** ICMPv6 parameter problem. */
-export interface ICMPv6ParamProblemLayer extends ICMPv6Common {
-  ptr: number;
-}
+export interface ICMPv6ParamProblemLayer extends FieldValues<typeof PARAM_PROBLEM_FIELDS> {}
 /** ICMPv6 parameter problem (Scapy's ICMPv6ParamProblem). */
-export class ICMPv6ParamProblemLayer extends ICMPv6Base {
+export class ICMPv6ParamProblemLayer extends ICMPv6Error {
   static override readonly layerName: string = 'ICMPv6ParamProblem';
   static override readonly displayName: string = 'ICMPv6 Parameter Problem';
-  static override readonly slots: readonly Slot[] = [...HEAD, { name: 'ptr', bits: 32 }];
-  static override readonly fieldDefs = [
-    typeField(4),
-    uint('code', 8, 0, {
-      names: {
-        0: 'erroneous header field encountered',
-        1: 'unrecognized Next Header type encountered',
-        2: 'unrecognized IPv6 option encountered',
-        3: 'first fragment has incomplete header chain',
-      },
-    }),
-    cksumField,
-    uint('ptr', 32, 6),
-  ];
-
-  constructor(fields?: ICMPv6ParamProblemFields) {
-    super(fields);
-  }
-
-  override guessPayloadClass(): LayerClass | undefined {
-    return quotedClass;
-  }
+  static override readonly fieldDefs = PARAM_PROBLEM_FIELDS;
 }
-defineAccessors(ICMPv6ParamProblemLayer as unknown as LayerClass);
+defineAccessors(ICMPv6ParamProblemLayer);
 
+const UNKNOWN_FIELDS = [typeField(1), uint('code', 8, 0), cksumField, bytes('msgbody', new Uint8Array(0))];
 /** Fields of ICMPv6Unknown. */
-export interface ICMPv6UnknownFields extends ICMPv6CommonFields {
-  msgbody?: Uint8Array | string;
-}
+export type ICMPv6UnknownFields = FieldInputs<typeof UNKNOWN_FIELDS>;
 /** An ICMPv6 message of a type without its own class. */
-export interface ICMPv6UnknownLayer extends ICMPv6Common {
-  msgbody: Uint8Array;
-}
+export interface ICMPv6UnknownLayer extends FieldValues<typeof UNKNOWN_FIELDS> {}
 /** An ICMPv6 message of a type without its own class (Scapy's ICMPv6Unknown). */
 export class ICMPv6UnknownLayer extends ICMPv6Base {
   static override readonly layerName: string = 'ICMPv6Unknown';
   static override readonly displayName: string = 'Scapy6 ICMPv6 fallback class';
-  static override readonly slots: readonly Slot[] = HEAD;
-  static override readonly tail: string | undefined = 'msgbody';
-  static override readonly fieldDefs = [
-    typeField(1),
-    uint('code', 8, 0),
-    cksumField,
-    bytes('msgbody', new Uint8Array(0)),
-  ];
-
-  constructor(fields?: ICMPv6UnknownFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = UNKNOWN_FIELDS;
 }
-defineAccessors(ICMPv6UnknownLayer as unknown as LayerClass);
+defineAccessors(ICMPv6UnknownLayer);
 
 // ---- neighbor discovery -------------------------------------------------
 
-/** Fields of ICMPv6ND_RS. */
-export interface ICMPv6ND_RSFields extends ICMPv6CommonFields {
-  res?: number;
-}
-/** ND router solicitation. */
-export interface ICMPv6ND_RSLayer extends ICMPv6Common {
-  res: number;
-}
-/** ND router solicitation (Scapy's ICMPv6ND_RS). */
-export class ICMPv6ND_RSLayer extends ICMPv6Base {
-  static override readonly layerName: string = 'ICMPv6ND_RS';
-  static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Router Solicitation';
-  static override readonly slots: readonly Slot[] = [...HEAD, { name: 'res', bits: 32 }];
-  static override readonly fieldDefs = [typeField(133), uint('code', 8, 0), cksumField, uint('res', 32, 0)];
-
-  constructor(fields?: ICMPv6ND_RSFields) {
-    super(fields);
-  }
-
+/** A Neighbor Discovery message: ND options follow it. */
+abstract class NDMessage extends ICMPv6Base {
   override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
     return ndOptionClass(buf, off, end);
   }
 }
-defineAccessors(ICMPv6ND_RSLayer as unknown as LayerClass);
+
+/** A neighbor solicitation or advertisement: about one target address. */
+abstract class NDTargetMessage extends NDMessage {
+  override mySummary(): string {
+    return `${this.cls.displayName} (tgt: ${this.fieldRepr('tgt')})`;
+  }
+}
+
+const RS_FIELDS = [typeField(133), uint('code', 8, 0), cksumField, uint('res', 32, 0)];
+/** Fields of ICMPv6ND_RS. */
+export type ICMPv6ND_RSFields = FieldInputs<typeof RS_FIELDS>;
+/** ND router solicitation. */
+export interface ICMPv6ND_RSLayer extends FieldValues<typeof RS_FIELDS> {}
+/** ND router solicitation (Scapy's ICMPv6ND_RS). */
+export class ICMPv6ND_RSLayer extends NDMessage {
+  static override readonly layerName: string = 'ICMPv6ND_RS';
+  static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Router Solicitation';
+  static override readonly fieldDefs = RS_FIELDS;
+}
+defineAccessors(ICMPv6ND_RSLayer);
 
 /** Router preference names (RFC 4191). */
 export const ND_RA_PREFERENCES = { 0: 'Medium (default)', 1: 'High', 2: 'Reserved', 3: 'Low' } as const;
-/** Fields of ICMPv6ND_RA. */
-export interface ICMPv6ND_RAFields extends ICMPv6CommonFields {
+const RA_FIELDS = [
+  typeField(134),
+  uint('code', 8, 0),
+  cksumField,
   /** Current hop limit. */
-  chlim?: number;
-  M?: number;
-  O?: number;
-  H?: number;
-  prf?: number | string;
-  P?: number;
-  res?: number;
-  routerlifetime?: number;
-  reachabletime?: number;
-  retranstimer?: number;
-}
+  uint('chlim', 8, 0),
+  uint('M', 1, 0),
+  uint('O', 1, 0),
+  uint('H', 1, 0),
+  uint('prf', 2, 1, { names: ND_RA_PREFERENCES }),
+  uint('P', 1, 0),
+  uint('res', 2, 0),
+  uint('routerlifetime', 16, 1800),
+  uint('reachabletime', 32, 0),
+  uint('retranstimer', 32, 0),
+];
+/** Fields of ICMPv6ND_RA: chlim is the current hop limit. */
+export type ICMPv6ND_RAFields = FieldInputs<typeof RA_FIELDS>;
 /** ND router advertisement. */
-export interface ICMPv6ND_RALayer extends ICMPv6Common {
-  chlim: number;
-  M: number;
-  O: number;
-  H: number;
-  prf: number;
-  P: number;
-  res: number;
-  routerlifetime: number;
-  reachabletime: number;
-  retranstimer: number;
-}
+export interface ICMPv6ND_RALayer extends FieldValues<typeof RA_FIELDS> {}
 /** ND router advertisement (Scapy's ICMPv6ND_RA). */
-export class ICMPv6ND_RALayer extends ICMPv6Base {
+export class ICMPv6ND_RALayer extends NDMessage {
   static override readonly layerName: string = 'ICMPv6ND_RA';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Router Advertisement';
-  static override readonly slots: readonly Slot[] = [
-    ...HEAD,
-    { name: 'chlim', bits: 8 },
-    { name: 'M', bits: 1 },
-    { name: 'O', bits: 1 },
-    { name: 'H', bits: 1 },
-    { name: 'prf', bits: 2 },
-    { name: 'P', bits: 1 },
-    { name: 'res', bits: 2 },
-    { name: 'routerlifetime', bits: 16 },
-    { name: 'reachabletime', bits: 32 },
-    { name: 'retranstimer', bits: 32 },
-  ];
-  static override readonly fieldDefs = [
-    typeField(134),
-    uint('code', 8, 0),
-    cksumField,
-    uint('chlim', 8, 0),
-    uint('M', 1, 0),
-    uint('O', 1, 0),
-    uint('H', 1, 0),
-    uint('prf', 2, 1, { names: ND_RA_PREFERENCES }),
-    uint('P', 1, 0),
-    uint('res', 2, 0),
-    uint('routerlifetime', 16, 1800),
-    uint('reachabletime', 32, 0),
-    uint('retranstimer', 32, 0),
-  ];
-
-  constructor(fields?: ICMPv6ND_RAFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = RA_FIELDS;
 
   override mySummary(): string {
     const r = (n: string) => this.fieldRepr(n);
     return `${this.cls.displayName} Lifetime ${r('routerlifetime')} Hop Limit ${r('chlim')} Preference ${r('prf')} Managed ${r('M')} Other ${r('O')} Home ${r('H')}`;
   }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
-  }
 }
-defineAccessors(ICMPv6ND_RALayer as unknown as LayerClass);
+defineAccessors(ICMPv6ND_RALayer);
 
-/** Fields of ICMPv6ND_NS. */
-export interface ICMPv6ND_NSFields extends ICMPv6CommonFields {
-  res?: number;
-  /** Target address. */
-  tgt?: string;
-}
+const NS_FIELDS = [typeField(135), uint('code', 8, 0), cksumField, uint('res', 32, 0), ipv6('tgt', '::')];
+/** Fields of ICMPv6ND_NS: tgt is the target address. */
+export type ICMPv6ND_NSFields = FieldInputs<typeof NS_FIELDS>;
 /** ND neighbor solicitation. */
-export interface ICMPv6ND_NSLayer extends ICMPv6Common {
-  res: number;
-  tgt: string;
-}
+export interface ICMPv6ND_NSLayer extends FieldValues<typeof NS_FIELDS> {}
 /** ND neighbor solicitation (Scapy's ICMPv6ND_NS). */
-export class ICMPv6ND_NSLayer extends ICMPv6Base {
+export class ICMPv6ND_NSLayer extends NDTargetMessage {
   static override readonly layerName: string = 'ICMPv6ND_NS';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Neighbor Solicitation';
-  static override readonly slots: readonly Slot[] = [...HEAD, { name: 'res', bits: 32 }, { name: 'tgt', kind: 'ip6' }];
-  static override readonly fieldDefs = [
-    typeField(135),
-    uint('code', 8, 0),
-    cksumField,
-    uint('res', 32, 0),
-    ipv6('tgt', '::'),
-  ];
-
-  constructor(fields?: ICMPv6ND_NSFields) {
-    super(fields);
-  }
-
-  override mySummary(): string {
-    return `${this.cls.displayName} (tgt: ${this.fieldRepr('tgt')})`;
-  }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
-  }
+  static override readonly fieldDefs = NS_FIELDS;
 }
-defineAccessors(ICMPv6ND_NSLayer as unknown as LayerClass);
+defineAccessors(ICMPv6ND_NSLayer);
 
-/** Fields of ICMPv6ND_NA. */
-export interface ICMPv6ND_NAFields extends ICMPv6CommonFields {
+const NA_FIELDS = [
+  typeField(136),
+  uint('code', 8, 0),
+  cksumField,
   /** Router flag (default 1). */
-  R?: number;
+  uint('R', 1, 1),
   /** Solicited flag. */
-  S?: number;
+  uint('S', 1, 0),
   /** Override flag (default 1). */
-  O?: number;
-  res?: number;
-  tgt?: string;
-}
+  uint('O', 1, 1),
+  uint('res', 29, 0, { hex: true }),
+  ipv6('tgt', '::'),
+];
+/** Fields of ICMPv6ND_NA: the R(outer), S(olicited) and O(verride) flags (R and O default to 1). */
+export type ICMPv6ND_NAFields = FieldInputs<typeof NA_FIELDS>;
 /** ND neighbor advertisement. */
-export interface ICMPv6ND_NALayer extends ICMPv6Common {
-  R: number;
-  S: number;
-  O: number;
-  res: number;
-  tgt: string;
-}
+export interface ICMPv6ND_NALayer extends FieldValues<typeof NA_FIELDS> {}
 /** ND neighbor advertisement (Scapy's ICMPv6ND_NA). */
-export class ICMPv6ND_NALayer extends ICMPv6Base {
+export class ICMPv6ND_NALayer extends NDTargetMessage {
   static override readonly layerName: string = 'ICMPv6ND_NA';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery - Neighbor Advertisement';
-  static override readonly slots: readonly Slot[] = [
-    ...HEAD,
-    { name: 'R', bits: 1 },
-    { name: 'S', bits: 1 },
-    { name: 'O', bits: 1 },
-    { name: 'res', bits: 29 },
-    { name: 'tgt', kind: 'ip6' },
-  ];
-  static override readonly fieldDefs = [
-    typeField(136),
-    uint('code', 8, 0),
-    cksumField,
-    uint('R', 1, 1),
-    uint('S', 1, 0),
-    uint('O', 1, 1),
-    uint('res', 29, 0, { hex: true }),
-    ipv6('tgt', '::'),
-  ];
-
-  constructor(fields?: ICMPv6ND_NAFields) {
-    super(fields);
-  }
-
-  override mySummary(): string {
-    return `${this.cls.displayName} (tgt: ${this.fieldRepr('tgt')})`;
-  }
-
-  override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
-    return ndOptionClass(buf, off, end);
-  }
+  static override readonly fieldDefs = NA_FIELDS;
 }
-defineAccessors(ICMPv6ND_NALayer as unknown as LayerClass);
+defineAccessors(ICMPv6ND_NALayer);
 
 // ---- neighbor discovery options -----------------------------------------
 
@@ -513,183 +338,101 @@ abstract class NDOption extends SlotLayer {
   }
 }
 
-/** Fields of the link-layer address options. */
-export interface ICMPv6NDOptLLAddrFields {
-  type?: number;
+/** The link-layer address options' fields; `type` 1 is the source's, 2 the target's. */
+const llAddrFields = (type: number) => [
+  uint('type', 8, type),
   /** Length in 8-byte units (1). */
-  len?: number;
-  lladdr?: string;
-}
-/** A source/target link-layer address option. */
-export interface ICMPv6NDOptSrcLLAddrLayer {
-  type: number;
-  len: number;
-  lladdr: string;
-}
-const LLADDR_SLOTS: Slot[] = [
-  { name: 'type', bits: 8 },
-  { name: 'len', bits: 8 },
-  { name: 'lladdr', kind: 'mac' },
+  uint('len', 8, 1),
+  mac('lladdr', '00:00:00:00:00:00'),
 ];
+const LLADDR_FIELDS = llAddrFields(1);
+/** Fields of the link-layer address options (len in 8-byte units, 1). */
+export type ICMPv6NDOptLLAddrFields = FieldInputs<typeof LLADDR_FIELDS>;
+/** A source/target link-layer address option. */
+export interface ICMPv6NDOptSrcLLAddrLayer extends FieldValues<typeof LLADDR_FIELDS> {}
 /** ND source link-layer address option (Scapy's ICMPv6NDOptSrcLLAddr). */
 export class ICMPv6NDOptSrcLLAddrLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptSrcLLAddr';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Source Link-Layer Address';
-  static override readonly slots: readonly Slot[] = LLADDR_SLOTS;
-  static override readonly fieldDefs = [uint('type', 8, 1), uint('len', 8, 1), mac('lladdr', '00:00:00:00:00:00')];
-
-  constructor(fields?: ICMPv6NDOptLLAddrFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = LLADDR_FIELDS;
 
   override mySummary(): string {
     return `${this.cls.displayName} ${this.fieldRepr('lladdr')}`;
   }
 }
-defineAccessors(ICMPv6NDOptSrcLLAddrLayer as unknown as LayerClass);
+defineAccessors(ICMPv6NDOptSrcLLAddrLayer);
 
 /** ND target link-layer address option (Scapy's ICMPv6NDOptDstLLAddr). */
 export class ICMPv6NDOptDstLLAddrLayer extends ICMPv6NDOptSrcLLAddrLayer {
   static override readonly layerName: string = 'ICMPv6NDOptDstLLAddr';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Destination Link-Layer Address';
-  static override readonly fieldDefs = [uint('type', 8, 2), uint('len', 8, 1), mac('lladdr', '00:00:00:00:00:00')];
+  static override readonly fieldDefs = llAddrFields(2);
 }
 
-/** Fields of the prefix information option. */
-export interface ICMPv6NDOptPrefixInfoFields {
-  type?: number;
-  len?: number;
-  prefixlen?: number;
+const PREFIX_INFO_FIELDS = [
+  uint('type', 8, 3),
+  uint('len', 8, 4),
+  uint('prefixlen', 8, 64),
   /** On-link flag (default 1). */
-  L?: number;
+  uint('L', 1, 1),
   /** Autonomous address-configuration flag (default 1). */
-  A?: number;
-  R?: number;
-  res1?: number;
-  validlifetime?: number;
-  preferredlifetime?: number;
-  res2?: number;
-  prefix?: string;
-}
+  uint('A', 1, 1),
+  uint('R', 1, 0),
+  uint('res1', 5, 0),
+  uint('validlifetime', 32, 0xffffffff, { hex: true }),
+  uint('preferredlifetime', 32, 0xffffffff, { hex: true }),
+  uint('res2', 32, 0, { hex: true }),
+  ipv6('prefix', '::'),
+];
+/** Fields of the prefix information option: the L(on-link) and A(utonomous) flags default to 1. */
+export type ICMPv6NDOptPrefixInfoFields = FieldInputs<typeof PREFIX_INFO_FIELDS>;
 /** A prefix information option. */
-export interface ICMPv6NDOptPrefixInfoLayer {
-  type: number;
-  len: number;
-  prefixlen: number;
-  L: number;
-  A: number;
-  R: number;
-  res1: number;
-  validlifetime: number;
-  preferredlifetime: number;
-  res2: number;
-  prefix: string;
-}
+export interface ICMPv6NDOptPrefixInfoLayer extends FieldValues<typeof PREFIX_INFO_FIELDS> {}
 /** ND prefix information option (Scapy's ICMPv6NDOptPrefixInfo). */
 export class ICMPv6NDOptPrefixInfoLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptPrefixInfo';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Prefix Information';
-  static override readonly slots: readonly Slot[] = [
-    { name: 'type', bits: 8 },
-    { name: 'len', bits: 8 },
-    { name: 'prefixlen', bits: 8 },
-    { name: 'L', bits: 1 },
-    { name: 'A', bits: 1 },
-    { name: 'R', bits: 1 },
-    { name: 'res1', bits: 5 },
-    { name: 'validlifetime', bits: 32 },
-    { name: 'preferredlifetime', bits: 32 },
-    { name: 'res2', bits: 32 },
-    { name: 'prefix', kind: 'ip6' },
-  ];
-  static override readonly fieldDefs = [
-    uint('type', 8, 3),
-    uint('len', 8, 4),
-    uint('prefixlen', 8, 64),
-    uint('L', 1, 1),
-    uint('A', 1, 1),
-    uint('R', 1, 0),
-    uint('res1', 5, 0),
-    uint('validlifetime', 32, 0xffffffff, { hex: true }),
-    uint('preferredlifetime', 32, 0xffffffff, { hex: true }),
-    uint('res2', 32, 0, { hex: true }),
-    ipv6('prefix', '::'),
-  ];
-
-  constructor(fields?: ICMPv6NDOptPrefixInfoFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = PREFIX_INFO_FIELDS;
 
   override mySummary(): string {
     const r = (n: string) => this.fieldRepr(n);
     return `${this.cls.displayName} ${r('prefix')}/${r('prefixlen')} On-link ${r('L')} Autonomous Address ${r('A')} Router Address ${r('R')}`;
   }
 }
-defineAccessors(ICMPv6NDOptPrefixInfoLayer as unknown as LayerClass);
+defineAccessors(ICMPv6NDOptPrefixInfoLayer);
 
+const MTU_FIELDS = [uint('type', 8, 5), uint('len', 8, 1), uint('res', 16, 0, { hex: true }), uint('mtu', 32, 1280)];
 /** Fields of the MTU option. */
-export interface ICMPv6NDOptMTUFields {
-  type?: number;
-  len?: number;
-  res?: number;
-  mtu?: number;
-}
+export type ICMPv6NDOptMTUFields = FieldInputs<typeof MTU_FIELDS>;
 /** An MTU option. */
-export interface ICMPv6NDOptMTULayer {
-  type: number;
-  len: number;
-  res: number;
-  mtu: number;
-}
+export interface ICMPv6NDOptMTULayer extends FieldValues<typeof MTU_FIELDS> {}
 /** ND MTU option (Scapy's ICMPv6NDOptMTU). */
 export class ICMPv6NDOptMTULayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptMTU';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - MTU';
-  static override readonly slots: readonly Slot[] = [
-    { name: 'type', bits: 8 },
-    { name: 'len', bits: 8 },
-    { name: 'res', bits: 16 },
-    { name: 'mtu', bits: 32 },
-  ];
-  static override readonly fieldDefs = [
-    uint('type', 8, 5),
-    uint('len', 8, 1),
-    uint('res', 16, 0, { hex: true }),
-    uint('mtu', 32, 1280),
-  ];
-
-  constructor(fields?: ICMPv6NDOptMTUFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = MTU_FIELDS;
 
   override mySummary(): string {
     return `${this.cls.displayName} ${this.fieldRepr('mtu')}`;
   }
 }
-defineAccessors(ICMPv6NDOptMTULayer as unknown as LayerClass);
+defineAccessors(ICMPv6NDOptMTULayer);
 
-/** Fields of an ND option without its own class. */
-export interface ICMPv6NDOptUnknownFields {
-  type?: number;
+const OPT_UNKNOWN_FIELDS = [
+  uint('type', 8, 0),
   /** Length in 8-byte units (default: computed; data is zero-padded to it). */
-  len?: number | null;
-  data?: Uint8Array | string;
-}
+  uint('len', 8, null),
+  bytes('data', new Uint8Array(0)),
+];
+/** Fields of an ND option without its own class (len in 8-byte units; computed when unset, data zero-padded to it). */
+export type ICMPv6NDOptUnknownFields = FieldInputs<typeof OPT_UNKNOWN_FIELDS>;
 /** An ND option without its own class. */
-export interface ICMPv6NDOptUnknownLayer {
-  type: number;
-  len: number | null;
-  data: Uint8Array;
-}
+export interface ICMPv6NDOptUnknownLayer extends FieldValues<typeof OPT_UNKNOWN_FIELDS> {}
 /** An ND option without its own class (kept as type, length and bytes). */
 export class ICMPv6NDOptUnknownLayer extends NDOption {
   static override readonly layerName: string = 'ICMPv6NDOptUnknown';
   static override readonly displayName: string = 'ICMPv6 Neighbor Discovery Option - Scapy Unimplemented';
-  static override readonly fieldDefs = [uint('type', 8, 0), uint('len', 8, null), bytes('data', new Uint8Array(0))];
-
-  constructor(fields?: ICMPv6NDOptUnknownFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = OPT_UNKNOWN_FIELDS;
 
   protected override encodeBody(): Uint8Array {
     const units = this.len ?? Math.ceil((2 + this.data.length) / 8);
@@ -705,36 +448,36 @@ export class ICMPv6NDOptUnknownLayer extends NDOption {
     need(off, end, 2);
     const size = Math.max(2, 8 * buf[off + 1]);
     need(off, end, size);
-    const layer = new this();
+    const layer = new ICMPv6NDOptUnknownLayer();
     layer.setParsed({ type: buf[off], len: buf[off + 1], data: buf.slice(off + 2, off + size) });
     return { layer, headerEnd: off + size };
   }
 }
-defineAccessors(ICMPv6NDOptUnknownLayer as unknown as LayerClass);
+defineAccessors(ICMPv6NDOptUnknownLayer);
 
 const ND_OPTIONS: Record<number, LayerClass> = {
-  1: ICMPv6NDOptSrcLLAddrLayer as unknown as LayerClass,
-  2: ICMPv6NDOptDstLLAddrLayer as unknown as LayerClass,
-  3: ICMPv6NDOptPrefixInfoLayer as unknown as LayerClass,
-  5: ICMPv6NDOptMTULayer as unknown as LayerClass,
+  1: ICMPv6NDOptSrcLLAddrLayer,
+  2: ICMPv6NDOptDstLLAddrLayer,
+  3: ICMPv6NDOptPrefixInfoLayer,
+  5: ICMPv6NDOptMTULayer,
 };
 function ndOptionClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
   if (end - off < 2) return undefined;
-  return ND_OPTIONS[buf[off]] ?? (ICMPv6NDOptUnknownLayer as unknown as LayerClass);
+  return ND_OPTIONS[buf[off]] ?? ICMPv6NDOptUnknownLayer;
 }
 
 /** ICMPv6 message classes by type, for dissection (Scapy's icmp6typescls). */
 export const ICMPV6_CLASSES: Readonly<Record<number, LayerClass>> = {
-  1: ICMPv6DestUnreachLayer as unknown as LayerClass,
-  2: ICMPv6PacketTooBigLayer as unknown as LayerClass,
-  3: ICMPv6TimeExceededLayer as unknown as LayerClass,
-  4: ICMPv6ParamProblemLayer as unknown as LayerClass,
-  128: ICMPv6EchoRequestLayer as unknown as LayerClass,
-  129: ICMPv6EchoReplyLayer as unknown as LayerClass,
-  133: ICMPv6ND_RSLayer as unknown as LayerClass,
-  134: ICMPv6ND_RALayer as unknown as LayerClass,
-  135: ICMPv6ND_NSLayer as unknown as LayerClass,
-  136: ICMPv6ND_NALayer as unknown as LayerClass,
+  1: ICMPv6DestUnreachLayer,
+  2: ICMPv6PacketTooBigLayer,
+  3: ICMPv6TimeExceededLayer,
+  4: ICMPv6ParamProblemLayer,
+  128: ICMPv6EchoRequestLayer,
+  129: ICMPv6EchoReplyLayer,
+  133: ICMPv6ND_RSLayer,
+  134: ICMPv6ND_RALayer,
+  135: ICMPv6ND_NSLayer,
+  136: ICMPv6ND_NALayer,
 };
 
 let quotedClass: LayerClass | undefined;

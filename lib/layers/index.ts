@@ -2,22 +2,12 @@
 // types, parse(). Importing it registers the layer bindings.
 import './bindings';
 
-export {
-  Layer,
-  bindLayers,
-  factory,
-  defineAccessors,
-  MAX_DEPTH,
-  range,
-  FieldRange,
-  MAX_SET_PACKETS,
-  type LayerKind,
-  type LayerClass,
-  type LayerFactory,
-  type FieldSets,
-  type Dissected,
-  type BindOptions,
-} from './layer';
+export { Layer, type LayerKind, type LayerClass } from './layer';
+export { bindLayers, type BindOptions } from './bind';
+export { factory, defineAccessors, type LayerFactory, type FieldSets } from './factory';
+export { MAX_DEPTH, type Dissected } from './dissect';
+export { range, FieldRange, MAX_SET_PACKETS } from './packet-set';
+export type { FieldDef, FieldList, FieldValues, FieldInputs } from './field';
 export * as fields from './field-builders';
 export { Raw, RawLayer, Padding, PaddingLayer, type RawFields } from './raw';
 export {

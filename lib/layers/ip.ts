@@ -2,8 +2,22 @@
 // the same header quoted inside an ICMP error (Scapy's "IP in ICMP").
 import { getIPv4, isIPv4, putIPv4 } from './addr';
 import { internetChecksum } from './checksum';
-import { custom, describe, fieldError, flags, ipv4, showRecord, uint } from './field';
-import { autoLength, defineAccessors, factory, Layer, need, view, type Dissected } from './layer';
+import {
+  custom,
+  describe,
+  fieldError,
+  flags,
+  ipv4,
+  showRecord,
+  uint,
+  type FieldInputs,
+  type FieldValues,
+} from './field';
+import { autoLength } from './build';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import { need, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { ipProtocolNames } from './names';
 import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
@@ -254,77 +268,54 @@ function reprIPOptions(v: unknown): string {
 /** IPv4 flags bit names, low bit first (Scapy's order). */
 export const IP_FLAG_NAMES = ['MF', 'DF', 'evil'] as const;
 
-/** Fields of IP. */
-export interface IPFields {
-  version?: number;
+const IP_FIELDS = [
+  uint('version', 4, 4),
   /** Header length in 32-bit words (default: computed). */
-  ihl?: number | null;
-  tos?: number;
+  uint('ihl', 4, null),
+  uint('tos', 8, 0, { hex: true }),
   /** Total length (default: computed). */
-  len?: number | null;
-  id?: number;
+  uint('len', 16, null),
+  uint('id', 16, 1),
   /** 'DF', 'MF', 'MF+DF', 'evil' or a number 0..7. */
-  flags?: number | string;
+  flags('flags', 3, IP_FLAG_NAMES, 0),
   /** Fragment offset in 8-byte units. */
-  frag?: number;
-  ttl?: number;
+  uint('frag', 13, 0),
+  uint('ttl', 8, 64),
   /** Protocol (default: from the layer above, else 0); a number or a name like 'tcp'. */
-  proto?: number | string | null;
+  uint('proto', 8, 0, { names: ipProtocolNames }),
   /** Header checksum (default: computed). */
-  chksum?: number | null;
+  uint('chksum', 16, null, { hex: true }),
   /** Source (default: 127.0.0.1 towards 127/8, else 0.0.0.0). */
-  src?: string | null;
-  dst?: string;
-  options?: IPOption[];
-}
+  ipv4('src', null),
+  ipv4('dst', '127.0.0.1'),
+  custom({
+    name: 'options',
+    default: [],
+    nested: 'list',
+    check: checkIPOptions,
+    repr: reprIPOptions,
+    showNested: (v, prefix) => (v as IPOption[]).map((o) => showIPOption(o, prefix)).join(''),
+    clone: (v) => (v as IPOption[]).map((o) => ({ ...o, ...(o.data ? { data: new Uint8Array(o.data) } : {}) })),
+  }),
+];
+/**
+ * Fields of IP: flags as 'DF', 'MF', 'MF+DF', 'evil' or a number 0..7; frag
+ * in 8-byte units; proto a number or a name like 'tcp' (default: from the
+ * layer above, else 0); ihl, len and chksum computed when unset; src
+ * 127.0.0.1 towards 127/8, else the source resolver's answer, else 0.0.0.0.
+ */
+export type IPFields = FieldInputs<typeof IP_FIELDS>;
 /** An IPv4 header. */
-export interface IPLayer {
-  version: number;
-  ihl: number | null;
-  tos: number;
-  len: number | null;
-  id: number;
+export interface IPLayer extends FieldValues<typeof IP_FIELDS> {
+  // A flags field reads as a number and takes Scapy's names too.
   get flags(): number;
   set flags(v: number | string);
-  frag: number;
-  ttl: number;
-  proto: number | null;
-  chksum: number | null;
-  src: string | null;
-  dst: string;
-  options: IPOption[];
 }
 /** An IPv4 header (Scapy's IP). */
 export class IPLayer extends Layer {
   static override readonly layerName: string = 'IP';
   static override readonly displayName: string = 'IP';
-  static override readonly fieldDefs = [
-    uint('version', 4, 4),
-    uint('ihl', 4, null),
-    uint('tos', 8, 0, { hex: true }),
-    uint('len', 16, null),
-    uint('id', 16, 1),
-    flags('flags', 3, IP_FLAG_NAMES, 0),
-    uint('frag', 13, 0),
-    uint('ttl', 8, 64),
-    uint('proto', 8, 0, { names: ipProtocolNames }),
-    uint('chksum', 16, null, { hex: true }),
-    ipv4('src', null),
-    ipv4('dst', '127.0.0.1'),
-    custom({
-      name: 'options',
-      default: [],
-      nested: 'list',
-      check: checkIPOptions,
-      repr: reprIPOptions,
-      showNested: (v, prefix) => (v as IPOption[]).map((o) => showIPOption(o, prefix)).join(''),
-      clone: (v) => (v as IPOption[]).map((o) => ({ ...o, ...(o.data ? { data: new Uint8Array(o.data) } : {}) })),
-    }),
-  ];
-
-  constructor(fields?: IPFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = IP_FIELDS;
 
   /**
    * The source used when building: the set one, else what the registered

@@ -1,12 +1,16 @@
 // IPv6 (RFC 8200) and its extension headers: hop-by-hop options, routing,
 // fragment, destination options. IPerror6 is the header quoted by ICMPv6 errors.
 import { getIPv6, parseIPv6 } from './addr';
-import { custom, describe, fieldError, ipv6, showRecord, uint } from './field';
-import { autoLength, defineAccessors, factory, Layer, need, view, type Dissected, type LayerClass } from './layer';
+import { custom, describe, fieldError, ipv6, showRecord, uint, type FieldInputs, type FieldValues } from './field';
+import { autoLength } from './build';
+import { defineAccessors, factory } from './factory';
+import { Layer, type LayerClass } from './layer';
+import { need, type Dissected } from './dissect';
+import { view } from './byte-view';
 import { IPV6_NH } from './names';
 import { pyBytes, pyStrOfBytes } from './pyrepr';
 import { resolveSource } from './source';
-import { packSlots, slotsSize, unpackSlots, type Slot } from './struct';
+import { dissectFixed, packFixed } from './struct';
 
 function join(header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(header.length + payload.length);
@@ -15,52 +19,35 @@ function join(header: Uint8Array, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Fields of IPv6. */
-export interface IPv6Fields {
-  version?: number;
+const IPV6_FIELDS = [
+  uint('version', 4, 6),
   /** Traffic class. */
-  tc?: number;
+  uint('tc', 8, 0),
   /** Flow label (20 bits). */
-  fl?: number;
+  uint('fl', 20, 0),
   /** Payload length (default: computed). */
-  plen?: number | null;
+  uint('plen', 16, null),
   /** Next header (default: from the layer above, else 59). */
-  nh?: number | string;
+  uint('nh', 8, 59, { names: IPV6_NH }),
   /** Hop limit. */
-  hlim?: number;
+  uint('hlim', 8, 64),
   /** Source (default ::1 towards ::1, else ::). */
-  src?: string | null;
-  dst?: string;
-}
+  ipv6('src', null),
+  ipv6('dst', '::1'),
+];
+/**
+ * Fields of IPv6: tc (traffic class), fl (flow label), hlim (hop limit);
+ * plen computed and nh from the layer above (else 59) when unset; src ::1
+ * towards ::1, else the source resolver's answer, else ::.
+ */
+export type IPv6Fields = FieldInputs<typeof IPV6_FIELDS>;
 /** An IPv6 header. */
-export interface IPv6Layer {
-  version: number;
-  tc: number;
-  fl: number;
-  plen: number | null;
-  nh: number;
-  hlim: number;
-  src: string | null;
-  dst: string;
-}
+export interface IPv6Layer extends FieldValues<typeof IPV6_FIELDS> {}
 /** An IPv6 header (Scapy's IPv6). */
 export class IPv6Layer extends Layer {
   static override readonly layerName: string = 'IPv6';
   static override readonly displayName: string = 'IPv6';
-  static override readonly fieldDefs = [
-    uint('version', 4, 6),
-    uint('tc', 8, 0),
-    uint('fl', 20, 0),
-    uint('plen', 16, null),
-    uint('nh', 8, 59, { names: IPV6_NH }),
-    uint('hlim', 8, 64),
-    ipv6('src', null),
-    ipv6('dst', '::1'),
-  ];
-
-  constructor(fields?: IPv6Fields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = IPV6_FIELDS;
 
   /** The source used when building: the set one, else the source resolver's answer, else ::1 towards ::1, else ::. */
   resolvedSrc(): string {
@@ -79,15 +66,12 @@ export class IPv6Layer extends Layer {
   }
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(40);
-    const dv = view(h);
-    dv.setUint32(0, (this.version & 0xf) * 2 ** 28 + (this.tc << 20) + this.fl);
-    dv.setUint16(4, this.plen ?? autoLength('IPv6', 'plen', payload.length, 0xffff));
-    h[6] = this.value('nh') as number;
-    h[7] = this.value('hlim') as number;
-    h.set(parseIPv6(this.resolvedSrc())!, 8);
-    h.set(parseIPv6(this.value('dst') as string)!, 24);
-    return join(h, payload);
+    const plen = this.plen ?? autoLength('IPv6', 'plen', payload.length, 0xffff);
+    // value() gives nh and hlim from the layer above, src from the resolver: the rest is the declaration.
+    return join(
+      packFixed(IPV6_FIELDS, (n) => (n === 'plen' ? plen : this.value(n))),
+      payload,
+    );
   }
 
   override mySummary(): string {
@@ -96,23 +80,10 @@ export class IPv6Layer extends Layer {
 
   /** Decodes 40 bytes; the payload ends at the payload length. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 40);
-    const dv = view(buf);
-    const w = dv.getUint32(off);
-    const plen = dv.getUint16(off + 4);
-    const layer = new this();
-    layer.setParsed({
-      version: w >>> 28,
-      tc: (w >>> 20) & 0xff,
-      fl: w & 0xfffff,
-      plen,
-      nh: buf[off + 6],
-      hlim: buf[off + 7],
-      src: getIPv6(buf, off + 8),
-      dst: getIPv6(buf, off + 24),
-    });
+    const { layer, headerEnd } = dissectFixed(this, IPV6_FIELDS, buf, off, end);
+    const plen = layer.plen ?? 0;
     // Payload length 0 (jumbograms, segmentation-offloaded captures) says nothing: take all.
-    return { layer, headerEnd: off + 40, payloadEnd: plen ? off + 40 + plen : undefined };
+    return { layer, headerEnd, payloadEnd: plen ? headerEnd + plen : undefined };
   }
 }
 defineAccessors(IPv6Layer);
@@ -277,42 +248,37 @@ function reprIPv6Options(v: unknown): string {
   );
 }
 
-/** Fields of the hop-by-hop and destination options headers. */
-export interface IPv6ExtHdrOptionsFields {
+const OPTIONS_HEADER_FIELDS = [
   /** Next header (default: from the layer above, else 59). */
-  nh?: number | string;
+  uint('nh', 8, 59, { names: IPV6_NH }),
   /** Length in 8-byte units, not counting the first 8 (default: computed). */
-  len?: number | null;
+  uint('len', 8, null),
   /** 1 (default): pad the options to a multiple of 8 bytes with Pad1/PadN. */
-  autopad?: number;
-  options?: IPv6Option[];
-}
+  uint('autopad', 1, 1, { names: { 0: 'Off', 1: 'On' } }),
+  custom({
+    name: 'options',
+    default: [],
+    nested: 'list',
+    check: checkIPv6Options,
+    repr: reprIPv6Options,
+    showNested: (v, prefix) => (v as IPv6Option[]).map((o) => showIPv6Option(o, prefix)).join(''),
+    clone: (v) =>
+      (v as IPv6Option[]).map((o) => ({ ...o, ...(o.optdata ? { optdata: new Uint8Array(o.optdata) } : {}) })),
+  }),
+];
+/**
+ * Fields of the hop-by-hop and destination options headers: len in 8-byte
+ * units not counting the first 8 (computed when unset); autopad 1 (default)
+ * pads the options to a multiple of 8 bytes with Pad1/PadN.
+ */
+export type IPv6ExtHdrOptionsFields = FieldInputs<typeof OPTIONS_HEADER_FIELDS>;
 /** A hop-by-hop or destination options header. */
-export interface IPv6ExtHdrHopByHopLayer {
-  nh: number;
-  len: number | null;
-  autopad: number;
-  options: IPv6Option[];
-}
+export interface IPv6ExtHdrHopByHopLayer extends FieldValues<typeof OPTIONS_HEADER_FIELDS> {}
 /** An IPv6 hop-by-hop options header (Scapy's IPv6ExtHdrHopByHop). */
 export class IPv6ExtHdrHopByHopLayer extends Layer {
   static override readonly layerName: string = 'IPv6ExtHdrHopByHop';
   static override readonly displayName: string = 'IPv6 Extension Header - Hop-by-Hop Options Header';
-  static override readonly fieldDefs = [
-    uint('nh', 8, 59, { names: IPV6_NH }),
-    uint('len', 8, null),
-    uint('autopad', 1, 1, { names: { 0: 'Off', 1: 'On' } }),
-    custom({
-      name: 'options',
-      default: [],
-      nested: 'list',
-      check: checkIPv6Options,
-      repr: reprIPv6Options,
-      showNested: (v, prefix) => (v as IPv6Option[]).map((o) => showIPv6Option(o, prefix)).join(''),
-      clone: (v) =>
-        (v as IPv6Option[]).map((o) => ({ ...o, ...(o.optdata ? { optdata: new Uint8Array(o.optdata) } : {}) })),
-    }),
-  ];
+  static override readonly fieldDefs = OPTIONS_HEADER_FIELDS;
 
   /** True for a header read from bytes: its options already sit where they were sent. */
   declare private parsedLayout: boolean;
@@ -359,57 +325,44 @@ export class IPv6ExtHdrDestOptLayer extends IPv6ExtHdrHopByHopLayer {
   static override readonly displayName: string = 'IPv6 Extension Header - Destination Options Header';
 }
 
-/** Fields of the routing header. */
-export interface IPv6ExtHdrRoutingFields {
-  nh?: number | string;
+const ROUTING_FIELDS = [
+  uint('nh', 8, 59, { names: IPV6_NH }),
   /** Length in 8-byte units (default: 2 per address). */
-  len?: number | null;
+  uint('len', 8, null),
   /** Routing type (0: the deprecated source route Scapy builds). */
-  type?: number;
+  uint('type', 8, 0),
   /** Segments left (default: the number of addresses). */
-  segleft?: number | null;
-  reserved?: number;
-  addresses?: string[];
-}
+  uint('segleft', 8, null),
+  uint('reserved', 32, 0),
+  custom({
+    name: 'addresses',
+    default: [],
+    check(layer, v): string[] {
+      if (!Array.isArray(v) || v.length > 127)
+        throw fieldError(
+          layer,
+          'addresses',
+          `expected an array of up to 127 IPv6 addresses but received ${describe(v)}`,
+        );
+      return v.map((a) => ipv6('addresses', '::').check(layer, a) as string);
+    },
+    repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
+    clone: (v) => [...(v as string[])],
+  }),
+];
+/**
+ * Fields of the routing header: type 0 (the deprecated source route Scapy
+ * builds) by default; len (2 per address) and segleft (the number of
+ * addresses) computed when unset.
+ */
+export type IPv6ExtHdrRoutingFields = FieldInputs<typeof ROUTING_FIELDS>;
 /** An IPv6 routing header. */
-export interface IPv6ExtHdrRoutingLayer {
-  nh: number;
-  len: number | null;
-  type: number;
-  segleft: number | null;
-  reserved: number;
-  addresses: string[];
-}
+export interface IPv6ExtHdrRoutingLayer extends FieldValues<typeof ROUTING_FIELDS> {}
 /** An IPv6 routing header (Scapy's IPv6ExtHdrRouting). */
 export class IPv6ExtHdrRoutingLayer extends Layer {
   static override readonly layerName: string = 'IPv6ExtHdrRouting';
   static override readonly displayName: string = 'IPv6 Option Header Routing';
-  static override readonly fieldDefs = [
-    uint('nh', 8, 59, { names: IPV6_NH }),
-    uint('len', 8, null),
-    uint('type', 8, 0),
-    uint('segleft', 8, null),
-    uint('reserved', 32, 0),
-    custom({
-      name: 'addresses',
-      default: [],
-      check(layer, v) {
-        if (!Array.isArray(v) || v.length > 127)
-          throw fieldError(
-            layer,
-            'addresses',
-            `expected an array of up to 127 IPv6 addresses but received ${describe(v)}`,
-          );
-        return v.map((a) => ipv6('addresses', '::').check(layer, a));
-      },
-      repr: (v) => `[ ${(v as string[]).join(', ')} ]`,
-      clone: (v) => [...(v as string[])],
-    }),
-  ];
-
-  constructor(fields?: IPv6ExtHdrRoutingFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = ROUTING_FIELDS;
 
   override routingFinalDestination(): Uint8Array | undefined {
     const segleft = this.segleft ?? this.addresses.length;
@@ -449,55 +402,31 @@ export class IPv6ExtHdrRoutingLayer extends Layer {
 }
 defineAccessors(IPv6ExtHdrRoutingLayer);
 
-const FRAG_SLOTS: Slot[] = [
-  { name: 'nh', bits: 8 },
-  { name: 'res1', bits: 8 },
-  { name: 'offset', bits: 13 },
-  { name: 'res2', bits: 2 },
-  { name: 'm', bits: 1 },
-  { name: 'id', bits: 32 },
-];
-/** Fields of the fragment header. */
-export interface IPv6ExtHdrFragmentFields {
-  nh?: number | string;
-  res1?: number;
+const FRAGMENT_FIELDS = [
+  uint('nh', 8, 59, { names: IPV6_NH }),
+  uint('res1', 8, 0),
   /** Fragment offset in 8-byte units. */
-  offset?: number;
-  res2?: number;
+  uint('offset', 13, 0),
+  uint('res2', 2, 0),
   /** More fragments. */
-  m?: number;
-  id?: number;
-}
+  uint('m', 1, 0),
+  uint('id', 32, 0),
+];
+/** Fields of the fragment header: offset in 8-byte units, m (more fragments), id. */
+export type IPv6ExtHdrFragmentFields = FieldInputs<typeof FRAGMENT_FIELDS>;
 /** An IPv6 fragment header. */
-export interface IPv6ExtHdrFragmentLayer {
-  nh: number;
-  res1: number;
-  offset: number;
-  res2: number;
-  m: number;
-  id: number;
-}
+export interface IPv6ExtHdrFragmentLayer extends FieldValues<typeof FRAGMENT_FIELDS> {}
 /** An IPv6 fragment header (Scapy's IPv6ExtHdrFragment). */
 export class IPv6ExtHdrFragmentLayer extends Layer {
   static override readonly layerName: string = 'IPv6ExtHdrFragment';
   static override readonly displayName: string = 'IPv6 Extension Header - Fragmentation header';
-  static override readonly fieldDefs = [
-    uint('nh', 8, 59, { names: IPV6_NH }),
-    uint('res1', 8, 0),
-    uint('offset', 13, 0),
-    uint('res2', 2, 0),
-    uint('m', 1, 0),
-    uint('id', 32, 0),
-  ];
-
-  constructor(fields?: IPv6ExtHdrFragmentFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = FRAGMENT_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
-    const h = new Uint8Array(8);
-    packSlots(FRAG_SLOTS, (n) => this.value(n), h, 0);
-    return join(h, payload);
+    return join(
+      packFixed(FRAGMENT_FIELDS, (n) => this.value(n)),
+      payload,
+    );
   }
 
   override guessPayloadClass(buf: Uint8Array, off: number, end: number): LayerClass | undefined {
@@ -507,10 +436,7 @@ export class IPv6ExtHdrFragmentLayer extends Layer {
 
   /** Decodes 8 bytes. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, slotsSize(FRAG_SLOTS));
-    const layer = new this();
-    layer.setParsed(unpackSlots(FRAG_SLOTS, buf, off));
-    return { layer, headerEnd: off + 8 };
+    return dissectFixed(this, FRAGMENT_FIELDS, buf, off, end);
   }
 }
 defineAccessors(IPv6ExtHdrFragmentLayer);

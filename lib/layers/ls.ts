@@ -2,7 +2,8 @@
 // default) or of a packet (with each layer's current values), in Scapy's
 // layout. Everything comes from the layers' one declaration (fieldDefs).
 import { describe } from './field';
-import { Layer, type LayerKind } from './layer';
+import { ruleError } from '../args';
+import { Layer, layerClassOf, type LayerClass, type LayerKind } from './layer';
 import { pyBytes, pyStr } from './pyrepr';
 
 /** Scapy field classes that differ from what a field's kind alone says (source/destination address fields, list fields). */
@@ -37,8 +38,8 @@ function pyRepr(v: unknown, flags: boolean, text: () => string): string {
 }
 
 /** The lines of ls() for one class, with the values of `layer` when given. */
-function lines(cls: { layerName: string; fieldDefs: Layer['cls']['fieldDefs'] }, layer?: Layer): string[] {
-  const bare = layer ?? (new (cls as unknown as new () => Layer)() as Layer);
+function lines(cls: LayerClass, layer?: Layer): string[] {
+  const bare = layer ?? new cls();
   return cls.fieldDefs.map((def) => {
     let type = SCAPY_TYPES[`${cls.layerName}.${def.name}`] ?? def.scapyType ?? 'Field';
     if (def.when) type += ' (Cond)';
@@ -70,11 +71,9 @@ export function lsString(x: Layer | LayerKind): string {
     }
     return out.join('\n');
   }
-  const cls = (x as { layerClass?: unknown }).layerClass ?? x;
-  if (typeof cls !== 'function' || !((cls as { prototype?: unknown }).prototype instanceof Layer)) {
-    throw new TypeError(`ls(): expected a layer type (e.g. TCP) or a packet but received ${describe(x)}`);
-  }
-  return lines(cls as unknown as Layer['cls']).join('\n');
+  const cls = layerClassOf(x);
+  if (!cls) throw ruleError('', `ls(): expected a layer type (e.g. TCP) or a packet but received ${describe(x)}`);
+  return lines(cls).join('\n');
 }
 
 /** Prints Scapy's ls() of a layer type or a packet (see {@link lsString}). */

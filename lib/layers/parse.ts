@@ -6,8 +6,9 @@ import './bindings';
 import { CookedLinuxLayer, CookedLinuxV2Layer, EtherLayer, LoopbackLayer } from './ether';
 import { IPLayer } from './ip';
 import { IPv6Layer } from './ipv6';
-import { expected } from '../errors';
-import { dissectChain, Layer, type LayerClass, type LayerKind } from './layer';
+import { argError } from '../args';
+import { dissectChain } from './dissect';
+import { layerClassOf, type Layer, type LayerClass, type LayerKind } from './layer';
 import { RawLayer } from './raw';
 import {
   LINK_ETHERNET,
@@ -29,43 +30,31 @@ export interface ParseOptions {
   linkType?: number;
 }
 
-/** True for a layer factory (`IP`) or a layer class (`IPLayer`): what `first` must be. */
-function isLayerKind(kind: unknown): kind is LayerKind {
-  if (typeof kind !== 'function') return false;
-  const cls = (kind as { layerClass?: unknown }).layerClass ?? kind;
-  return typeof cls === 'function' && cls.prototype instanceof Layer;
-}
-
-function classOf(kind: LayerKind): LayerClass {
-  const k = kind as unknown as { layerClass?: LayerClass };
-  return k.layerClass ?? (kind as unknown as LayerClass);
-}
-
 /** The IP version in the first nibble decides between IP and IPv6 (raw IP link types). */
 function ipByVersion(bytes: Uint8Array, off: number): LayerClass {
   const v = bytes[off] >> 4;
-  return (v === 6 ? IPv6Layer : v === 4 ? IPLayer : RawLayer) as unknown as LayerClass;
+  return v === 6 ? IPv6Layer : v === 4 ? IPLayer : RawLayer;
 }
 
 /** The first layer for a pcap link type, or undefined for link types without a layer here. */
 export function linkLayerClass(linkType: number, bytes: Uint8Array, off: number): LayerClass | undefined {
   switch (linkType) {
     case LINK_ETHERNET:
-      return EtherLayer as unknown as LayerClass;
+      return EtherLayer;
     case LINK_LINUX_SLL:
-      return CookedLinuxLayer as unknown as LayerClass;
+      return CookedLinuxLayer;
     case LINK_LINUX_SLL2:
-      return CookedLinuxV2Layer as unknown as LayerClass;
+      return CookedLinuxV2Layer;
     case LINK_NULL:
-      return LoopbackLayer as unknown as LayerClass;
+      return LoopbackLayer;
     case LINK_RAW:
     case LINK_RAW_OPENBSD:
     case LINK_RAW_FILE:
       return ipByVersion(bytes, off);
     case LINK_IPV4:
-      return IPLayer as unknown as LayerClass;
+      return IPLayer;
     case LINK_IPV6:
-      return IPv6Layer as unknown as LayerClass;
+      return IPv6Layer;
     default:
       return undefined;
   }
@@ -77,21 +66,18 @@ export function linkLayerClass(linkType: number, bytes: Uint8Array, off: number)
  * what cannot be decoded becomes Raw, trailers become Padding.
  */
 export function parse(bytes: Uint8Array, opts: ParseOptions = {}): Layer {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(expected('a Uint8Array', 'parse() bytes', bytes));
+  if (!(bytes instanceof Uint8Array)) throw argError('a Uint8Array', 'parse() bytes', bytes);
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
-    throw new TypeError(expected('an options object', 'parse() options', opts));
-  if (opts.first !== undefined && !isLayerKind(opts.first))
-    throw new TypeError(expected('a layer type such as Ether or IP', 'parse() first', opts.first));
+    throw argError('an options object', 'parse() options', opts);
+  const given = opts.first === undefined ? undefined : layerClassOf(opts.first);
+  if (opts.first !== undefined && !given)
+    throw argError('a layer type such as Ether or IP', 'parse() first', opts.first);
   if (
     opts.linkType !== undefined &&
     (typeof opts.linkType !== 'number' || !Number.isInteger(opts.linkType) || opts.linkType < 0)
   ) {
-    throw new TypeError(expected('a link type (a non-negative integer)', 'parse() linkType', opts.linkType));
+    throw argError('a link type (a non-negative integer)', 'parse() linkType', opts.linkType);
   }
-  const first = opts.first
-    ? classOf(opts.first)
-    : opts.linkType !== undefined
-      ? linkLayerClass(opts.linkType, bytes, 0)
-      : (EtherLayer as unknown as LayerClass);
-  return dissectChain(bytes, 0, bytes.length, first ?? (RawLayer as unknown as LayerClass));
+  const first = given ?? (opts.linkType !== undefined ? linkLayerClass(opts.linkType, bytes, 0) : EtherLayer);
+  return dissectChain(bytes, 0, bytes.length, first ?? RawLayer);
 }

@@ -1,27 +1,20 @@
 // Raw (bytes no layer claims) and Padding (bytes after a declared length,
 // e.g. the Ethernet trailer after a short IP packet), as in Scapy.
-import { bytes } from './field';
-import { defineAccessors, factory, Layer, registerRaw, type Dissected } from './layer';
+import { bytes, type FieldInputs, type FieldValues } from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import { registerRaw, type Dissected } from './dissect';
 
-/** Fields of Raw and Padding. */
-export interface RawFields {
-  /** The bytes (a string is taken as UTF-8). */
-  load?: Uint8Array | string;
-}
-
+const RAW_FIELDS = [bytes('load', new Uint8Array(0))];
+/** Fields of Raw and Padding: the bytes (a string is taken as UTF-8). */
+export type RawFields = FieldInputs<typeof RAW_FIELDS>;
 /** Bytes no layer claims (Scapy's Raw). */
-export interface RawLayer {
-  load: Uint8Array;
-}
+export interface RawLayer extends FieldValues<typeof RAW_FIELDS> {}
 /** Bytes no layer claims (Scapy's Raw). */
 export class RawLayer extends Layer {
   static override readonly layerName: string = 'Raw';
   static override readonly displayName: string = 'Raw';
-  static override readonly fieldDefs = [bytes('load', new Uint8Array(0))];
-
-  constructor(fields?: RawFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = RAW_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
     const out = new Uint8Array(this.load.length + payload.length);

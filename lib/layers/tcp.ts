@@ -2,8 +2,12 @@
 // (RFC 2018), timestamps, NOP, EOL; unknown kinds are kept as [kind, bytes].
 import { TCP_FLAG_LETTERS } from '../constants';
 import { internetChecksum } from './checksum';
-import { custom, describe, fieldError, flags, uint } from './field';
-import { defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
+import { custom, describe, fieldError, flags, uint, type FieldInputs, type FieldValues } from './field';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import { need, type Dissected } from './dissect';
+import { pseudoHeader } from './build';
+import { view } from './byte-view';
 import { IPLayer } from './ip';
 import { tcpServiceNames } from './names';
 import { pyBytes } from './pyrepr';
@@ -195,73 +199,53 @@ function reprTCPOptions(v: unknown): string {
 /** TCP flag letters, low bit first (Scapy's "FSRPAUECN"). */
 export { TCP_FLAG_LETTERS };
 
-/** Fields of TCP. */
-export interface TCPFields {
+const TCP_FIELDS = [
   /** Source port (default 20). */
-  sport?: number | string;
+  uint('sport', 16, 20, { names: tcpServiceNames }),
   /** Destination port (default 80). */
-  dport?: number | string;
-  seq?: number;
-  ack?: number;
+  uint('dport', 16, 80, { names: tcpServiceNames }),
+  uint('seq', 32, 0),
+  uint('ack', 32, 0),
   /** Data offset in 32-bit words (default: computed from the options). */
-  dataofs?: number | null;
-  reserved?: number;
+  uint('dataofs', 4, null),
+  uint('reserved', 3, 0),
   /** Scapy letters ('S', 'SA', 'FPA') or a number (default 'S'). */
-  flags?: number | string;
-  window?: number;
+  flags('flags', 9, TCP_FLAG_LETTERS, 0x2),
+  uint('window', 16, 8192),
   /** Checksum (default: computed with the IP/IPv6 pseudo-header). */
-  chksum?: number | null;
-  urgptr?: number;
-  options?: TCPOption[];
-}
+  uint('chksum', 16, null, { hex: true }),
+  uint('urgptr', 16, 0),
+  custom({
+    name: 'options',
+    default: [],
+    check: checkTCPOptions,
+    // Scapy prints options it never set or read as '' (its default is an empty string), read ones as a list.
+    repr: (v, o) => ((v as TCPOption[]).length || (o as Layer).isSet('options') ? reprTCPOptions(v) : "''"),
+    clone: (v) =>
+      (v as TCPOption[]).map((o) => [
+        o[0],
+        o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1],
+        ...o.slice(2),
+      ]),
+  }),
+];
+/**
+ * Fields of TCP: ports as numbers or service names (default 20 > 80), flags
+ * as Scapy letters ('S', 'SA', 'FPA') or a number (default 'S'); dataofs and
+ * chksum computed when unset.
+ */
+export type TCPFields = FieldInputs<typeof TCP_FIELDS>;
 /** A TCP header. */
-export interface TCPLayer {
-  sport: number;
-  dport: number;
-  seq: number;
-  ack: number;
-  dataofs: number | null;
-  reserved: number;
+export interface TCPLayer extends FieldValues<typeof TCP_FIELDS> {
+  // A flags field reads as a number and takes Scapy's letters too.
   get flags(): number;
   set flags(v: number | string);
-  window: number;
-  chksum: number | null;
-  urgptr: number;
-  options: TCPOption[];
 }
 /** A TCP header (Scapy's TCP). */
 export class TCPLayer extends Layer {
   static override readonly layerName: string = 'TCP';
   static override readonly displayName: string = 'TCP';
-  static override readonly fieldDefs = [
-    uint('sport', 16, 20, { names: tcpServiceNames }),
-    uint('dport', 16, 80, { names: tcpServiceNames }),
-    uint('seq', 32, 0),
-    uint('ack', 32, 0),
-    uint('dataofs', 4, null),
-    uint('reserved', 3, 0),
-    flags('flags', 9, TCP_FLAG_LETTERS, 0x2),
-    uint('window', 16, 8192),
-    uint('chksum', 16, null, { hex: true }),
-    uint('urgptr', 16, 0),
-    custom({
-      name: 'options',
-      default: [],
-      check: checkTCPOptions,
-      // Scapy prints options it never set or read as '' (its default is an empty string), read ones as a list.
-      repr: (v, o) => ((v as TCPOption[]).length || (o as Layer).isSet('options') ? reprTCPOptions(v) : "''"),
-      clone: (v) =>
-        (v as TCPOption[]).map((o) => [
-          o[0],
-          o[1] instanceof Uint8Array ? new Uint8Array(o[1]) : Array.isArray(o[1]) ? [...o[1]] : o[1],
-          ...o.slice(2),
-        ]),
-    }),
-  ];
-
-  constructor(fields?: TCPFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = TCP_FIELDS;
 
   /** The flags as Scapy prints them ('SA'). */
   get flagString(): string {

@@ -1,57 +1,47 @@
 // UDP (RFC 768). The checksum covers the IPv4 or IPv6 pseudo-header; a
 // computed 0 is sent as 0xffff because 0 means "no checksum".
 import { internetChecksum } from './checksum';
-import { uint } from './field';
-import { autoLength, defineAccessors, factory, Layer, need, pseudoHeader, view, type Dissected } from './layer';
+import { uint, type FieldInputs, type FieldValues } from './field';
+import { autoLength, pseudoHeader } from './build';
+import { defineAccessors, factory } from './factory';
+import { Layer } from './layer';
+import type { Dissected } from './dissect';
+import { view } from './byte-view';
 import { IPLayer } from './ip';
 import { udpServiceNames } from './names';
+import { dissectFixed, layoutOf, packSlots } from './struct';
 
-/** Fields of UDP. */
-export interface UDPFields {
-  /** Source port (default 53). */
-  sport?: number | string;
-  /** Destination port (default 53). */
-  dport?: number | string;
+/** UDP's declaration (Scapy's fields_desc): wire order, defaults, show() order. */
+const UDP_FIELDS = [
+  uint('sport', 16, 53, { names: udpServiceNames }),
+  uint('dport', 16, 53, { names: udpServiceNames }),
   /** Length (default: computed). */
-  len?: number | null;
+  uint('len', 16, null),
   /** Checksum (default: computed with the pseudo-header). */
-  chksum?: number | null;
-}
+  uint('chksum', 16, null, { hex: true }),
+];
+/** Fields of UDP: ports as numbers or service names (default 53); len and chksum computed when unset. */
+export type UDPFields = FieldInputs<typeof UDP_FIELDS>;
 /** A UDP header. */
-export interface UDPLayer {
-  sport: number;
-  dport: number;
-  len: number | null;
-  chksum: number | null;
-}
+export interface UDPLayer extends FieldValues<typeof UDP_FIELDS> {}
 /** A UDP header (Scapy's UDP). */
 export class UDPLayer extends Layer {
   static override readonly layerName: string = 'UDP';
   static override readonly displayName: string = 'UDP';
-  static override readonly fieldDefs = [
-    uint('sport', 16, 53, { names: udpServiceNames }),
-    uint('dport', 16, 53, { names: udpServiceNames }),
-    uint('len', 16, null),
-    uint('chksum', 16, null, { hex: true }),
-  ];
-
-  constructor(fields?: UDPFields) {
-    super(fields);
-  }
+  static override readonly fieldDefs = UDP_FIELDS;
 
   protected encode(payload: Uint8Array): Uint8Array {
     const out = new Uint8Array(8 + payload.length);
-    const dv = view(out);
-    dv.setUint16(0, this.sport);
-    dv.setUint16(2, this.dport);
-    dv.setUint16(4, this.len ?? autoLength('UDP', 'len', out.length, 0xffff));
+    const len = this.len ?? autoLength('UDP', 'len', out.length, 0xffff);
+    // The header from the declaration, the checksum 0 until it is computed over the whole datagram.
+    packSlots(layoutOf(UDP_FIELDS).slots, (n) => (n === 'len' ? len : n === 'chksum' ? 0 : this.value(n)), out, 0);
     out.set(payload, 8);
     let ck = this.chksum;
     if (ck === null) {
       const ph = pseudoHeader(this, 17, out.length);
       ck = ph ? internetChecksum(ph, out) || 0xffff : 0;
     }
-    dv.setUint16(6, ck);
+    view(out).setUint16(6, ck);
     return out;
   }
 
@@ -65,13 +55,10 @@ export class UDPLayer extends Layer {
 
   /** Decodes 8 bytes; the payload ends where the length field says. */
   static dissect(buf: Uint8Array, off: number, end: number): Dissected {
-    need(off, end, 8);
-    const dv = view(buf);
-    const len = dv.getUint16(off + 4);
-    const layer = new this();
-    layer.setParsed({ sport: dv.getUint16(off), dport: dv.getUint16(off + 2), len, chksum: dv.getUint16(off + 6) });
+    const { layer, headerEnd } = dissectFixed(this, UDP_FIELDS, buf, off, end);
+    const len = layer.len ?? 0;
     // A length below 8 (0 in offloaded captures) says nothing: take all.
-    return { layer, headerEnd: off + 8, payloadEnd: len >= 8 ? off + len : undefined };
+    return { layer, headerEnd, payloadEnd: len >= 8 ? off + len : undefined };
   }
 }
 defineAccessors(UDPLayer);

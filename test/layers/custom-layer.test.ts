@@ -14,26 +14,18 @@ import {
   UDP,
   UDPLayer,
   type Dissected,
-  type LayerClass,
+  type FieldValues,
 } from '../../lib/layers';
 
 const { need, view } = fields;
 
-interface VXLANFields {
-  flags?: number;
-  vni?: number;
-}
-interface VXLANLayer {
-  flags: number;
-  vni: number;
-}
+// The one declaration: the field types, the factory's argument type, the defaults and show()'s order follow.
+const VXLAN_FIELDS = [fields.uint('flags', 8, 0x08, { hex: true }), fields.uint('vni', 24, 0)];
+interface VXLANLayer extends FieldValues<typeof VXLAN_FIELDS> {}
 class VXLANLayer extends Layer {
   static override readonly layerName = 'VXLAN';
   static override readonly displayName = 'VXLAN';
-  static override readonly fieldDefs = [fields.uint('flags', 8, 0x08, { hex: true }), fields.uint('vni', 24, 0)];
-  constructor(f?: VXLANFields) {
-    super(f);
-  }
+  static override readonly fieldDefs = VXLAN_FIELDS;
   protected encode(payload: Uint8Array): Uint8Array {
     const out = new Uint8Array(8 + payload.length);
     out[0] = this.flags;
@@ -51,10 +43,23 @@ class VXLANLayer extends Layer {
     return { layer, headerEnd: off + 8 };
   }
 }
-defineAccessors(VXLANLayer as unknown as LayerClass);
+defineAccessors(VXLANLayer);
 const VXLAN = factory(VXLANLayer);
-bindLayers(UDPLayer as unknown as LayerClass, VXLANLayer as unknown as LayerClass, { dport: 4789 });
-bindLayers(VXLANLayer as unknown as LayerClass, Ether.layerClass as unknown as LayerClass, {}, { overload: false });
+bindLayers(UDPLayer, VXLANLayer, { dport: 4789 });
+bindLayers(VXLANLayer, Ether.layerClass, {}, { overload: false });
+
+it('the declaration types the layer: fields, factory arguments, accessors', () => {
+  const v: number = VXLAN({ vni: 7 }).vni;
+  assert.equal(v, 7);
+  // @ts-expect-error vni is declared as an integer field
+  assert.throws(() => VXLAN({ vni: 'seven' }), /VXLAN\.vni: unknown name 'seven', expected a number/);
+  // @ts-expect-error no such field in the declaration
+  assert.throws(() => VXLAN({ vnid: 1 }), /VXLAN\.vnid: no such field \(fields: flags, vni\)/);
+  assert.deepEqual(
+    VXLAN_FIELDS.map((f) => f.name),
+    ['flags', 'vni'],
+  );
+});
 
 it('a user-defined layer builds, binds, parses and prints like the built-in ones', () => {
   const inner = Ether({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' })

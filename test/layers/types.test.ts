@@ -9,12 +9,19 @@ import {
   DNSRR,
   Ether,
   ICMP,
+  ICMPv6EchoRequest,
+  ICMPv6MLDMultAddrRec,
+  type ICMPv6MLDMultAddrRecLayer,
+  ICMPv6MLReport2,
+  ICMPv6ND_NS,
   IP,
+  type IPFields,
   type IPLayer,
   IPv6,
   TCP,
   type TCPLayer,
   UDP,
+  UDPLayer,
   type Layer,
 } from '../../lib/layers';
 
@@ -57,4 +64,31 @@ it('public types: factories, field names and value types, get() results', () => 
   );
   assert.equal(ICMP().type, 8);
   assert.equal(IPv6().nh, 59);
+});
+
+it("the types follow from each layer's one declaration (FieldValues / FieldInputs)", () => {
+  // What the factory takes is derived from the field list: the exported Fields type is that type.
+  const given: IPFields = { ttl: 5, flags: 'DF', proto: 'udp', len: null };
+  const ip = IP(given);
+  // Automatic fields (default null) read as number | null, the others as number.
+  const chk: number | null = ip.chksum;
+  const ttl: number = ip.ttl;
+  // A record list takes one record or an array, and reads as an array.
+  const report = ICMPv6MLReport2({ records: ICMPv6MLDMultAddrRec({ dst: 'ff02::1:ff00:1' }) });
+  const records: ICMPv6MLDMultAddrRecLayer[] = report.records;
+  const tgt: string = ICMPv6ND_NS({ tgt: 'fd00::2' }).tgt;
+  const declared: readonly string[] = UDPLayer.fieldDefs.map((d) => d.name);
+
+  // @ts-expect-error: ttl is not computed, so null is not a value for it
+  assert.throws(() => IP({ ttl: null }), /IP\.ttl: expected an integer 0\.\.255 but received null/);
+  // @ts-expect-error: the echo code has no names, so a string is no code
+  assert.throws(() => ICMPv6EchoRequest({ code: 'x' }), /ICMPv6EchoRequest\.code: unknown name 'x'/);
+  // @ts-expect-error: a field of another layer
+  assert.throws(() => ICMPv6ND_NS({ mtu: 1280 }), /ICMPv6ND_NS\.mtu: no such field/);
+
+  assert.deepEqual(
+    [ttl, chk, records.length, records[0].dst, tgt, declared],
+    [5, null, 1, 'ff02::1:ff00:1', 'fd00::2', ['sport', 'dport', 'len', 'chksum']],
+  );
+  assert.equal(ip.toBytes()[8], 5);
 });
