@@ -163,8 +163,11 @@ export interface NativeExporter {
   drain(): number;
   /** Rows in the batch being filled: 0 packets, 1 flows. */
   rows(table: 0 | 1): number;
-  /** The batch being filled as `[Native block, rows, batchId]`, and a new one begun; undefined when empty. */
-  take(table: 0 | 1): [Buffer, number, bigint] | undefined;
+  /**
+   * The batch being filled as `[Native block, rows, batchId]`, and a new one begun; undefined when empty.
+   * The block is written at the start of `spare` when it fits (the returned view shares its memory), else into new memory.
+   */
+  take(table: 0 | 1, spare?: Uint8Array): [Uint8Array, number, bigint] | undefined;
   /** Ended flows not written as rows, in the flowLayout (oldest first); undefined when none. */
   takeEnded(): ArrayBuffer | undefined;
   stats(): { packets: number; nonIp: number; active: number; exported: number; evicted: number };

@@ -143,6 +143,8 @@ interface Job {
 const SPOOL_SUFFIX: Record<Format, string> = { Native: 'native', RowBinary: 'rowbinary' };
 
 const MAX_BATCH_ROWS = 1_000_000;
+/** Acknowledged blocks kept for reuse. */
+const MAX_SPARES = 2;
 /** ClickHouse error codes that mean the credentials were refused (18.x and current). */
 const AUTH_CODES = new Set(['192', '193', '194', '516']);
 /** Server answers that will not change by retrying: the data or the schema is wrong. */
@@ -213,6 +215,8 @@ export class ClickHouseSink {
   readonly #retryForMs: number;
   readonly #queue: Job[] = [];
   readonly #spooled: Job[] = [];
+  /** Blocks the server acknowledged, whose memory the next batches are encoded into (no fresh pages to fault in). */
+  readonly #spares: Uint8Array[] = [];
   #spoolBytes = 0;
   readonly #spoolWrites = new Set<Promise<void>>();
   readonly #stats: ClickHouseSinkStats = {
@@ -422,9 +426,15 @@ export class ClickHouseSink {
 
   /** Closes the batch being filled and queues it (memory, or spool when memory is full and a spool exists). */
   #cut(table: TableName): void {
-    const taken = this.#native.take(table === 'packets' ? 0 : 1);
-    if (taken === undefined) return;
-    const [data, rows, id] = taken;
+    const spare = this.#spares.pop();
+    const taken = this.#native.take(table === 'packets' ? 0 : 1, spare);
+    if (taken === undefined) {
+      if (spare !== undefined) this.#spares.push(spare);
+      return;
+    }
+    const [block, rows, id] = taken;
+    if (spare !== undefined && block.buffer !== spare.buffer) this.#spares.push(spare);
+    const data = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
     const job: Job = { table, id, rows, format: 'Native', data, bytes: data.length };
     if (this.#spool !== undefined && this.#queue.length >= this.#maxPending) {
       const write = this.#toSpool(job).then(() => {
@@ -511,6 +521,8 @@ export class ClickHouseSink {
         await fs.promises.rm(job.file, { force: true });
       } else {
         this.#queue.shift();
+        // Sent and acknowledged: nothing reads its memory any more.
+        if (this.#spares.length < MAX_SPARES) this.#spares.push(new Uint8Array(job.data!.buffer));
       }
       for (const w of this.#waiters.splice(0)) w();
     }

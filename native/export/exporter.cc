@@ -50,6 +50,7 @@ FLOW_LAYOUT(X)
 #undef X
 static_assert(k_communityId + 28 <= kFlowOutSize, "the Community ID lies outside the flow layout");
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ClickHouse's formats are little-endian, as this host");
 inline void le16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, 2); }
 inline void le32(uint8_t* p, uint32_t v) { std::memcpy(p, &v, 4); }
 inline void le64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
@@ -324,32 +325,45 @@ bool allocate(Stage& s, uint32_t capacity) {
 // The row order of the table's sorting key, as ClickHouse compares (numbers as numbers, FixedString
 // as unsigned bytes), ties in arrival order as its stable sort leaves them. Returns false (perm
 // untouched) when the rows already are in that order, which a capture's time order often gives.
-bool sort_rows(const Stage& s, std::vector<uint8_t>& keys, std::vector<uint32_t>& perm) {
+//
+// Each row's key is its key columns' bytes, numbers big-endian, so that the bytes compare in
+// ClickHouse's order; zero-padded to whole words and held as native 64-bit words (the first byte
+// most significant), compared word by word.
+bool sort_rows(const Stage& s, std::vector<uint64_t>& keys, std::vector<uint32_t>& perm) {
   const uint32_t n = s.rows;
-  const size_t kw = s.key_width;
-  if (kw == 0 || n < 2) return false;
-  keys.resize(size_t{n} * kw);
+  const size_t words = (s.key_width + 7) / 8;
+  if (words == 0 || n < 2) return false;
+  keys.assign(size_t{n} * words, 0);
+  uint8_t* const kb = reinterpret_cast<uint8_t*>(keys.data());
+  const size_t stride = words * 8;
   size_t off = 0;
   for (size_t k : s.key) {
     const Stage::Column& c = s.cols[k];
     const size_t w = c.def->width;
     const uint8_t* v = c.data;
-    uint8_t* out = keys.data() + off;
-    // Big-endian numbers compare as bytes in numeric order.
-    for (uint32_t i = 0; i < n; i++, v += w, out += kw)
-      if (c.def->kind == Kind::Fixed16) std::memcpy(out, v, w);
-      else
+    uint8_t* out = kb + off;
+    if (c.def->kind == Kind::Fixed16)
+      for (uint32_t i = 0; i < n; i++, v += w, out += stride) std::memcpy(out, v, w);
+    else
+      for (uint32_t i = 0; i < n; i++, v += w, out += stride)
         for (size_t b = 0; b < w; b++) out[b] = v[w - 1 - b];
     off += w;
   }
-  const uint8_t* kd = keys.data();
+  for (uint64_t& word : keys) word = __builtin_bswap64(word);  // big-endian bytes -> comparable words
+  const uint64_t* kd = keys.data();
+  const auto less = [kd, words](uint32_t a, uint32_t b) {
+    const uint64_t* x = kd + size_t{a} * words;
+    const uint64_t* y = kd + size_t{b} * words;
+    for (size_t j = 0; j < words; j++)
+      if (x[j] != y[j]) return x[j] < y[j];
+    return false;
+  };
   bool sorted = true;
-  for (uint32_t i = 1; i < n && sorted; i++) sorted = std::memcmp(kd + (i - 1) * kw, kd + i * kw, kw) <= 0;
+  for (uint32_t i = 1; i < n && sorted; i++) sorted = !less(i, i - 1);
   if (sorted) return false;
   perm.resize(n);
   for (uint32_t i = 0; i < n; i++) perm[i] = i;
-  std::stable_sort(perm.begin(), perm.end(),
-                   [kd, kw](uint32_t a, uint32_t b) { return std::memcmp(kd + a * kw, kd + b * kw, kw) < 0; });
+  std::stable_sort(perm.begin(), perm.end(), less);
   return true;
 }
 
@@ -364,9 +378,8 @@ uint8_t* gather(uint8_t* out, const uint8_t* v, const uint32_t* perm, uint32_t n
   return out;
 }
 
-// The block's bytes: exact size first (every value's size is known from the stage), then one pass per column.
-uint8_t* encode_block(const Stage& s, const uint32_t* perm, const std::string& sensor, const std::string& iface,
-                      size_t& size_out) {
+// The block's exact size: every value's size is known from the stage.
+size_t block_size(const Stage& s, const std::string& sensor, const std::string& iface) {
   const uint32_t n = s.rows;
   size_t size = varuint_size(s.cols.size()) + varuint_size(n) + s.var_bytes;
   for (const Stage::Column& c : s.cols) {
@@ -381,8 +394,13 @@ uint8_t* encode_block(const Stage& s, const uint32_t* perm, const std::string& s
       default: break;  // staged Strings: in var_bytes
     }
   }
-  uint8_t* const buf = static_cast<uint8_t*>(std::malloc(size));
-  if (buf == nullptr) return nullptr;
+  return size;
+}
+
+// Writes the block into buf (block_size bytes), one pass per column.
+void encode_block(const Stage& s, const uint32_t* perm, const std::string& sensor, const std::string& iface,
+                  uint8_t* buf) {
+  const uint32_t n = s.rows;
   uint8_t* p = put_varuint(buf, s.cols.size());
   p = put_varuint(p, n);
   for (const Stage::Column& c : s.cols) {
@@ -431,8 +449,6 @@ uint8_t* encode_block(const Stage& s, const uint32_t* perm, const std::string& s
         break;
     }
   }
-  size_out = static_cast<size_t>(p - buf);
-  return buf;
 }
 
 inline uint64_t ns_of(uint32_t sec, uint32_t nsec) { return uint64_t{sec} * 1000000000u + nsec; }
@@ -540,28 +556,37 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
     return Napi::Number::New(info.Env(), info[0].As<Napi::Number>().Uint32Value() == 0 ? packets_.rows : flows_.rows);
   }
 
-  // take(table): [Buffer, rows, batchId] of the batch being filled, encoded as one Native block; the
-  // next batch starts in the same stage. Undefined when empty.
+  // take(table, spare?): [bytes, rows, batchId] of the batch being filled, encoded as one Native block
+  // (into spare's first bytes when it is large enough, else into new memory); the next batch starts in
+  // the same stage. Undefined when empty.
   Napi::Value take(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Stage& s = info[0].As<Napi::Number>().Uint32Value() == 0 ? packets_ : flows_;
     if (s.rows == 0) return env.Undefined();
     const bool permuted = sort_rows(s, keys_, perm_);
-    size_t len = 0;
-    uint8_t* data = encode_block(s, permuted ? perm_.data() : nullptr, sensor_, iface_, len);
-    if (data == nullptr)
-      throw Napi::Error::New(env, "out of memory for a batch of rows (batchRows is too large for this machine)");
+    const size_t len = block_size(s, sensor_, iface_);
     Napi::Array out = Napi::Array::New(env, 3);
+    if (info[1].IsTypedArray() && info[1].As<Napi::Uint8Array>().ByteLength() >= len) {
+      // A block JS has done with: its pages are already mapped, the new block costs no page faults.
+      Napi::Uint8Array spare = info[1].As<Napi::Uint8Array>();
+      encode_block(s, permuted ? perm_.data() : nullptr, sensor_, iface_, spare.Data());
+      out.Set(0u, Napi::Uint8Array::New(env, len, spare.ArrayBuffer(), spare.ByteOffset()));
+    } else {
+      uint8_t* data = static_cast<uint8_t*>(std::malloc(std::max<size_t>(len, 1)));
+      if (data == nullptr)
+        throw Napi::Error::New(env, "out of memory for a batch of rows (batchRows is too large for this machine)");
+      encode_block(s, permuted ? perm_.data() : nullptr, sensor_, iface_, data);
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
-    out.Set(0u, Napi::Buffer<uint8_t>::Copy(env, data, len));
-    std::free(data);
+      out.Set(0u, Napi::Buffer<uint8_t>::Copy(env, data, len));
+      std::free(data);
 #else
-    Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(len));
-    out.Set(0u, Napi::Buffer<uint8_t>::New(env, data, len, [len](Napi::Env e, uint8_t* d) {
-              std::free(d);
-              Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(len));
-            }));
+      Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(len));
+      out.Set(0u, Napi::Buffer<uint8_t>::New(env, data, len, [len](Napi::Env e, uint8_t* d) {
+                std::free(d);
+                Napi::MemoryManagement::AdjustExternalMemory(e, -static_cast<int64_t>(len));
+              }));
 #endif
+    }
     out.Set(1u, Napi::Number::New(env, s.rows));
     out.Set(2u, Napi::BigInt::New(env, s.id));
     s.rows = 0;
@@ -716,7 +741,7 @@ class NativeExporter : public Napi::ObjectWrap<NativeExporter> {
   uint64_t batch_base_ = 0, seq_ = 0;
   uint32_t batch_rows_ = 0;
   Stage packets_, flows_;
-  std::vector<uint8_t> keys_;
+  std::vector<uint64_t> keys_;
   std::vector<uint32_t> perm_;
   size_t records_len_ = 0;
   uint32_t offset_ = 0;

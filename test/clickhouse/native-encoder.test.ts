@@ -40,7 +40,7 @@ const FILES = [
 ];
 
 /** A POST to the server's HTTP interface with a binary body; resolves to the binary answer (status 200 only). */
-function post(s: ClickHouseServer, query: string, body: Buffer = Buffer.alloc(0)): Promise<Buffer> {
+function post(s: ClickHouseServer, query: string, body: Uint8Array = new Uint8Array(0)): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -239,7 +239,7 @@ test("native encoder: a packet block and a flow block are byte for byte the serv
     .filter(Boolean))
     await s.query(stmt);
   const { NativeExporter } = addon();
-  const n = new NativeExporter({
+  const options = {
     flows: true,
     idleNs: 60e9,
     activeNs: 1800e9,
@@ -253,7 +253,8 @@ test("native encoder: a packet block and a flow block are byte for byte the serv
     iface: 'veth0',
     batchBase: 7n << 20n,
     batchRows: 100_000,
-  });
+  };
+  const n = new NativeExporter(options);
   // IPv4 and IPv6, TCP, UDP, ICMP and ICMPv6, ARP (no IP: empty Community ID), 802.1Q tags.
   const r = await records(['veth-mixed.pcap', 'veth-vlan.pcap', 'http-lo.pcap']);
   assert.equal(n.add(r.buffer, 0, r.count), r.count);
@@ -263,6 +264,25 @@ test("native encoder: a packet block and a flow block are byte for byte the serv
   const flows = n.take(1)!;
   assert.equal(packets[1], r.count);
   assert.equal(n.take(0), undefined, 'taking starts a new, empty batch');
+  // The same rows through a twin exporter, encoded into a spent block (written over, a view of it returned) or,
+  // when that is too small, into new memory: the same bytes.
+  const twin = new NativeExporter(options);
+  assert.equal(twin.add(r.buffer, 0, r.count), r.count);
+  twin.flush();
+  twin.drain();
+  const spare = new Uint8Array(packets[0].length + 100).fill(0xaa);
+  const again = twin.take(0, spare)!;
+  assert.equal(again[0].buffer, spare.buffer);
+  assert.deepEqual([again[0].byteOffset, again[0].length], [0, packets[0].length]);
+  assert.ok(Buffer.from(again[0]).equals(packets[0]));
+  const tooSmall = new Uint8Array(100);
+  const flowsAgain = twin.take(1, tooSmall)!;
+  assert.notEqual(flowsAgain[0].buffer, tooSmall.buffer);
+  assert.ok(Buffer.from(flowsAgain[0]).equals(flows[0]));
+  assert.ok(
+    tooSmall.every((b) => b === 0),
+    'a spare too small is not written',
+  );
   const events = async (): Promise<Record<string, number>> =>
     Object.fromEntries(
       (await s.query("SELECT event, value FROM system.events WHERE event LIKE 'MergeTreeDataWriterBlocks%' FORMAT TSV"))
