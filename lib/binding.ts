@@ -125,7 +125,7 @@ export interface NativeInterfaceInfo {
   mac?: string;
 }
 
-/** Options of the native flow table and RowBinary encoders (validated by lib/flow and lib/clickhouse). */
+/** Options of the native flow table and Native-block encoders (validated by lib/flow and lib/clickhouse). */
 export interface NativeExporterOptions {
   /** Keep a flow table (otherwise packet rows carry no Community ID). */
   flows: boolean;
@@ -135,8 +135,12 @@ export interface NativeExporterOptions {
   seed: number;
   /** `[name, type]` of each `packets` column in table order: write packet rows. */
   packetColumns?: ReadonlyArray<readonly [string, string]>;
+  /** The `packets` sorting key (column names): rows of a block go out in its order. */
+  packetKey?: ReadonlyArray<string>;
   /** `[name, type]` of each `flows` column: write ended flows as rows (else they wait for takeEnded). */
   flowColumns?: ReadonlyArray<readonly [string, string]>;
+  /** The `flows` sorting key (column names). */
+  flowKey?: ReadonlyArray<string>;
   sensor?: string;
   iface?: string;
   /** Batch ids are `batchBase | sequence` (20 bits). */
@@ -145,7 +149,7 @@ export interface NativeExporterOptions {
   batchRows?: number;
 }
 
-/** The native flow table and RowBinary encoders (native/export/exporter.cc). Every method runs on the JS thread. */
+/** The native flow table and Native-block encoders (native/export/exporter.cc). Every method runs on the JS thread. */
 export interface NativeExporter {
   /** Accounts `count` records from `byteOffset` (stride recordSize); returns how many it took (fewer when a batch filled). */
   add(records: ArrayBuffer, byteOffset: number, count: number): number;
@@ -159,8 +163,11 @@ export interface NativeExporter {
   drain(): number;
   /** Rows in the batch being filled: 0 packets, 1 flows. */
   rows(table: 0 | 1): number;
-  /** The batch being filled as `[RowBinary, rows, batchId]`, and a new one begun; undefined when empty. */
-  take(table: 0 | 1): [Buffer, number, bigint] | undefined;
+  /**
+   * The batch being filled as `[Native block, rows, batchId]`, and a new one begun; undefined when empty.
+   * The block is written at the start of `spare` when it fits (the returned view shares its memory), else into new memory.
+   */
+  take(table: 0 | 1, spare?: Uint8Array): [Uint8Array, number, bigint] | undefined;
   /** Ended flows not written as rows, in the flowLayout (oldest first); undefined when none. */
   takeEnded(): ArrayBuffer | undefined;
   stats(): { packets: number; nonIp: number; active: number; exported: number; evicted: number };

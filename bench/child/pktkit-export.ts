@@ -1,6 +1,6 @@
 /**
  * pktkit into ClickHouse, the public API only: openFile + ClickHouseSink.addBatch
- * (one native call per batch: flow table and RowBinary rows; inserts through @clickhouse/client), timed from openFile until
+ * (one native call per batch: flow table and staged rows, Native blocks; inserts through @clickhouse/client), timed from openFile until
  * the server acknowledged the last batch.
  *   node bench/child/pktkit-export.ts packets|flows FILE URL
  * MODE packets: a row per packet and per flow; flows: flow rows only.

@@ -1,4 +1,4 @@
-// The ClickHouse sink: tables, RowBinary batches, spool.
+// The ClickHouse sink: tables, Native-format batches, spool.
 export { ClickHouseSink, parseClickHouseUrl } from './sink';
 export type { ClickHouseSinkOptions, ClickHouseSinkStats, ClickHouseTarget } from './sink';
 export { schemaSql, createTableSql, distributedSql, PACKET_COLUMNS, FLOW_COLUMNS } from './schema';

@@ -1,8 +1,9 @@
 /**
  * The ClickHouse tables `packets` and `flows`, declared once: each column's
- * name, type and meaning, in table order. The DDL (`pktkit schema`), the check
- * against an existing table and the order in which the native encoder writes
- * RowBinary rows all come from these lists.
+ * name, type and meaning, in table order, and its sorting key. The DDL
+ * (`pktkit schema`), the check against an existing table, the columns of the
+ * Native blocks the encoder writes and the order of their rows all come from
+ * these lists.
  *
  * Types are those ClickHouse 18.16 already has (no DateTime64, no IPv6
  * domain, no LowCardinality): times are `DateTime` (seconds, for partitions
@@ -75,17 +76,25 @@ export const FLOW_COLUMNS: ReadonlyArray<Column> = [
   { name: 'community_id', type: 'String', doc: 'Community ID v1' },
 ];
 
-/** The two tables: their columns and their MergeTree layout. */
+/** The two tables: their columns, their MergeTree sorting key and partitioning. */
 export const TABLES = {
   packets: {
     columns: PACKET_COLUMNS,
-    engine: 'MergeTree PARTITION BY toYYYYMMDD(ts) ORDER BY (ts, src, dst, sport, dport)',
+    orderBy: ['ts', 'src', 'dst', 'sport', 'dport'],
+    partitionBy: 'toYYYYMMDD(ts)',
   },
   flows: {
     columns: FLOW_COLUMNS,
-    engine: 'MergeTree PARTITION BY toYYYYMMDD(first_ts) ORDER BY (first_ts, src, dst, sport, dport)',
+    orderBy: ['first_ts', 'src', 'dst', 'sport', 'dport'],
+    partitionBy: 'toYYYYMMDD(first_ts)',
   },
 } as const;
+
+/** The MergeTree engine clause of a table. */
+export function engineSql(table: TableName): string {
+  const t = TABLES[table];
+  return `MergeTree PARTITION BY ${t.partitionBy} ORDER BY (${t.orderBy.join(', ')})`;
+}
 
 /** Table names. */
 export type TableName = keyof typeof TABLES;
@@ -95,7 +104,7 @@ function quoteIdent(name: string): string {
 }
 
 /** `CREATE TABLE IF NOT EXISTS db.table (...) ENGINE = ...` for one table. */
-export function createTableSql(database: string, table: TableName, engine: string = TABLES[table].engine): string {
+export function createTableSql(database: string, table: TableName, engine: string = engineSql(table)): string {
   const cols = TABLES[table].columns.map(
     (c) =>
       `    ${c.name} ${c.type}${' '.repeat(Math.max(1, 18 - c.name.length - c.type.length))}COMMENT '${c.doc.replace(/'/g, "\\'")}'`,

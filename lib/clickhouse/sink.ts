@@ -1,12 +1,14 @@
 /**
- * A ClickHouse sink for packets and flows: rows are encoded in RowBinary by
+ * A ClickHouse sink for packets and flows: rows are staged column by column by
  * the addon (native/export/exporter.cc), straight from the record slots, one
  * N-API call per batch of packets: each record goes through the native flow
- * table and is written as a packet row with its flow's Community ID; flows
- * that end are written as flow rows, with no JS object per row. Batches are
- * sent with the official client (`@clickhouse/client`) as
- * `INSERT ... FORMAT RowBinary`, one insert in flight while the next batch is
- * encoded (the server inserts on the other core).
+ * table and its values are staged as a packet row with its flow's Community
+ * ID; flows that end are staged as flow rows, with no JS object per row. A
+ * full batch is encoded natively as one block of ClickHouse's columnar Native
+ * format, its rows in the table's sorting-key order (the server then finds the
+ * block sorted and skips its own sort), and sent with the official client
+ * (`@clickhouse/client`) as `INSERT ... FORMAT Native`, one insert in flight
+ * while the next batch is staged (the server inserts on the other core).
  *
  * - Deduplication: every row carries its batch's id (`sensor`, `batch_id`).
  *   When an insert fails without an answer from the server (connection
@@ -108,7 +110,7 @@ export interface ClickHouseSinkStats {
   flowRowsSent: number;
   /** Inserts acknowledged. */
   batchesSent: number;
-  /** RowBinary bytes sent in acknowledged inserts. */
+  /** Native-format bytes sent in acknowledged inserts. */
   bytesSent: number;
   /** Insert attempts that failed and were retried. */
   retries: number;
@@ -124,16 +126,25 @@ export interface ClickHouseSinkStats {
   pendingRows: number;
 }
 
+/** The input formats of batches: Native from this encoder; RowBinary only in a spool written by an earlier version. */
+type Format = 'Native' | 'RowBinary';
+
 interface Job {
   table: TableName;
   id: bigint;
   rows: number;
+  format: Format;
   data?: Buffer;
   file?: string;
   bytes: number;
 }
 
+/** Spool file suffix of each format. */
+const SPOOL_SUFFIX: Record<Format, string> = { Native: 'native', RowBinary: 'rowbinary' };
+
 const MAX_BATCH_ROWS = 1_000_000;
+/** Acknowledged blocks kept for reuse. */
+const MAX_SPARES = 2;
 /** ClickHouse error codes that mean the credentials were refused (18.x and current). */
 const AUTH_CODES = new Set(['192', '193', '194', '516']);
 /** Server answers that will not change by retrying: the data or the schema is wrong. */
@@ -204,6 +215,8 @@ export class ClickHouseSink {
   readonly #retryForMs: number;
   readonly #queue: Job[] = [];
   readonly #spooled: Job[] = [];
+  /** Blocks the server acknowledged, whose memory the next batches are encoded into (no fresh pages to fault in). */
+  readonly #spares: Uint8Array[] = [];
   #spoolBytes = 0;
   readonly #spoolWrites = new Set<Promise<void>>();
   readonly #stats: ClickHouseSinkStats = {
@@ -242,7 +255,9 @@ export class ClickHouseSink {
       flows: this.#flowsOn,
       ...nativeFlowOptions(typeof flowOptions === 'object' ? flowOptions : {}),
       packetColumns: (options.packets ?? true) ? columns('packets') : undefined,
+      packetKey: TABLES.packets.orderBy,
       flowColumns: this.#flowsOn ? columns('flows') : undefined,
+      flowKey: TABLES.flows.orderBy,
       sensor: this.#sensor,
       iface: options.iface ?? '',
       batchBase: BigInt(Date.now()) << 20n,
@@ -411,10 +426,16 @@ export class ClickHouseSink {
 
   /** Closes the batch being filled and queues it (memory, or spool when memory is full and a spool exists). */
   #cut(table: TableName): void {
-    const taken = this.#native.take(table === 'packets' ? 0 : 1);
-    if (taken === undefined) return;
-    const [data, rows, id] = taken;
-    const job: Job = { table, id, rows, data, bytes: data.length };
+    const spare = this.#spares.pop();
+    const taken = this.#native.take(table === 'packets' ? 0 : 1, spare);
+    if (taken === undefined) {
+      if (spare !== undefined) this.#spares.push(spare);
+      return;
+    }
+    const [block, rows, id] = taken;
+    if (spare !== undefined && block.buffer !== spare.buffer) this.#spares.push(spare);
+    const data = Buffer.from(block.buffer, block.byteOffset, block.byteLength);
+    const job: Job = { table, id, rows, format: 'Native', data, bytes: data.length };
     if (this.#spool !== undefined && this.#queue.length >= this.#maxPending) {
       const write = this.#toSpool(job).then(() => {
         this.#spoolWrites.delete(write);
@@ -434,7 +455,7 @@ export class ClickHouseSink {
       return;
     }
     this.#spoolBytes += job.bytes;
-    const name = `${job.id}-${job.table}-${job.rows}.rowbinary`;
+    const name = `${job.id}-${job.table}-${job.rows}.${SPOOL_SUFFIX[job.format]}`;
     const file = path.join(spool.dir, name);
     try {
       await fs.promises.mkdir(spool.dir, { recursive: true });
@@ -447,7 +468,7 @@ export class ClickHouseSink {
     }
     this.#stats.spooledRows += job.rows;
     this.#stats.spooledTotal += job.rows;
-    this.#spooled.push({ table: job.table, id: job.id, rows: job.rows, file, bytes: job.bytes });
+    this.#spooled.push({ table: job.table, id: job.id, rows: job.rows, format: job.format, file, bytes: job.bytes });
   }
 
   /** Batches a previous run left in the spool directory. */
@@ -460,13 +481,14 @@ export class ClickHouseSink {
       return;
     }
     for (const name of names.sort()) {
-      const m = /^(\d+)-(packets|flows)-(\d+)\.rowbinary$/.exec(name);
+      const m = /^(\d+)-(packets|flows)-(\d+)\.(native|rowbinary)$/.exec(name);
       if (!m) continue;
       const file = path.join(dir, name);
       const bytes = fs.statSync(file).size;
+      const format: Format = m[4] === 'native' ? 'Native' : 'RowBinary';
       this.#spoolBytes += bytes;
       this.#stats.spooledRows += Number(m[3]);
-      this.#spooled.push({ table: m[2] as TableName, id: BigInt(m[1]!), rows: Number(m[3]), file, bytes });
+      this.#spooled.push({ table: m[2] as TableName, id: BigInt(m[1]!), rows: Number(m[3]), format, file, bytes });
     }
   }
 
@@ -499,6 +521,8 @@ export class ClickHouseSink {
         await fs.promises.rm(job.file, { force: true });
       } else {
         this.#queue.shift();
+        // Sent and acknowledged: nothing reads its memory any more.
+        if (this.#spares.length < MAX_SPARES) this.#spares.push(new Uint8Array(job.data!.buffer));
       }
       for (const w of this.#waiters.splice(0)) w();
     }
@@ -533,7 +557,7 @@ export class ClickHouseSink {
         }
         const data = job.data ?? (await fs.promises.readFile(job.file!));
         const r = await this.#client.exec({
-          query: `INSERT INTO ${table} FORMAT RowBinary`,
+          query: `INSERT INTO ${table} FORMAT ${job.format}`,
           values: Readable.from([data]),
         });
         r.stream.resume();

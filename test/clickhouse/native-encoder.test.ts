@@ -1,6 +1,9 @@
 /**
- * The native RowBinary encoder (native/export/exporter.cc) against a real
- * clickhouse-server: every column of every packet row, read back with the
+ * The native encoder (native/export/exporter.cc: Native blocks, rows in the
+ * table's sorting-key order) against a real clickhouse-server: its blocks are
+ * byte for byte what the server itself writes in the Native format for the
+ * rows it stored, and the server stores them without sorting them again;
+ * every column of every packet row, read back with the
  * server's own functions, equals what the Packet views say of that packet,
  * and its Community ID the one FlowTable.add() gives it (for TCP and UDP also
  * what the JS implementation, on node:crypto, computes from the addresses as
@@ -10,6 +13,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { ClickHouseSink } from '../../lib/clickhouse/sink';
 import { openFile } from '../../lib/capture';
@@ -17,7 +22,10 @@ import { communityId } from '../../lib/flow/community-id';
 import { FlowTable, type FlowRecord } from '../../lib/flow/table';
 import { addon } from '../../lib/binding';
 import type { Packet } from '../../lib/packet';
-import { startClickHouse } from '../helpers/clickhouse';
+import { PACKET_COLUMNS, FLOW_COLUMNS, TABLES, schemaSql } from '../../lib/clickhouse/schema';
+import { RECORD_SIZE } from '../../lib/record.gen';
+import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse';
+import { makeTempDir } from '../helpers/loopback';
 
 const PCAP = path.join(__dirname, '../fixtures/pcap');
 // IPv4/IPv6, TCP/UDP/ICMP/ICMPv6, ARP, VLAN tags, SLL/SLL2 links, packets cut by a 96-byte snap length, nanosecond stamps.
@@ -30,6 +38,44 @@ const FILES = [
   'http-lo-snap96.pcap',
   'http-lo-nsec.pcap',
 ];
+
+/** A POST to the server's HTTP interface with a binary body; resolves to the binary answer (status 200 only). */
+function post(s: ClickHouseServer, query: string, body: Uint8Array = new Uint8Array(0)): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: s.httpPort,
+        method: 'POST',
+        path: `/?query=${encodeURIComponent(query)}`,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const out = Buffer.concat(chunks);
+          if (res.statusCode === 200) resolve(out);
+          else reject(new Error(`ClickHouse said ${res.statusCode} to ${query}: ${out.toString('utf8')}`));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Every packet record of the files, packed one after another (RECORD_SIZE bytes each). */
+async function records(files: readonly string[]): Promise<{ buffer: ArrayBuffer; count: number }> {
+  const parts: Uint8Array[] = [];
+  for (const name of files)
+    for await (const p of openFile(path.join(PCAP, name))) parts.push(p.mem.u8.slice(p.base, p.base + RECORD_SIZE));
+  const out = new Uint8Array(parts.length * RECORD_SIZE);
+  parts.forEach((r, i) => out.set(r, i * RECORD_SIZE));
+  return { buffer: out.buffer, count: parts.length };
+}
+
+const columnPairs = (cols: typeof PACKET_COLUMNS): Array<[string, string]> => cols.map((c) => [c.name, c.type]);
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 
@@ -183,6 +229,152 @@ test('native encoder: every packet row and flow row read back from clickhouse-se
       flows.some((f) => f.vlan !== undefined) &&
       flows.some((f) => f.ipVersion === 6),
   );
+});
+
+test("native encoder: a packet block and a flow block are byte for byte the server's own Native output of the rows it stored, and it stored them without sorting", async (t) => {
+  const s = await startClickHouse({ t });
+  for (const stmt of schemaSql('nat')
+    .split(';\n')
+    .map((x) => x.trim())
+    .filter(Boolean))
+    await s.query(stmt);
+  const { NativeExporter } = addon();
+  const options = {
+    flows: true,
+    idleNs: 60e9,
+    activeNs: 1800e9,
+    maxFlows: 1000,
+    seed: 0,
+    packetColumns: columnPairs(PACKET_COLUMNS),
+    packetKey: TABLES.packets.orderBy,
+    flowColumns: columnPairs(FLOW_COLUMNS),
+    flowKey: TABLES.flows.orderBy,
+    sensor: 'sensor-é',
+    iface: 'veth0',
+    batchBase: 7n << 20n,
+    batchRows: 100_000,
+  };
+  const n = new NativeExporter(options);
+  // IPv4 and IPv6, TCP, UDP, ICMP and ICMPv6, ARP (no IP: empty Community ID), 802.1Q tags.
+  const r = await records(['veth-mixed.pcap', 'veth-vlan.pcap', 'http-lo.pcap']);
+  assert.equal(n.add(r.buffer, 0, r.count), r.count);
+  n.flush();
+  n.drain();
+  const packets = n.take(0)!;
+  const flows = n.take(1)!;
+  assert.equal(packets[1], r.count);
+  assert.equal(n.take(0), undefined, 'taking starts a new, empty batch');
+  // The same rows through a twin exporter, encoded into a spent block (written over, a view of it returned) or,
+  // when that is too small, into new memory: the same bytes.
+  const twin = new NativeExporter(options);
+  assert.equal(twin.add(r.buffer, 0, r.count), r.count);
+  twin.flush();
+  twin.drain();
+  const spare = new Uint8Array(packets[0].length + 100).fill(0xaa);
+  const again = twin.take(0, spare)!;
+  assert.equal(again[0].buffer, spare.buffer);
+  assert.deepEqual([again[0].byteOffset, again[0].length], [0, packets[0].length]);
+  assert.ok(Buffer.from(again[0]).equals(packets[0]));
+  const tooSmall = new Uint8Array(100);
+  const flowsAgain = twin.take(1, tooSmall)!;
+  assert.notEqual(flowsAgain[0].buffer, tooSmall.buffer);
+  assert.ok(Buffer.from(flowsAgain[0]).equals(flows[0]));
+  assert.ok(
+    tooSmall.every((b) => b === 0),
+    'a spare too small is not written',
+  );
+  const events = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (await s.query("SELECT event, value FROM system.events WHERE event LIKE 'MergeTreeDataWriterBlocks%' FORMAT TSV"))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => [l.split('\t')[0]!, Number(l.split('\t')[1])]),
+    );
+  const before = await events();
+  await post(s, 'INSERT INTO nat.packets FORMAT Native', packets[0]);
+  await post(s, 'INSERT INTO nat.flows FORMAT Native', flows[0]);
+  const after = await events();
+  const delta = (e: string): number => (after[e] ?? 0) - (before[e] ?? 0);
+  assert.equal(delta('MergeTreeDataWriterBlocks'), 2);
+  assert.equal(delta('MergeTreeDataWriterBlocksAlreadySorted'), 2, 'the server found both blocks in its key order');
+  // One part per table, read back in its stored order by one thread: the server's Native bytes are ours.
+  for (const [table, block] of [
+    ['packets', packets[0]],
+    ['flows', flows[0]],
+  ] as const) {
+    const back = await post(s, `SELECT * FROM nat.${table} SETTINGS max_threads = 1 FORMAT Native`);
+    assert.ok(back.equals(block), `${table}: ${back.length} bytes from the server, ${block.length} encoded`);
+  }
+  // The sort did something: the stored (key) order is not the capture's time order.
+  const ns = (await s.query('SELECT ts_ns FROM nat.packets SETTINGS max_threads = 1 FORMAT TSV')).trim().split('\n');
+  assert.notDeepEqual(
+    ns,
+    [...ns].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)),
+  );
+  assert.equal((await s.query("SELECT count() FROM nat.packets WHERE community_id = ''")).trim() !== '0', true);
+  assert.equal(
+    (await s.query('SELECT uniqExact(batch_id), any(batch_id) FROM nat.packets FORMAT TSV')).trim(),
+    `1\t${packets[2]}`,
+  );
+});
+
+test('spooled batches of an earlier run: a Native one the server already stored is recognised by its batch id, a RowBinary one of an earlier version is sent as RowBinary', async (t) => {
+  const s = await startClickHouse({ t });
+  const dir = makeTempDir('ch-spool-formats');
+  t.after(() => dir.remove());
+  for (const stmt of schemaSql('net')
+    .split(';\n')
+    .map((x) => x.trim())
+    .filter(Boolean))
+    await s.query(stmt);
+  const { NativeExporter } = addon();
+  const n = new NativeExporter({
+    flows: true,
+    idleNs: 60e9,
+    activeNs: 1800e9,
+    maxFlows: 1000,
+    seed: 0,
+    packetColumns: columnPairs(PACKET_COLUMNS),
+    packetKey: TABLES.packets.orderBy,
+    sensor: 'old',
+    iface: '',
+    batchBase: 3n << 20n,
+    batchRows: 100_000,
+  });
+  const r = await records(['http-lo.pcap']);
+  n.add(r.buffer, 0, r.count);
+  const [block, rows, id] = n.take(0)!;
+  // Stored, but the run ended before it removed the spool file.
+  await post(s, 'INSERT INTO net.packets FORMAT Native', block);
+  fs.writeFileSync(dir.file(`${id}-packets-${rows}.native`), block);
+  // The same rows as another batch in RowBinary, written by the server itself.
+  const other = id + 1n;
+  const cols = PACKET_COLUMNS.map((c) => (c.name === 'batch_id' ? `toUInt64(${other}) AS batch_id` : c.name)).join(
+    ', ',
+  );
+  fs.writeFileSync(
+    dir.file(`${other}-packets-${rows}.rowbinary`),
+    await post(s, `SELECT ${cols} FROM net.packets FORMAT RowBinary`),
+  );
+  const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/net`, {
+    sensor: 'old',
+    flows: false,
+    spool: { dir: dir.path, maxBytes: 1e9 },
+  });
+  const st = await sink.close();
+  assert.deepEqual([st.deduplicated, st.batchesSent, st.packetRowsSent, st.spooledRows], [1, 2, 2 * rows, 0]);
+  assert.deepEqual(fs.readdirSync(dir.path), []);
+  assert.equal(
+    (await s.query('SELECT batch_id, count() FROM net.packets GROUP BY batch_id ORDER BY batch_id FORMAT TSV')).trim(),
+    `${id}\t${rows}\n${other}\t${rows}`,
+  );
+  const rest = PACKET_COLUMNS.filter((c) => c.name !== 'batch_id')
+    .map((c) => c.name)
+    .join(', ');
+  const of = async (b: bigint): Promise<string> =>
+    s.query(`SELECT ${rest} FROM net.packets WHERE batch_id = ${b} ORDER BY ts_ns, tcp_seq FORMAT TSV`);
+  assert.equal(await of(other), await of(id));
 });
 
 test('FlowTable.addBatch gives the same records as add() packet by packet', async () => {
