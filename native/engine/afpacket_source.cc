@@ -6,7 +6,6 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -16,6 +15,8 @@
 #include <climits>
 #include <cstring>
 #include <vector>
+
+#include "../fd.h"
 
 namespace pktkit {
 
@@ -433,11 +434,7 @@ Source::Status AfPacketSource::fill(RecordSink& sink) {
   }
   if (sink.count() > 0) return Status::kPackets;
   // Nothing to read: the socket may have failed (the interface went down or away).
-  pollfd p{fd_, POLLIN, 0};
-  if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) {
-    int err = 0;
-    socklen_t len = sizeof err;
-    getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (int err = pending_socket_error(fd_)) {
     error_ = errno_facts(ErrorKind::Pcap, "stopped", "", "", err);
     error_.code = "EPCAP";
     return Status::kError;
