@@ -111,6 +111,14 @@ export interface FileOptions {
   ringSize?: number;
   /** Decode each packet's layers (default true); see {@link LiveOptions.decode}. */
   decode?: boolean;
+  /**
+   * How a regular file's bytes reach your loop (pipes and standard input are always read in chunks):
+   * `map` (the file is mapped: packets are read where the page cache holds them), `read` (large
+   * `pread()`s into one buffer that is reused batch after batch), or `auto` (the default: the way
+   * that measured faster, see docs/ARCHITECTURE.md). Either way a Packet is valid until the iterator
+   * advances; `copy()` keeps one.
+   */
+  access?: 'auto' | 'map' | 'read';
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -208,9 +216,10 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
 /** Opens a pcap or pcapng file (microsecond or nanosecond stamps). */
 export function openFile(path: string, options: FileOptions = {}): Capture {
   nameArgument('a file path', 'path', path);
-  checkKeys('', options, ['filter', 'ringSize', 'decode', 'signal']);
+  checkKeys('', options, ['filter', 'ringSize', 'decode', 'access', 'signal']);
   const ringSize = numberOption('', 'ringSize', options.ringSize, 8 << 20, 1 << 16, 2 ** 31, true);
   booleanOption('', 'decode', options.decode, true);
+  choiceOption('', 'access', options.access, ['auto', 'map', 'read'] as const);
   filterOption('', options.filter);
   signalOption('', options.signal);
   return new Capture(
@@ -221,6 +230,7 @@ export function openFile(path: string, options: FileOptions = {}): Capture {
         filter: options.filter,
         ringSize,
         decode: options.decode ?? true,
+        access: options.access ?? 'auto',
         onWake,
       }),
     { path },

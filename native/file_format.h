@@ -79,6 +79,9 @@ constexpr size_t kPrefetchAhead = 8192;
 
 // Prefetches the lines from *pf up to `at` + kPrefetchAhead (at most `fill`), advancing *pf.
 inline void prefetch_ahead(const u8* base, size_t fill, size_t at, size_t* pf) {
+  // After a record longer than the distance (a jumbo frame, a skipped block of megabytes), start
+  // at the cursor: the lines behind it are no use any more.
+  if (*pf < at) *pf = at;
   const size_t upto = fill - at > kPrefetchAhead ? at + kPrefetchAhead : fill;
   for (size_t q = *pf; q < upto; q += 64) __builtin_prefetch(base + q);
   if (*pf < upto) *pf = upto;

@@ -30,6 +30,14 @@ using file_format::Stop;
 constexpr size_t kDefaultMaxWindow = size_t{1} << 30;
 constexpr size_t kChunk = size_t{1} << 20;
 std::atomic<size_t> g_max_window{kDefaultMaxWindow};
+// Access::kRead's buffer (see choose_access() for why this size).
+constexpr size_t kDefaultReadChunk = size_t{1} << 20;
+std::atomic<size_t> g_read_chunk{kDefaultReadChunk};
+
+size_t read_chunk() {
+  const size_t c = g_read_chunk.load(std::memory_order_relaxed) & ~size_t{4095};
+  return c < 4096 ? 4096 : c;
+}
 
 size_t page_size() {
   static const size_t page = [] {
@@ -239,6 +247,7 @@ class MappedFileReader final : public RegionReader {
  public:
   MappedFileReader(int fd, uint64_t start, uint64_t size) : RegionReader(start, size), fd_(fd) {}
   ~MappedFileReader() override { ::close(fd_); }
+  Access access() const override { return Access::kMap; }
 
  private:
   bool map(uint64_t start, size_t len) override {
@@ -280,6 +289,7 @@ class MappedFileReader final : public RegionReader {
 class MemoryReader final : public RegionReader {
  public:
   MemoryReader(const u8* data, size_t size) : RegionReader(0, size), data_(data) {}
+  Access access() const override { return Access::kMap; }
 
  private:
   bool map(uint64_t start, size_t len) override {
@@ -289,12 +299,78 @@ class MemoryReader final : public RegionReader {
   const u8* data_;
 };
 
+// A regular file read with pread() into one buffer that is reused: the bytes of each call of next()
+// are lent until the following call, which moves the record at the cursor (cut by the buffer's
+// end) to the buffer's start and reads on behind it. Only a record larger than the buffer makes
+// a new, larger buffer (bounded by kMaxRecordBytes through the formats), and the next refill that
+// fits goes back to one of the usual size.
+class ChunkedFileReader final : public Reader {
+ public:
+  ChunkedFileReader(int fd, uint64_t start, uint64_t end, size_t chunk)
+      : fd_(fd), pos_(start), end_(end), chunk_(chunk) {}
+  ~ChunkedFileReader() override { ::close(fd_); }
+  int poll_fd() const override { return -1; }
+  bool lends_windows() const override { return true; }
+  Access access() const override { return Access::kRead; }
+
+ private:
+  Refill refill(size_t need) override {
+    const size_t carried = fill_ - cur_;
+    // The file ends before the record at the cursor does (pos_ is where the bytes present end).
+    if (need - carried > end_ - pos_) return Refill::kEof;
+    const size_t usual = chunk_;
+    const size_t cap = need > usual ? (need + 4095) & ~size_t{4095} : usual;
+    if (!buf_ || buf_->size() != cap) {
+      // calloc: JS sees the whole buffer, so bytes not yet read are zero, never stale heap.
+      u8* mem = static_cast<u8*>(std::calloc(cap, 1));
+      if (!mem) {
+        set_error(&error_, "EIO", "out of memory for a " + std::to_string(cap) + "-byte read buffer");
+        return Refill::kError;
+      }
+      if (carried) std::memcpy(mem, base_ + cur_, carried);
+      buf_ = std::make_shared<HeapWindow>(mem, cap);
+      window_ = buf_;
+      base_ = mem;
+    } else if (carried && cur_) {
+      std::memmove(buf_->bytes(), base_ + cur_, carried);
+    }
+    fill_ = carried;
+    cur_ = 0;
+    // Fill the buffer (not only `need`): one system call per buffer.
+    while (fill_ < cap && pos_ < end_) {
+      const uint64_t left = end_ - pos_;
+      const size_t want = cap - fill_ < left ? cap - fill_ : static_cast<size_t>(left);
+      const ssize_t n = ::pread(fd_, buf_->bytes() + fill_, want, static_cast<off_t>(pos_));
+      if (n > 0) {
+        fill_ += static_cast<size_t>(n);
+        pos_ += static_cast<uint64_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) {  // the file shrank under us: what was read is all there is
+        end_ = pos_;
+        break;
+      }
+      set_error(&error_, "EIO", "read failed: " + errno_text(errno));
+      return Refill::kError;
+    }
+    return fill_ >= need ? Refill::kOk : Refill::kEof;
+  }
+
+  const int fd_;
+  uint64_t pos_;  // file offset of the first byte not yet read
+  uint64_t end_;  // file size at open (or where a read found the end)
+  const size_t chunk_;
+  std::shared_ptr<HeapWindow> buf_;
+};
+
 // Pipes, FIFOs, character devices, sockets: non-blocking read()s into 1 MiB chunks.
 class StreamReader final : public Reader {
  public:
   explicit StreamReader(int fd) : fd_(fd) {}
   ~StreamReader() override { ::close(fd_); }
   int poll_fd() const override { return fd_; }
+  Access access() const override { return Access::kRead; }
 
  private:
   Refill refill(size_t need) override {
@@ -347,8 +423,16 @@ ReaderError open_error(int err, const std::string& path) {
   return ReaderError{code, path + ": " + errno_text(err)};
 }
 
-// A reader over an open fd (owned from here on): mapped when it is a regular file, streamed otherwise.
-std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_stdin, ReaderError* error) {
+// kAuto's choice for a regular file of `size` bytes (see FileReader::Access).
+FileReader::Access choose_access(uint64_t size) {
+  (void)size;
+  return FileReader::Access::kMap;
+}
+
+// A reader over an open fd (owned from here on): mapped or read in chunks when it is a regular
+// file, streamed otherwise.
+std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_stdin, FileReader::Access access,
+                                    ReaderError* error) {
   struct stat st;
   if (fstat(fd, &st) != 0) {
     *error = open_error(errno, path);
@@ -367,7 +451,13 @@ std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_std
     start = at > 0 ? static_cast<uint64_t>(at) : 0;
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
-  auto reader = std::make_unique<MappedFileReader>(fd, start < size ? start : size, size);
+  if (start > size) start = size;
+  if (access == FileReader::Access::kAuto) access = choose_access(size - start);
+  std::unique_ptr<Reader> reader;
+  if (access == FileReader::Access::kRead)
+    reader = std::make_unique<ChunkedFileReader>(fd, start, size, read_chunk());
+  else
+    reader = std::make_unique<MappedFileReader>(fd, start, size);
   if (!reader->prime()) {
     *error = reader->error();
     if (error->code == "EFORMAT" && error->message.rfind("not a", 0) != 0 && error->message.rfind("empty", 0) != 0)
@@ -385,6 +475,10 @@ void FileReader::set_max_window_for_tests(size_t bytes) {
   g_max_window.store(bytes ? bytes : kDefaultMaxWindow, std::memory_order_relaxed);
 }
 
+void FileReader::set_read_chunk_for_tests(size_t bytes) {
+  g_read_chunk.store(bytes ? bytes : kDefaultReadChunk, std::memory_order_relaxed);
+}
+
 std::unique_ptr<FileReader> FileReader::from_memory(const u8* data, size_t size, ReaderError* error) {
   auto reader = std::make_unique<MemoryReader>(data, size);
   if (!reader->prime()) {
@@ -394,7 +488,7 @@ std::unique_ptr<FileReader> FileReader::from_memory(const u8* data, size_t size,
   return reader;
 }
 
-std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderError* error) {
+std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderError* error, Access access) {
   // open(2) would stop at the NUL and open another file (the caller should have refused it already).
   if (path.find('\0') != std::string::npos) {
     *error = ReaderError{"ENOENT", "the path contains a NUL byte"};
@@ -419,14 +513,14 @@ std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderErro
       }
       if (!S_ISREG(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
-    return over_fd(fd, "standard input", true, error);
+    return over_fd(fd, "standard input", true, access, error);
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     *error = open_error(errno, path);
     return nullptr;
   }
-  return over_fd(fd, path, false, error);
+  return over_fd(fd, path, false, access, error);
 }
 
 }  // namespace pktkit

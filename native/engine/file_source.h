@@ -12,7 +12,9 @@
 namespace pktkit {
 
 namespace FileSource {
-std::unique_ptr<Source> open(const std::string& path, const std::string& filter, SourceError* error);
+// `access`: "map", "read", or anything else for the reader's own choice (FileReader::Access).
+std::unique_ptr<Source> open(const std::string& path, const std::string& filter, const std::string& access,
+                             SourceError* error);
 }
 
 }  // namespace pktkit

@@ -93,6 +93,10 @@ export async function buildReaderFuzzer(dir: string): Promise<string> {
 export interface ReadOptions {
   /** The largest mapped window, bytes (default: the reader's, 1 GiB). */
   window?: number;
+  /** How a regular file is read (FileReader::Access): mapped, read in chunks, or the reader's choice (default). */
+  access?: 'map' | 'read' | 'auto';
+  /** The chunk buffer of `access: 'read'`, bytes (default: the reader's). */
+  chunk?: number;
   /** Packets per next() call. */
   max?: number;
   /** How long a pipe may stay silent before the harness prints `E stall`. */
@@ -136,6 +140,8 @@ export function parseHarnessOutput(stdout: string): ReadResult {
 export async function readWithHarness(exe: string, file: string, options: ReadOptions = {}): Promise<ReadResult> {
   const args = ['print'];
   if (options.window !== undefined) args.push('--window', String(options.window));
+  if (options.access !== undefined) args.push('--access', options.access);
+  if (options.chunk !== undefined) args.push('--chunk', String(options.chunk));
   if (options.max !== undefined) args.push('--max', String(options.max));
   if (options.stallMs !== undefined) args.push('--stall-ms', String(options.stallMs));
   args.push(file);
