@@ -306,8 +306,9 @@ class MemoryReader final : public RegionReader {
 // fits goes back to one of the usual size.
 class ChunkedFileReader final : public Reader {
  public:
+  // The usual buffer: `chunk`, or less for a smaller file (whole pages).
   ChunkedFileReader(int fd, uint64_t start, uint64_t end, size_t chunk)
-      : fd_(fd), pos_(start), end_(end), chunk_(chunk) {}
+      : fd_(fd), pos_(start), end_(end), chunk_(end - start < chunk ? ((end - start) | 4095) + 1 : chunk) {}
   ~ChunkedFileReader() override { ::close(fd_); }
   int poll_fd() const override { return -1; }
   bool lends_windows() const override { return true; }
@@ -423,10 +424,16 @@ ReaderError open_error(int err, const std::string& path) {
   return ReaderError{code, path + ": " + errno_text(err)};
 }
 
-// kAuto's choice for a regular file of `size` bytes (see FileReader::Access).
+// kAuto's choice for a regular file of `size` bytes (see FileReader::Access), from measurements
+// on a 2-vCPU VM (bench/c/read-ways.cc, whole process, page cache hot; docs/ARCHITECTURE.md):
+// the walk + dissect over a mapped 613 MB file cost ~330-400 ns/packet of CPU, the same after
+// pread() into a reused 1 MiB buffer ~160-175 (the kernel's copy streams the bytes, the walk then
+// reads them from the cache). Below ~8 MiB the mapping wins: the buffer's first touch costs a few
+// ms here (each fresh page faults, in the guest and in the host), and a small file's pages may
+// still be in the last-level cache.
+constexpr uint64_t kReadAtLeast = uint64_t{8} << 20;
 FileReader::Access choose_access(uint64_t size) {
-  (void)size;
-  return FileReader::Access::kMap;
+  return size >= kReadAtLeast ? FileReader::Access::kRead : FileReader::Access::kMap;
 }
 
 // A reader over an open fd (owned from here on): mapped or read in chunks when it is a regular

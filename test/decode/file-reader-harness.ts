@@ -28,6 +28,8 @@ export interface ReadResult {
   /** Open failed: the error code and message (nothing else is set). */
   openError?: { code: string; message: string };
   header?: { linktype: number; snaplen: number; nanosecond: boolean };
+  /** How the reader read the input: mapped, or in chunks (pipes always are). */
+  access?: 'map' | 'read';
   packets: ReadPacket[];
   stats?: { packets: number; batches: number; windows: number; wouldblock: number };
   /** `end`, `stall`, or the error's code. */
@@ -114,7 +116,8 @@ export function parseHarnessOutput(stdout: string): ReadResult {
     if (kind === 'O') {
       result.openError = { code: f[0], message: f.slice(1).join(' ') };
       result.end = f[0];
-    } else if (kind === 'H')
+    } else if (kind === 'A') result.access = f[0] as 'map' | 'read';
+    else if (kind === 'H')
       result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
     else if (kind === 'P') {
       result.packets.push({

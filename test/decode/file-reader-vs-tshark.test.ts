@@ -274,8 +274,8 @@ describe('cut files', () => {
           const chunked = await readWithHarness(exe, file, { access: 'read', chunk: 4096 });
           // The same packets, end and message (the batches and windows differ, as they should).
           assert.deepEqual(
-            { ...chunked, stats: undefined },
-            { ...ours, stats: undefined },
+            { ...chunked, stats: undefined, access: undefined },
+            { ...ours, stats: undefined, access: undefined },
             `${name} cut at ${cut}: read in chunks vs mapped`,
           );
           if (ours.openError) {
@@ -414,6 +414,37 @@ describe('pipes and FIFOs', () => {
     assert.equal(r.status, 'wouldblock');
     assert.equal(r.header_known, '0');
     assert.equal(r.poll_fd, '1');
+  });
+});
+
+describe('how a regular file is read', () => {
+  test('auto maps a file under 8 MiB and reads a larger one in chunks; map and read can be asked for', async () => {
+    const small = path.join(fixtures, 'http-lo.pcap');
+    const large = dir.file('large.pcap');
+    // ~9.2 MiB: 6,400 frames of up to 1,514 bytes (just over the rule's 8 MiB).
+    fs.writeFileSync(
+      large,
+      pcapFile(
+        {},
+        frames(61, 6400, 1400, 1514).map((data, i) => ({ sec: 1795285953 + i, frac: 0, data })),
+      ),
+    );
+    assert.ok(fs.statSync(large).size >= 8 << 20);
+    const read = async (file: string, access?: 'map' | 'read') => (await readWithHarness(exe, file, { access })).access;
+    assert.equal(await read(small), 'map');
+    assert.equal(await read(large), 'read');
+    assert.equal(await read(small, 'read'), 'read');
+    assert.equal(await read(large, 'map'), 'map');
+    const [mapped, chunked] = await Promise.all([
+      readWithHarness(exe, large, { access: 'map' }),
+      readWithHarness(exe, large, { access: 'read' }),
+    ]);
+    assert.equal(mapped.packets.length, 6400);
+    assert.deepEqual(chunked.packets, mapped.packets);
+    assert.equal(chunked.end, 'end');
+    // A one-megabyte buffer holds ~690 of these records: the reader went through it ~10 times.
+    assert.ok(chunked.stats!.batches >= 9, `batches: ${chunked.stats!.batches}`);
+    await compareWithLibpcap(large, chunked);
   });
 });
 

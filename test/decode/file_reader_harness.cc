@@ -2,6 +2,7 @@
 // with tshark and libpcap, fed mutated files, and timed.
 //
 //   file_reader_harness print [--window BYTES] [--access map|read|auto] [--chunk BYTES] [--max N] [--stall-ms MS] FILE|-
+//       A <map|read>                                     how the input is read (first line)
 //       H <linktype> <snaplen> <nanosecond 0|1>          once, when the header is known
 //       P <sec>.<nsec> <caplen> <wirelen> <linktype> <interface> <fnv1a32 of the bytes, hex>
 //       S packets=N batches=N windows=N wouldblock=N    when the input ends or fails
@@ -92,6 +93,7 @@ int print(int argc, char** argv) {
     std::printf("O %s %s\n", err.code.c_str(), err.message.c_str());
     return 0;
   }
+  std::printf("A %s\n", r->access() == FileReader::Access::kRead ? "read" : "map");
   std::vector<SourcePacket> out(max);
   unsigned long long packets = 0, batches = 0, windows = 0, wouldblock = 0;
   bool header = false;
