@@ -36,6 +36,9 @@ class Format {
   virtual int linktype() const = 0;
   virtual u32 snaplen() const = 0;
   virtual bool nanosecond() const = 0;
+  // Whether walks prefetch ahead of the cursor (prefetch_ahead): for a mapped file; a buffer the
+  // kernel has just copied into is in the cache already, and the prefetches would only cost.
+  bool prefetch = true;
 };
 
 // Detects the format from the first 4 bytes (at least 4 must be given). nullptr: not pcap or pcapng.

@@ -167,7 +167,10 @@ class Reader : public FileReader {
       return true;
     }
     format_ = file_format::detect(base_ + cur_);
-    if (format_) return true;
+    if (format_) {
+      format_->prefetch = access() == Access::kMap;
+      return true;
+    }
     set_error(&error_, "EFORMAT", "not a pcap or pcapng file");
     return false;
   }
