@@ -3,7 +3,7 @@
  *
  * One N-API call per batch asks the source for packets; the native side
  * dissects them into fixed-stride records that point at the packet bytes where
- * the kernel's ring or the mapped file holds them; JS walks the batch in place
+ * the kernel's ring or the file's buffer holds them; JS walks the batch in place
  * (no copy, no allocation per packet) and hands it back by asking for the next
  * one. When the source has nothing, libuv polls its descriptor: there is no
  * capture thread.
@@ -107,7 +107,7 @@ const LINK_TYPE_NAMES: Record<string, number> = {
 export interface FileOptions {
   /** BPF filter in tcpdump syntax. */
   filter?: string;
-  /** Accepted for compatibility; files are read where they lie (mapped), with no ring between. */
+  /** Accepted for compatibility; a file has no ring between it and your loop (see `access`). */
   ringSize?: number;
   /** Decode each packet's layers (default true); see {@link LiveOptions.decode}. */
   decode?: boolean;

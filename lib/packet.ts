@@ -1,6 +1,6 @@
 /**
  * Packet: a view over one record (in the capture's record slots, or a detached
- * copy) and the packet bytes it points at (in the kernel's ring, a mapped file
+ * copy) and the packet bytes it points at (in the kernel's ring, a file's read buffer or mapped
  * window, or the copy). Every field is read from the record the native
  * dissector wrote; nothing here parses the headers a second time.
  */

@@ -1,11 +1,14 @@
-// FileReader: where the bytes come from (a mapped window of a regular file, caller memory, chunks
-// read from a pipe), and the loop that hands them to a format (pcap_format.cc, pcapng_format.cc).
+// FileReader: where the bytes come from (a regular file read in chunks into one reused buffer, a
+// mapped window of a regular file, caller memory, chunks read from a pipe), and the loop that
+// hands them to a format (pcap_format.cc, pcapng_format.cc).
 //
 // A record is walked only when it is whole in the current window or chunk. When it is not, the
-// source makes it whole: a mapped file maps a new window starting at the page that holds the
-// record; a pipe reads more, and when the chunk is full, carries the partial record into a NEW
-// chunk (JS may still hold the old one). That happens only between calls that return packets, so
-// all packets of one next() lie in one window.
+// source makes it whole: a regular file read in chunks moves the record to its buffer's start and
+// reads on behind it (the buffer is lent: the caller has moved on when it calls again); a mapped
+// file maps a new window starting at the page that holds the record; a pipe reads more, and when
+// the chunk is full, carries the partial record into a NEW chunk (JS may still hold the old one).
+// That happens only between calls that return packets, so all packets of one next() lie in one
+// window.
 #include "file_reader.h"
 
 #include <fcntl.h>

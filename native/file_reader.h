@@ -1,6 +1,7 @@
-// Our own pcap / pcapng reader: bounds-checked, over a memory-mapped file (in windows) or over large
-// chunks read from a pipe, so that packets are handed out where the file put them (no copy per
-// packet). Pure C++: no N-API, no libpcap. The capture engine wires it to JS.
+// Our own pcap / pcapng reader: bounds-checked, over large chunks read into one reused buffer (a
+// regular file, Access::kRead; a pipe), or over a memory-mapped file (in windows, Access::kMap), so
+// that packets are handed out where those bytes are (no copy per packet). Pure C++: no N-API, no
+// libpcap. The capture engine wires it to JS.
 //
 //   pcap:   https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcap/
 //   pcapng: https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcapng/
@@ -67,8 +68,9 @@ class FileReader {
   //   kAuto  the one that measured faster for this file (file_reader.cc, choose_access()).
   enum class Access { kAuto, kMap, kRead };
   // Opens a path; "-" is standard input (a dup of fd 0). NEVER blocks: a FIFO or pipe is opened O_NONBLOCK
-  // (a FIFO with no writer must not wedge the caller). Regular files are mmap'd (read-only, in windows);
-  // pipes, FIFOs, character devices and stdin are read with large chunked non-blocking read()s.
+  // (a FIFO with no writer must not wedge the caller). Regular files are read as `access` says
+  // (kAuto: mapped under 8 MiB, read in chunks from there); pipes, FIFOs, character devices and
+  // stdin are read with large chunked non-blocking read()s.
   // Returns nullptr and fills *error for open errors (ENOENT, EACCES, EISDIR, EIO) and, for regular files,
   // for a bad header (EFORMAT: "not a pcap or pcapng file").
   static std::unique_ptr<FileReader> open(const std::string& path, ReaderError* error, Access access = Access::kAuto);

@@ -1,7 +1,8 @@
-// Capture files: pcap and pcapng, from a path (mapped: JS reads packets where
-// the file holds them), a pipe or standard input ("-": read in large chunks,
-// polled by libuv, so a FIFO with no writer never blocks the event loop). The
-// reader is native/file_reader.h; BPF runs in userland, per link type.
+// Capture files: pcap and pcapng, from a path (read in large chunks into one
+// reused buffer, or mapped: FileReader::Access), a pipe or standard input ("-":
+// read in large chunks, polled by libuv, so a FIFO with no writer never blocks
+// the event loop). JS reads the packets in that buffer or mapping. The reader is
+// native/file_reader.h; BPF runs in userland, per link type.
 #pragma once
 
 #include <memory>
