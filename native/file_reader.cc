@@ -467,10 +467,8 @@ std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_std
   if (start > size) start = size;
   if (access == FileReader::Access::kAuto) access = choose_access(size - start);
   std::unique_ptr<Reader> reader;
-  if (access == FileReader::Access::kRead)
-    reader = std::make_unique<ChunkedFileReader>(fd, start, size, read_chunk());
-  else
-    reader = std::make_unique<MappedFileReader>(fd, start, size);
+  if (access == FileReader::Access::kRead) reader = std::make_unique<ChunkedFileReader>(fd, start, size, read_chunk());
+  else reader = std::make_unique<MappedFileReader>(fd, start, size);
   if (!reader->prime()) {
     *error = reader->error();
     if (error->code == "EFORMAT" && error->message.rfind("not a", 0) != 0 && error->message.rfind("empty", 0) != 0)

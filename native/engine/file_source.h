@@ -16,6 +16,6 @@ namespace FileSource {
 // `access`: "map", "read", or anything else for the reader's own choice (FileReader::Access).
 std::unique_ptr<Source> open(const std::string& path, const std::string& filter, const std::string& access,
                              SourceError* error);
-}
+}  // namespace FileSource
 
 }  // namespace pktkit

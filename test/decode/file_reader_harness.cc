@@ -1,7 +1,8 @@
 // Test harness for native/file_reader: runs the reader outside the addon so that it can be compared
 // with tshark and libpcap, fed mutated files, and timed.
 //
-//   file_reader_harness print [--window BYTES] [--access map|read|auto] [--chunk BYTES] [--max N] [--stall-ms MS] FILE|-
+//   file_reader_harness print [--window BYTES] [--access map|read|auto] [--chunk BYTES] [--max N]
+//                             [--stall-ms MS] FILE|-
 //       A <map|read>                                     how the input is read (first line)
 //       H <linktype> <snaplen> <nanosecond 0|1>          once, when the header is known
 //       P <sec>.<nsec> <caplen> <wirelen> <linktype> <interface> <fnv1a32 of the bytes, hex>
