@@ -29,6 +29,8 @@ export interface NativeCaptureOptions {
   fanoutMode?: number;
   /** false: records without layers (RecordSink::set_decode). */
   decode?: boolean;
+  /** Files: how a regular file is read (FileReader::Access); unset is 'auto'. */
+  access?: 'auto' | 'map' | 'read';
   onWake: () => void;
 }
 

@@ -3,7 +3,7 @@
  *
  * One N-API call per batch asks the source for packets; the native side
  * dissects them into fixed-stride records that point at the packet bytes where
- * the kernel's ring or the mapped file holds them; JS walks the batch in place
+ * the kernel's ring or the file's buffer holds them; JS walks the batch in place
  * (no copy, no allocation per packet) and hands it back by asking for the next
  * one. When the source has nothing, libuv polls its descriptor: there is no
  * capture thread.
@@ -107,10 +107,18 @@ const LINK_TYPE_NAMES: Record<string, number> = {
 export interface FileOptions {
   /** BPF filter in tcpdump syntax. */
   filter?: string;
-  /** Accepted for compatibility; files are read where they lie (mapped), with no ring between. */
+  /** Accepted for compatibility; a file has no ring between it and your loop (see `access`). */
   ringSize?: number;
   /** Decode each packet's layers (default true); see {@link LiveOptions.decode}. */
   decode?: boolean;
+  /**
+   * How a regular file's bytes reach your loop (pipes and standard input are always read in chunks):
+   * `map` (the file is mapped: packets are read where the page cache holds them), `read` (large
+   * `pread()`s into one buffer that is reused batch after batch), or `auto` (the default: the way
+   * that measured faster, see docs/ARCHITECTURE.md). Either way a Packet is valid until the iterator
+   * advances; `copy()` keeps one.
+   */
+  access?: 'auto' | 'map' | 'read';
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -208,9 +216,10 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
 /** Opens a pcap or pcapng file (microsecond or nanosecond stamps). */
 export function openFile(path: string, options: FileOptions = {}): Capture {
   nameArgument('a file path', 'path', path);
-  checkKeys('', options, ['filter', 'ringSize', 'decode', 'signal']);
+  checkKeys('', options, ['filter', 'ringSize', 'decode', 'access', 'signal']);
   const ringSize = numberOption('', 'ringSize', options.ringSize, 8 << 20, 1 << 16, 2 ** 31, true);
   booleanOption('', 'decode', options.decode, true);
+  choiceOption('', 'access', options.access, ['auto', 'map', 'read'] as const);
   filterOption('', options.filter);
   signalOption('', options.signal);
   return new Capture(
@@ -221,6 +230,7 @@ export function openFile(path: string, options: FileOptions = {}): Capture {
         filter: options.filter,
         ringSize,
         decode: options.decode ?? true,
+        access: options.access ?? 'auto',
         onWake,
       }),
     { path },

@@ -1,6 +1,6 @@
 /**
  * Packet: a view over one record (in the capture's record slots, or a detached
- * copy) and the packet bytes it points at (in the kernel's ring, a mapped file
+ * copy) and the packet bytes it points at (in the kernel's ring, a file's read buffer or mapped
  * window, or the copy). Every field is read from the record the native
  * dissector wrote; nothing here parses the headers a second time.
  */
@@ -35,6 +35,8 @@ export interface RecordMemory {
   readonly u8: Uint8Array;
   readonly u16: Uint16Array;
   readonly u32: Uint32Array;
+  /** For the big-endian words the record holds as the packet had them (addresses). */
+  readonly dv: DataView;
 }
 
 /** Views of one ArrayBuffer, made once per ring or copy. */
@@ -43,8 +45,32 @@ export function recordMemory(buffer: ArrayBuffer): RecordMemory {
     u8: new Uint8Array(buffer),
     u16: new Uint16Array(buffer, 0, buffer.byteLength >>> 1),
     u32: new Uint32Array(buffer, 0, buffer.byteLength >>> 2),
+    dv: new DataView(buffer),
   };
 }
+
+// The hot getters (the layer checks, lengths, addresses as numbers, ports, flags) read the record
+// with these module constants and no helper call. TurboFan inlines getters into the caller's loop
+// only within a budget counted in bytecode bytes: with a `Field.x` property load and a `#has()`
+// call in each, a five-field read did not fit, and `ip`, `srcInt` and `dstInt` stayed calls, per
+// packet, each reloading the packet's memory.
+const CAPLEN = Field.capLen;
+const WIRELEN = Field.wireLen;
+const LAYERS = Field.layers;
+const IP_SRC = Field.ipSrc;
+const IP_DST = Field.ipDst;
+const SPORT = Field.sport;
+const DPORT = Field.dport;
+const TCP_FLAGS = Field.tcpFlags;
+const BIT_ETHERNET = 1 << LAYER_ETHERNET;
+const BIT_VLAN = 1 << LAYER_VLAN;
+const BIT_ARP = 1 << LAYER_ARP;
+const BIT_IPV4 = 1 << LAYER_IPV4;
+const BIT_IPV6 = 1 << LAYER_IPV6;
+const BIT_TCP = 1 << LAYER_TCP;
+const BIT_UDP = 1 << LAYER_UDP;
+const BIT_ICMP = 1 << LAYER_ICMP;
+const BIT_ICMPV6 = 1 << LAYER_ICMPV6;
 
 /**
  * One captured packet.
@@ -115,11 +141,11 @@ export class Packet {
   }
   /** Length on the wire. */
   get length(): number {
-    return this.u32(Field.wireLen);
+    return this.mem.u32[(this.base + WIRELEN) >>> 2];
   }
   /** Bytes captured (at most the snap length). */
   get caplen(): number {
-    return this.u32(Field.capLen);
+    return this.mem.u32[(this.base + CAPLEN) >>> 2];
   }
   /** The captured bytes: a view, not a copy. */
   get data(): Uint8Array {
@@ -196,44 +222,40 @@ export class Packet {
 
   /** Ethernet header, when the link is Ethernet. */
   get eth(): EthernetView | undefined {
-    return this.#has(LAYER_ETHERNET) ? (this.#eth ??= new EthernetView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_ETHERNET ? (this.#eth ??= new EthernetView(this)) : undefined;
   }
   /** 802.1Q / 802.1ad tags. */
   get vlan(): VlanView | undefined {
-    return this.#has(LAYER_VLAN) ? (this.#vlan ??= new VlanView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_VLAN ? (this.#vlan ??= new VlanView(this)) : undefined;
   }
   /** ARP. */
   get arp(): ArpView | undefined {
-    return this.#has(LAYER_ARP) ? (this.#arp ??= new ArpView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_ARP ? (this.#arp ??= new ArpView(this)) : undefined;
   }
   /** IPv4 header. */
   get ip(): IPv4View | undefined {
-    return this.#has(LAYER_IPV4) ? (this.#ip ??= new IPv4View(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_IPV4 ? (this.#ip ??= new IPv4View(this)) : undefined;
   }
   /** IPv6 header (with extension headers summarised). */
   get ipv6(): IPv6View | undefined {
-    return this.#has(LAYER_IPV6) ? (this.#ipv6 ??= new IPv6View(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_IPV6 ? (this.#ipv6 ??= new IPv6View(this)) : undefined;
   }
   /** TCP header. */
   get tcp(): TcpView | undefined {
-    return this.#has(LAYER_TCP) ? (this.#tcp ??= new TcpView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_TCP ? (this.#tcp ??= new TcpView(this)) : undefined;
   }
   /** UDP header. */
   get udp(): UdpView | undefined {
-    return this.#has(LAYER_UDP) ? (this.#udp ??= new UdpView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_UDP ? (this.#udp ??= new UdpView(this)) : undefined;
   }
   /** ICMP header. */
   get icmp(): IcmpView | undefined {
-    return this.#has(LAYER_ICMP) ? (this.#icmp ??= new IcmpView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_ICMP ? (this.#icmp ??= new IcmpView(this)) : undefined;
   }
   /** ICMPv6 header. */
   get icmpv6(): IcmpView | undefined {
-    return this.#has(LAYER_ICMPV6) ? (this.#icmpv6 ??= new IcmpView(this)) : undefined;
+    return this.mem.u32[(this.base + LAYERS) >>> 2] & BIT_ICMPV6 ? (this.#icmpv6 ??= new IcmpView(this)) : undefined;
   }
-  #has(layer: number): boolean {
-    return (this.u32(Field.layers) & (1 << layer)) !== 0;
-  }
-
   /** Source address of the IPv4/IPv6 header (ARP: sender protocol address), or undefined. */
   get src(): string | undefined {
     return this.ip?.src ?? this.ipv6?.src ?? this.arp?.psrc;
@@ -405,15 +427,11 @@ export class IPv4View extends View {
   }
   /** Source address as an unsigned 32-bit number (no string made). */
   get srcInt(): number {
-    const u8 = this.p.mem.u8;
-    const at = this.p.base + Field.ipSrc;
-    return ((u8[at] << 24) | (u8[at + 1] << 16) | (u8[at + 2] << 8) | u8[at + 3]) >>> 0;
+    return this.p.mem.dv.getUint32(this.p.base + IP_SRC);
   }
   /** Destination address as an unsigned 32-bit number (no string made). */
   get dstInt(): number {
-    const u8 = this.p.mem.u8;
-    const at = this.p.base + Field.ipDst;
-    return ((u8[at] << 24) | (u8[at + 1] << 16) | (u8[at + 2] << 8) | u8[at + 3]) >>> 0;
+    return this.p.mem.dv.getUint32(this.p.base + IP_DST);
   }
   /** Time to live. */
   get ttl(): number {
@@ -468,16 +486,11 @@ export class IPv6View extends View {
    * words say what `src` says without making a string, e.g. for flow keys.
    */
   srcWord(i: number): number {
-    return this.#word(Field.ipSrc, i);
+    return this.p.mem.dv.getUint32(this.p.base + IP_SRC + ((i & 3) << 2));
   }
   /** Word `i` (0..3, big-endian, unsigned) of the destination address. */
   dstWord(i: number): number {
-    return this.#word(Field.ipDst, i);
-  }
-  #word(field: number, i: number): number {
-    const u8 = this.p.mem.u8;
-    const at = this.p.base + field + 4 * (i & 3);
-    return ((u8[at] << 24) | (u8[at + 1] << 16) | (u8[at + 2] << 8) | u8[at + 3]) >>> 0;
+    return this.p.mem.dv.getUint32(this.p.base + IP_DST + ((i & 3) << 2));
   }
   /** Hop limit. */
   get hlim(): number {
@@ -505,11 +518,11 @@ export class IPv6View extends View {
 export class TcpView extends View {
   /** Source port. */
   get sport(): number {
-    return this.p.u16(Field.sport);
+    return this.p.mem.u16[(this.p.base + SPORT) >>> 1];
   }
   /** Destination port. */
   get dport(): number {
-    return this.p.u16(Field.dport);
+    return this.p.mem.u16[(this.p.base + DPORT) >>> 1];
   }
   /** Sequence number. */
   get seq(): number {
@@ -521,7 +534,7 @@ export class TcpView extends View {
   }
   /** Flag bits: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80, NS 0x100. */
   get flags(): number {
-    return this.p.u16(Field.tcpFlags);
+    return this.p.mem.u16[(this.p.base + TCP_FLAGS) >>> 1];
   }
   /** Flags as Scapy's letters, e.g. 'S', 'SA', 'PA', 'FA'. */
   get flagStr(): string {
@@ -557,11 +570,11 @@ export class TcpView extends View {
 export class UdpView extends View {
   /** Source port. */
   get sport(): number {
-    return this.p.u16(Field.sport);
+    return this.p.mem.u16[(this.p.base + SPORT) >>> 1];
   }
   /** Destination port. */
   get dport(): number {
-    return this.p.u16(Field.dport);
+    return this.p.mem.u16[(this.p.base + DPORT) >>> 1];
   }
   /** Length field (header + data). */
   get len(): number {

@@ -170,7 +170,8 @@ void NativeCapture::open(const Napi::CallbackInfo& info) {
       source_ = PcapSource::open_live(config, &error);
     }
   } else {
-    source_ = FileSource::open(get_string(options, "path"), get_string(options, "filter"), &error);
+    source_ = FileSource::open(get_string(options, "path"), get_string(options, "filter"),
+                               get_string(options, "access"), &error);
   }
   if (!source_) throw make_error(env, error);
 

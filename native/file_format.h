@@ -36,6 +36,9 @@ class Format {
   virtual int linktype() const = 0;
   virtual u32 snaplen() const = 0;
   virtual bool nanosecond() const = 0;
+  // Whether walks prefetch ahead of the cursor (prefetch_ahead): for a mapped file; a buffer the
+  // kernel has just copied into is in the cache already, and the prefetches would only cost.
+  bool prefetch = true;
 };
 
 // Detects the format from the first 4 bytes (at least 4 must be given). nullptr: not pcap or pcapng.
@@ -79,6 +82,9 @@ constexpr size_t kPrefetchAhead = 8192;
 
 // Prefetches the lines from *pf up to `at` + kPrefetchAhead (at most `fill`), advancing *pf.
 inline void prefetch_ahead(const u8* base, size_t fill, size_t at, size_t* pf) {
+  // After a record longer than the distance (a jumbo frame, a skipped block of megabytes), start
+  // at the cursor: the lines behind it are no use any more.
+  if (*pf < at) *pf = at;
   const size_t upto = fill - at > kPrefetchAhead ? at + kPrefetchAhead : fill;
   for (size_t q = *pf; q < upto; q += 64) __builtin_prefetch(base + q);
   if (*pf < upto) *pf = upto;

@@ -1,11 +1,14 @@
-// FileReader: where the bytes come from (a mapped window of a regular file, caller memory, chunks
-// read from a pipe), and the loop that hands them to a format (pcap_format.cc, pcapng_format.cc).
+// FileReader: where the bytes come from (a regular file read in chunks into one reused buffer, a
+// mapped window of a regular file, caller memory, chunks read from a pipe), and the loop that
+// hands them to a format (pcap_format.cc, pcapng_format.cc).
 //
 // A record is walked only when it is whole in the current window or chunk. When it is not, the
-// source makes it whole: a mapped file maps a new window starting at the page that holds the
-// record; a pipe reads more, and when the chunk is full, carries the partial record into a NEW
-// chunk (JS may still hold the old one). That happens only between calls that return packets, so
-// all packets of one next() lie in one window.
+// source makes it whole: a regular file read in chunks moves the record to its buffer's start and
+// reads on behind it (the buffer is lent: the caller has moved on when it calls again); a mapped
+// file maps a new window starting at the page that holds the record; a pipe reads more, and when
+// the chunk is full, carries the partial record into a NEW chunk (JS may still hold the old one).
+// That happens only between calls that return packets, so all packets of one next() lie in one
+// window.
 #include "file_reader.h"
 
 #include <fcntl.h>
@@ -30,6 +33,14 @@ using file_format::Stop;
 constexpr size_t kDefaultMaxWindow = size_t{1} << 30;
 constexpr size_t kChunk = size_t{1} << 20;
 std::atomic<size_t> g_max_window{kDefaultMaxWindow};
+// Access::kRead's buffer (see choose_access() for why this size).
+constexpr size_t kDefaultReadChunk = size_t{1} << 20;
+std::atomic<size_t> g_read_chunk{kDefaultReadChunk};
+
+size_t read_chunk() {
+  const size_t c = g_read_chunk.load(std::memory_order_relaxed) & ~size_t{4095};
+  return c < 4096 ? 4096 : c;
+}
 
 size_t page_size() {
   static const size_t page = [] {
@@ -159,7 +170,10 @@ class Reader : public FileReader {
       return true;
     }
     format_ = file_format::detect(base_ + cur_);
-    if (format_) return true;
+    if (format_) {
+      format_->prefetch = access() == Access::kMap;
+      return true;
+    }
     set_error(&error_, "EFORMAT", "not a pcap or pcapng file");
     return false;
   }
@@ -239,6 +253,7 @@ class MappedFileReader final : public RegionReader {
  public:
   MappedFileReader(int fd, uint64_t start, uint64_t size) : RegionReader(start, size), fd_(fd) {}
   ~MappedFileReader() override { ::close(fd_); }
+  Access access() const override { return Access::kMap; }
 
  private:
   bool map(uint64_t start, size_t len) override {
@@ -280,6 +295,7 @@ class MappedFileReader final : public RegionReader {
 class MemoryReader final : public RegionReader {
  public:
   MemoryReader(const u8* data, size_t size) : RegionReader(0, size), data_(data) {}
+  Access access() const override { return Access::kMap; }
 
  private:
   bool map(uint64_t start, size_t len) override {
@@ -289,12 +305,79 @@ class MemoryReader final : public RegionReader {
   const u8* data_;
 };
 
+// A regular file read with pread() into one buffer that is reused: the bytes of each call of next()
+// are lent until the following call, which moves the record at the cursor (cut by the buffer's
+// end) to the buffer's start and reads on behind it. Only a record larger than the buffer makes
+// a new, larger buffer (bounded by kMaxRecordBytes through the formats), and the next refill that
+// fits goes back to one of the usual size.
+class ChunkedFileReader final : public Reader {
+ public:
+  // The usual buffer: `chunk`, or less for a smaller file (whole pages).
+  ChunkedFileReader(int fd, uint64_t start, uint64_t end, size_t chunk)
+      : fd_(fd), pos_(start), end_(end), chunk_(end - start < chunk ? ((end - start) | 4095) + 1 : chunk) {}
+  ~ChunkedFileReader() override { ::close(fd_); }
+  int poll_fd() const override { return -1; }
+  bool lends_windows() const override { return true; }
+  Access access() const override { return Access::kRead; }
+
+ private:
+  Refill refill(size_t need) override {
+    const size_t carried = fill_ - cur_;
+    // The file ends before the record at the cursor does (pos_ is where the bytes present end).
+    if (need - carried > end_ - pos_) return Refill::kEof;
+    const size_t usual = chunk_;
+    const size_t cap = need > usual ? (need + 4095) & ~size_t{4095} : usual;
+    if (!buf_ || buf_->size() != cap) {
+      // calloc: JS sees the whole buffer, so bytes not yet read are zero, never stale heap.
+      u8* mem = static_cast<u8*>(std::calloc(cap, 1));
+      if (!mem) {
+        set_error(&error_, "EIO", "out of memory for a " + std::to_string(cap) + "-byte read buffer");
+        return Refill::kError;
+      }
+      if (carried) std::memcpy(mem, base_ + cur_, carried);
+      buf_ = std::make_shared<HeapWindow>(mem, cap);
+      window_ = buf_;
+      base_ = mem;
+    } else if (carried && cur_) {
+      std::memmove(buf_->bytes(), base_ + cur_, carried);
+    }
+    fill_ = carried;
+    cur_ = 0;
+    // Fill the buffer (not only `need`): one system call per buffer.
+    while (fill_ < cap && pos_ < end_) {
+      const uint64_t left = end_ - pos_;
+      const size_t want = cap - fill_ < left ? cap - fill_ : static_cast<size_t>(left);
+      const ssize_t n = ::pread(fd_, buf_->bytes() + fill_, want, static_cast<off_t>(pos_));
+      if (n > 0) {
+        fill_ += static_cast<size_t>(n);
+        pos_ += static_cast<uint64_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) {  // the file shrank under us: what was read is all there is
+        end_ = pos_;
+        break;
+      }
+      set_error(&error_, "EIO", "read failed: " + errno_text(errno));
+      return Refill::kError;
+    }
+    return fill_ >= need ? Refill::kOk : Refill::kEof;
+  }
+
+  const int fd_;
+  uint64_t pos_;  // file offset of the first byte not yet read
+  uint64_t end_;  // file size at open (or where a read found the end)
+  const size_t chunk_;
+  std::shared_ptr<HeapWindow> buf_;
+};
+
 // Pipes, FIFOs, character devices, sockets: non-blocking read()s into 1 MiB chunks.
 class StreamReader final : public Reader {
  public:
   explicit StreamReader(int fd) : fd_(fd) {}
   ~StreamReader() override { ::close(fd_); }
   int poll_fd() const override { return fd_; }
+  Access access() const override { return Access::kRead; }
 
  private:
   Refill refill(size_t need) override {
@@ -347,8 +430,22 @@ ReaderError open_error(int err, const std::string& path) {
   return ReaderError{code, path + ": " + errno_text(err)};
 }
 
-// A reader over an open fd (owned from here on): mapped when it is a regular file, streamed otherwise.
-std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_stdin, ReaderError* error) {
+// kAuto's choice for a regular file of `size` bytes (see FileReader::Access), from measurements
+// on a 2-vCPU VM (bench/c/read-ways.cc, whole process, page cache hot; docs/ARCHITECTURE.md):
+// the walk + dissect over a mapped 613 MB file cost ~330-400 ns/packet of CPU, the same after
+// pread() into a reused 1 MiB buffer ~160-175 (the kernel's copy streams the bytes, the walk then
+// reads them from the cache). Below ~8 MiB the mapping wins: the buffer's first touch costs a few
+// ms here (each fresh page faults, in the guest and in the host), and a small file's pages may
+// still be in the last-level cache.
+constexpr uint64_t kReadAtLeast = uint64_t{8} << 20;
+FileReader::Access choose_access(uint64_t size) {
+  return size >= kReadAtLeast ? FileReader::Access::kRead : FileReader::Access::kMap;
+}
+
+// A reader over an open fd (owned from here on): mapped or read in chunks when it is a regular
+// file, streamed otherwise.
+std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_stdin, FileReader::Access access,
+                                    ReaderError* error) {
   struct stat st;
   if (fstat(fd, &st) != 0) {
     *error = open_error(errno, path);
@@ -367,7 +464,11 @@ std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_std
     start = at > 0 ? static_cast<uint64_t>(at) : 0;
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
-  auto reader = std::make_unique<MappedFileReader>(fd, start < size ? start : size, size);
+  if (start > size) start = size;
+  if (access == FileReader::Access::kAuto) access = choose_access(size - start);
+  std::unique_ptr<Reader> reader;
+  if (access == FileReader::Access::kRead) reader = std::make_unique<ChunkedFileReader>(fd, start, size, read_chunk());
+  else reader = std::make_unique<MappedFileReader>(fd, start, size);
   if (!reader->prime()) {
     *error = reader->error();
     if (error->code == "EFORMAT" && error->message.rfind("not a", 0) != 0 && error->message.rfind("empty", 0) != 0)
@@ -385,6 +486,10 @@ void FileReader::set_max_window_for_tests(size_t bytes) {
   g_max_window.store(bytes ? bytes : kDefaultMaxWindow, std::memory_order_relaxed);
 }
 
+void FileReader::set_read_chunk_for_tests(size_t bytes) {
+  g_read_chunk.store(bytes ? bytes : kDefaultReadChunk, std::memory_order_relaxed);
+}
+
 std::unique_ptr<FileReader> FileReader::from_memory(const u8* data, size_t size, ReaderError* error) {
   auto reader = std::make_unique<MemoryReader>(data, size);
   if (!reader->prime()) {
@@ -394,7 +499,7 @@ std::unique_ptr<FileReader> FileReader::from_memory(const u8* data, size_t size,
   return reader;
 }
 
-std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderError* error) {
+std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderError* error, Access access) {
   // open(2) would stop at the NUL and open another file (the caller should have refused it already).
   if (path.find('\0') != std::string::npos) {
     *error = ReaderError{"ENOENT", "the path contains a NUL byte"};
@@ -419,14 +524,14 @@ std::unique_ptr<FileReader> FileReader::open(const std::string& path, ReaderErro
       }
       if (!S_ISREG(st.st_mode)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
-    return over_fd(fd, "standard input", true, error);
+    return over_fd(fd, "standard input", true, access, error);
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     *error = open_error(errno, path);
     return nullptr;
   }
-  return over_fd(fd, path, false, error);
+  return over_fd(fd, path, false, access, error);
 }
 
 }  // namespace pktkit

@@ -1,6 +1,7 @@
-// Our own pcap / pcapng reader: bounds-checked, over a memory-mapped file (in windows) or over large
-// chunks read from a pipe, so that packets are handed out where the file put them (no copy per
-// packet). Pure C++: no N-API, no libpcap. The capture engine wires it to JS.
+// Our own pcap / pcapng reader: bounds-checked, over large chunks read into one reused buffer (a
+// regular file, Access::kRead; a pipe), or over a memory-mapped file (in windows, Access::kMap), so
+// that packets are handed out where those bytes are (no copy per packet). Pure C++: no N-API, no
+// libpcap. The capture engine wires it to JS.
 //
 //   pcap:   https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcap/
 //   pcapng: https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcapng/
@@ -58,12 +59,21 @@ constexpr u32 kMaxRecordBytes = 64u << 20;
 class FileReader {
  public:
   enum class Status { kPackets, kWouldBlock, kEnd, kError };
+  // How a regular file's bytes reach the caller (pipes, FIFOs and stdin are always read in chunks).
+  //   kMap   mapped in windows: packets are read where the page cache holds them, and a window
+  //          stays valid for as long as anyone holds it.
+  //   kRead  pread() into one buffer that the reader reuses: a window is LENT, valid only until
+  //          the next call of next() (lends_windows()). The kernel's copy streams the bytes into
+  //          the cache, and the buffer stays there.
+  //   kAuto  the one that measured faster for this file (file_reader.cc, choose_access()).
+  enum class Access { kAuto, kMap, kRead };
   // Opens a path; "-" is standard input (a dup of fd 0). NEVER blocks: a FIFO or pipe is opened O_NONBLOCK
-  // (a FIFO with no writer must not wedge the caller). Regular files are mmap'd (read-only, in windows);
-  // pipes, FIFOs, character devices and stdin are read with large chunked non-blocking read()s.
+  // (a FIFO with no writer must not wedge the caller). Regular files are read as `access` says
+  // (kAuto: mapped under 8 MiB, read in chunks from there); pipes, FIFOs, character devices and
+  // stdin are read with large chunked non-blocking read()s.
   // Returns nullptr and fills *error for open errors (ENOENT, EACCES, EISDIR, EIO) and, for regular files,
   // for a bad header (EFORMAT: "not a pcap or pcapng file").
-  static std::unique_ptr<FileReader> open(const std::string& path, ReaderError* error);
+  static std::unique_ptr<FileReader> open(const std::string& path, ReaderError* error, Access access = Access::kAuto);
   // Over caller-owned memory (fuzzing, tests): no copy, no mapping.
   static std::unique_ptr<FileReader> from_memory(const u8* data, size_t size, ReaderError* error);
   virtual ~FileReader();
@@ -74,6 +84,10 @@ class FileReader {
   // contradictions). Never allocates per packet.
   virtual Status next(SourcePacket* out, u32 max, u32* count) = 0;
   virtual std::shared_ptr<ByteWindow> window() const = 0;
+  // True when window() is lent (Access::kRead): the next call of next() may overwrite its bytes.
+  virtual bool lends_windows() const { return false; }
+  // The access this reader uses for a regular file (kMap or kRead); kRead for pipes.
+  virtual Access access() const = 0;
   virtual int poll_fd() const = 0;  // pipe/FIFO/stdin: the fd to poll; -1 for mapped files
   virtual const ReaderError& error() const = 0;
   virtual bool header_known() const = 0;  // false for a pipe until its header arrived (then next() gives kWouldBlock)
@@ -82,6 +96,8 @@ class FileReader {
   virtual bool nanosecond() const = 0;    // true when the first interface's resolution is finer than 1 us
   // Tests only: the largest window a mapped file uses (default 1 GiB), so windowing is tested on small files.
   static void set_max_window_for_tests(size_t bytes);
+  // Tests and measurements: Access::kRead's buffer size (0: the default), a whole number of pages.
+  static void set_read_chunk_for_tests(size_t bytes);
 };
 
 }  // namespace pktkit

@@ -30,8 +30,9 @@ class PcapFormat final : public Format {
     const size_t rh = record_header_;
     Stop stop = Stop::kFull;
     size_t pf = at;
+    const bool ahead = prefetch;
     while (n < max) {
-      prefetch_ahead(base, fill, at, &pf);
+      if (ahead) prefetch_ahead(base, fill, at, &pf);
       const size_t avail = fill - at;
       if (avail < rh) {
         *need = rh;

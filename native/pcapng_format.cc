@@ -38,8 +38,9 @@ class PcapngFormat final : public Format {
     u32 n = *count;
     Stop stop = Stop::kFull;
     size_t pf = at;
+    const bool ahead = prefetch;
     for (;;) {
-      prefetch_ahead(base, fill, at, &pf);
+      if (ahead) prefetch_ahead(base, fill, at, &pf);
       const size_t avail = fill - at;
       if (avail < 8) {
         *need = 8;

@@ -1,10 +1,11 @@
 /**
  * pktkit on a file, the public API only: openFile + batches() or for-await,
  * reading five header fields per packet (addresses, ports, TCP flags).
- *   node --expose-gc --import tsx bench/child/pktkit-file.ts MODE FILE
+ *   node --expose-gc --import tsx bench/child/pktkit-file.ts MODE FILE [ACCESS]
  * MODE: batch        addresses as numbers (IPv4 srcInt/dstInt, IPv6 srcWord/dstWord 0..3)
  *       batch-text   every address as text (packet.src / packet.dst)
  *       for-await    as `batch`, one packet per await
+ * ACCESS: openFile's `access` (auto, map, read); default auto, as a user gets it.
  * Heap growth is measured after forced collections (what the run retained);
  * GC count and pause time cover the run itself.
  */
@@ -28,9 +29,9 @@ function readText(p: Packet, acc: number): number {
   return udp !== undefined ? (acc + udp.sport + udp.dport) & 0x3fffffff : acc;
 }
 
-async function main(mode: string, file: string): Promise<void> {
-  if (!['batch', 'batch-text', 'for-await'].includes(mode) || !file) {
-    throw new Error('usage: pktkit-file.ts batch|batch-text|for-await FILE');
+async function main(mode: string, file: string, access = 'auto'): Promise<void> {
+  if (!['batch', 'batch-text', 'for-await'].includes(mode) || !file || !['auto', 'map', 'read'].includes(access)) {
+    throw new Error('usage: pktkit-file.ts batch|batch-text|for-await FILE [auto|map|read]');
   }
   // One fold per packet (the one every pktkit driver uses), called directly in each loop.
   const read = mode === 'batch-text' ? readText : foldFiveFields;
@@ -39,7 +40,7 @@ async function main(mode: string, file: string): Promise<void> {
   const gc = new GcCounter();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const capture = openFile(file);
+  const capture = openFile(file, { access: access as 'auto' | 'map' | 'read' });
   let packets = 0;
   let bytes = 0;
   if (mode === 'for-await') {
@@ -79,7 +80,7 @@ async function main(mode: string, file: string): Promise<void> {
   });
 }
 
-main(process.argv[2], process.argv[3]).catch((err: unknown) => {
+main(process.argv[2], process.argv[3], process.argv[4]).catch((err: unknown) => {
   process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -10,6 +10,12 @@
 
 namespace pktkit {
 
+// The reads are a few instructions each and run several times per header: always inlined (GCC at
+// -O2 left be16() and need() as calls in the addon, ~5% of a file read in perf). The miss path is
+// cold and stays out of line.
+#define PKTKIT_HOT inline __attribute__((always_inline))
+#define PKTKIT_COLD __attribute__((noinline, cold))
+
 class Cursor {
  public:
   Cursor(const u8* data, u32 caplen, u32 wirelen, u8* rec)
@@ -23,29 +29,29 @@ class Cursor {
   u8* rec() const { return rec_; }
 
   // True when [off, off+n) was captured. Written to be immune to u32 overflow.
-  bool has(u32 off, u32 n) const { return off <= caplen_ && n <= caplen_ - off; }
+  PKTKIT_HOT bool has(u32 off, u32 n) const { return off <= caplen_ && n <= caplen_ - off; }
 
   // Like has(), but a miss marks the record TRUNCATED at `layer`.
-  bool need(u32 off, u32 n, u32 layer) {
+  PKTKIT_HOT bool need(u32 off, u32 n, u32 layer) {
     if (has(off, n)) return true;
     stop(rec::FLAG_TRUNCATED, layer);
     return false;
   }
 
-  u8 get8(u32 off) {
+  PKTKIT_HOT u8 get8(u32 off) {
     if (!has(off, 1)) return miss();
     return data_[off];
   }
-  u16 be16(u32 off) {
+  PKTKIT_HOT u16 be16(u32 off) {
     if (!has(off, 2)) return miss();
     return static_cast<u16>(data_[off] << 8 | data_[off + 1]);
   }
-  u32 be32(u32 off) {
+  PKTKIT_HOT u32 be32(u32 off) {
     if (!has(off, 4)) return miss();
     return static_cast<u32>(data_[off]) << 24 | static_cast<u32>(data_[off + 1]) << 16 |
            static_cast<u32>(data_[off + 2]) << 8 | data_[off + 3];
   }
-  u32 le32(u32 off) {
+  PKTKIT_HOT u32 le32(u32 off) {
     if (!has(off, 4)) return miss();
     return static_cast<u32>(data_[off + 3]) << 24 | static_cast<u32>(data_[off + 2]) << 16 |
            static_cast<u32>(data_[off + 1]) << 8 | data_[off];
@@ -61,7 +67,7 @@ class Cursor {
   }
 
   // Records why decoding stops. The first reason wins: later layers never ran.
-  void stop(u32 flag, u32 layer) {
+  PKTKIT_COLD void stop(u32 flag, u32 layer) {
     rec::put32(rec_, rec::flags, rec::get32(rec_, rec::flags) | flag);
     if (rec_[rec::stopLayer] == rec::LAYER_NONE) rec::put8(rec_, rec::stopLayer, static_cast<u8>(layer));
   }
@@ -71,7 +77,7 @@ class Cursor {
  private:
   // A read past caplen: a decoder forgot to call need(). Mark the record so the
   // packet is not mistaken for a complete one, and hand back a harmless zero.
-  u8 miss() {
+  PKTKIT_COLD u8 miss() {
     flag(rec::FLAG_TRUNCATED);
     return 0;
   }

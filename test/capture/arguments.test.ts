@@ -33,6 +33,12 @@ describe('NUL bytes in strings bound for native code', () => {
 
   it('filter, on a file', () => {
     assert.throws(() => openFile(HTTP, { filter: 'icmp\0 or tcp' }), nulError('filter'));
+    assert.throws(
+      () => openFile(HTTP, { access: 'mmap' as never }),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        e.message === "Expected 'auto', 'map' or 'read' for access but received 'mmap' of type string",
+    );
   });
 
   it('openLive device and filter', () => {

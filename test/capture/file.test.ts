@@ -7,16 +7,20 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FileError, openFile, type Packet } from '../../lib/index';
+import { FileError, openFile, type FileOptions, type Packet } from '../../lib/index';
 import { makeTempDir } from '../helpers/loopback';
 import { editcapToPcapng, tsharkFields } from '../helpers/tshark';
 import { pktkitKey, tsharkKeys } from './compare';
 import { captureLoopbackTraffic, type LoopbackTraffic } from './loopback-traffic';
 import { packetJson } from './scripts/packet-json';
 
-async function readAll(file: string, filter?: string): Promise<Array<ReturnType<typeof packetJson>>> {
+async function readAll(
+  file: string,
+  filter?: string,
+  access?: FileOptions['access'],
+): Promise<Array<ReturnType<typeof packetJson>>> {
   const out = [];
-  for await (const p of openFile(file, { filter })) out.push(packetJson(p));
+  for await (const p of openFile(file, { filter, access })) out.push(packetJson(p));
   return out;
 }
 
@@ -39,11 +43,13 @@ describe('openFile', () => {
     ['pcap (ns)', () => nano],
     ['pcapng', () => pcapng],
   ] as const) {
-    it(`reads a ${name} file as tshark does, packet by packet`, async () => {
+    it(`reads a ${name} file as tshark does, packet by packet, mapped and read in chunks`, async () => {
       const expected = await tsharkKeys(file());
-      const got = (await readAll(file())).map(pktkitKey);
       assert.ok(expected.length >= 20, `the capture holds the traffic (${expected.length} packets)`);
-      assert.deepEqual(got, expected);
+      for (const access of ['auto', 'map', 'read'] as const) {
+        const got = (await readAll(file(), undefined, access)).map(pktkitKey);
+        assert.deepEqual(got, expected, `access: ${access}`);
+      }
     });
 
     it(`gives ${name} timestamps to the precision of the file`, async () => {
@@ -175,13 +181,15 @@ describe('openFile', () => {
     const bytes = fs.readFileSync(micro);
     const cut = path.join(dir.path, 'cut.pcap');
     fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 7));
-    const got: string[] = [];
-    await assert.rejects(
-      (async () => {
-        for await (const p of openFile(cut)) got.push(pktkitKey(packetJson(p)));
-      })(),
-      (err: unknown) => err instanceof FileError && err.code === 'ETRUNCATED' && /truncated/.test(err.message),
-    );
-    assert.deepEqual(got, whole.slice(0, -1).map(pktkitKey));
+    for (const access of ['map', 'read'] as const) {
+      const got: string[] = [];
+      await assert.rejects(
+        (async () => {
+          for await (const p of openFile(cut, { access })) got.push(pktkitKey(packetJson(p)));
+        })(),
+        (err: unknown) => err instanceof FileError && err.code === 'ETRUNCATED' && /truncated/.test(err.message),
+      );
+      assert.deepEqual(got, whole.slice(0, -1).map(pktkitKey), `access: ${access}`);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * libFuzzer over native/file_reader (test/decode/file_reader_fuzz.cc), built with clang and
  * AddressSanitizer + UndefinedBehaviorSanitizer, for a bounded time: the whole file path (pcap and
- * pcapng headers, records, blocks, options, windowing) through FileReader::from_memory. Seeded
+ * pcapng headers, records, blocks, options, windowing) through FileReader::from_memory, and each
+ * input again from a memfd read in one-page chunks (Access::kRead), which must agree. Seeded
  * with the fixtures and the crafted bases of the mutated-file generator; a fixed -seed so a run
  * replays. Any crash, sanitizer report, leak or 10 s input fails the test with libFuzzer's report.
  *

@@ -28,6 +28,8 @@ export interface ReadResult {
   /** Open failed: the error code and message (nothing else is set). */
   openError?: { code: string; message: string };
   header?: { linktype: number; snaplen: number; nanosecond: boolean };
+  /** How the reader read the input: mapped, or in chunks (pipes always are). */
+  access?: 'map' | 'read';
   packets: ReadPacket[];
   stats?: { packets: number; batches: number; windows: number; wouldblock: number };
   /** `end`, `stall`, or the error's code. */
@@ -93,6 +95,10 @@ export async function buildReaderFuzzer(dir: string): Promise<string> {
 export interface ReadOptions {
   /** The largest mapped window, bytes (default: the reader's, 1 GiB). */
   window?: number;
+  /** How a regular file is read (FileReader::Access): mapped, read in chunks, or the reader's choice (default). */
+  access?: 'map' | 'read' | 'auto';
+  /** The chunk buffer of `access: 'read'`, bytes (default: the reader's). */
+  chunk?: number;
   /** Packets per next() call. */
   max?: number;
   /** How long a pipe may stay silent before the harness prints `E stall`. */
@@ -110,7 +116,8 @@ export function parseHarnessOutput(stdout: string): ReadResult {
     if (kind === 'O') {
       result.openError = { code: f[0], message: f.slice(1).join(' ') };
       result.end = f[0];
-    } else if (kind === 'H')
+    } else if (kind === 'A') result.access = f[0] as 'map' | 'read';
+    else if (kind === 'H')
       result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
     else if (kind === 'P') {
       result.packets.push({
@@ -136,6 +143,8 @@ export function parseHarnessOutput(stdout: string): ReadResult {
 export async function readWithHarness(exe: string, file: string, options: ReadOptions = {}): Promise<ReadResult> {
   const args = ['print'];
   if (options.window !== undefined) args.push('--window', String(options.window));
+  if (options.access !== undefined) args.push('--access', options.access);
+  if (options.chunk !== undefined) args.push('--chunk', String(options.chunk));
   if (options.max !== undefined) args.push('--max', String(options.max));
   if (options.stallMs !== undefined) args.push('--stall-ms', String(options.stallMs));
   args.push(file);

@@ -2,8 +2,8 @@
  * Hostile files through native/file_reader: ~2,000 files from test/decode/mutated-captures.ts
  * (bit flips, lying lengths and snaplens, bogus block lengths and trailers, link types, if_tsresol
  * and if_tsoffset extremes, thousands of sections, 65536 interfaces, every truncation class), each
- * read by the ASan/UBSan harness three ways (mapped, one-page windows, through a pipe) that must
- * agree. Every file gives packets or a typed error (EFORMAT, ETRUNCATED): no signal, no sanitizer
+ * read by the ASan/UBSan harness five ways (mapped, one-page windows, read in chunks with the
+ * default and with a one-page buffer, through a pipe) that must agree. Every file gives packets or a typed error (EFORMAT, ETRUNCATED): no signal, no sanitizer
  * report, no hang (the harness is killed after a bounded time).
  *
  * To replay by hand: node --import tsx -e "require('./test/decode/mutated-captures').writeMutatedCaptures('/tmp/m', 2000)"
@@ -31,7 +31,7 @@ before(async () => {
 });
 after(() => dir?.remove());
 
-test('every mutated file gives packets or a typed error, the same mapped, windowed and piped', async () => {
+test('every mutated file gives packets or a typed error, the same mapped, windowed, read in chunks and piped', async () => {
   // Two harness processes (two cores), each over half the files.
   const halves = [files.filter((_, i) => i % 2 === 0), files.filter((_, i) => i % 2 === 1)];
   const outputs = await Promise.all(

@@ -41,10 +41,18 @@ after(() => dir?.remove());
 
 /**
  * Reads `file` with the harness and tshark and compares every packet. `sections` maps tshark's
- * (section, interface id) to the reader's section-local interface id when they differ.
+ * (section, interface id) to the reader's section-local interface id when they differ. The file is
+ * read both ways a regular file can be: mapped, and in chunks (one-page buffers, three packets per
+ * call, so that records are carried across buffers); both must give the same packets and end.
  */
 async function compareWithTshark(file: string, options: { window?: number; max?: number } = {}): Promise<ReadResult> {
-  const [ours, theirs] = await Promise.all([readWithHarness(exe, file, options), readWithTshark(file)]);
+  const [ours, chunked, theirs] = await Promise.all([
+    readWithHarness(exe, file, { ...options, access: 'map' }),
+    readWithHarness(exe, file, { access: 'read', chunk: 4096, max: 3 }),
+    readWithTshark(file),
+  ]);
+  assert.deepEqual(chunked.packets, ours.packets, `${path.basename(file)}: read in chunks vs mapped`);
+  assert.equal(chunked.end, ours.end, `${path.basename(file)}: read in chunks vs mapped, the end`);
   assert.equal(ours.openError, undefined, `${file}: ${JSON.stringify(ours.openError)}`);
   assert.equal(
     ours.packets.length,
@@ -98,7 +106,7 @@ describe('fixtures', () => {
       const ours = await compareWithTshark(file);
       await compareWithLibpcap(file, ours);
       // One-page windows and three packets per call: the same packets, in several windows.
-      const small = await readWithHarness(exe, file, { window: 4096, max: 3 });
+      const small = await readWithHarness(exe, file, { access: 'map', window: 4096, max: 3 });
       assert.deepEqual(small.packets, ours.packets);
       assert.equal(small.end, ours.end);
       if (fs.statSync(file).size > 8192) assert.ok(small.stats!.windows > 1, `windows: ${small.stats!.windows}`);
@@ -153,7 +161,7 @@ describe('files made by editcap and mergecap', () => {
     // LINKTYPE_RAW (101) is reported as DLT_RAW (12), as libpcap does.
     assert.ok(ours.packets.some((p) => p.linktype === 12 && p.iface === 0));
     assert.ok(ours.packets.some((p) => p.linktype === 1 && p.iface === 1));
-    const small = await readWithHarness(exe, out, { window: 4096, max: 5 });
+    const small = await readWithHarness(exe, out, { access: 'map', window: 4096, max: 5 });
     assert.deepEqual(small.packets, ours.packets);
   });
 });
@@ -246,7 +254,7 @@ describe('crafted files', () => {
     );
     const whole = await readWithHarness(exe, file);
     assert.equal(whole.packets.length, 11);
-    const windowed = await readWithHarness(exe, file, { window: 8192 });
+    const windowed = await readWithHarness(exe, file, { access: 'map', window: 8192 });
     assert.deepEqual(windowed.packets, whole.packets.slice(0, 10));
     assert.equal(windowed.end, 'EFORMAT');
   });
@@ -262,7 +270,14 @@ describe('cut files', () => {
         cuts.map(async (cut) => {
           const file = dir.file(`cut-${cut}-${name}`);
           fs.writeFileSync(file, bytes.subarray(0, cut));
-          const ours = await readWithHarness(exe, file);
+          const ours = await readWithHarness(exe, file, { access: 'map' });
+          const chunked = await readWithHarness(exe, file, { access: 'read', chunk: 4096 });
+          // The same packets, end and message (the batches and windows differ, as they should).
+          assert.deepEqual(
+            { ...chunked, stats: undefined, access: undefined },
+            { ...ours, stats: undefined, access: undefined },
+            `${name} cut at ${cut}: read in chunks vs mapped`,
+          );
           if (ours.openError) {
             // Cut inside the file header (pcapng: its section header block). tshark then guesses another
             // file type; the reader refuses.
@@ -402,6 +417,37 @@ describe('pipes and FIFOs', () => {
   });
 });
 
+describe('how a regular file is read', () => {
+  test('auto maps a file under 8 MiB and reads a larger one in chunks; map and read can be asked for', async () => {
+    const small = path.join(fixtures, 'http-lo.pcap');
+    const large = dir.file('large.pcap');
+    // ~9.2 MiB: 6,400 frames of up to 1,514 bytes (just over the rule's 8 MiB).
+    fs.writeFileSync(
+      large,
+      pcapFile(
+        {},
+        frames(61, 6400, 1400, 1514).map((data, i) => ({ sec: 1795285953 + i, frac: 0, data })),
+      ),
+    );
+    assert.ok(fs.statSync(large).size >= 8 << 20);
+    const read = async (file: string, access?: 'map' | 'read') => (await readWithHarness(exe, file, { access })).access;
+    assert.equal(await read(small), 'map');
+    assert.equal(await read(large), 'read');
+    assert.equal(await read(small, 'read'), 'read');
+    assert.equal(await read(large, 'map'), 'map');
+    const [mapped, chunked] = await Promise.all([
+      readWithHarness(exe, large, { access: 'map' }),
+      readWithHarness(exe, large, { access: 'read' }),
+    ]);
+    assert.equal(mapped.packets.length, 6400);
+    assert.deepEqual(chunked.packets, mapped.packets);
+    assert.equal(chunked.end, 'end');
+    // A one-megabyte buffer holds ~690 of these records: the reader went through it ~10 times.
+    assert.ok(chunked.stats!.batches >= 9, `batches: ${chunked.stats!.batches}`);
+    await compareWithLibpcap(large, chunked);
+  });
+});
+
 describe('open errors', () => {
   test('ENOENT, EISDIR, EACCES-free EFORMAT and empty files', async () => {
     const missing = await readWithHarness(exe, dir.file('missing.pcap'));
@@ -475,8 +521,12 @@ describe('a file over 4 GiB', () => {
     try {
       const hashes = writeSparse(file, 72, 63 << 20);
       assert.ok(fs.statSync(file).size > 4 * 2 ** 30);
-      const ours = await readWithHarness(exe, file, { window: 256 << 20, timeoutMs: 120_000 });
+      const ours = await readWithHarness(exe, file, { access: 'map', window: 256 << 20, timeoutMs: 120_000 });
       assert.equal(ours.end, 'end', ours.message);
+      // Read in chunks: offsets past 4 GiB through pread(), each 63 MiB block in a buffer grown for it.
+      const chunked = await readWithHarness(exe, file, { access: 'read', timeoutMs: 120_000 });
+      assert.deepEqual(chunked.packets, ours.packets);
+      assert.equal(chunked.end, 'end', chunked.message);
       assert.deepEqual(
         ours.packets.map((p) => p.hash),
         hashes,
