@@ -117,8 +117,7 @@ export function parseHarnessOutput(stdout: string): ReadResult {
       result.openError = { code: f[0], message: f.slice(1).join(' ') };
       result.end = f[0];
     } else if (kind === 'A') result.access = f[0] as 'map' | 'read';
-    else if (kind === 'H')
-      result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
+    else if (kind === 'H') result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
     else if (kind === 'P') {
       result.packets.push({
         time: f[0],
