@@ -43,7 +43,10 @@
       "conditions": [
         ["no_external_buffers==1", { "defines": ["NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"] }]
       ],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS"],
+      # SWALLOW_UNTHROWABLE: a worker terminated while a call is inside the addon makes
+      # its N-API calls fail; node-addon-api's error cannot then be thrown to JS, and
+      # without this it throws again in C++, which aborts the whole process.
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NAPI_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++14"],
       "cflags_cc": ["-std=c++17", "-O2", "-flto", "-fno-semantic-interposition", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -164,6 +164,37 @@ describe('capture lifecycle', () => {
     assert.ok(r.out.packets > 10);
   });
 
+  it('survives workers terminated while they open and close captures', async () => {
+    // Termination lands inside the addon's constructors and methods at random points; before
+    // NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS the error that could not reach JS aborted the process.
+    const r = await child(
+      `
+      const { Worker } = require('worker_threads');
+      const body = \`
+        const { parentPort, workerData } = require('worker_threads');
+        const pktkit = require(workerData.index);
+        parentPort.postMessage('ready');
+        for (;;) {
+          pktkit.openLive('lo', { filter: 'udp port 9 and udp port 10' }).close();
+          pktkit.openFile(workerData.file).close();
+        }\`;
+      (async () => {
+        let terminated = 0;
+        for (let i = 0; i < 30; i++) {
+          const w = new Worker(body, { eval: true, workerData: { index: ${INDEX}, file: ${JSON.stringify(file)} }, execArgv: ['-r', ${JSON.stringify(TSX)}] });
+          await new Promise((res, rej) => { w.once('message', res); w.once('error', rej); });
+          await new Promise((res) => setTimeout(res, i % 10));
+          await w.terminate();
+          terminated++;
+        }
+        console.log(JSON.stringify({ terminated }));
+      })();`,
+      120_000,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out.terminated, 30);
+  });
+
   it('reads several captures at once, each to its end', async () => {
     const count = async (filter?: string) => {
       let n = 0;
