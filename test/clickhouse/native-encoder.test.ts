@@ -170,6 +170,32 @@ function expectedFlowRow(f: FlowRecord): string {
   ].join('\t');
 }
 
+/** Creates the documented tables in database `db` of server `s`, as the sink does on first use. */
+async function createTables(s: ClickHouseServer, db: string): Promise<void> {
+  for (const stmt of schemaSql(db)
+    .split(';\n')
+    .map((x) => x.trim())
+    .filter(Boolean))
+    await s.query(stmt);
+}
+
+/** The exporter's options as the sink gives them for the documented schema, packets and flows. */
+function exporterOptions(over: { sensor: string; iface: string; batchBase: bigint }) {
+  return {
+    flows: true,
+    idleNs: 60e9,
+    activeNs: 1800e9,
+    maxFlows: 1000,
+    seed: 0,
+    packetColumns: columnPairs(PACKET_COLUMNS),
+    packetKey: TABLES.packets.orderBy,
+    flowColumns: columnPairs(FLOW_COLUMNS),
+    flowKey: TABLES.flows.orderBy,
+    batchRows: 100_000,
+    ...over,
+  };
+}
+
 test('native encoder: every packet row and flow row read back from clickhouse-server equals the records (batches of 5 rows, by addBatch)', async (t) => {
   const s = await startClickHouse({ t });
   const sink = await ClickHouseSink.open(`clickhouse://127.0.0.1:${s.httpPort}/enc`, {
@@ -233,27 +259,9 @@ test('native encoder: every packet row and flow row read back from clickhouse-se
 
 test("native encoder: a packet block and a flow block are byte for byte the server's own Native output of the rows it stored, and it stored them without sorting", async (t) => {
   const s = await startClickHouse({ t });
-  for (const stmt of schemaSql('nat')
-    .split(';\n')
-    .map((x) => x.trim())
-    .filter(Boolean))
-    await s.query(stmt);
+  await createTables(s, 'nat');
   const { NativeExporter } = addon();
-  const options = {
-    flows: true,
-    idleNs: 60e9,
-    activeNs: 1800e9,
-    maxFlows: 1000,
-    seed: 0,
-    packetColumns: columnPairs(PACKET_COLUMNS),
-    packetKey: TABLES.packets.orderBy,
-    flowColumns: columnPairs(FLOW_COLUMNS),
-    flowKey: TABLES.flows.orderBy,
-    sensor: 'sensor-é',
-    iface: 'veth0',
-    batchBase: 7n << 20n,
-    batchRows: 100_000,
-  };
+  const options = exporterOptions({ sensor: 'sensor-é', iface: 'veth0', batchBase: 7n << 20n });
   const n = new NativeExporter(options);
   // IPv4 and IPv6, TCP, UDP, ICMP and ICMPv6, ARP (no IP: empty Community ID), 802.1Q tags.
   const r = await records(['veth-mixed.pcap', 'veth-vlan.pcap', 'http-lo.pcap']);
@@ -323,25 +331,9 @@ test('spooled batches of an earlier run: a Native one the server already stored 
   const s = await startClickHouse({ t });
   const dir = makeTempDir('ch-spool-formats');
   t.after(() => dir.remove());
-  for (const stmt of schemaSql('net')
-    .split(';\n')
-    .map((x) => x.trim())
-    .filter(Boolean))
-    await s.query(stmt);
+  await createTables(s, 'net');
   const { NativeExporter } = addon();
-  const n = new NativeExporter({
-    flows: true,
-    idleNs: 60e9,
-    activeNs: 1800e9,
-    maxFlows: 1000,
-    seed: 0,
-    packetColumns: columnPairs(PACKET_COLUMNS),
-    packetKey: TABLES.packets.orderBy,
-    sensor: 'old',
-    iface: '',
-    batchBase: 3n << 20n,
-    batchRows: 100_000,
-  });
+  const n = new NativeExporter(exporterOptions({ sensor: 'old', iface: '', batchBase: 3n << 20n }));
   const r = await records(['http-lo.pcap']);
   n.add(r.buffer, 0, r.count);
   const [block, rows, id] = n.take(0)!;
