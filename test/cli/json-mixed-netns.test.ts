@@ -16,85 +16,11 @@ import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { startTcpdump } from '../helpers/tcpdump';
 import { tsharkFields } from '../helpers/tshark';
 import { cliCommand, jsonLines, ROOT, runCli } from './run-cli';
+import { differencesFromTshark, DNS_FIELDS, JSON_FIELDS, NO_DEFRAGMENT } from './tshark-json';
 
 const TSX = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
-const FIELDS = [
-  'frame.number',
-  'frame.time_epoch',
-  'frame.len',
-  'frame.cap_len',
-  'eth.dst',
-  'eth.src',
-  'eth.type',
-  'arp.opcode',
-  'arp.src.hw_mac',
-  'arp.src.proto_ipv4',
-  'arp.dst.hw_mac',
-  'arp.dst.proto_ipv4',
-  'ip.version',
-  'ip.hdr_len',
-  'ip.len',
-  'ip.id',
-  'ip.flags',
-  'ip.frag_offset',
-  'ip.ttl',
-  'ip.proto',
-  'ip.src',
-  'ip.dst',
-  'ipv6.plen',
-  'ipv6.nxt',
-  'ipv6.hlim',
-  'ipv6.src',
-  'ipv6.dst',
-  'tcp.srcport',
-  'tcp.dstport',
-  'tcp.stream',
-  'tcp.len',
-  'tcp.seq',
-  'tcp.seq_raw',
-  'tcp.nxtseq',
-  'tcp.ack',
-  'tcp.ack_raw',
-  'tcp.hdr_len',
-  'tcp.flags',
-  'tcp.flags.str',
-  'tcp.window_size_value',
-  'tcp.window_size',
-  'tcp.options.mss_val',
-  'tcp.options.wscale.shift',
-  'tcp.options.timestamp.tsval',
-  'tcp.options.timestamp.tsecr',
-  'udp.srcport',
-  'udp.dstport',
-  'udp.length',
-  'icmp.type',
-  'icmp.code',
-  'icmp.ident',
-  'icmp.seq',
-  'icmpv6.type',
-  'icmpv6.code',
-  'icmpv6.echo.identifier',
-  'icmpv6.echo.sequence_number',
-  'dns.id',
-  'dns.flags',
-  'dns.flags.response',
-  'dns.flags.rcode',
-  'dns.count.queries',
-  'dns.count.answers',
-  'dns.count.auth_rr',
-  'dns.count.add_rr',
-  'dns.qry.name',
-  'dns.qry.type',
-  'dns.qry.class',
-  'dns.resp.name',
-  'dns.resp.type',
-  'dns.resp.ttl',
-  'dns.a',
-  'dns.aaaa',
-];
-
-const shown = (v: unknown): string => (v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
+const FIELDS = [...JSON_FIELDS, ...DNS_FIELDS];
 
 test(
   '--json agrees with tshark on mixed real traffic; -w pcap holds the same packets',
@@ -158,8 +84,7 @@ test(
     await new Promise((resolve) => ours.once('close', resolve));
     assert.match(oursErr, /\d+ packets captured/);
 
-    const opts = { extraArgs: ['-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE'] };
-    const expected = await tsharkFields(refFile, FIELDS, opts);
+    const expected = await tsharkFields(refFile, FIELDS, { extraArgs: NO_DEFRAGMENT });
     const result = await runCli(['read', refFile, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const got = jsonLines(result.stdout);
@@ -187,15 +112,7 @@ test(
     assert.ok(kinds('dns.aaaa') > 0, 'AAAA');
     assert.ok(kinds('tcp.options.mss_val') > 0, 'TCP with options');
 
-    const differences: string[] = [];
-    got.forEach((obj, i) => {
-      for (const f of FIELDS) {
-        const want = expected[i]![f]!;
-        const have = shown(obj[f]);
-        if (want !== have) differences.push(`frame ${i + 1} ${f}: tshark '${want}', pktkit '${have}'`);
-      }
-    });
-    assert.deepEqual(differences, []);
+    assert.deepEqual(differencesFromTshark(got, expected, FIELDS), []);
 
     // -w: the packets pktkit wrote are the packets tcpdump wrote.
     const sig = [
@@ -212,7 +129,7 @@ test(
       'arp.opcode',
     ];
     // (Except the MLD reports the kernel sends on its own after link-up, which may come before pktkit listens.)
-    const noMld = { ...opts, filter: 'not icmpv6.type == 143' };
+    const noMld = { extraArgs: NO_DEFRAGMENT, filter: 'not icmpv6.type == 143' };
     const a = await tsharkFields(refFile, sig, noMld);
     const b = await tsharkFields(ourFile, sig, noMld);
     assert.ok(a.length > 20);
