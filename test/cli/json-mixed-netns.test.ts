@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { startDnsmasq } from '../helpers/dnsmasq';
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { startTcpdump } from '../helpers/tcpdump';
 import { tsharkFields } from '../helpers/tshark';
@@ -33,24 +34,10 @@ test(
     const ourFile = path.join(dir, 'pktkit.pcap');
     const name = 'host.pktkit.test';
 
-    net.spawn(
-      net.nsB,
-      'dnsmasq',
-      [
-        '-k',
-        '--conf-file=/dev/null',
-        '--no-resolv',
-        '--no-hosts',
-        '--bind-interfaces',
-        '--user=root',
-        '--pid-file=',
-        `--listen-address=${net.ipB}`,
-        `--address=/${name}/${net.host4(77)}`,
-        `--address=/${name}/${net.host6(0x77)}`,
-        `--address=/tcp.${name}/${net.host4(78)}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    await startDnsmasq(net, {
+      [name]: [net.host4(77), net.host6(0x77)],
+      [`tcp.${name}`]: [net.host4(78)],
+    });
 
     const tcpdump = await startTcpdump({ ns: net.nsA, iface: net.ifA, file: refFile });
     const [cmd, ...rest] = cliCommand(['capture', '-i', net.ifA, '-w', ourFile]);

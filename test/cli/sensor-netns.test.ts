@@ -13,6 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { FlowRecord } from '../../lib/flow/table';
+import { startDnsmasq } from '../helpers/dnsmasq';
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { startTcpdump } from '../helpers/tcpdump';
 import { CLICKHOUSE_SERVER, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse';
@@ -62,24 +63,10 @@ test(
     const ch = await startClickHouse({ ns: net.nsA, t });
     const name = 'host.pktkit.test';
 
-    net.spawn(
-      net.nsB,
-      'dnsmasq',
-      [
-        '-k',
-        '--conf-file=/dev/null',
-        '--no-resolv',
-        '--no-hosts',
-        '--bind-interfaces',
-        '--user=root',
-        '--pid-file=',
-        `--listen-address=${net.ipB}`,
-        `--address=/${name}/${net.host4(77)}`,
-        `--address=/${name}/${net.host6(0x77)}`,
-        `--address=/tcp.${name}/${net.host4(78)}`,
-      ],
-      { stdio: 'ignore' },
-    );
+    await startDnsmasq(net, {
+      [name]: [net.host4(77), net.host6(0x77)],
+      [`tcp.${name}`]: [net.host4(78)],
+    });
     const server = net.spawn(
       net.nsB,
       process.execPath,

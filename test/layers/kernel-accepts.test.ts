@@ -26,6 +26,7 @@ import {
   UDP,
   type Layer,
 } from '../../lib/layers';
+import { startDnsmasq } from '../helpers/dnsmasq';
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { readPcap } from '../helpers/pcap-file';
 import { startTcpdump } from '../helpers/tcpdump';
@@ -64,27 +65,8 @@ test(
     });
     let received = '';
     sink.stdout!.on('data', (b: Buffer) => (received += b.toString('latin1')));
-    net.spawn(
-      net.nsB,
-      'dnsmasq',
-      [
-        '-k',
-        '--conf-file=/dev/null',
-        '--no-resolv',
-        '--no-hosts',
-        '--bind-interfaces',
-        '--user=root',
-        '--pid-file=',
-        `--listen-address=${net.ipB}`,
-        `--address=/www.example.test/${dnsAnswer}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    for (let i = 0; i < 100; i++) {
-      const ss = await net.exec(net.nsB, 'ss', ['-lun']);
-      if (received.startsWith('ready') && ss.stdout.includes(`${net.ipB}:53 `)) break;
-      await sleep(50);
-    }
+    await startDnsmasq(net, { 'www.example.test': [dnsAnswer] });
+    for (let i = 0; i < 100 && !received.startsWith('ready'); i++) await sleep(50);
     assert.match(received, /^ready/, 'the UDP sink is listening');
 
     const eth = () => Ether({ src: net.macA, dst: net.macB });

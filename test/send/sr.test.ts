@@ -4,9 +4,9 @@
  * whatever answers is nsB's kernel or a real program there (dnsmasq).
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
+import { startDnsmasq } from '../helpers/dnsmasq';
 import { createNetPair, type NetPair } from '../helpers/netns';
 import { runNodeInNs } from '../helpers/node-in-ns';
 
@@ -129,27 +129,8 @@ describe('sr, sr1, srp, srloop between two namespaces', () => {
   it('sr1 of IP/UDP/DNS queries to dnsmasq in nsB: the A and AAAA answers decoded', async () => {
     const a4 = net.host4(53);
     const a6 = net.host6(53);
-    const pidFile = path.join(dir.path, 'dnsmasq.pid');
-    const dnsmasq = net.spawn(net.nsB, '/usr/sbin/dnsmasq', [
-      '--no-daemon',
-      '--no-resolv',
-      '--no-hosts',
-      '--conf-file=/dev/null',
-      '--bind-interfaces',
-      `--listen-address=${net.ipB}`,
-      `--pid-file=${pidFile}`,
-      '--user=root',
-      `--address=/www.example.test/${a4}`,
-      `--address=/www.example.test/${a6}`,
-    ]);
+    const dnsmasq = await startDnsmasq(net, { 'www.example.test': [a4, a6] });
     try {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const ss = await net.exec(net.nsB, 'ss', ['-lnu']);
-        if (ss.stdout.includes(`${net.ipB}:53 `)) break;
-        assert.ok(Date.now() < deadline, `dnsmasq did not start listening: ${ss.stdout}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
       type Answer = {
         id: number;
         qr: number;
