@@ -12,41 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import type { FlowRecord } from '../../lib/flow/table';
 import { startDnsmasq } from '../helpers/dnsmasq';
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
 import { startTcpdump } from '../helpers/tcpdump';
-import { CLICKHOUSE_SERVER, startClickHouse, type ClickHouseServer } from '../helpers/clickhouse';
-import { assertSameAsTshark, tsharkConversations } from '../helpers/flows';
+import { CLICKHOUSE_SERVER, startClickHouse } from '../helpers/clickhouse';
+import { assertSameAsTshark, flowRows, tsharkConversations } from '../helpers/flows';
 import { cliCommand, ROOT } from './run-cli';
 
 const TSX = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
-
-async function flowRows(s: ClickHouseServer, db: string): Promise<FlowRecord[]> {
-  const text = await s.query(
-    `SELECT proto, if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(src, 13, 4)))), IPv6NumToString(src)) AS s,
-            if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(dst, 13, 4)))), IPv6NumToString(dst)) AS d,
-            sport, dport, packets_to_dst, bytes_to_dst, packets_to_src, bytes_to_src FROM ${db}.flows FORMAT JSONEachRow`,
-  );
-  return text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const r = JSON.parse(l) as Record<string, string | number>;
-      return {
-        proto: Number(r.proto),
-        src: String(r.s),
-        dst: String(r.d),
-        sport: Number(r.sport),
-        dport: Number(r.dport),
-        packetsToDst: Number(r.packets_to_dst),
-        bytesToDst: Number(r.bytes_to_dst),
-        packetsToSrc: Number(r.packets_to_src),
-        bytesToSrc: Number(r.bytes_to_src),
-      } as unknown as FlowRecord;
-    });
-}
 
 test(
   'capture --to clickhouse: live HTTP, DNS, ping and UDP in our namespaces; rows equal pktkit counters and tshark conv,tcp/udp',

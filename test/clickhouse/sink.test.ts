@@ -8,9 +8,9 @@ import { schemaSql } from '../../lib/clickhouse/schema';
 import { openFile } from '../../lib/capture';
 import { FlowTable, type FlowRecord } from '../../lib/flow/table';
 import { PktkitError } from '../../lib/errors';
-import { startClickHouse, type ClickHouseServer } from '../helpers/clickhouse';
+import { startClickHouse } from '../helpers/clickhouse';
 import { makeTempDir } from '../helpers/loopback';
-import { assertSameAsTshark, tsharkConversations } from '../helpers/flows';
+import { assertSameAsTshark, flowRows, tsharkConversations } from '../helpers/flows';
 
 const PCAP = path.join(__dirname, '../fixtures/pcap');
 
@@ -24,38 +24,6 @@ async function feed(sink: ClickHouseSink, file: string, times = 1): Promise<numb
     }
   }
   return n;
-}
-
-/** Flow rows as FlowRecord-like objects (addresses as text), read back with the server's own functions. */
-async function flowRows(s: ClickHouseServer, db: string): Promise<FlowRecord[]> {
-  const text = await s.query(
-    `SELECT proto, ip_version, if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(src, 13, 4)))), IPv6NumToString(src)) AS s,
-            if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(dst, 13, 4)))), IPv6NumToString(dst)) AS d,
-            sport, dport, packets_to_dst, bytes_to_dst, packets_to_src, bytes_to_src, community_id, open, close
-     FROM ${db}.flows FORMAT JSONEachRow`,
-  );
-  return text
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const r = JSON.parse(l) as Record<string, string | number>;
-      return {
-        proto: Number(r.proto),
-        ipVersion: Number(r.ip_version) as 4 | 6,
-        src: String(r.s),
-        dst: String(r.d),
-        sport: Number(r.sport),
-        dport: Number(r.dport),
-        packetsToDst: Number(r.packets_to_dst),
-        bytesToDst: Number(r.bytes_to_dst),
-        packetsToSrc: Number(r.packets_to_src),
-        bytesToSrc: Number(r.bytes_to_src),
-        communityId: String(r.community_id),
-        open: r.open,
-        close: r.close,
-      } as unknown as FlowRecord;
-    });
 }
 
 test('parseClickHouseUrl: clickhouse://user:pass@host:port/db, defaults, and one clear TypeError for a bad URL', () => {

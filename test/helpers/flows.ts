@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { FlowRecord } from '../../lib/flow/table';
+import type { ClickHouseServer } from './clickhouse';
 import { runOk } from './processes';
 
 /** One conversation of tshark's `-z conv,tcp|udp` table: A and B endpoints, frames and bytes each way. */
@@ -52,4 +53,36 @@ export function assertSameAsTshark(flows: readonly FlowRecord[], convs: readonly
       : [f.packetsToSrc, f.bytesToSrc, f.packetsToDst, f.bytesToDst];
     assert.deepEqual(got, [c.framesAB, c.bytesAB, c.framesBA, c.bytesBA], `${c.a} <-> ${c.b}`);
   }
+}
+
+/** Flow rows as FlowRecord-like objects (addresses as text), read back with the server's own functions. */
+export async function flowRows(s: ClickHouseServer, db: string): Promise<FlowRecord[]> {
+  const text = await s.query(
+    `SELECT proto, ip_version, if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(src, 13, 4)))), IPv6NumToString(src)) AS s,
+            if(ip_version = 4, IPv4NumToString(reinterpretAsUInt32(reverse(substring(dst, 13, 4)))), IPv6NumToString(dst)) AS d,
+            sport, dport, packets_to_dst, bytes_to_dst, packets_to_src, bytes_to_src, community_id, open, close
+     FROM ${db}.flows FORMAT JSONEachRow`,
+  );
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const r = JSON.parse(l) as Record<string, string | number>;
+      return {
+        proto: Number(r.proto),
+        ipVersion: Number(r.ip_version) as 4 | 6,
+        src: String(r.s),
+        dst: String(r.d),
+        sport: Number(r.sport),
+        dport: Number(r.dport),
+        packetsToDst: Number(r.packets_to_dst),
+        bytesToDst: Number(r.bytes_to_dst),
+        packetsToSrc: Number(r.packets_to_src),
+        bytesToSrc: Number(r.bytes_to_src),
+        communityId: String(r.community_id),
+        open: r.open,
+        close: r.close,
+      } as unknown as FlowRecord;
+    });
 }
