@@ -11,19 +11,10 @@ import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { dropPrivileges, PermissionError } from '../../lib/index';
 import { canCreateNamespaces, createNetPair } from '../helpers/netns';
+import type { ThreadCredentials } from '../../lib/privileges';
 import { REPO_ROOT, startNodeInNs } from '../helpers/node-in-ns';
 import { run } from '../helpers/processes';
 import { cliCommand, runCli } from '../cli/run-cli';
-
-interface Thread {
-  tid: number;
-  name: string;
-  uid: number[];
-  gid: number[];
-  capEff: string;
-  capPrm: string;
-  capAmb: string;
-}
 
 /** node with tsx running `script` (a path from the repository root). */
 function cliNode(script: string): string[] {
@@ -71,7 +62,7 @@ describe('dropPrivileges', { skip }, () => {
     ]);
     t.after(() => child.stop('SIGKILL'));
 
-    const before = await child.waitFor<{ before: Thread[] }>((m) => 'before' in (m as object), 30_000);
+    const before = await child.waitFor<{ before: ThreadCredentials[] }>((m) => 'before' in (m as object), 30_000);
     // The premise: before the drop, the threads are root's with capabilities (else this test could not fail).
     assert.ok(
       before.before.every((th) => th.uid.every((id) => id === 0) && !zero(th.capEff) && !zero(th.capPrm)),
@@ -84,7 +75,7 @@ describe('dropPrivileges', { skip }, () => {
 
     const dropped = await child.waitFor<{
       dropped?: { uid: number; gid: number; threads: number };
-      after?: Thread[];
+      after?: ThreadCredentials[];
       error?: unknown;
     }>((m) => 'dropped' in (m as object) || 'error' in (m as object));
     assert.ok(dropped.dropped, `dropped: ${JSON.stringify(dropped)}`);
@@ -122,7 +113,7 @@ describe('dropPrivileges', { skip }, () => {
     const end = await child.waitFor<{
       stats: { received: number; delivered: number };
       iterated: number;
-      threads: Thread[];
+      threads: ThreadCredentials[];
     }>((m) => 'iterated' in (m as object));
     assert.equal(end.iterated, 8, 'exactly our pings: 4 requests and 4 replies');
     // Threads started after the drop (if any) inherit it.
