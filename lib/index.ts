@@ -26,18 +26,8 @@ export type {
   PacketWriter,
 } from './pcap-writer';
 export * from './tcp';
-export { send, sendp, sendpfast } from './send';
-export type {
-  SendOptions,
-  SendpOptions,
-  SendpfastOptions,
-  SendResult,
-  SendpfastResult,
-  PacketInput,
-  PacketLike,
-} from './send';
-export { sr, sr1, srp, srp1, srloop, answers, hashret } from './send';
-export type { SrOptions, SrloopOptions, SrResult } from './send';
+// send, sendp, sendpfast and the sr family, with their option and result types.
+export * from './send';
 export { sniff, rdpcap, wrpcap } from './sniff';
 export type { SniffOptions, WrpcapOptions } from './sniff';
 export { PacketList, SndRcvList, len } from './packet-list';
