@@ -470,29 +470,48 @@ export class Capture implements AsyncIterable<Packet> {
     this.#claim();
     const batch = new Batch(this.#mem, this.#native);
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
-    let packets = batch[Symbol.iterator]();
+    // The Packet is one object repositioned on each record, so the result holding it and the promise
+    // resolved with that result can be made once: a packet inside a batch costs no allocation, only
+    // the microtask `for await` itself takes.
+    const yielded: IteratorYieldResult<Packet> = { value: batch.at(0), done: false };
+    const ready = Promise.resolve(yielded);
+    let index = 0;
+    let count = 0;
     let sinceClock = 0;
-    return {
-      next: async (): Promise<IteratorResult<Packet>> => {
-        for (;;) {
-          if (this.#closed) return done;
+    // Everything but "the next packet of this batch": the clock, the next batch, the end.
+    const slowNext = async (): Promise<IteratorResult<Packet>> => {
+      for (;;) {
+        if (this.#closed) return done;
+        if (sinceClock >= CLOCK_EVERY_PACKETS) {
           // A slow loop body (summary(), printing) can spend long on one batch: look at the
           // clock every few packets, not only between batches.
-          if (++sinceClock === CLOCK_EVERY_PACKETS) {
-            sinceClock = 0;
-            if (performance.now() - this.#lastYield >= YIELD_EVERY_MS) {
-              await yieldToEventLoop();
-              this.#lastYield = performance.now();
-              if (this.#closed) return done;
-            }
+          sinceClock = 0;
+          if (performance.now() - this.#lastYield >= YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            this.#lastYield = performance.now();
+            if (this.#closed) return done;
           }
-          const step = packets.next();
-          if (!step.done) return step;
-          const count = await this.#next();
-          if (count < 0) return done;
-          batch.reset(count, this.#bytes);
-          packets = batch[Symbol.iterator]();
         }
+        if (index < count) {
+          sinceClock++;
+          batch.at(index++);
+          return yielded;
+        }
+        const next = await this.#next();
+        if (next < 0) return done;
+        batch.reset(next, this.#bytes);
+        count = next;
+        index = 0;
+      }
+    };
+    return {
+      next: (): Promise<IteratorResult<Packet>> => {
+        if (index < count && sinceClock < CLOCK_EVERY_PACKETS && !this.#closed) {
+          sinceClock++;
+          batch.at(index++);
+          return ready;
+        }
+        return slowNext();
       },
       return: async (): Promise<IteratorResult<Packet>> => {
         this.close();
