@@ -1,11 +1,14 @@
 /**
  * Trial 6, fanout: openFanout on the receiving end of the benchmark's veth
- * with 1 and then 2 worker threads (PACKET_FANOUT, hash), while the sendmmsg
- * sender offers the mix as fast as it can, pinned to CPU 0. The capturer is
- * not pinned: two workers need two CPUs. Reported: packets/s captured (over
- * the sender's time), lost, each worker's share, CPU of the capturing process.
+ * with 1 and then 2 worker threads (PACKET_FANOUT, hash), pinned sendmmsg
+ * sender on CPU 0, capturer not pinned (two workers need two CPUs).
+ * 6a: five fields per packet while the sender offers the mix at top speed:
+ *     packets/s captured (over the sender's time), lost, each worker's share, CPU.
+ * 6b: summary() per packet, work one thread cannot keep up with: for 1 and 2
+ *     workers, the highest paced rate kept (lost ≤ 0.1 % of sent), found by
+ *     doubling then halving the interval, then confirmed over the runs.
  * Target: 2 workers capture ≥ 1.7× the packets/s of one at the rate where one
- * starts to drop (at top speed, when one worker drops there: above that rate).
+ * starts to drop.
  */
 import type { InputFile } from '../gen/generate';
 import { compileChildren, compiledChild } from '../harness/compile';
@@ -19,22 +22,45 @@ import { describeInput } from './inputs';
 import { buildSender, sendmmsg } from './live';
 
 const BUFFER_BYTES = 2 << 20;
+const WARM_PACKETS = 20_000;
+const WARM_PPS = 10_000;
+// 6b measures how much work the workers get through, not how long a pause a ring rides out: a larger
+// ring per worker (the same for 1 and 2) keeps a GC or a scheduling gap from deciding the rate.
+const SEARCH_BUFFER_BYTES = 8 << 20;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function oneRun(ctx: BenchContext, net: NetPair, workers: number, input: InputFile): Promise<Metrics> {
+type Work = 'fields' | 'summary';
+
+/** One run: `workers` capture while the sender sends `packets` frames of `input` at `pps` (0: top speed). */
+async function oneRun(
+  ctx: BenchContext,
+  net: NetPair,
+  workers: number,
+  input: InputFile,
+  work: Work = 'fields',
+  pps = 0,
+  packets = input.count,
+  bufferBytes = BUFFER_BYTES,
+): Promise<Metrics> {
   const child = net.spawn(
     net.nsB,
     process.execPath,
-    [compiledChild(ctx, 'pktkit-fanout'), net.ifB, String(workers), String(BUFFER_BYTES)],
+    [compiledChild(ctx, 'pktkit-fanout'), net.ifB, String(workers), String(bufferBytes), work],
     { cwd: ctx.root },
   );
   const w = watch(child, /READY/);
   try {
     await w.ready;
     await sleep(300);
+    // summary() runs a lot of JavaScript: V8 compiles it while the first packets arrive. A warm-up at a
+    // rate the cold code keeps up with, counted like every other packet, makes the probe measure the
+    // rate the workers sustain rather than their first second. CPU is counted after it.
+    const warm = work === 'summary' ? await sendmmsg(ctx, net, input.path, WARM_PACKETS, WARM_PPS) : undefined;
+    if (warm) await sleep(1000);
     const cpu0 = cpuSecondsOf(child.pid as number);
-    const sent = await sendmmsg(ctx, net, input.path, input.count);
-    await sleep(1500);
+    const sent = await sendmmsg(ctx, net, input.path, packets, pps);
+    // summary() may still be working through the rings after the sender stops.
+    await sleep(work === 'summary' ? 3000 : 1500);
     const cpu = cpuSecondsOf(child.pid as number) - cpu0;
     await stop(child, 'SIGTERM');
     const line = w
@@ -45,16 +71,18 @@ async function oneRun(ctx: BenchContext, net: NetPair, workers: number, input: I
     const m = JSON.parse(line.slice(7)) as Metrics;
     const shares: Metrics = {};
     for (let i = 0; i < workers; i++) shares[`share${i}`] = m.captured > 0 ? (100 * m[`worker${i}`]) / m.captured : NaN;
+    const warmSent = warm?.sent ?? 0;
+    const mainCaptured = m.captured - warmSent;
     return {
       ...m,
       ...shares,
-      offered: sent.sent,
+      offered: sent.sent + warmSent,
       offeredPps: sent.pps,
       sendSeconds: sent.seconds,
-      lost: sent.sent - m.captured,
-      capturedPps: m.captured / sent.seconds,
+      lost: sent.sent + warmSent - m.captured,
+      capturedPps: mainCaptured / sent.seconds,
       cpuSeconds: cpu,
-      cpuNsPerPacket: m.captured > 0 ? (cpu * 1e9) / m.captured : NaN,
+      cpuNsPerPacket: mainCaptured > 0 ? (cpu * 1e9) / mainCaptured : NaN,
     };
   } finally {
     await stop(child, 'SIGKILL');
@@ -109,7 +137,11 @@ export async function fanoutTrial(ctx: BenchContext): Promise<Table[]> {
     const figures =
       `1 worker ${si(one.capturedPps.median)} pps lost ${count(one.lost.median)}, ` +
       `2 workers ${si(two.capturedPps.median)} pps lost ${count(two.lost.median)}, offered ${si(one.offeredPps.median)} pps; ratio ${ratio.toFixed(2)}×`;
-    if (one.lost.median <= 0)
+    if (1.7 * one.capturedPps.median > one.offeredPps.median)
+      t.notes.push(
+        `${goal}: not decided at top speed: the sender offered less than 1.7× what one worker captured; see 6b (${figures})`,
+      );
+    else if (one.lost.median <= 0)
       t.notes.push(`${goal}: not decided: one worker lost nothing at the sender's top speed (${figures})`);
     else if (ratio < 1.7 && two.lost.median <= 0) {
       // Two workers took all that was offered: their capacity is above the offered rate, which is then the limit.
@@ -120,5 +152,94 @@ export async function fanoutTrial(ctx: BenchContext): Promise<Table[]> {
       );
     } else t.notes.push(`${goal}: ${ratio >= 1.7 ? 'met' : 'MISSED'} (${figures})`);
   }
-  return [t];
+  return [t, await keptRateTable(ctx, input)];
+}
+
+/** "Kept": lost at most this share of what was sent (a handful of drops is noise, not a rate limit). */
+const KEPT_LOSS = 0.001;
+const FIRST_RATE = 25_000;
+const MAX_RATE = 1_600_000;
+const SEARCH_STEPS = 4;
+
+/** Enough packets for `seconds` at `pps`, within the input. */
+function packetsFor(input: InputFile, pps: number, seconds = 2): number {
+  return Math.min(input.count, Math.max(20_000, Math.round(pps * seconds)));
+}
+
+/** The highest paced rate `workers` keep with summary() per packet: doubling until one is lost, then bisecting. */
+async function keptRate(ctx: BenchContext, net: NetPair, workers: number, input: InputFile): Promise<number> {
+  const kept = async (pps: number): Promise<boolean> => {
+    const m = await oneRun(ctx, net, workers, input, 'summary', pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
+    const ok = m.lost <= KEPT_LOSS * m.offered;
+    process.stderr.write(`  ${workers} worker(s) at ${si(pps)} pps: lost ${count(m.lost)} of ${count(m.offered)}\n`);
+    return ok;
+  };
+  let lo = 0;
+  let hi = FIRST_RATE;
+  while (hi <= MAX_RATE && (await kept(hi))) [lo, hi] = [hi, hi * 2];
+  if (lo === 0) return 0;
+  for (let i = 0; i < SEARCH_STEPS && hi <= MAX_RATE; i++) {
+    const mid = Math.round((lo + hi) / 2);
+    if (await kept(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const KEPT_COLUMNS: Table['columns'] = [
+  { key: 'keptPps', heading: 'highest rate kept (pps)', format: si },
+  { key: 'capturedPps', heading: 'captured pps there', format: si },
+  { key: 'offered', heading: 'sent', format: count },
+  { key: 'lost', heading: 'lost (sent − captured)', format: count },
+  { key: 'share0', heading: 'worker 0 %', format: (v) => v.toFixed(0) },
+  { key: 'share1', heading: 'worker 1 %', format: (v) => v.toFixed(0) },
+  { key: 'cpuNsPerPacket', heading: 'CPU ns/packet', format: num },
+];
+
+/** 6b: the highest rate 1 and 2 workers keep when each packet costs a summary(). */
+async function keptRateTable(ctx: BenchContext, input: InputFile): Promise<Table> {
+  const t = newTable({
+    trial: 'fanout',
+    title: '6b. fanout: the highest rate 1 and 2 workers keep with summary() per packet',
+    input: describeInput(input),
+    columns: KEPT_COLUMNS,
+    throughput: false,
+  });
+  const why = namespacesUnavailable() ?? buildSender(ctx);
+  const rates = new Map<number, number>();
+  const drivers = [1, 2].map((n): AsyncDriver<NetPair> => ({
+    name: `${name(n)}, summary() per packet`,
+    unavailable: (c) => addonMissing(c) ?? compileChildren(c),
+    run: async (_ctx, net) => {
+      // The search once per driver (the first round), then each round confirms the rate it found.
+      if (!rates.has(n)) rates.set(n, await keptRate(ctx, net, n, input));
+      const pps = rates.get(n) ?? 0;
+      if (pps === 0) throw new Error(`kept no rate from ${si(FIRST_RATE)} pps up`);
+      const m = await oneRun(ctx, net, n, input, 'summary', pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
+      return { ...m, keptPps: pps };
+    },
+  }));
+  await runAsyncTable(ctx, t, drivers, why, withSilentPair);
+  t.notes.push(
+    `Each worker calls summary() on every packet (Scapy's one-line summary, several µs a packet). The search offers ` +
+      `${si(FIRST_RATE)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost, then halves the ` +
+      `interval ${SEARCH_STEPS} times; each probe sends ${count(WARM_PACKETS)} frames at ${si(WARM_PPS)} pps first (while V8 ` +
+      `compiles summary()), then 2 s at the rate tried (at least ${count(20_000)} frames); every frame counts. The rows are ` +
+      `the runs at the rate found (the search itself is one pass, so one unlucky probe moves the rate): lost counts ` +
+      `every packet sent and not captured. Each worker has a ${SEARCH_BUFFER_BYTES >> 20} MiB ring. The sender (pinned ` +
+      "to CPU 0) sleeps between its batches, but it and the kernel's receive path still take a share of CPU 0 that " +
+      'grows with the rate, and the second worker cannot have that share.',
+  );
+  const one = t.rows.find((r) => r.driver.includes('1 worker') && !r.skipped)?.metrics;
+  const two = t.rows.find((r) => r.driver.includes('2 workers') && !r.skipped)?.metrics;
+  const goal = 'target 2 workers ≥ 1.7× the packets/s of one where one drops';
+  if (!one?.keptPps || !two?.keptPps) t.notes.push(`${goal}: not measured here`);
+  else {
+    const ratio = two.keptPps.median / one.keptPps.median;
+    t.notes.push(
+      `${goal}: ${ratio >= 1.7 ? 'met' : 'MISSED'} (1 worker keeps ${si(one.keptPps.median)} pps, ` +
+        `2 workers ${si(two.keptPps.median)} pps; ratio ${ratio.toFixed(2)}×)`,
+    );
+  }
+  return t;
 }
