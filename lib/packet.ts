@@ -7,8 +7,9 @@
 import { getIPv4 as formatIPv4, getIPv6 as formatIPv6, getMAC as formatMac } from './layers/addr';
 import { hexdump } from './hexdump';
 import type { Layer } from './layers';
-import { fromRecord } from './layers/from-record';
-import { TCPFlags } from './layers/flag-value';
+import type * as FromRecord from './layers/from-record';
+import type * as FlagValue from './layers/flag-value';
+import type { TCPFlags } from './layers/flag-value';
 import { tcpFlagLetters } from './constants';
 import {
   Field,
@@ -29,6 +30,18 @@ import {
   PKTTYPE_UNKNOWN,
   RECORD_SIZE,
 } from './record.gen';
+
+// The layer classes are thirty-odd modules: a capture that only reads fields should neither load
+// nor compile them. They load on the first layers(), summary() or show() (Scapy's flag value on
+// the first flagValue).
+let layerModule: typeof FromRecord | undefined;
+function layerCode(): typeof FromRecord {
+  return (layerModule ??= require('./layers/from-record') as typeof FromRecord);
+}
+let flagValueModule: typeof FlagValue | undefined;
+function flagValueCode(): typeof FlagValue {
+  return (flagValueModule ??= require('./layers/flag-value') as typeof FlagValue);
+}
 
 /** Typed arrays over the memory that holds records (a ring, or one copied packet). */
 export interface RecordMemory {
@@ -276,7 +289,7 @@ export class Packet {
    * The first layer's `time` is the capture timestamp (Scapy's `pkt.time`).
    */
   layers(): Layer {
-    const first = fromRecord(this.data.slice(), {
+    const first = layerCode().fromRecord(this.data.slice(), {
       layers: this.u32(Field.layers),
       flags: this.u32(Field.flags),
       l2Off: this.u16(Field.l2Off),
@@ -547,7 +560,7 @@ export class TcpView extends View {
    * no allocation per packet; keep `String(...)` or `.value`, not the object.
    */
   get flagValue(): TCPFlags {
-    return (this.#flagValue ??= new TCPFlags(() => this.p.u16(Field.tcpFlags)));
+    return (this.#flagValue ??= new (flagValueCode().TCPFlags)(() => this.p.u16(Field.tcpFlags)));
   }
   /** Window, unscaled. */
   get window(): number {
