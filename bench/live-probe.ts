@@ -6,7 +6,7 @@
  * those Node/V8 flags, to test a suspicion (e.g. `--single-threaded`). Prints per run the loss of both and
  * where pktkit's drops began: the batches before, the GCs near them, and how
  * late JS was. Writes nothing under bench/ but bench/out/probe/.
- *   sudo nice -n -10 node --import tsx bench/live-probe.ts [--runs N] [--sender tcpreplay|sendmmsg] [--no-trace] [--no-tcpdump] [--node FLAGS] [--warm N]
+ *   sudo nice -n -10 node --import tsx bench/live-probe.ts [--runs N] [--sender tcpreplay|sendmmsg] [--no-trace] [--no-tcpdump] [--node FLAGS] [--warm N] [--write]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +15,18 @@ import { generate, type InputFile } from './gen/generate';
 import { compileChildren } from './harness/compile';
 import { withSilentPair } from './harness/live-net';
 import type { BenchContext, Metrics } from './harness/types';
-import { PKTKIT, SENDMMSG, TCPDUMP, TCPREPLAY, buildSender, oneRun, type Capturer, type Sender } from './trials/live';
+import {
+  PKTKIT,
+  PKTKIT_CLI,
+  SENDMMSG,
+  TCPDUMP,
+  TCPDUMP_FILE,
+  TCPREPLAY,
+  buildSender,
+  oneRun,
+  type Capturer,
+  type Sender,
+} from './trials/live';
 
 interface Trace {
   blockSize: number;
@@ -124,7 +135,8 @@ async function main(): Promise<void> {
   };
   const runs = Number(opt('--runs', '5'));
   const senderName = opt('--sender', 'tcpreplay');
-  const trace = !argv.includes('--no-trace');
+  const writes = argv.includes('--write');
+  const trace = !argv.includes('--no-trace') && !writes;
   const withTcpdump = !argv.includes('--no-tcpdump');
   const root = path.join(__dirname, '..');
   const dataDir = path.join(os.tmpdir(), 'pktkit-bench');
@@ -151,15 +163,16 @@ async function main(): Promise<void> {
   const nodeFlags = opt('--node', '').split(' ').filter(Boolean);
   // The child's whole output is kept (bench/out/probe/stdout-N.txt): V8's --trace-* flags print there.
   let childOut = '';
+  const base0 = writes ? PKTKIT_CLI : PKTKIT;
   const pktkit: Capturer = {
-    ...PKTKIT,
+    ...base0,
     command: (c, iface, file) => {
-      const [cmd, args] = PKTKIT.command(c, iface, file);
+      const [cmd, args] = base0.command(c, iface, file);
       return [cmd, [...nodeFlags, ...args]];
     },
     parse: (stdout, stderr) => {
       childOut = stdout + stderr;
-      return PKTKIT.parse(stdout, stderr);
+      return base0.parse(stdout, stderr);
     },
   };
   const base = senderName === 'sendmmsg' ? SENDMMSG : TCPREPLAY;
@@ -196,7 +209,7 @@ async function main(): Promise<void> {
       const p = await oneRun(ctx, net, pktkit, sender, input);
       delete process.env.PKTKIT_LIVE_TRACE;
       fs.writeFileSync(path.join(probeDir, `stdout-${i}.txt`), childOut);
-      const t = withTcpdump ? await oneRun(ctx, net, TCPDUMP, sender, input) : undefined;
+      const t = withTcpdump ? await oneRun(ctx, net, writes ? TCPDUMP_FILE : TCPDUMP, sender, input) : undefined;
       console.log(
         `run ${i + 1}: ${show('pktkit', p)}${t ? ` | ${show('tcpdump', t)}` : ''}; load ${os.loadavg()[0].toFixed(2)}`,
       );

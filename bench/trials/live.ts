@@ -125,7 +125,8 @@ const PKTKIT_LIBPCAP: Capturer = {
   parse: (stdout) => resultLine(stdout),
 };
 
-const PKTKIT_CLI: Capturer = {
+/** pktkit capture -w FILE: the CLI's write-only path (native writev from the ring). */
+export const PKTKIT_CLI: Capturer = {
   name: 'pktkit capture -w FILE (CLI)',
   unavailable: (ctx) => addonMissing(ctx) ?? compileChildren(ctx),
   command: (ctx, iface, file) => [
@@ -149,7 +150,8 @@ export const TCPDUMP: Capturer = {
   parse: (_stdout, stderr) => tcpdumpCounters(stderr),
 };
 
-const TCPDUMP_FILE: Capturer = {
+/** tcpdump -w FILE with the same kernel buffer. */
+export const TCPDUMP_FILE: Capturer = {
   name: 'tcpdump -w FILE',
   unavailable: TCPDUMP.unavailable,
   command: (_ctx, iface, file) => ['tcpdump', ['-n', '-i', iface, '-B', String(BUFFER_KIB), '-w', file]],
