@@ -51,17 +51,19 @@ interface WorkerMessage {
   error?: { name: string; message: string; code?: string };
 }
 
-const STAT_KEYS: Array<keyof CaptureStats> = [
-  'received',
-  'delivered',
-  'droppedByRing',
-  'droppedByKernel',
-  'droppedByInterface',
-  'receivedByFilter',
-];
+// Every counter at zero; its keys are the counters summed.
+const NO_STATS: CaptureStats = {
+  received: 0,
+  delivered: 0,
+  droppedByRing: 0,
+  droppedByKernel: 0,
+  droppedByInterface: 0,
+  receivedByFilter: 0,
+};
+const STAT_KEYS = Object.keys(NO_STATS) as Array<keyof CaptureStats>;
 
 function sum(all: CaptureStats[]): CaptureStats {
-  const total = Object.fromEntries(STAT_KEYS.map((k) => [k, 0])) as unknown as CaptureStats;
+  const total = { ...NO_STATS };
   for (const s of all) for (const k of STAT_KEYS) total[k] += s[k];
   return total;
 }

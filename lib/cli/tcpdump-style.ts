@@ -8,7 +8,16 @@
  * layout.
  */
 import fs from 'node:fs';
-import { DNSLayer, DNSRRLayer, DNSRRMXLayer, DNS_CLASSES, DNS_QTYPES, DNS_TYPES, type DNSRecord } from '../layers/dns';
+import {
+  DNSLayer,
+  DNSRRBase,
+  DNSRRLayer,
+  DNSRRMXLayer,
+  DNS_CLASSES,
+  DNS_QTYPES,
+  DNS_TYPES,
+  type DNSRecord,
+} from '../layers/dns';
 import { internetChecksum, ipv4PseudoHeader, ipv6PseudoHeader } from '../layers/checksum';
 import type { Packet } from '../packet';
 import { PROTO_TCP, PROTO_UDP } from '../record.gen';
@@ -290,8 +299,9 @@ function dnsMessage(p: Packet): Uint8Array | undefined {
 function rrText(rr: DNSRecord): string {
   if (rr instanceof DNSRRMXLayer) return ` MX ${rr.exchange} ${rr.preference}`;
   if (!(rr instanceof DNSRRLayer)) {
-    const t = (rr as unknown as { type: number }).type;
-    return ` ${DNS_TYPES[t] ?? `Type${t}`}`;
+    // Every answer record has a type; a question record put among the answers has none.
+    const t = rr instanceof DNSRRBase ? (rr.getField('type') as number) : undefined;
+    return ` ${(t !== undefined && DNS_TYPES[t]) || `Type${t}`}`;
   }
   const name = DNS_TYPES[rr.type] ?? `Type${rr.type}`;
   const r = rr.rdata;
