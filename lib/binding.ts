@@ -59,6 +59,11 @@ export interface NativeCapture {
   close(): CaptureStats;
   /** Classic pcap records of the current batch's packets [from, to) written to `fd` (see Batch.writePcap). */
   writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void;
+  /**
+   * Every packet the source has now, batch after batch (at most 32), written to `fd` as classic pcap
+   * records; returns how many. io[0]: the file's bytes so far, updated.
+   */
+  drainPcap(fd: number, snaplen: number, nano: boolean, io: Float64Array): number;
 }
 
 /** A network interface as libpcap lists it. */

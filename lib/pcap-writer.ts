@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import { once } from 'node:events';
-import type { Batch } from './capture';
+import type { Batch, Capture } from './capture';
 import { argError, rangeError } from './args';
 import { FileError, PktkitError } from './errors';
 import { LINK_RAW, LINK_RAW_FILE, LINK_RAW_OPENBSD } from './constants';
@@ -388,6 +388,35 @@ export class PcapWriter extends BufferedWriter {
     }
     this.written(io[0]! - before, io[3]! - from);
     return io[3]!;
+  }
+
+  /**
+   * @internal Every packet of `capture`, written natively until the capture ends, with no JS per
+   * batch (Capture.writeThrough); returns how many. For a file on a path; undefined otherwise (the
+   * caller then writes batch by batch). The CLI's `-w FILE` with nothing else to do uses it.
+   */
+  writeThrough(capture: Capture): Promise<number> | undefined {
+    const fd = this.fd;
+    if (fd === undefined || this.closed) return undefined;
+    this.flush();
+    return this.#writeThrough(capture, fd);
+  }
+
+  async #writeThrough(capture: Capture, fd: number): Promise<number> {
+    const io = this.#io;
+    const before = this.bytes;
+    io[0] = before;
+    let packets = 0;
+    try {
+      packets = await capture.writeThrough(fd, this.snaplen, this.precision === 'nano', io);
+    } catch (err) {
+      if (err instanceof FileError)
+        throw new FileError(`cannot write to ${this.targetName}: ${err.message}`, { code: err.code });
+      throw err;
+    } finally {
+      this.written(io[0]! - before, packets);
+    }
+    return packets;
   }
 
   readonly #io = new Float64Array(4);

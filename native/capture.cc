@@ -114,6 +114,7 @@ Napi::Function NativeCapture::define_class(Napi::Env env) {
                          InstanceMethod<&NativeCapture::take_error>("takeError"),
                          InstanceMethod<&NativeCapture::close>("close"),
                          InstanceMethod<&NativeCapture::write_pcap>("writePcap"),
+                         InstanceMethod<&NativeCapture::drain_pcap>("drainPcap"),
                      });
 }
 
@@ -440,6 +441,48 @@ void NativeCapture::write_pcap(const Napi::CallbackInfo& info) {
   io[0] = run.bytes;
   io[3] = run.next;
   if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "writev", run.error));
+}
+
+// drainPcap(fd, snaplen, nano, io): batch after batch, every packet the
+// source has now, written to `fd` as classic pcap records; returns how many.
+// `pktkit -w FILE` with nothing else to do: no JS runs per batch, so V8 has
+// nothing to compile while the first packets arrive (bench/LIVE-LOSS.md).
+// io[0]: the file's bytes so far, updated. Stops when the source has nothing
+// ready or has ended, or after kDrainBatches batches, so that a file source
+// hands the event loop back between calls.
+Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
+  constexpr int kDrainBatches = 32;
+  Napi::Env env = info.Env();
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  const u32 snaplen = info[1].As<Napi::Number>().Uint32Value();
+  const bool nano = info[2].As<Napi::Boolean>().Value();
+  Napi::Float64Array io = info[3].As<Napi::Float64Array>();
+  double written = 0;
+  for (int batch = 0; batch < kDrainBatches; ++batch) {
+    lent_ = false;  // the batch before this one is written: hand it back
+    if (shut_down_ || finished_ || !source_) break;
+    sink_->begin(nullptr);
+    Source::Status status = source_->fill(*sink_);
+    if (status == Source::Status::kEnd || status == Source::Status::kError) finished_ = true;
+    const u32 count = sink_->count();
+    if (count == 0) break;
+    lent_ = true;
+    PcapDumpRun run;
+    run.slots = slots_->data;
+    run.from = 0;
+    run.to = count;
+    ByteBuffer buffer = source_->buffer();  // the records point into it, in both builds
+    run.base = buffer.data;
+    run.size = buffer.size;
+    run.snaplen = snaplen;
+    run.nano = nano;
+    run.bytes = io[0];
+    dump_pcap_records(fd, &run);
+    io[0] = run.bytes;
+    written += run.next;
+    if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "writev", run.error));
+  }
+  return Napi::Number::New(env, written);
 }
 
 Napi::Value NativeCapture::close(const Napi::CallbackInfo& info) {

@@ -36,6 +36,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value take_error(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
   void write_pcap(const Napi::CallbackInfo& info);
+  Napi::Value drain_pcap(const Napi::CallbackInfo& info);
 
   void open(const Napi::CallbackInfo& info);
   static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);

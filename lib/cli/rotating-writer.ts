@@ -6,8 +6,8 @@
  * padded to the digits of N-1 (FILE0 .. FILE{N-1}) and the N+1th file reuses
  * FILE0, so at most N files exist.
  */
-import type { Batch } from '../capture';
-import { openWriter, type PacketWriter, type WritablePacket } from '../pcap-writer';
+import type { Batch, Capture } from '../capture';
+import { openWriter, PcapWriter, type PacketWriter, type WritablePacket } from '../pcap-writer';
 import { strftime } from './strftime';
 
 /** What the rotating writer needs to know. */
@@ -114,6 +114,18 @@ export class RotatingWriter {
       i = next;
     }
     return i;
+  }
+
+  /**
+   * Writes every packet of a live `capture` natively until it ends, when the output is one plain
+   * pcap file (no -C, -G or -W): no JS per batch. Returns how many, or undefined when this output
+   * cannot be written that way (the caller then writes batch by batch).
+   */
+  writeThrough(capture: Capture): Promise<number> | undefined {
+    if (this.limit !== undefined || this.opts.rotateSeconds !== undefined) return undefined;
+    const writer = this.writer;
+    const through = writer instanceof PcapWriter ? writer.writeThrough(capture) : undefined;
+    return through?.then((n) => ((this.packets += n), n));
   }
 
   /**

@@ -95,6 +95,9 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   const clock = new Clock(opts.timeStyle ?? 0, opts.precision ?? 'micro');
   const shaper = new JsonShaper(opts.jsonStyle ?? 'flat');
   let packets = 0;
+  let writingThrough = false;
+  // Written so far: counted here, or by the addon when it writes on its own.
+  const packetsSoFar = (): number => (writingThrough ? cap.stats().delivered : packets);
   let tick: NodeJS.Timeout | undefined;
   const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
   if (writer !== undefined && io.live) {
@@ -103,12 +106,22 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
     const w = writer;
     tick = setInterval(() => {
       w.flush();
-      if (showCounter) io.err.write(`\r${liveCounter(packets, cap.stats())}`);
+      if (showCounter) io.err.write(`\r${liveCounter(packetsSoFar(), cap.stats())}`);
     }, 1000);
   }
 
   try {
-    if (writer !== undefined && writesOnly(opts)) {
+    // A live capture into one plain pcap file, to the end: the addon writes each batch as it comes,
+    // with no JS per batch (bench/LIVE-LOSS.md: V8 compiling a per-batch loop under the first
+    // burst cost packets that tcpdump -w kept).
+    const through =
+      writer !== undefined && writesOnly(opts) && io.live && opts.count === undefined
+        ? writer.writeThrough(cap)
+        : undefined;
+    if (through !== undefined) {
+      writingThrough = true;
+      packets = await through;
+    } else if (writer !== undefined && writesOnly(opts)) {
       // The commands opened the capture without decoding (writesOnly): the records have no layers.
       // Writing alone: whole batches to the file, natively where the format allows (no per-packet JS).
       for await (const batch of cap.batches()) {
@@ -145,7 +158,7 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
       }
   } finally {
     if (tick !== undefined) clearInterval(tick);
-    if (showCounter) io.err.write(`\r${liveCounter(packets, cap.stats())}\n`);
+    if (showCounter) io.err.write(`\r${liveCounter(packetsSoFar(), cap.stats())}\n`);
     cap.close();
     if (writer !== undefined) await writer.close();
   }
