@@ -253,14 +253,24 @@ void NativeCapture::describe_link(Napi::Object self) {
   self.Set("nanosecond", source_->nanosecond);
 }
 
-Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+// Hands the batch JS held back to the source and fills the slots with the
+// next one; returns its packet count (0: nothing now, or the source is done).
+// acquire() and drainPcap() both take their batches here.
+u32 NativeCapture::fill_next() {
   lent_ = false;
-  if (shut_down_ || finished_ || !source_) return Napi::Number::New(env, 0);
+  if (shut_down_ || finished_ || !source_) return 0;
   sink_->begin(nullptr);  // empty, whatever the source does
   Source::Status status = source_->fill(*sink_);
   if (status == Source::Status::kEnd || status == Source::Status::kError) finished_ = true;
-  u32 count = sink_->count();
+  const u32 count = sink_->count();
+  lent_ = count > 0;
+  return count;
+}
+
+Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const u32 count = fill_next();
+  if (!source_) return Napi::Number::New(env, 0);
   if (source_->linktype != linktype_) describe_link(info.This().As<Napi::Object>());  // a pipe's header arrived
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
   if (count > 0) copy_out(env, info.This().As<Napi::Object>());
@@ -270,7 +280,6 @@ Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
     info.This().As<Napi::Object>().Set("bytes", js_buffer(env, source_->buffer()));
   }
 #endif
-  lent_ = count > 0;
   return Napi::Number::New(env, count);
 }
 
@@ -459,14 +468,8 @@ Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
   Napi::Float64Array io = info[3].As<Napi::Float64Array>();
   double written = 0;
   for (int batch = 0; batch < kDrainBatches; ++batch) {
-    lent_ = false;  // the batch before this one is written: hand it back
-    if (shut_down_ || finished_ || !source_) break;
-    sink_->begin(nullptr);
-    Source::Status status = source_->fill(*sink_);
-    if (status == Source::Status::kEnd || status == Source::Status::kError) finished_ = true;
-    const u32 count = sink_->count();
+    const u32 count = fill_next();  // the batch before this one is written: hand it back
     if (count == 0) break;
-    lent_ = true;
     PcapDumpRun run;
     run.slots = slots_->data;
     run.from = 0;

@@ -38,6 +38,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   void write_pcap(const Napi::CallbackInfo& info);
   Napi::Value drain_pcap(const Napi::CallbackInfo& info);
 
+  u32 fill_next();
   void open(const Napi::CallbackInfo& info);
   static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
