@@ -478,6 +478,11 @@ export class Capture implements AsyncIterable<Packet> {
     let index = 0;
     let count = 0;
     let sinceClock = 0;
+    // Moves the one Packet to the batch's next record (the caller checked there is one).
+    const advance = (): void => {
+      sinceClock++;
+      batch.at(index++);
+    };
     // Everything but "the next packet of this batch": the clock, the next batch, the end.
     const slowNext = async (): Promise<IteratorResult<Packet>> => {
       for (;;) {
@@ -493,8 +498,7 @@ export class Capture implements AsyncIterable<Packet> {
           }
         }
         if (index < count) {
-          sinceClock++;
-          batch.at(index++);
+          advance();
           return yielded;
         }
         const next = await this.#next();
@@ -507,8 +511,7 @@ export class Capture implements AsyncIterable<Packet> {
     return {
       next: (): Promise<IteratorResult<Packet>> => {
         if (index < count && sinceClock < CLOCK_EVERY_PACKETS && !this.#closed) {
-          sinceClock++;
-          batch.at(index++);
+          advance();
           return ready;
         }
         return slowNext();
