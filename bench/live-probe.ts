@@ -163,16 +163,16 @@ async function main(): Promise<void> {
   const nodeFlags = opt('--node', '').split(' ').filter(Boolean);
   // The child's whole output is kept (bench/out/probe/stdout-N.txt): V8's --trace-* flags print there.
   let childOut = '';
-  const base0 = writes ? PKTKIT_CLI : PKTKIT;
+  const capturer = writes ? PKTKIT_CLI : PKTKIT;
   const pktkit: Capturer = {
-    ...base0,
+    ...capturer,
     command: (c, iface, file) => {
-      const [cmd, args] = base0.command(c, iface, file);
+      const [cmd, args] = capturer.command(c, iface, file);
       return [cmd, [...nodeFlags, ...args]];
     },
     parse: (stdout, stderr) => {
       childOut = stdout + stderr;
-      return base0.parse(stdout, stderr);
+      return capturer.parse(stdout, stderr);
     },
   };
   const base = senderName === 'sendmmsg' ? SENDMMSG : TCPREPLAY;
