@@ -23,6 +23,7 @@
 #include <cstring>
 
 #include "file_format.h"
+#include "prefaulted_memory.h"
 
 namespace pktkit {
 namespace {
@@ -81,6 +82,17 @@ class HeapWindow final : public ByteWindow {
   HeapWindow(u8* data, size_t cap) : ByteWindow(data, cap) {}
   ~HeapWindow() override { std::free(const_cast<u8*>(data_)); }
   u8* bytes() const { return const_cast<u8*>(data_); }
+};
+
+// ChunkedFileReader's buffer: zeroed, so bytes not yet read are never stale heap, and prefaulted,
+// because every refill's pread() fills it whole. bytes() is nullptr when the memory could not be had.
+class ReadBuffer final : public ByteWindow {
+ public:
+  explicit ReadBuffer(size_t cap) : ByteWindow(nullptr, cap), memory_(cap) { data_ = memory_.data(); }
+  u8* bytes() const { return memory_.data(); }
+
+ private:
+  PrefaultedMemory memory_;
 };
 
 enum class Refill { kOk, kWouldBlock, kEof, kError };
@@ -328,16 +340,16 @@ class ChunkedFileReader final : public Reader {
     const size_t usual = chunk_;
     const size_t cap = need > usual ? (need + 4095) & ~size_t{4095} : usual;
     if (!buf_ || buf_->size() != cap) {
-      // calloc: JS sees the whole buffer, so bytes not yet read are zero, never stale heap.
-      u8* mem = static_cast<u8*>(std::calloc(cap, 1));
-      if (!mem) {
+      // JS sees the whole buffer: ReadBuffer's bytes not yet read are zero, never stale heap.
+      auto buf = std::make_shared<ReadBuffer>(cap);
+      if (!buf->bytes()) {
         set_error(&error_, "EIO", "out of memory for a " + std::to_string(cap) + "-byte read buffer");
         return Refill::kError;
       }
-      if (carried) std::memcpy(mem, base_ + cur_, carried);
-      buf_ = std::make_shared<HeapWindow>(mem, cap);
+      if (carried) std::memcpy(buf->bytes(), base_ + cur_, carried);
+      buf_ = std::move(buf);
       window_ = buf_;
-      base_ = mem;
+      base_ = buf_->bytes();
     } else if (carried && cur_) {
       std::memmove(buf_->bytes(), base_ + cur_, carried);
     }
@@ -368,7 +380,7 @@ class ChunkedFileReader final : public Reader {
   uint64_t pos_;  // file offset of the first byte not yet read
   uint64_t end_;  // file size at open (or where a read found the end)
   const size_t chunk_;
-  std::shared_ptr<HeapWindow> buf_;
+  std::shared_ptr<ReadBuffer> buf_;
 };
 
 // Pipes, FIFOs, character devices, sockets: non-blocking read()s into 1 MiB chunks.
