@@ -9,6 +9,7 @@
  * capture thread.
  */
 import { addon, type InterfaceInfo, type NativeCapture } from './binding';
+import { batchIterator, ENDED, NOT_YET, packetIterator, type BatchSource } from './capture-iterators';
 import { ColumnGatherer, type Column, type ColumnName } from './columns';
 import {
   argError,
@@ -335,16 +336,13 @@ export class Batch implements Iterable<Packet> {
 
 const EMPTY = new Uint8Array(0);
 
-// Captures whose iteration is waiting for packets. While waiting nothing else
-// may refer to the capture (the awaiting code only holds a promise), so it is
-// kept here: it must not be collected mid-wait.
-const waiting = new Set<Capture>();
+// What Capture.#take() returns when it has no batch: ENDED, or what must happen first.
+const MUST_WAIT = 0;
+const MUST_YIELD = -2;
 
 // The longest a reader keeps the event loop to itself before letting timers,
 // I/O and signals run, however fast packets arrive.
 const YIELD_EVERY_MS = 20;
-// How often the per-packet iterator looks at the clock.
-const CLOCK_EVERY_PACKETS = 16;
 
 /** A live or file capture. Iterate it with `for await`, or its {@link Capture.batches}. */
 export class Capture implements AsyncIterable<Packet> {
@@ -366,6 +364,10 @@ export class Capture implements AsyncIterable<Packet> {
   #resume: (() => void) | undefined;
   #iterating = false;
   #lastYield = 0;
+  /** The event loop has had a turn since #lastYield (a wake-up, the turn a reader gave it; the start). */
+  #turned = true;
+  /** Set by the reading loop: called by close(). */
+  #onClose: (() => void) | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => {
     this.close();
@@ -377,7 +379,7 @@ export class Capture implements AsyncIterable<Packet> {
     source: { device?: string; path?: string },
     signal: AbortSignal | undefined,
   ) {
-    // The native side holds this function weakly: the capture owns it.
+    // The addon holds this function weakly (the capture owns it), and strongly while JS awaits a wake-up.
     this.#native = open(this.#wake);
     this.#mem = recordMemory(this.#native.records);
     this.warning = this.#native.warning;
@@ -409,7 +411,10 @@ export class Capture implements AsyncIterable<Packet> {
     return this.#native.linkTypeName;
   }
 
+  // Called by the addon when the source may have packets, by setImmediate when the reader gave the
+  // event loop its turn, and by close(): the loop's step that was waiting runs.
   readonly #wake = (): void => {
+    this.#turned = true;
     const resume = this.#resume;
     if (resume) {
       this.#resume = undefined;
@@ -434,6 +439,7 @@ export class Capture implements AsyncIterable<Packet> {
   close(): CaptureStats {
     if (!this.#closed) {
       this.#closed = true;
+      this.#onClose?.();
       this.#final = this.#native.close();
       this.#signal?.removeEventListener('abort', this.#onAbort);
       this.#wake();
@@ -447,19 +453,9 @@ export class Capture implements AsyncIterable<Packet> {
    * AF_PACKET engine a batch is at most one kernel block, handed back when you
    * ask for the next batch: the kernel keeps the rest of its ring meanwhile.
    */
-  async *batches(): AsyncGenerator<Batch, void, undefined> {
-    this.#claim();
+  batches(): AsyncGenerator<Batch, void, undefined> {
     const batch = new Batch(this.#mem, this.#native);
-    try {
-      for (;;) {
-        const count = await this.#next();
-        if (count < 0) return;
-        batch.reset(count, this.#bytes);
-        yield batch;
-      }
-    } finally {
-      this.close();
-    }
+    return batchIterator(this.#lend(batch), batch);
   }
 
   /**
@@ -469,62 +465,7 @@ export class Capture implements AsyncIterable<Packet> {
   [Symbol.asyncIterator](): AsyncIterator<Packet> {
     this.#claim();
     const batch = new Batch(this.#mem, this.#native);
-    const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
-    // The Packet is one object repositioned on each record, so the result holding it and the promise
-    // resolved with that result can be made once: a packet inside a batch costs no allocation, only
-    // the microtask `for await` itself takes.
-    const yielded: IteratorYieldResult<Packet> = { value: batch.at(0), done: false };
-    const ready = Promise.resolve(yielded);
-    let index = 0;
-    let count = 0;
-    let sinceClock = 0;
-    // Moves the one Packet to the batch's next record (the caller checked there is one).
-    const advance = (): void => {
-      sinceClock++;
-      batch.at(index++);
-    };
-    // Everything but "the next packet of this batch": the clock, the next batch, the end.
-    const slowNext = async (): Promise<IteratorResult<Packet>> => {
-      for (;;) {
-        if (this.#closed) return done;
-        if (sinceClock >= CLOCK_EVERY_PACKETS) {
-          // A slow loop body (summary(), printing) can spend long on one batch: look at the
-          // clock every few packets, not only between batches.
-          sinceClock = 0;
-          if (performance.now() - this.#lastYield >= YIELD_EVERY_MS) {
-            await yieldToEventLoop();
-            this.#lastYield = performance.now();
-            if (this.#closed) return done;
-          }
-        }
-        if (index < count) {
-          advance();
-          return yielded;
-        }
-        const next = await this.#next();
-        if (next < 0) return done;
-        batch.reset(next, this.#bytes);
-        count = next;
-        index = 0;
-      }
-    };
-    return {
-      next: (): Promise<IteratorResult<Packet>> => {
-        if (index < count && sinceClock < CLOCK_EVERY_PACKETS && !this.#closed) {
-          advance();
-          return ready;
-        }
-        return slowNext();
-      },
-      return: async (): Promise<IteratorResult<Packet>> => {
-        this.close();
-        return done;
-      },
-      throw: async (err?: unknown): Promise<IteratorResult<Packet>> => {
-        this.close();
-        throw err;
-      },
-    };
+    return packetIterator(this.#lend(batch), batch);
   }
 
   /**
@@ -539,7 +480,6 @@ export class Capture implements AsyncIterable<Packet> {
     try {
       await new Promise<void>((resolve, reject) => {
         const done = (err?: unknown): void => {
-          waiting.delete(this);
           this.#resume = undefined;
           if (err === undefined) resolve();
           else reject(err);
@@ -556,7 +496,6 @@ export class Capture implements AsyncIterable<Packet> {
             done(err);
           }
         };
-        waiting.add(this);
         step();
       });
       const error = this.#native.takeError();
@@ -577,50 +516,84 @@ export class Capture implements AsyncIterable<Packet> {
     this.#iterating = true;
   }
 
-  /** The packet count of the next batch, or -1 at the end (after throwing the source's error, if any). */
-  async #next(): Promise<number> {
-    for (;;) {
-      if (this.#closed) return -1;
-      const now = performance.now();
-      if (now - this.#lastYield >= YIELD_EVERY_MS) {
-        // A reader that never waits would starve timers, I/O and signals (an
-        // AbortSignal among them): give the event loop a turn.
-        await yieldToEventLoop();
-        this.#lastYield = performance.now();
-        if (this.#closed) return -1;
-      }
-      const count = this.#native.acquire();
-      if (count > 0) {
-        const buffer = this.#native.bytes;
-        if (buffer !== this.#bytesBuffer && buffer !== undefined) {
-          this.#bytesBuffer = buffer;
-          this.#bytes = new Uint8Array(buffer);
-        }
-        return count;
-      }
-      if (this.#native.finished()) {
-        const error = this.#native.takeError();
+  /** What one loop over `batch` needs of this capture (lib/capture-iterators.ts). */
+  #lend(batch: Batch): BatchSource {
+    const capture = this; // the getter below has its own `this`
+    return {
+      claim: () => this.#claim(),
+      fill: (retry) => this.#fill(batch, retry),
+      yieldDue: (retry) => this.#yieldDue(retry),
+      close: () => {
         this.close();
-        if (error) throw error;
-        return -1;
-      }
-      await this.#waitForWake();
-      this.#lastYield = performance.now();
+      },
+      get closed(): boolean {
+        return capture.#closed;
+      },
+      onClose: (stop) => {
+        this.#onClose = stop;
+      },
+    };
+  }
+
+  /** BatchSource.fill: the next batch into `batch` now, or ENDED, or NOT_YET and `retry` called later. */
+  #fill(batch: Batch, retry: () => void): number {
+    const count = this.#take();
+    if (count > 0) {
+      batch.reset(count, this.#bytes);
+      return count;
     }
+    if (count === ENDED) return ENDED;
+    this.#resume = retry;
+    if (count === MUST_YIELD) setImmediate(this.#wake);
+    else this.#native.wait();
+    return NOT_YET;
   }
 
-  #waitForWake(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      waiting.add(this);
-      this.#resume = () => {
-        waiting.delete(this);
-        resolve();
-      };
-      this.#native.wait();
-    });
+  /** BatchSource.yieldDue: the reader has kept the event loop YIELD_EVERY_MS; it gets a turn, then `retry`. */
+  #yieldDue(retry: () => void): boolean {
+    if (!this.#turnDue()) return false;
+    this.#resume = retry;
+    setImmediate(this.#wake);
+    return true;
   }
-}
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise<void>((resolve) => setImmediate(resolve));
+  /**
+   * Whether the reader has kept the event loop to itself for YIELD_EVERY_MS: a reader that never
+   * waits would starve timers, I/O and signals (an AbortSignal among them).
+   */
+  #turnDue(): boolean {
+    const now = performance.now();
+    if (this.#turned) {
+      this.#turned = false;
+      this.#lastYield = now;
+      return false;
+    }
+    return now - this.#lastYield >= YIELD_EVERY_MS;
+  }
+
+  /**
+   * One step toward the next batch, taken without waiting: the batch's packet count (> 0), or what
+   * has to happen first: MUST_WAIT (the source has nothing now), MUST_YIELD (the reader has kept the
+   * event loop for YIELD_EVERY_MS), or ENDED (closed, or the source is done: its error is thrown).
+   */
+  #take(): number {
+    if (this.#closed) return ENDED;
+    if (this.#turnDue()) return MUST_YIELD;
+    const count = this.#native.acquire();
+    if (count > 0) {
+      const buffer = this.#native.bytes;
+      if (buffer !== this.#bytesBuffer && buffer !== undefined) {
+        this.#bytesBuffer = buffer;
+        this.#bytes = new Uint8Array(buffer);
+      }
+      return count;
+    }
+    if (this.#native.finished()) {
+      const error = this.#native.takeError();
+      this.close();
+      if (error) throw error;
+      return ENDED;
+    }
+    return MUST_WAIT;
+  }
 }

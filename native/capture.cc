@@ -220,6 +220,7 @@ void NativeCapture::on_env_cleanup(void* self) {
 void NativeCapture::shut_down() {
   if (shut_down_) return;
   shut_down_ = true;
+  release_on_wake();
   if (source_) {
     source_->stop(lent_);
     source_->counters(&final_);
@@ -314,6 +315,7 @@ void NativeCapture::wait(const Napi::CallbackInfo& info) {
       ++poller->open_handles;
     }
     uv_timer_start(&poller->timer, on_timer, 0, 0);
+    hold_on_wake();
     return;
   }
   if (!poller->poll_ready) {
@@ -330,6 +332,22 @@ void NativeCapture::wait(const Napi::CallbackInfo& info) {
     poller->started = true;
   }
   uv_ref(reinterpret_cast<uv_handle_t*>(&poller->handle));
+  hold_on_wake();
+}
+
+// While JS awaits a wake-up nothing else may refer to the capture: the awaiting code holds only a
+// promise that the wake-up resolves. So the wake function (and through it the capture) is held
+// strongly from wait() to the wake-up or the shut-down, and weakly otherwise, so that a capture
+// nobody reads is collected. A reference count, not a JS collection: no allocation per wait.
+void NativeCapture::hold_on_wake() {
+  if (wake_held_ || on_wake_.IsEmpty()) return;
+  wake_held_ = napi_reference_ref(env_, on_wake_, nullptr) == napi_ok;
+}
+
+void NativeCapture::release_on_wake() {
+  if (!wake_held_) return;
+  wake_held_ = false;
+  napi_reference_unref(env_, on_wake_, nullptr);
 }
 
 void NativeCapture::on_readable(uv_poll_t* handle, int status, int events) {
@@ -360,11 +378,15 @@ void NativeCapture::wake(Poller* poller) {
   // outside any C++ try, also while a worker's environment is being torn down.
   napi_env env = self->env_;
   napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+    self->release_on_wake();
+    return;
+  }
   napi_value fn = nullptr;
   napi_valuetype type = napi_undefined;
-  if (napi_get_reference_value(env, self->on_wake_, &fn) == napi_ok && fn != nullptr &&
-      napi_typeof(env, fn, &type) == napi_ok && type == napi_function) {  // else the facade was collected
+  const bool got = napi_get_reference_value(env, self->on_wake_, &fn) == napi_ok && fn != nullptr;
+  self->release_on_wake();  // from here `fn` is held by the handle scope, for the call
+  if (got && napi_typeof(env, fn, &type) == napi_ok && type == napi_function) {  // else the facade was collected
     napi_value receiver, result;
     napi_get_global(env, &receiver);  // make_callback wants an object
     // make_callback, not call_function: promises resolved by the wake run now.

@@ -55,6 +55,8 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   static void on_readable(uv_poll_t* handle, int status, int events);
   static void on_timer(uv_timer_t* handle);
   static void wake(Poller* poller);
+  void hold_on_wake();
+  void release_on_wake();
 
   napi_env env_ = nullptr;
   std::unique_ptr<Source> source_;
@@ -62,13 +64,14 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   std::unique_ptr<RecordSink> sink_;
   const void* buffer_id_ = nullptr;
   Poller* poller_ = nullptr;
-  Napi::FunctionReference on_wake_;  // weak: the JS facade owns the function
+  Napi::FunctionReference on_wake_;  // weak (the JS facade owns it), strong while JS awaits it
   napi_async_context async_context_ = nullptr;
   int linktype_ = -1;      // as last told to JS
   bool lent_ = false;      // JS holds the records of the last batch
   bool finished_ = false;  // the source ended or failed
   bool cleanup_hook_added_ = false;
   bool shut_down_ = false;
+  bool wake_held_ = false;  // on_wake_ is strong: JS awaits a wake-up
   SourceCounters final_{};
 };
 
