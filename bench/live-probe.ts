@@ -32,11 +32,11 @@ interface Trace {
   blockSize: number;
   batches: number[];
   gc: number[];
-  threadCpuMs: Array<{ name: string; ms: number }>;
+  threadCpuMs: Array<{ name: string; ms: number; minorFaults: number }>;
   minorFaults: number;
   majorFaults: number;
 }
-const F = 9;
+const F = 10;
 
 function pct(xs: number[], p: number): number {
   if (xs.length === 0) return NaN;
@@ -67,12 +67,20 @@ function describe(trace: Trace): string[] {
     for (let i = 0; i < n && b[i * F] - b[0] <= msAfter; i++) d = b[i * F + 5];
     return d;
   };
+  // The JS thread's page faults from the first batch on, by a time after it: a fresh page costs ~14 µs on this VM.
+  const faultsBy = (msAfter: number): number => {
+    let f = 0;
+    for (let i = 0; i < n && b[i * F] - b[0] <= msAfter; i++) f = b[i * F + 9] - b[9];
+    return f;
+  };
   const out = [
     `blocks of ${trace.blockSize / 1024} KiB; ${n} batches, ${b.length ? b[(n - 1) * F + 5] : 0} kernel drops; ${trace.gc.length / 3} GCs (${ms(trace.gc.filter((_, i) => i % 3 === 1).reduce((a, v) => a + v, 0))} ms); faults ${trace.minorFaults} minor ${trace.majorFaults} major`,
     `first 10 holds (ms): ${hold
       .slice(0, 10)
       .map((v) => v.toFixed(1))
-      .join(' ')}; drops by +100 ms: ${dropsBy(100)}, by +1 s: ${dropsBy(1000)}`,
+      .join(
+        ' ',
+      )}; drops by +100 ms: ${dropsBy(100)}, by +1 s: ${dropsBy(1000)}; page faults by +10 ms: ${faultsBy(10)}, by +100 ms: ${faultsBy(100)}`,
     line('hold (JS reads one block)', hold),
     line('gap (release → next batch)', gap),
     line('lag (first packet → JS has it)', lag),
@@ -99,7 +107,7 @@ function describe(trace: Trace): string[] {
         out.push(
           `  #${j} got +${ms(b[r] - t0)} hold ${ms(b[r + 1] - b[r + 8])} gap ${j + 1 < n ? ms(b[r + F] - b[r + 1]) : '-'} lag ${ms(
             b[r] - b[r + 2],
-          )} wake-late ${ms(b[r] - b[r + 6])} runq +${j > 0 ? ms(b[r + 7] - b[r + 7 - F]) : '-'} pkts ${b[r + 3]} ready ${b[r + 4]} drops ${b[r + 5]}`,
+          )} wake-late ${ms(b[r] - b[r + 6])} runq +${j > 0 ? ms(b[r + 7] - b[r + 7 - F]) : '-'} pkts ${b[r + 3]} ready ${b[r + 4]} drops ${b[r + 5]} faults +${j + 1 < n ? b[r + F + 9] - b[r + 9] : '-'}`,
         );
       }
       const from = b[Math.max(0, i - 6) * F] - 30;
@@ -119,9 +127,9 @@ function describe(trace: Trace): string[] {
   const worstHold = [...hold.keys()].sort((x, y) => hold[y] - hold[x]).slice(0, 3);
   out.push(
     `longest holds: ${worstHold.map((i) => `#${i} ${ms(hold[i])} ms at +${ms(b[i * F] - t0)} (${b[i * F + 3]} pkts)`).join(', ')}`,
-    `CPU of the threads during the run (ms): ${trace.threadCpuMs
+    `CPU of the threads during the run (ms, minor faults): ${trace.threadCpuMs
       .filter((t) => t.ms >= 0.5)
-      .map((t) => `${t.name} ${t.ms.toFixed(1)}`)
+      .map((t) => `${t.name} ${t.ms.toFixed(1)} (${t.minorFaults})`)
       .join(', ')}`,
   );
   return out;

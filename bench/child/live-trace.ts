@@ -16,9 +16,9 @@ import type { Packet } from '../../lib/packet';
  * Per batch: [got (ms, realtime), released (ms), first packet's stamp (ms), packets, blocks ready,
  * kernel drops, its block's last stamp (ms: about when the kernel closed the block and woke the
  * reader), the JS thread's time so far waiting on a run queue (ms, /proc schedstat), when JS
- * began reading it (ms, after the trace's own work)].
+ * began reading it (ms, after the trace's own work), the JS thread's minor page faults so far].
  */
-const FIELDS = 9;
+const FIELDS = 10;
 const MAX_BATCHES = 1 << 16;
 /** TPACKET_V3 block descriptor: block_status is the u32 at byte 8 (tpacket_block_desc.hdr.bh1). */
 const BLOCK_STATUS = 8;
@@ -38,6 +38,23 @@ function runQueueMs(): number {
   let v = 0;
   for (i++; i < n && schedBuf[i] >= 0x30 && schedBuf[i] <= 0x39; i++) v = v * 10 + (schedBuf[i] - 0x30);
   return v / 1e6;
+}
+
+/**
+ * The JS thread's minor page faults so far (/proc/thread-self/stat field 10), read into one reused buffer.
+ * On the VMs measured here a fault on a fresh page costs ~14 µs (bench/LIVE-LOSS.md).
+ */
+let procStat = -1;
+const statBuf = Buffer.alloc(1024);
+function minorFaults(): number {
+  if (procStat < 0) procStat = fs.openSync('/proc/thread-self/stat', 'r');
+  const n = fs.readSync(procStat, statBuf, 0, statBuf.length, 0);
+  // "pid (comm) state ppid ...": minflt is the 8th field after the comm's closing parenthesis.
+  let i = statBuf.lastIndexOf(0x29, n - 1) + 2;
+  for (let field = 0; field < 7 && i < n; i++) if (statBuf[i] === 0x20) field++;
+  let v = 0;
+  for (; i < n && statBuf[i] >= 0x30 && statBuf[i] <= 0x39; i++) v = v * 10 + (statBuf[i] - 0x30);
+  return v;
 }
 
 /** tpacket_block_desc.hdr.bh1.num_pkts. */
@@ -62,16 +79,18 @@ function blockSizeOf(bytes: Uint8Array, firstAt: number, lastAt: number, count: 
 interface ThreadCpu {
   name: string;
   ms: number;
+  minorFaults: number;
 }
 
-/** CPU time of each thread of this process (schedstat: nanoseconds on a CPU). */
+/** CPU time and minor page faults of each thread of this process (schedstat: nanoseconds on a CPU). */
 function threadCpu(): ThreadCpu[] {
   const out: ThreadCpu[] = [];
   for (const tid of fs.readdirSync('/proc/self/task')) {
     try {
       const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       const ns = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      out.push({ name: `${name}/${tid}`, ms: ns / 1e6 });
+      const minorFaults = Number(statFields(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))[7]);
+      out.push({ name: `${name}/${tid}`, ms: ns / 1e6, minorFaults });
     } catch {
       // the thread ended meanwhile
     }
@@ -79,9 +98,13 @@ function threadCpu(): ThreadCpu[] {
   return out;
 }
 
+/** The fields of a /proc stat line after the command's name: [0] state, [7] minflt, [9] majflt. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 function faults(): { minor: number; major: number } {
-  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const f = statFields(fs.readFileSync('/proc/self/stat', 'utf8'));
   return { minor: Number(f[7]), major: Number(f[9]) };
 }
 
@@ -144,6 +167,7 @@ export class LiveTrace {
     this.#rows[at + 5] = this.#capture.stats().droppedByKernel;
     this.#rows[at + 6] = closed;
     this.#rows[at + 7] = runQueueMs();
+    this.#rows[at + 9] = minorFaults();
   }
 
   #heldFrom = 0;
@@ -162,10 +186,10 @@ export class LiveTrace {
     }
     this.#observer.disconnect();
     const cpu1 = threadCpu();
-    const cpu = cpu1.map((t) => ({
-      name: t.name,
-      ms: t.ms - (this.#cpu0.find((s) => s.name === t.name)?.ms ?? 0),
-    }));
+    const cpu = cpu1.map((t) => {
+      const before = this.#cpu0.find((s) => s.name === t.name);
+      return { name: t.name, ms: t.ms - (before?.ms ?? 0), minorFaults: t.minorFaults - (before?.minorFaults ?? 0) };
+    });
     const f = faults();
     fs.writeFileSync(
       this.#file,
@@ -180,6 +204,7 @@ export class LiveTrace {
           'blockClosed',
           'runQueueMs',
           'readFrom',
+          'minorFaults',
         ],
         blockSize: this.#blockSize,
         batches: Array.from(this.#rows.subarray(0, this.#n * FIELDS)),
