@@ -48,8 +48,13 @@ export interface NativeCapture {
   readonly snaplen: number;
   readonly nanosecond: boolean;
   readonly warning?: string;
-  /** Hands back the previous batch and fills the next; returns its packet count (0: nothing now). */
+  /**
+   * Hands back the previous batch and fills the next; returns its packet count (0: nothing now), or
+   * -2 without doing either when JS has kept the event loop for 20 ms: it is due a turn first.
+   */
   acquire(): number;
+  /** Whether JS has kept the event loop to itself for 20 ms (a loop reading packets one by one asks). */
+  turnDue(): boolean;
   /** Calls onWake once when the source may have packets again. */
   wait(): void;
   stats(): CaptureStats;

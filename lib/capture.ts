@@ -336,13 +336,10 @@ export class Batch implements Iterable<Packet> {
 
 const EMPTY = new Uint8Array(0);
 
-// What Capture.#take() returns when it has no batch: ENDED, or what must happen first.
+// What Capture.#take() returns when it has no batch: ENDED, or what must happen first. MUST_YIELD is
+// also what the addon's acquire() returns when the event loop is due a turn (20 ms of reading).
 const MUST_WAIT = 0;
 const MUST_YIELD = -2;
-
-// The longest a reader keeps the event loop to itself before letting timers,
-// I/O and signals run, however fast packets arrive.
-const YIELD_EVERY_MS = 20;
 
 /** A live or file capture. Iterate it with `for await`, or its {@link Capture.batches}. */
 export class Capture implements AsyncIterable<Packet> {
@@ -363,9 +360,6 @@ export class Capture implements AsyncIterable<Packet> {
   #final: CaptureStats | undefined;
   #resume: (() => void) | undefined;
   #iterating = false;
-  #lastYield = 0;
-  /** The event loop has had a turn since #lastYield (a wake-up, the turn a reader gave it; the start). */
-  #turned = true;
   /** Set by the reading loop: called by close(). */
   #onClose: (() => void) | undefined;
   readonly #signal: AbortSignal | undefined;
@@ -414,7 +408,6 @@ export class Capture implements AsyncIterable<Packet> {
   // Called by the addon when the source may have packets, by setImmediate when the reader gave the
   // event loop its turn, and by close(): the loop's step that was waiting runs.
   readonly #wake = (): void => {
-    this.#turned = true;
     const resume = this.#resume;
     if (resume) {
       this.#resume = undefined;
@@ -549,37 +542,24 @@ export class Capture implements AsyncIterable<Packet> {
     return NOT_YET;
   }
 
-  /** BatchSource.yieldDue: the reader has kept the event loop YIELD_EVERY_MS; it gets a turn, then `retry`. */
+  /** BatchSource.yieldDue: the reader has kept the event loop 20 ms; it gets a turn, then `retry`. */
   #yieldDue(retry: () => void): boolean {
-    if (!this.#turnDue()) return false;
+    if (!this.#native.turnDue()) return false;
     this.#resume = retry;
     setImmediate(this.#wake);
     return true;
   }
 
   /**
-   * Whether the reader has kept the event loop to itself for YIELD_EVERY_MS: a reader that never
-   * waits would starve timers, I/O and signals (an AbortSignal among them).
-   */
-  #turnDue(): boolean {
-    const now = performance.now();
-    if (this.#turned) {
-      this.#turned = false;
-      this.#lastYield = now;
-      return false;
-    }
-    return now - this.#lastYield >= YIELD_EVERY_MS;
-  }
-
-  /**
    * One step toward the next batch, taken without waiting: the batch's packet count (> 0), or what
    * has to happen first: MUST_WAIT (the source has nothing now), MUST_YIELD (the reader has kept the
-   * event loop for YIELD_EVERY_MS), or ENDED (closed, or the source is done: its error is thrown).
+   * event loop for 20 ms: timers, I/O and signals are due a turn), or ENDED (closed, or the source
+   * is done: its error is thrown).
    */
   #take(): number {
     if (this.#closed) return ENDED;
-    if (this.#turnDue()) return MUST_YIELD;
     const count = this.#native.acquire();
+    if (count === MUST_YIELD) return MUST_YIELD;
     if (count > 0) {
       const buffer = this.#native.bytes;
       if (buffer !== this.#bytesBuffer && buffer !== undefined) {

@@ -17,6 +17,12 @@ namespace {
 // promise) vanishes, few enough that a batch's records stay in cache.
 constexpr u32 kSlots = 2048;
 
+// The longest JS reads batches without letting the event loop turn (timers, I/O, signals, an
+// AbortSignal among them), however fast packets arrive.
+constexpr uint64_t kTurnEveryMs = 20;
+// What acquire() returns instead of a batch when the event loop is due a turn.
+constexpr int kTurnDue = -2;
+
 std::string get_string(const Napi::Object& o, const char* key) {
   Napi::Value v = o.Get(key);
   return v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string();
@@ -108,6 +114,7 @@ Napi::Function NativeCapture::define_class(Napi::Env env) {
   return DefineClass(env, "NativeCapture",
                      {
                          InstanceMethod<&NativeCapture::acquire>("acquire"),
+                         InstanceMethod<&NativeCapture::turn_due_js>("turnDue"),
                          InstanceMethod<&NativeCapture::wait>("wait"),
                          InstanceMethod<&NativeCapture::stats>("stats"),
                          InstanceMethod<&NativeCapture::finished>("finished"),
@@ -268,8 +275,30 @@ u32 NativeCapture::fill_next() {
   return count;
 }
 
+// Whether JS has kept the event loop to itself for kTurnEveryMs since its last turn. A turn is a
+// wake-up (the loop polled), or the turn JS gives the loop when told it is due: the call after a
+// `true` comes after that turn. (Not uv_now(): Node refreshes the loop's time whenever JS reads a
+// timer, so it does not say when the loop last turned.)
+bool NativeCapture::turn_due() {
+  const uint64_t now = uv_hrtime();
+  if (turn_given_) {
+    turn_given_ = false;
+    last_turn_ns_ = now;
+    return false;
+  }
+  if (now - last_turn_ns_ < kTurnEveryMs * 1000000) return false;
+  turn_given_ = true;
+  return true;
+}
+
+Napi::Value NativeCapture::turn_due_js(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), turn_due());
+}
+
 Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  // JS gives the loop its turn (setImmediate) and asks again; the batch it holds stays lent.
+  if (!shut_down_ && !finished_ && turn_due()) return Napi::Number::New(env, kTurnDue);
   const u32 count = fill_next();
   if (!source_) return Napi::Number::New(env, 0);
   if (source_->linktype != linktype_) describe_link(info.This().As<Napi::Object>());  // a pipe's header arrived
@@ -370,6 +399,7 @@ void NativeCapture::on_timer(uv_timer_t* handle) {
 
 void NativeCapture::wake(Poller* poller) {
   poller->waiting = false;
+  if (poller->owner) poller->owner->turn_given_ = true;  // the loop has turned
   // Armed but not awaited: the poll keeps the process alive only while JS awaits packets.
   if (poller->poll_ready) uv_unref(reinterpret_cast<uv_handle_t*>(&poller->handle));
   NativeCapture* self = poller->owner;

@@ -30,6 +30,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
 
   // JS methods; each is called once per batch or less, never per packet.
   Napi::Value acquire(const Napi::CallbackInfo& info);
+  Napi::Value turn_due_js(const Napi::CallbackInfo& info);  // turnDue()
   void wait(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value finished(const Napi::CallbackInfo& info);
@@ -39,6 +40,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value drain_pcap(const Napi::CallbackInfo& info);
 
   u32 fill_next();
+  bool turn_due();
   void open(const Napi::CallbackInfo& info);
   static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
@@ -59,6 +61,8 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   void release_on_wake();
 
   napi_env env_ = nullptr;
+  uint64_t last_turn_ns_ = 0;  // uv_hrtime() of the event loop's last turn (turn_due())
+  bool turn_given_ = true;     // the loop has turned since: the start, a wake-up, or JS's turn
   std::unique_ptr<Source> source_;
   std::shared_ptr<Slots> slots_;
   std::unique_ptr<RecordSink> sink_;
