@@ -28,7 +28,8 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   struct Slots;   // the record slots' memory, shared with JS's ArrayBuffer
   struct Poller;  // the uv_poll_t, which outlives this object until libuv closes it
 
-  // JS methods; each is called once per batch or less, never per packet.
+  // JS methods; each is called once per batch or less, never per packet (turnDue: once every 16
+  // packets of a for-await loop).
   Napi::Value acquire(const Napi::CallbackInfo& info);
   Napi::Value turn_due_js(const Napi::CallbackInfo& info);  // turnDue()
   void wait(const Napi::CallbackInfo& info);
