@@ -336,10 +336,8 @@ export class Batch implements Iterable<Packet> {
 
 const EMPTY = new Uint8Array(0);
 
-// What Capture.#take() returns when it has no batch: ENDED, or what must happen first. MUST_YIELD is
-// also what the addon's acquire() returns when the event loop is due a turn (20 ms of reading).
-const MUST_WAIT = 0;
-const MUST_YIELD = -2;
+// What the addon's acquire() returns instead of a batch when JS has kept the event loop 20 ms.
+const TURN_DUE = -2;
 
 /** A live or file capture. Iterate it with `for await`, or its {@link Capture.batches}. */
 export class Capture implements AsyncIterable<Packet> {
@@ -483,8 +481,7 @@ export class Capture implements AsyncIterable<Packet> {
           try {
             if (!this.#closed) packets += this.#native.drainPcap(fd, snaplen, nano, io);
             if (this.#closed || this.#native.finished()) return done();
-            this.#resume = step;
-            this.#native.wait();
+            this.#afterWake(step);
           } catch (err) {
             done(err);
           }
@@ -528,45 +525,26 @@ export class Capture implements AsyncIterable<Packet> {
     };
   }
 
-  /** BatchSource.fill: the next batch into `batch` now, or ENDED, or NOT_YET and `retry` called later. */
-  #fill(batch: Batch, retry: () => void): number {
-    const count = this.#take();
-    if (count > 0) {
-      batch.reset(count, this.#bytes);
-      return count;
-    }
-    if (count === ENDED) return ENDED;
-    this.#resume = retry;
-    if (count === MUST_YIELD) setImmediate(this.#wake);
-    else this.#native.wait();
-    return NOT_YET;
-  }
-
-  /** BatchSource.yieldDue: the reader has kept the event loop 20 ms; it gets a turn, then `retry`. */
-  #yieldDue(retry: () => void): boolean {
-    if (!this.#native.turnDue()) return false;
-    this.#resume = retry;
-    setImmediate(this.#wake);
-    return true;
-  }
-
   /**
-   * One step toward the next batch, taken without waiting: the batch's packet count (> 0), or what
-   * has to happen first: MUST_WAIT (the source has nothing now), MUST_YIELD (the reader has kept the
-   * event loop for 20 ms: timers, I/O and signals are due a turn), or ENDED (closed, or the source
-   * is done: its error is thrown).
+   * BatchSource.fill: the next batch into `batch` now (its packet count), or ENDED (closed, or the
+   * source is done: its error is thrown), or NOT_YET, and `retry` runs after the event loop's turn
+   * (the addon says one is due after 20 ms of reading) or when the source may have packets.
    */
-  #take(): number {
+  #fill(batch: Batch, retry: () => void): number {
     if (this.#closed) return ENDED;
     const count = this.#native.acquire();
-    if (count === MUST_YIELD) return MUST_YIELD;
     if (count > 0) {
       const buffer = this.#native.bytes;
       if (buffer !== this.#bytesBuffer && buffer !== undefined) {
         this.#bytesBuffer = buffer;
         this.#bytes = new Uint8Array(buffer);
       }
+      batch.reset(count, this.#bytes);
       return count;
+    }
+    if (count === TURN_DUE) {
+      this.#afterTurn(retry);
+      return NOT_YET;
     }
     if (this.#native.finished()) {
       const error = this.#native.takeError();
@@ -574,6 +552,26 @@ export class Capture implements AsyncIterable<Packet> {
       if (error) throw error;
       return ENDED;
     }
-    return MUST_WAIT;
+    this.#afterWake(retry);
+    return NOT_YET;
+  }
+
+  /** BatchSource.yieldDue: the reader has kept the event loop 20 ms; it gets a turn, then `retry`. */
+  #yieldDue(retry: () => void): boolean {
+    if (!this.#native.turnDue()) return false;
+    this.#afterTurn(retry);
+    return true;
+  }
+
+  /** `resume` runs once the event loop has had a turn (or the capture closes). */
+  #afterTurn(resume: () => void): void {
+    this.#resume = resume;
+    setImmediate(this.#wake);
+  }
+
+  /** `resume` runs once the source may have packets (or the capture closes). */
+  #afterWake(resume: () => void): void {
+    this.#resume = resume;
+    this.#native.wait();
   }
 }

@@ -399,11 +399,12 @@ void NativeCapture::on_timer(uv_timer_t* handle) {
 
 void NativeCapture::wake(Poller* poller) {
   poller->waiting = false;
-  if (poller->owner) poller->owner->turn_given_ = true;  // the loop has turned
   // Armed but not awaited: the poll keeps the process alive only while JS awaits packets.
   if (poller->poll_ready) uv_unref(reinterpret_cast<uv_handle_t*>(&poller->handle));
   NativeCapture* self = poller->owner;
-  if (self == nullptr || self->on_wake_.IsEmpty()) return;
+  if (self == nullptr) return;
+  self->turn_given_ = true;  // the loop has turned
+  if (self->on_wake_.IsEmpty()) return;
   // Plain C calls whose failures are ignored: this runs from the event loop,
   // outside any C++ try, also while a worker's environment is being torn down.
   napi_env env = self->env_;

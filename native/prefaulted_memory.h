@@ -35,7 +35,6 @@ class PrefaultedMemory {
 
   // nullptr when the memory could not be had.
   u8* data() const { return data_; }
-  size_t size() const { return size_; }
 
  private:
   u8* data_;
