@@ -52,15 +52,35 @@ void dissect_l4(Cursor& cur, u32 off, u32 avail, u8 proto, bool fragment) {
   }
 }
 
+namespace {
+
+// The record before anything is known: zeros, every offset absent, no layer found. Every packet
+// starts from a copy of it. GCC turns a memset of the record into `rep stos`, whose start-up cost on
+// Intel cores without fast short `rep stos` was ~40% of dissect_packet() (perf annotate, Sapphire
+// Rapids under KVM); a copy of a constant compiles to a few vector stores.
+struct EmptyRecord {
+  u8 bytes[rec::RECORD_SIZE];
+};
+
+constexpr EmptyRecord make_empty_record() {
+  static_assert(rec::OFFSET_ABSENT == 0xffff, "an absent offset is all ones, the same in either byte order");
+  EmptyRecord r{};
+  constexpr u32 kOffsets[] = {rec::l2Off, rec::l3Off, rec::l4Off, rec::payloadOff, rec::l3Next};
+  for (u32 off : kOffsets) {
+    r.bytes[off] = 0xff;
+    r.bytes[off + 1] = 0xff;
+  }
+  r.bytes[rec::pktType] = rec::PKTTYPE_UNKNOWN;
+  r.bytes[rec::stopLayer] = rec::LAYER_NONE;
+  return r;
+}
+
+constexpr EmptyRecord kEmptyRecord = make_empty_record();
+
+}  // namespace
+
 void start_record(u32 caplen, u32 wirelen, int linktype, u8* rec) {
-  std::memset(rec, 0, rec::RECORD_SIZE);
-  rec::put16(rec, rec::l2Off, rec::OFFSET_ABSENT);
-  rec::put16(rec, rec::l3Off, rec::OFFSET_ABSENT);
-  rec::put16(rec, rec::l4Off, rec::OFFSET_ABSENT);
-  rec::put16(rec, rec::payloadOff, rec::OFFSET_ABSENT);
-  rec::put16(rec, rec::l3Next, rec::OFFSET_ABSENT);
-  rec::put8(rec, rec::pktType, rec::PKTTYPE_UNKNOWN);
-  rec::put8(rec, rec::stopLayer, rec::LAYER_NONE);
+  std::memcpy(rec, kEmptyRecord.bytes, rec::RECORD_SIZE);
   rec::put32(rec, rec::capLen, caplen);
   rec::put32(rec, rec::wireLen, wirelen);
   rec::put16(rec, rec::linkType, static_cast<u16>(linktype));
