@@ -55,9 +55,9 @@ void dissect_l4(Cursor& cur, u32 off, u32 avail, u8 proto, bool fragment) {
 namespace {
 
 // The record before anything is known: zeros, every offset absent, no layer found. Every packet
-// starts from a copy of it. GCC turns a memset of the record into `rep stos`, whose start-up cost on
-// Intel cores without fast short `rep stos` was ~40% of dissect_packet() (perf annotate, Sapphire
-// Rapids under KVM); a copy of a constant compiles to a few vector stores.
+// starts from a copy of it. GCC turns a memset of the record into `rep stos`, whose start-up cost
+// on Intel cores without fast short `rep stos` was ~40% of dissect_packet() (perf annotate on a
+// Sapphire Rapids-class Xeon under KVM); a copy of a constant compiles to a few vector stores.
 struct EmptyRecord {
   u8 bytes[rec::RECORD_SIZE];
 };
