@@ -166,14 +166,18 @@ function packetsFor(input: InputFile, pps: number, seconds = 2): number {
   return Math.min(input.count, Math.max(20_000, Math.round(pps * seconds)));
 }
 
-/** The highest paced rate `workers` keep with summary() per packet: doubling until one is lost, then bisecting. */
+/**
+ * The highest paced rate `workers` keep with summary() per packet: doubling until one is lost, then bisecting.
+ * A rate that loses is tried once more before the search turns down: one probe that met one of the host's slow
+ * spells settled one worker at 32.8 k packets/s in one run and at 56.3 k in another, and that flipped the verdict.
+ */
 async function keptRate(ctx: BenchContext, net: NetPair, workers: number, input: InputFile): Promise<number> {
-  const kept = async (pps: number): Promise<boolean> => {
+  const tryOnce = async (pps: number): Promise<boolean> => {
     const m = await oneRun(ctx, net, workers, input, 'summary', pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
-    const ok = m.lost <= KEPT_LOSS * m.offered;
     process.stderr.write(`  ${workers} worker(s) at ${si(pps)} pps: lost ${count(m.lost)} of ${count(m.offered)}\n`);
-    return ok;
+    return m.lost <= KEPT_LOSS * m.offered;
   };
+  const kept = async (pps: number): Promise<boolean> => (await tryOnce(pps)) || tryOnce(pps);
   let lo = 0;
   let hi = FIRST_RATE;
   while (hi <= MAX_RATE && (await kept(hi))) [lo, hi] = [hi, hi * 2];
@@ -225,10 +229,10 @@ async function keptRateTable(ctx: BenchContext, input: InputFile): Promise<Table
   await runAsyncTable(ctx, t, drivers, why, withSilentPair);
   t.notes.push(
     `Each worker calls summary() on every packet (Scapy's one-line summary, several µs a packet). The search offers ` +
-      `${si(FIRST_RATE)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost, then halves the ` +
-      `interval ${SEARCH_STEPS} times; each probe sends ${count(WARM_PACKETS)} frames at ${si(WARM_PPS)} pps first (while V8 ` +
+      `${si(FIRST_RATE)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost (in two tries at ` +
+      `the same rate), then halves the interval ${SEARCH_STEPS} times; each probe sends ${count(WARM_PACKETS)} frames at ${si(WARM_PPS)} pps first (while V8 ` +
       `compiles summary()), then 2 s at the rate tried (at least ${count(20_000)} frames); every frame counts. The rows are ` +
-      `the runs at the rate found (the search itself is one pass, so one unlucky probe moves the rate): lost counts ` +
+      `the runs at the rate found (one search per driver, so a rate that two unlucky probes turned down stays down): lost counts ` +
       `every packet sent and not captured. Each worker has a ${SEARCH_BUFFER_BYTES >> 20} MiB ring. The sender (pinned ` +
       "to CPU 0) sleeps between its batches, but it and the kernel's receive path still take a share of CPU 0 that " +
       'grows with the rate, and the second worker cannot have that share.',
