@@ -229,13 +229,14 @@ async function keptRateTable(ctx: BenchContext, input: InputFile): Promise<Table
   await runAsyncTable(ctx, t, drivers, why, withSilentPair);
   t.notes.push(
     `Each worker calls summary() on every packet (Scapy's one-line summary, several µs a packet). The search offers ` +
-      `${si(FIRST_RATE)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost (in two tries at ` +
-      `the same rate), then halves the interval ${SEARCH_STEPS} times; each probe sends ${count(WARM_PACKETS)} frames at ${si(WARM_PPS)} pps first (while V8 ` +
-      `compiles summary()), then 2 s at the rate tried (at least ${count(20_000)} frames); every frame counts. The rows are ` +
-      `the runs at the rate found (one search per driver, so a rate that two unlucky probes turned down stays down): lost counts ` +
-      `every packet sent and not captured. Each worker has a ${SEARCH_BUFFER_BYTES >> 20} MiB ring. The sender (pinned ` +
-      "to CPU 0) sleeps between its batches, but it and the kernel's receive path still take a share of CPU 0 that " +
-      'grows with the rate, and the second worker cannot have that share.',
+      `${si(FIRST_RATE)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost (in two tries ` +
+      `at the same rate), then halves the interval ${SEARCH_STEPS} times; each probe sends ${count(WARM_PACKETS)} ` +
+      `frames at ${si(WARM_PPS)} pps first (while V8 compiles summary()), then 2 s at the rate tried (at least ` +
+      `${count(20_000)} frames); every frame counts. The rows are the runs at the rate found (one search per driver, ` +
+      `so a rate that two unlucky probes turned down stays down): lost counts every packet sent and not captured. ` +
+      `Each worker has a ${SEARCH_BUFFER_BYTES >> 20} MiB ring. The sender (pinned to CPU 0) sleeps between its ` +
+      "batches, but it and the kernel's receive path still take a share of CPU 0 that grows with the rate, and the " +
+      'second worker cannot have that share.',
   );
   const one = t.rows.find((r) => r.driver.includes('1 worker') && !r.skipped)?.metrics;
   const two = t.rows.find((r) => r.driver.includes('2 workers') && !r.skipped)?.metrics;
