@@ -18,6 +18,7 @@
         "native/errors.cc",
         "native/send.cc",
         "native/route.cc",
+        "native/access_probe.cc",
         "native/file_reader.cc",
         "native/pcap_format.cc",
         "native/pcapng_format.cc",

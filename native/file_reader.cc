@@ -21,7 +21,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "access_probe.h"
 #include "file_format.h"
 #include "prefaulted_memory.h"
 
@@ -132,6 +134,9 @@ class Reader : public FileReader {
   }
   int linktype() const override { return format_ ? format_->linktype() : -1; }
   u32 snaplen() const override { return format_ ? format_->snaplen() : 262144; }
+  const AccessProbe* access_probe() const override { return probe_ ? &*probe_ : nullptr; }
+
+  std::optional<AccessProbe> probe_;  // what chose access() for kAuto on a large file
   bool nanosecond() const override { return format_ && format_->nanosecond(); }
 
   // Reads the header and every block before the first packet (pcapng: sections and interfaces), so
@@ -442,16 +447,22 @@ ReaderError open_error(int err, const std::string& path) {
   return ReaderError{code, path + ": " + errno_text(err)};
 }
 
-// kAuto's choice for a regular file of `size` bytes (see FileReader::Access), from measurements
-// on a 2-vCPU VM (bench/c/read-ways.cc, whole process, page cache hot; docs/ARCHITECTURE.md):
-// the walk + dissect over a mapped 613 MB file cost ~330-400 ns/packet of CPU, the same after
-// pread() into a reused 1 MiB buffer ~160-175 (the kernel's copy streams the bytes, the walk then
-// reads them from the cache). Below ~8 MiB the mapping wins: the buffer's first touch costs a few
-// ms here (each fresh page faults, in the guest and in the host), and a small file's pages may
-// still be in the last-level cache.
+// kAuto maps a regular file under kReadAtLeast bytes: there the buffer's first touch would cost more
+// than the whole walk (each fresh page faults, in the guest and in the host: the first 1 MiB
+// pread() took 3.9 ms on the AMD guest), and a small file's pages may still be in the last-level
+// cache. A larger file is mapped or read, whichever of the two measures cheaper on its first
+// kProbeSlices slices (access_probe.h: the answer differs between machines). The probe walks a
+// 32nd of the file, up to 2 MiB, without dissecting: ~2% of the work for a file up to 64 MiB, less
+// for a larger one.
 constexpr uint64_t kReadAtLeast = uint64_t{8} << 20;
-FileReader::Access choose_access(uint64_t size) {
-  return size >= kReadAtLeast ? FileReader::Access::kRead : FileReader::Access::kMap;
+constexpr int kProbeSlices = 8;
+constexpr size_t kProbeSliceMax = size_t{256} << 10;
+
+AccessProbe measure_access(int fd, uint64_t start, uint64_t end) {
+  // A 32nd of the file in all, up to 2 MiB (from 64 MiB on): 32 KiB slices for an 8 MiB file.
+  const uint64_t slice = (end - start) / (kProbeSlices * 32);
+  return probe_access(fd, start, end, slice < kProbeSliceMax ? static_cast<size_t>(slice) : kProbeSliceMax,
+                      kProbeSlices);
 }
 
 // A reader over an open fd (owned from here on): mapped or read in chunks when it is a regular
@@ -477,10 +488,19 @@ std::unique_ptr<FileReader> over_fd(int fd, const std::string& path, bool is_std
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (start > size) start = size;
-  if (access == FileReader::Access::kAuto) access = choose_access(size - start);
+  std::optional<AccessProbe> probe;
+  if (access == FileReader::Access::kAuto) {
+    if (size - start < kReadAtLeast) {
+      access = FileReader::Access::kMap;
+    } else {
+      probe = measure_access(fd, start, size);
+      access = probe->cheaper();
+    }
+  }
   std::unique_ptr<Reader> reader;
   if (access == FileReader::Access::kRead) reader = std::make_unique<ChunkedFileReader>(fd, start, size, read_chunk());
   else reader = std::make_unique<MappedFileReader>(fd, start, size);
+  reader->probe_ = probe;
   if (!reader->prime()) {
     *error = reader->error();
     if (error->code == "EFORMAT" && error->message.rfind("not a", 0) != 0 && error->message.rfind("empty", 0) != 0)

@@ -17,6 +17,8 @@
 
 namespace pktkit {
 
+struct AccessProbe;  // access_probe.h
+
 using u8 = uint8_t;
 using u16 = uint16_t;
 using u32 = uint32_t;
@@ -65,11 +67,12 @@ class FileReader {
   //   kRead  pread() into one buffer that the reader reuses: a window is LENT, valid only until
   //          the next call of next() (lends_windows()). The kernel's copy streams the bytes into
   //          the cache, and the buffer stays there.
-  //   kAuto  the one that measured faster for this file (file_reader.cc, choose_access()).
+  //   kAuto  mapped under 8 MiB; from there, the one that measures cheaper on the file's first
+  //          slices (access_probe.h), since that differs between machines.
   enum class Access { kAuto, kMap, kRead };
   // Opens a path; "-" is standard input (a dup of fd 0). NEVER blocks: a FIFO or pipe is opened O_NONBLOCK
   // (a FIFO with no writer must not wedge the caller). Regular files are read as `access` says
-  // (kAuto: mapped under 8 MiB, read in chunks from there); pipes, FIFOs, character devices and
+  // (kAuto: see Access); pipes, FIFOs, character devices and
   // stdin are read with large chunked non-blocking read()s.
   // Returns nullptr and fills *error for open errors (ENOENT, EACCES, EISDIR, EIO) and, for regular files,
   // for a bad header (EFORMAT: "not a pcap or pcapng file").
@@ -89,6 +92,8 @@ class FileReader {
   // The access this reader uses for a regular file (kMap or kRead); kRead for pipes.
   virtual Access access() const = 0;
   virtual int poll_fd() const = 0;  // pipe/FIFO/stdin: the fd to poll; -1 for mapped files
+  // For kAuto on a regular file of 8 MiB or more, the measurement behind access(); else nullptr.
+  virtual const AccessProbe* access_probe() const { return nullptr; }
   virtual const ReaderError& error() const = 0;
   virtual bool header_known() const = 0;  // false for a pipe until its header arrived (then next() gives kWouldBlock)
   virtual int linktype() const = 0;       // first interface's link type (-1 before header_known())

@@ -1,9 +1,10 @@
 /**
  * openFile's two ways through a regular file (`access: 'read'`: one buffer reused batch after
  * batch; `'map'`: the mapping) give the same packets, and a packet kept with copy() stays what it
- * was while the reader reuses its buffer. The input is larger than the rule's 8 MiB, so `'auto'`
- * reads it in chunks, over many buffers, with records cut at every buffer's end: the records of
- * the Ethernet fixtures (tcpdump's captures of real traffic) repeated to ~10 MiB.
+ * was while the reader reuses its buffer (read in chunks, over many buffers, with records cut at
+ * every buffer's end). The input is larger than 8 MiB, so `'auto'` measures both ways on it and
+ * takes the cheaper: the records of the Ethernet fixtures (tcpdump's captures of real traffic)
+ * repeated to ~10 MiB.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { run, runOk } from '../helpers/processes';
 
 const root = path.join(__dirname, '..', '..');
-const readerSources = ['file_reader.cc', 'pcap_format.cc', 'pcapng_format.cc'].map((f) => path.join(root, 'native', f));
+const readerSources = ['file_reader.cc', 'access_probe.cc', 'pcap_format.cc', 'pcapng_format.cc'].map((f) =>
+  path.join(root, 'native', f),
+);
 
 /** One packet as the harness (or tshark) reports it. */
 export interface ReadPacket {
@@ -30,6 +32,8 @@ export interface ReadResult {
   header?: { linktype: number; snaplen: number; nanosecond: boolean };
   /** How the reader read the input: mapped, or in chunks (pipes always are). */
   access?: 'map' | 'read';
+  /** What `auto` measured on a large file to choose `access`: CPU ns and bytes walked each way. */
+  probe?: { mapNs: number; mapBytes: number; readNs: number; readBytes: number };
   packets: ReadPacket[];
   stats?: { packets: number; batches: number; windows: number; wouldblock: number };
   /** `end`, `stall`, or the error's code. */
@@ -116,8 +120,14 @@ export function parseHarnessOutput(stdout: string): ReadResult {
     if (kind === 'O') {
       result.openError = { code: f[0], message: f.slice(1).join(' ') };
       result.end = f[0];
-    } else if (kind === 'A') result.access = f[0] as 'map' | 'read';
-    else if (kind === 'H') result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
+    } else if (kind === 'A') {
+      result.access = f[0] as 'map' | 'read';
+      if (f[1] === 'probe') {
+        const [mapNs, mapBytes, readNs, readBytes] = f.slice(2, 6).map(Number);
+        result.probe = { mapNs, mapBytes, readNs, readBytes };
+      }
+    } else if (kind === 'H')
+      result.header = { linktype: Number(f[0]), snaplen: Number(f[1]), nanosecond: f[2] === '1' };
     else if (kind === 'P') {
       result.packets.push({
         time: f[0],

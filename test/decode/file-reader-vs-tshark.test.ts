@@ -418,33 +418,66 @@ describe('pipes and FIFOs', () => {
 });
 
 describe('how a regular file is read', () => {
-  test('auto maps a file under 8 MiB and reads a larger one in chunks; map and read can be asked for', async () => {
+  test('auto maps a file under 8 MiB and measures both ways on a larger one; map and read can be asked for', async () => {
     const small = path.join(fixtures, 'http-lo.pcap');
     const large = dir.file('large.pcap');
     // ~9.2 MiB: 6,400 frames of up to 1,514 bytes (just over the rule's 8 MiB).
-    fs.writeFileSync(
-      large,
-      pcapFile(
-        {},
-        frames(61, 6400, 1400, 1514).map((data, i) => ({ sec: 1795285953 + i, frac: 0, data })),
-      ),
-    );
+    const records = frames(61, 6400, 1400, 1514).map((data, i) => ({ sec: 1795285953 + i, frac: 0, data }));
+    fs.writeFileSync(large, pcapFile({}, records));
     assert.ok(fs.statSync(large).size >= 8 << 20);
-    const read = async (file: string, access?: 'map' | 'read') => (await readWithHarness(exe, file, { access })).access;
-    assert.equal(await read(small), 'map');
-    assert.equal(await read(large), 'read');
-    assert.equal(await read(small, 'read'), 'read');
-    assert.equal(await read(large, 'map'), 'map');
+    const read = (file: string, access?: 'map' | 'read') => readWithHarness(exe, file, { access });
+    const smallAuto = await read(small);
+    assert.equal(smallAuto.access, 'map');
+    assert.equal(smallAuto.probe, undefined, 'a small file is mapped without measuring');
+    // The probe walks 8 slices, alternately mapped and read, of a 256th of the file in whole pages,
+    // and keeps each way's cheapest: whole records of up to 1,530 bytes with their headers.
+    const slice = Math.floor(fs.statSync(large).size / 256 / 4096) * 4096;
+    const auto = await read(large);
+    const probe = auto.probe!;
+    assert.ok(probe, 'a large file opened with auto says what it measured');
+    for (const bytes of [probe.mapBytes, probe.readBytes])
+      assert.ok(bytes > slice - 1530 && bytes <= slice, `${bytes} of ${slice}`);
+    assert.ok(probe.mapNs > 0 && probe.readNs > 0, JSON.stringify(probe));
+    const mapCheaper = probe.mapNs * probe.readBytes <= probe.readNs * probe.mapBytes;
+    assert.equal(auto.access, mapCheaper ? 'map' : 'read', JSON.stringify(probe));
+    for (const [file, access] of [
+      [small, 'read'],
+      [large, 'map'],
+      [large, 'read'],
+    ] as const) {
+      const asked = await read(file, access);
+      assert.equal(asked.access, access);
+      assert.equal(asked.probe, undefined, 'a way asked for is not measured');
+    }
     const [mapped, chunked] = await Promise.all([
       readWithHarness(exe, large, { access: 'map' }),
       readWithHarness(exe, large, { access: 'read' }),
     ]);
     assert.equal(mapped.packets.length, 6400);
     assert.deepEqual(chunked.packets, mapped.packets);
+    assert.deepEqual(auto.packets, mapped.packets);
     assert.equal(chunked.end, 'end');
     // A one-megabyte buffer holds ~690 of these records: the reader went through it ~10 times.
     assert.ok(chunked.stats!.batches >= 9, `batches: ${chunked.stats!.batches}`);
     await compareWithLibpcap(large, chunked);
+  });
+
+  test('auto on a large file that goes bad early: the probe gives up, the reader reports what it finds', async () => {
+    // Two good records, then one that claims 100 MB (over the 64 MiB bound), then 8 MiB of padding.
+    const good = frames(62, 2, 100, 200).map((data, i) => ({ sec: 1795285953 + i, frac: 0, data }));
+    const head = pcapFile({}, good);
+    const bad = Buffer.alloc(16);
+    bad.writeUInt32LE(1795285960, 0);
+    bad.writeUInt32LE(100_000_000, 8);
+    bad.writeUInt32LE(100_000_000, 12);
+    const file = dir.file('bad-early.pcap');
+    fs.writeFileSync(file, Buffer.concat([head, bad, Buffer.alloc(8 << 20)]));
+    const r = await readWithHarness(exe, file, {});
+    // The first mapped slice stopped at the bad record: no way was measured, and read is the default.
+    assert.deepEqual(r.probe, { mapNs: 0, mapBytes: 0, readNs: 0, readBytes: 0 });
+    assert.equal(r.access, 'read');
+    assert.equal(r.packets.length, 2);
+    assert.equal(r.end, 'EFORMAT');
   });
 });
 

@@ -2,7 +2,8 @@
 // records, blocks, options, windowing) through FileReader::from_memory.
 //
 //   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-//       test/decode/file_reader_fuzz.cc native/file_reader.cc native/pcap_format.cc native/pcapng_format.cc
+//       test/decode/file_reader_fuzz.cc native/file_reader.cc native/access_probe.cc native/pcap_format.cc \
+//       native/pcapng_format.cc
 //   ./a.out -max_total_time=30 CORPUS_DIR
 //
 // libFuzzer hands over a heap block of exactly the input's size, so ASan stops any read past it.
@@ -10,7 +11,8 @@
 // window-crossing path (a record that starts near a window's end) is fuzzed too, and a third time
 // from a memfd through FileReader::open with Access::kRead and a one-page buffer (records carried
 // across buffers, grown for records longer than a page), which must give the same packets, bytes
-// and end as the first reading. Invariants are checked and every packet byte is read.
+// and end as the first reading. Invariants are checked and every packet byte is read. The memfd also
+// goes through the probe behind `access: 'auto'` (one-page slices), which walks the same records.
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "../../native/access_probe.h"
 #include "../../native/file_reader.h"
 
 using namespace pktkit;
@@ -99,6 +102,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FileReader::set_read_chunk_for_tests(4096);
   const Walked c = walk(data, size, max, fd);
   FileReader::set_read_chunk_for_tests(0);
+  // The probe walks whole records only, of the file's bytes only, and never more than it was given.
+  const AccessProbe probe = probe_access(fd, 0, size, 4096, 8);
+  if (probe.map.bytes > 4096 || probe.read.bytes > 4096 || probe.map.bytes + probe.read.bytes > size)
+    violation("the probe walked more than its slices");
   close(fd);
   // An empty file opens as EFORMAT both ways; from memory there is no "file" to be empty, same code.
   if (c.sum != a.sum || c.packets != a.packets || c.end != a.end) {

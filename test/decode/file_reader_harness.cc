@@ -3,7 +3,9 @@
 //
 //   file_reader_harness print [--window BYTES] [--access map|read|auto] [--chunk BYTES] [--max N]
 //                             [--stall-ms MS] FILE|-
-//       A <map|read>                                     how the input is read (first line)
+//       A <map|read> [probe MAP_NS MAP_BYTES READ_NS READ_BYTES]
+//                                                        how the input is read (first line), and
+//                                                        what auto measured to choose (large files)
 //       H <linktype> <snaplen> <nanosecond 0|1>          once, when the header is known
 //       P <sec>.<nsec> <caplen> <wirelen> <linktype> <interface> <fnv1a32 of the bytes, hex>
 //       S packets=N batches=N windows=N wouldblock=N    when the input ends or fails
@@ -41,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "../../native/access_probe.h"
 #include "../../native/file_reader.h"
 
 using namespace pktkit;
@@ -94,7 +97,12 @@ int print(int argc, char** argv) {
     std::printf("O %s %s\n", err.code.c_str(), err.message.c_str());
     return 0;
   }
-  std::printf("A %s\n", r->access() == FileReader::Access::kRead ? "read" : "map");
+  std::printf("A %s", r->access() == FileReader::Access::kRead ? "read" : "map");
+  if (const AccessProbe* m = r->access_probe())
+    std::printf(" probe %llu %llu %llu %llu", static_cast<unsigned long long>(m->map.ns),
+                static_cast<unsigned long long>(m->map.bytes), static_cast<unsigned long long>(m->read.ns),
+                static_cast<unsigned long long>(m->read.bytes));
+  std::printf("\n");
   std::vector<SourcePacket> out(max);
   unsigned long long packets = 0, batches = 0, windows = 0, wouldblock = 0;
   bool header = false;
