@@ -7,6 +7,9 @@
  * 6b: summary() per packet, work one thread cannot keep up with: for 1 and 2
  *     workers, the highest paced rate kept (lost ≤ 0.1 % of sent), found by
  *     doubling then halving the interval, then confirmed over the runs.
+ * 6c: the same with FNV-1a over each packet's bytes: as heavy, but on the
+ *     worker's own thread (summary()'s garbage collection runs on V8's helper
+ *     threads, which every worker shares).
  * Target: 2 workers capture ≥ 1.7× the packets/s of one at the rate where one
  * starts to drop.
  */
@@ -29,7 +32,8 @@ const WARM_PPS = 10_000;
 const SEARCH_BUFFER_BYTES = 8 << 20;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-type Work = 'fields' | 'summary';
+type Work = 'fields' | 'summary' | 'hash';
+type HeavyWork = Exclude<Work, 'fields'>;
 
 /** One run: `workers` capture while the sender sends `packets` frames of `input` at `pps` (0: top speed). */
 async function oneRun(
@@ -52,15 +56,15 @@ async function oneRun(
   try {
     await w.ready;
     await sleep(300);
-    // summary() runs a lot of JavaScript: V8 compiles it while the first packets arrive. A warm-up at a
+    // Heavy work runs a lot of JavaScript: V8 compiles it while the first packets arrive. A warm-up at a
     // rate the cold code keeps up with, counted like every other packet, makes the probe measure the
     // rate the workers sustain rather than their first second. CPU is counted after it.
-    const warm = work === 'summary' ? await sendmmsg(ctx, net, input.path, WARM_PACKETS, WARM_PPS) : undefined;
+    const warm = work !== 'fields' ? await sendmmsg(ctx, net, input.path, WARM_PACKETS, WARM_PPS) : undefined;
     if (warm) await sleep(1000);
     const cpu0 = cpuSecondsOf(child.pid as number);
     const sent = await sendmmsg(ctx, net, input.path, packets, pps);
-    // summary() may still be working through the rings after the sender stops.
-    await sleep(work === 'summary' ? 3000 : 1500);
+    // Heavy work may still be going through the rings after the sender stops.
+    await sleep(work !== 'fields' ? 3000 : 1500);
     const cpu = cpuSecondsOf(child.pid as number) - cpu0;
     await stop(child, 'SIGTERM');
     const line = w
@@ -139,7 +143,7 @@ export async function fanoutTrial(ctx: BenchContext): Promise<Table[]> {
       `2 workers ${si(two.capturedPps.median)} pps lost ${count(two.lost.median)}, offered ${si(one.offeredPps.median)} pps; ratio ${ratio.toFixed(2)}×`;
     if (1.7 * one.capturedPps.median > one.offeredPps.median)
       t.notes.push(
-        `${goal}: not decided at top speed: the sender offered less than 1.7× what one worker captured; see 6b (${figures})`,
+        `${goal}: not decided at top speed: the sender offered less than 1.7× what one worker captured; see 6b and 6c (${figures})`,
       );
     else if (one.lost.median <= 0)
       t.notes.push(`${goal}: not decided: one worker lost nothing at the sender's top speed (${figures})`);
@@ -152,12 +156,11 @@ export async function fanoutTrial(ctx: BenchContext): Promise<Table[]> {
       );
     } else t.notes.push(`${goal}: ${ratio >= 1.7 ? 'met' : 'MISSED'} (${figures})`);
   }
-  return [t, await keptRateTable(ctx, input)];
+  return [t, await keptRateTable(ctx, input, 'summary'), await keptRateTable(ctx, input, 'hash')];
 }
 
 /** "Kept": lost at most this share of what was sent (a handful of drops is noise, not a rate limit). */
 const KEPT_LOSS = 0.001;
-const FIRST_RATE = 25_000;
 const MAX_RATE = 1_600_000;
 const SEARCH_STEPS = 4;
 
@@ -167,19 +170,27 @@ function packetsFor(input: InputFile, pps: number, seconds = 2): number {
 }
 
 /**
- * The highest paced rate `workers` keep with summary() per packet: doubling until one is lost, then bisecting.
+ * The highest paced rate `workers` keep with `work` per packet: doubling until one is lost, then bisecting.
  * A rate that loses is tried once more before the search turns down: one probe that met one of the host's slow
  * spells settled one worker at 32.8 k packets/s in one run and at 56.3 k in another, and that flipped the verdict.
  */
-async function keptRate(ctx: BenchContext, net: NetPair, workers: number, input: InputFile): Promise<number> {
+async function keptRate(
+  ctx: BenchContext,
+  net: NetPair,
+  workers: number,
+  input: InputFile,
+  work: HeavyWork,
+): Promise<number> {
   const tryOnce = async (pps: number): Promise<boolean> => {
-    const m = await oneRun(ctx, net, workers, input, 'summary', pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
-    process.stderr.write(`  ${workers} worker(s) at ${si(pps)} pps: lost ${count(m.lost)} of ${count(m.offered)}\n`);
+    const m = await oneRun(ctx, net, workers, input, work, pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
+    process.stderr.write(
+      `  ${work}, ${workers} worker(s) at ${si(pps)} pps: lost ${count(m.lost)} of ${count(m.offered)}\n`,
+    );
     return m.lost <= KEPT_LOSS * m.offered;
   };
   const kept = async (pps: number): Promise<boolean> => (await tryOnce(pps)) || tryOnce(pps);
   let lo = 0;
-  let hi = FIRST_RATE;
+  let hi = HEAVY[work].firstRate;
   while (hi <= MAX_RATE && (await kept(hi))) [lo, hi] = [hi, hi * 2];
   if (lo === 0) return 0;
   for (let i = 0; i < SEARCH_STEPS && hi <= MAX_RATE; i++) {
@@ -203,11 +214,35 @@ const KEPT_COLUMNS: Table['columns'] = [
   ...['offered', 'lost', 'share0', 'share1', 'cpuNsPerPacket'].map(column),
 ];
 
-/** 6b: the highest rate 1 and 2 workers keep when each packet costs a summary(). */
-async function keptRateTable(ctx: BenchContext, input: InputFile): Promise<Table> {
+/** What 6b and 6c give each packet, and why. */
+const HEAVY: Record<HeavyWork, { section: string; perPacket: string; firstRate: number; what: string }> = {
+  summary: {
+    section: '6b',
+    firstRate: 25_000,
+    perPacket: 'summary() per packet',
+    what:
+      "Each worker calls summary() on every packet (Scapy's one-line summary, 10-20 µs a packet of the mix here). " +
+      "About a fifth of that CPU is V8's garbage collection of the layer objects, which runs on the process's " +
+      'helper threads, shared by every worker: one worker already keeps more than one CPU busy.',
+  },
+  hash: {
+    section: '6c',
+    firstRate: 12_500,
+    perPacket: 'FNV-1a over the bytes per packet',
+    what:
+      "Each worker hashes every packet's bytes (FNV-1a, 8 rounds, ~40 µs a packet of the mix here) and allocates " +
+      "nothing but the bytes' view, so the work stays on the worker's own thread: how far a second worker goes when " +
+      'it has a CPU to go to. With W of work and σ of sender and kernel per packet on CPU 0, two workers can reach ' +
+      '2W/(W + σ) of one: with σ ≈ 2.5 µs, 1.74× at 20 µs of work and 1.88× at 40.',
+  },
+};
+
+/** 6b and 6c: the highest rate 1 and 2 workers keep when each packet costs `work`. */
+async function keptRateTable(ctx: BenchContext, input: InputFile, work: HeavyWork): Promise<Table> {
+  const heavy = HEAVY[work];
   const t = newTable({
     trial: 'fanout',
-    title: '6b. fanout: the highest rate 1 and 2 workers keep with summary() per packet',
+    title: `${heavy.section}. fanout: the highest rate 1 and 2 workers keep with ${heavy.perPacket}`,
     input: describeInput(input),
     columns: KEPT_COLUMNS,
     throughput: false,
@@ -215,23 +250,23 @@ async function keptRateTable(ctx: BenchContext, input: InputFile): Promise<Table
   const why = namespacesUnavailable() ?? buildSender(ctx);
   const rates = new Map<number, number>();
   const drivers = [1, 2].map((n): AsyncDriver<NetPair> => ({
-    name: `${name(n)}, summary() per packet`,
+    name: `${name(n)}, ${heavy.perPacket}`,
     unavailable: (c) => addonMissing(c) ?? compileChildren(c),
     run: async (_ctx, net) => {
       // The search once per driver (the first round), then each round confirms the rate it found.
-      if (!rates.has(n)) rates.set(n, await keptRate(ctx, net, n, input));
+      if (!rates.has(n)) rates.set(n, await keptRate(ctx, net, n, input, work));
       const pps = rates.get(n) ?? 0;
-      if (pps === 0) throw new Error(`kept no rate from ${si(FIRST_RATE)} pps up`);
-      const m = await oneRun(ctx, net, n, input, 'summary', pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
+      if (pps === 0) throw new Error(`kept no rate from ${si(heavy.firstRate)} pps up`);
+      const m = await oneRun(ctx, net, n, input, work, pps, packetsFor(input, pps), SEARCH_BUFFER_BYTES);
       return { ...m, keptPps: pps };
     },
   }));
   await runAsyncTable(ctx, t, drivers, why, withSilentPair);
   t.notes.push(
-    `Each worker calls summary() on every packet (Scapy's one-line summary, several µs a packet). The search offers ` +
-      `${si(FIRST_RATE)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost (in two tries ` +
+    `${heavy.what} The search offers ` +
+      `${si(heavy.firstRate)} pps, doubles until more than ${KEPT_LOSS * 100} % of the packets sent are lost (in two tries ` +
       `at the same rate), then halves the interval ${SEARCH_STEPS} times; each probe sends ${count(WARM_PACKETS)} ` +
-      `frames at ${si(WARM_PPS)} pps first (while V8 compiles summary()), then 2 s at the rate tried (at least ` +
+      `frames at ${si(WARM_PPS)} pps first (while V8 compiles the work), then 2 s at the rate tried (at least ` +
       `${count(20_000)} frames); every frame counts. The rows are the runs at the rate found (one search per driver, ` +
       `so a rate that two unlucky probes turned down stays down): lost counts every packet sent and not captured. ` +
       `Each worker has a ${SEARCH_BUFFER_BYTES >> 20} MiB ring. The sender (pinned to CPU 0) sleeps between its ` +
