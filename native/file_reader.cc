@@ -135,8 +135,6 @@ class Reader : public FileReader {
   int linktype() const override { return format_ ? format_->linktype() : -1; }
   u32 snaplen() const override { return format_ ? format_->snaplen() : 262144; }
   const AccessProbe* access_probe() const override { return probe_ ? &*probe_ : nullptr; }
-
-  std::optional<AccessProbe> probe_;  // what chose access() for kAuto on a large file
   bool nanosecond() const override { return format_ && format_->nanosecond(); }
 
   // Reads the header and every block before the first packet (pcapng: sections and interfaces), so
@@ -164,6 +162,9 @@ class Reader : public FileReader {
       }
     }
   }
+
+  // What chose access() for kAuto on a large file (set by over_fd()).
+  std::optional<AccessProbe> probe_;
 
  protected:
   enum class State { kOpen, kEnded, kFailed };

@@ -72,8 +72,8 @@ class FileReader {
   enum class Access { kAuto, kMap, kRead };
   // Opens a path; "-" is standard input (a dup of fd 0). NEVER blocks: a FIFO or pipe is opened O_NONBLOCK
   // (a FIFO with no writer must not wedge the caller). Regular files are read as `access` says
-  // (kAuto: see Access); pipes, FIFOs, character devices and
-  // stdin are read with large chunked non-blocking read()s.
+  // (kAuto: see Access); pipes, FIFOs, character devices and stdin are read with large chunked
+  // non-blocking read()s.
   // Returns nullptr and fills *error for open errors (ENOENT, EACCES, EISDIR, EIO) and, for regular files,
   // for a bad header (EFORMAT: "not a pcap or pcapng file").
   static std::unique_ptr<FileReader> open(const std::string& path, ReaderError* error, Access access = Access::kAuto);
