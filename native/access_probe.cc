@@ -49,20 +49,21 @@ bool walk_slice(Format& format, const u8* base, size_t fill, size_t* cur, std::v
   }
 }
 
+// a.ns / a.bytes < b.ns / b.bytes, without division (128-bit: no overflow); both walked something.
+bool cheaper_per_byte(const AccessCost& a, const AccessCost& b) {
+  return static_cast<unsigned __int128>(a.ns) * b.bytes < static_cast<unsigned __int128>(b.ns) * a.bytes;
+}
+
 }  // namespace
 
 FileReader::Access AccessProbe::cheaper() const {
   if (map.bytes == 0 || read.bytes == 0) return FileReader::Access::kRead;
-  // map.ns / map.bytes <= read.ns / read.bytes, without division (128-bit: no overflow).
-  const unsigned __int128 m = static_cast<unsigned __int128>(map.ns) * read.bytes;
-  const unsigned __int128 r = static_cast<unsigned __int128>(read.ns) * map.bytes;
-  return m <= r ? FileReader::Access::kMap : FileReader::Access::kRead;
+  return cheaper_per_byte(read, map) ? FileReader::Access::kRead : FileReader::Access::kMap;
 }
 
 AccessProbe probe_access(int fd, uint64_t start, uint64_t end, size_t slice_bytes, int slices) {
   AccessProbe probe;
-  const long page_or_error = sysconf(_SC_PAGESIZE);
-  const size_t page = page_or_error > 0 ? static_cast<size_t>(page_or_error) : 4096;
+  const size_t page = file_format::page_size();
   const size_t slice = slice_bytes < page ? page : slice_bytes & ~(page - 1);
   if (start >= end || end - start < 4 || slices <= 0) return probe;
   // One mapping over every slice, made before any clock starts: MappedFileReader maps a window of
@@ -106,9 +107,8 @@ AccessProbe probe_access(int fd, uint64_t start, uint64_t end, size_t slice_byte
     // Each way's cheapest slice: a slice that an interrupt or the other CPU slowed says nothing of
     // the way, and both ways are judged alike.
     AccessCost& best = mapped ? probe.map : probe.read;
-    if (best.bytes == 0 ||
-        static_cast<unsigned __int128>(spent) * best.bytes < static_cast<unsigned __int128>(best.ns) * cur)
-      best = {spent, cur};
+    const AccessCost slice_cost{spent, cur};
+    if (best.bytes == 0 || cheaper_per_byte(slice_cost, best)) best = slice_cost;
     at += cur;
   }
   munmap(mapping, len);

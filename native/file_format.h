@@ -3,6 +3,8 @@
 // needs when the next record is not whole. Internal to native/file_reader.cc; no N-API, no libpcap.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstring>
 #include <memory>
 
@@ -61,6 +63,16 @@ inline u16 linktype_to_dlt(u32 linktype) {
 // The snaplen a file reports, as the API reports it: 0 and anything above 262144 become 262144
 // (libpcap's MAXIMUM_SNAPLEN). Never used to size memory.
 inline u32 clamp_snaplen(u32 snaplen) { return snaplen == 0 || snaplen > 262144 ? 262144 : snaplen; }
+
+// The system's page size, asked once: mappings and their windows start on it (file_reader.cc,
+// access_probe.cc).
+inline size_t page_size() {
+  static const size_t page = [] {
+    const long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? static_cast<size_t>(p) : size_t{4096};
+  }();
+  return page;
+}
 
 inline u16 rd16(const u8* p, bool swap) {
   u16 v;

@@ -31,6 +31,7 @@ namespace pktkit {
 namespace {
 
 using file_format::Format;
+using file_format::page_size;
 using file_format::Stop;
 
 constexpr size_t kDefaultMaxWindow = size_t{1} << 30;
@@ -43,14 +44,6 @@ std::atomic<size_t> g_read_chunk{kDefaultReadChunk};
 size_t read_chunk() {
   const size_t c = g_read_chunk.load(std::memory_order_relaxed) & ~size_t{4095};
   return c < 4096 ? 4096 : c;
-}
-
-size_t page_size() {
-  static const size_t page = [] {
-    const long p = sysconf(_SC_PAGESIZE);
-    return p > 0 ? static_cast<size_t>(p) : size_t{4096};
-  }();
-  return page;
 }
 
 // The largest window, a whole number of pages, at least one.
