@@ -11,6 +11,7 @@
  * retransmission by the bytes actually seen, not by timing heuristics.
  */
 import { type TcpSegment, TcpFlag, segmentLength, sequenceLength } from './segment';
+import { SeenRanges } from './seen-ranges';
 import { SeqUnwrapper } from './seq';
 
 /** What a segment is, in the life of its connection. */
@@ -106,8 +107,8 @@ interface Direction {
   isn: number | undefined;
   /** Highest unwrapped position seen + 1 (next expected). */
   nextPos: number | undefined;
-  /** Sequence space seen, as disjoint sorted [start, end) ranges. */
-  seen: Array<[number, number]>;
+  /** Sequence space seen (bounded: see SeenRanges). */
+  seen: SeenRanges;
   lastAck: number | undefined;
   lastWindow: number | undefined;
   dupAcks: number;
@@ -173,7 +174,7 @@ export class ConversationTracker {
     if (seg.window === 0 && !(flags & (SYN | FIN | RST))) notes.push('zero window');
 
     // State updates after classification: the labels compare against what came before.
-    if (seqLen > 0) addRange(s.seen, pos, pos + seqLen);
+    if (seqLen > 0) s.seen.add(pos, pos + seqLen);
     if (s.nextPos === undefined || pos + seqLen > s.nextPos) s.nextPos = pos + seqLen;
     if (flags & ACK) s.lastAck = seg.ack >>> 0;
     s.lastWindow = seg.window;
@@ -299,7 +300,7 @@ export class ConversationTracker {
         return { kind: 'zero-window-probe', label: 'zero window probe' };
       }
       if (nextPos !== undefined && pos < nextPos) {
-        if (covered(s.seen, pos, pos + len)) return { kind: 'retransmission', label: 'retransmission' };
+        if (s.seen.covers(pos, pos + len)) return { kind: 'retransmission', label: 'retransmission' };
         return { kind: 'out-of-order', label: 'out-of-order' };
       }
       if (nextPos !== undefined && pos > nextPos) notes.push('previous segment not captured');
@@ -396,7 +397,7 @@ function newDirection(endpoint: Endpoint): Direction {
     unwrapper: undefined,
     isn: undefined,
     nextPos: undefined,
-    seen: [],
+    seen: new SeenRanges(),
     lastAck: undefined,
     lastWindow: undefined,
     dupAcks: 0,
@@ -427,22 +428,4 @@ function describeClose(c: Conversation): string {
   if (cf) return 'FIN from client only (half-closed)';
   if (sf) return 'FIN from server only (half-closed)';
   return 'still open';
-}
-
-/** Inserts [start, end) into disjoint sorted ranges, merging neighbours. */
-function addRange(ranges: Array<[number, number]>, start: number, end: number): void {
-  let i = 0;
-  while (i < ranges.length && ranges[i]![1] < start) i++;
-  let j = i;
-  while (j < ranges.length && ranges[j]![0] <= end) {
-    start = Math.min(start, ranges[j]![0]);
-    end = Math.max(end, ranges[j]![1]);
-    j++;
-  }
-  ranges.splice(i, j - i, [start, end]);
-}
-
-/** Whether [start, end) lies entirely inside one of the ranges. */
-function covered(ranges: Array<[number, number]>, start: number, end: number): boolean {
-  return ranges.some(([a, b]) => a <= start && end <= b);
 }
