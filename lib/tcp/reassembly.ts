@@ -8,9 +8,23 @@
  * disagrees is counted as a conflict. Without a SYN the stream start is not
  * known, so nothing is delivered until {@link StreamReassembler.finish}, which
  * then starts at the lowest sequence number seen.
+ *
+ * At most {@link MAX_HELD_RANGES} ranges and {@link MAX_HELD_BYTES} bytes wait
+ * behind holes. Past either the first hole is given up, reported as missing, and delivery goes on after it,
+ * as if the capture had lost that segment: what a sender that scatters its
+ * sequence numbers can cost is bounded, per segment and in all.
  */
 import { type TcpSegment, TcpFlag, segmentLength } from './segment';
 import { SeqUnwrapper } from './seq';
+
+/**
+ * Held ranges before the first hole is given up. A real receive window (Linux
+ * allows up to 6 MiB) holds about 4,300 full-size segments behind one loss.
+ */
+export const MAX_HELD_RANGES = 8192;
+
+/** Bytes held behind holes before the first hole is given up: a few times the largest common receive window. */
+export const MAX_HELD_BYTES = 16 << 20;
 
 /** A run of stream bytes handed out in order. */
 export interface ReassembledChunk {
@@ -56,6 +70,8 @@ export class StreamReassembler {
   private next = 0;
   /** Disjoint held ranges, sorted by start. */
   private pending: Pending[] = [];
+  /** Bytes in `pending`. */
+  private heldBytes = 0;
   private finPos: number | undefined;
   private sawSyn = false;
 
@@ -100,7 +116,15 @@ export class StreamReassembler {
     const data = seg.payload.subarray(0, Math.min(seg.payload.length, segmentLength(seg)));
     if (seg.flags & TcpFlag.FIN) this.finPos ??= pos + segmentLength(seg);
     if (data.length > 0) this.hold(pos, data, seg.timestamp);
-    return this.origin === undefined ? [] : this.deliver(seg.timestamp);
+    const out = this.origin === undefined ? [] : this.deliver(seg.timestamp);
+    // Bounded, because segments are hostile: a sender that scatters its sequence numbers would
+    // leave one held range per segment. Past the bound the first hole is skipped as finish()
+    // skips it (without a SYN the stream then starts at the lowest byte held).
+    while (this.pending.length > MAX_HELD_RANGES || this.heldBytes > MAX_HELD_BYTES) {
+      if (this.origin === undefined) this.origin = this.next = this.pending[0]!.start;
+      out.push(...this.skipHole());
+    }
+    return out;
   }
 
   /**
@@ -114,16 +138,19 @@ export class StreamReassembler {
       this.next = this.origin;
     }
     const out: ReassembledChunk[] = [];
-    while (this.pending.length > 0) {
-      const first = this.pending[0]!;
-      const missing = first.start - this.next;
-      this.stats.missingBytes += missing;
-      this.next = first.start;
-      const chunks = this.deliver(first.timestamp);
-      if (chunks.length > 0) chunks[0]!.missingBefore += missing;
-      out.push(...chunks);
-    }
+    while (this.pending.length > 0) out.push(...this.skipHole());
     return out;
+  }
+
+  /** Gives up the hole before the first held range: counts it missing and delivers what follows it. */
+  private skipHole(): ReassembledChunk[] {
+    const first = this.pending[0]!;
+    const missing = first.start - this.next;
+    this.stats.missingBytes += missing;
+    this.next = first.start;
+    const chunks = this.deliver(first.timestamp);
+    if (chunks.length > 0) chunks[0]!.missingBefore += missing;
+    return chunks;
   }
 
   /** Stream offset of the next byte expected (bytes delivered so far plus holes skipped). */
@@ -146,8 +173,8 @@ export class StreamReassembler {
     // Cut the new range around the held ones: the first copy of a byte wins.
     const pieces: Pending[] = [];
     let cursor = start;
-    for (const p of this.pending) {
-      if (p.end <= cursor) continue;
+    for (let k = this.firstEndingAfter(cursor); k < this.pending.length; k++) {
+      const p = this.pending[k]!;
       if (p.start >= end) break;
       if (p.start > cursor) {
         pieces.push({ start: cursor, end: p.start, data: data.subarray(cursor - start, p.start - start), timestamp });
@@ -164,10 +191,21 @@ export class StreamReassembler {
     for (const piece of pieces) {
       // Copy: the caller's payload is typically a view into a capture ring that is reused.
       piece.data = new Uint8Array(piece.data); // (Buffer#slice would be a view)
-      const at = this.pending.findIndex((p) => p.start > piece.start);
-      if (at < 0) this.pending.push(piece);
-      else this.pending.splice(at, 0, piece);
+      this.pending.splice(this.firstEndingAfter(piece.start), 0, piece);
+      this.heldBytes += piece.end - piece.start;
     }
+  }
+
+  /** Index of the first held range that ends after `pos` (the count when none does). */
+  private firstEndingAfter(pos: number): number {
+    let lo = 0;
+    let hi = this.pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.pending[mid]!.end <= pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private dropBefore(pos: number): void {
@@ -175,39 +213,46 @@ export class StreamReassembler {
       const p = this.pending[0]!;
       if (p.end <= pos) {
         this.pending.shift();
+        this.heldBytes -= p.end - p.start;
       } else {
+        this.heldBytes -= pos - p.start;
         p.data = p.data.subarray(pos - p.start);
         p.start = pos;
       }
     }
   }
 
+  /** Hands out the held bytes contiguous with `next`, as one chunk (the caller adds any hole before it). */
   private deliver(timestamp: number): ReassembledChunk[] {
-    const out: ReassembledChunk[] = [];
-    while (this.pending.length > 0 && this.pending[0]!.start <= this.next) {
-      const p = this.pending.shift()!;
+    const offset = this.next - this.origin!;
+    const parts: Uint8Array[] = [];
+    let taken = 0;
+    for (; taken < this.pending.length && this.pending[taken]!.start <= this.next; taken++) {
+      const p = this.pending[taken]!;
+      this.heldBytes -= p.end - p.start;
       if (p.end <= this.next) continue;
-      const data = p.data.subarray(this.next - p.start);
-      const last = out[out.length - 1];
-      if (
-        last !== undefined &&
-        last.missingBefore === 0 &&
-        last.offset + last.data.length === this.next - this.origin!
-      ) {
-        last.data = concat(last.data, data);
-      } else {
-        out.push({ offset: this.next - this.origin!, data, missingBefore: 0, timestamp });
-      }
+      parts.push(p.data.subarray(this.next - p.start));
       this.next = p.end;
-      this.stats.deliveredBytes += data.length;
     }
-    return out;
+    // shift() trims the array in place; splice() from the front moves every element.
+    if (taken === 1) this.pending.shift();
+    else if (taken > 1) this.pending.splice(0, taken);
+    if (parts.length === 0) return [];
+    // Joined once: a hole filled late may free thousands of held ranges at a time.
+    const data = parts.length === 1 ? parts[0]! : concat(parts);
+    this.stats.deliveredBytes += data.length;
+    return [{ offset, data, missingBefore: 0, timestamp }];
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }

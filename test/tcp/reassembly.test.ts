@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { StreamReassembler, type ReassembledChunk } from '../../lib/tcp/reassembly';
+import { MAX_HELD_BYTES, MAX_HELD_RANGES, StreamReassembler, type ReassembledChunk } from '../../lib/tcp/reassembly';
 import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
 import { seqAdd, seqDiff, SeqUnwrapper } from '../../lib/tcp/seq';
 import { ConversationTracker } from '../../lib/tcp/conversations';
@@ -184,4 +184,102 @@ test('follow: both directions, in the order they became readable, from a reorder
     [true, false],
   );
   assert.equal(f!.client.port, 40000);
+});
+
+/** The byte at stream offset `o` of the sender in the bounded-reassembly tests. */
+const streamByte = (o: number): number => (o * 7 + (o >>> 8)) & 0xff;
+
+/** A client segment carrying stream offsets [offset, offset + length) of a stream whose ISN is 1000. */
+function streamSegment(offset: number, length: number, flags = TcpFlag.ACK | TcpFlag.PSH): TcpSegment {
+  const payload = new Uint8Array(length);
+  for (let i = 0; i < length; i++) payload[i] = streamByte(offset + i);
+  return {
+    timestamp: 1_700_000_000 + offset / 1e6,
+    src: '198.18.0.1',
+    sport: 40000,
+    dst: '198.18.0.2',
+    dport: 80,
+    seq: (1001 + offset) >>> 0,
+    ack: 5001,
+    flags,
+    window: 64240,
+    payload,
+  };
+}
+
+const synSegment = (): TcpSegment => ({ ...streamSegment(-1, 0, TcpFlag.SYN), seq: 1000 });
+
+test('past MAX_HELD_RANGES held ranges the first hole is given up as missing, and delivery goes on', () => {
+  const r = new StreamReassembler();
+  assert.deepEqual(r.add(synSegment()), []);
+  // Ranges at 10 + 20k, 10 bytes each: a 10-byte hole before every one.
+  for (let k = 0; k < MAX_HELD_RANGES; k++) assert.deepEqual(r.add(streamSegment(10 + 20 * k, 10)), []);
+  const out = r.add(streamSegment(10 + 20 * MAX_HELD_RANGES, 10));
+  assert.equal(out.length, 1);
+  assert.deepEqual(
+    { offset: out[0]!.offset, missingBefore: out[0]!.missingBefore, length: out[0]!.data.length },
+    { offset: 10, missingBefore: 10, length: 10 },
+  );
+  assert.deepEqual([...out[0]!.data], [...streamSegment(10, 10).payload]);
+  assert.equal(r.stats.missingBytes, 10);
+  // The given-up hole arriving late is a repeat of bytes already passed, not new data.
+  assert.deepEqual(r.add(streamSegment(0, 10)), []);
+  assert.equal(r.stats.duplicateBytes, 10);
+  // Filling the next hole still delivers in order.
+  const next = r.add(streamSegment(20, 10));
+  assert.equal(next[0]!.offset, 20);
+  assert.equal(next[0]!.data.length, 20, 'its own 10 bytes and the 10 held after it');
+});
+
+test('past MAX_HELD_BYTES held behind one hole, the hole is given up and everything held comes out', () => {
+  const r = new StreamReassembler();
+  r.add(synSegment());
+  const size = 60_000;
+  let held = 0;
+  let out: ReassembledChunk[] = [];
+  for (let offset = 10; out.length === 0; offset += size) {
+    assert.ok(held <= MAX_HELD_BYTES, 'nothing came out while the held bytes were within the bound');
+    out = r.add(streamSegment(offset, size));
+    held += size;
+  }
+  assert.ok(held > MAX_HELD_BYTES);
+  assert.deepEqual(
+    { offset: out[0]!.offset, missingBefore: out[0]!.missingBefore, length: out[0]!.data.length },
+    { offset: 10, missingBefore: 10, length: held },
+  );
+  // Nothing is held any more: the next segment in order comes straight out.
+  assert.equal(r.add(streamSegment(10 + held, 5))[0]!.offset, 10 + held);
+});
+
+test('without a SYN the bound fixes the start at the lowest byte held', () => {
+  const r = new StreamReassembler();
+  for (let k = 0; k < MAX_HELD_RANGES; k++) assert.deepEqual(r.add(streamSegment(100 + 20 * k, 10)), []);
+  const out = r.add(streamSegment(100 + 20 * MAX_HELD_RANGES, 10));
+  assert.equal(out.length, 1);
+  assert.deepEqual({ offset: out[0]!.offset, missingBefore: out[0]!.missingBefore }, { offset: 0, missingBefore: 0 });
+  assert.equal(r.stats.missingBytes, 0);
+  assert.equal(r.synSeen, false);
+});
+
+test('a sender that scatters its sequence numbers: every byte delivered is the byte sent there, holes accounted', () => {
+  let x = 99;
+  const rnd = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const r = new StreamReassembler();
+  const chunks: ReassembledChunk[] = [...r.add(synSegment())];
+  for (let i = 0; i < 3 * MAX_HELD_RANGES; i++) {
+    chunks.push(...r.add(streamSegment(rnd() % 50_000_000, 1 + (rnd() % 60))));
+  }
+  chunks.push(...r.finish());
+  let expectedOffset = 0;
+  let delivered = 0;
+  for (const c of chunks) {
+    assert.equal(c.offset, expectedOffset + c.missingBefore, 'each chunk starts where the last ended, past its hole');
+    for (let i = 0; i < c.data.length; i++) {
+      if (c.data[i] !== streamByte(c.offset + i)) assert.fail(`byte at offset ${c.offset + i} is not the one sent`);
+    }
+    expectedOffset = c.offset + c.data.length;
+    delivered += c.data.length;
+  }
+  assert.equal(r.stats.deliveredBytes, delivered);
+  assert.equal(r.stats.missingBytes + delivered, expectedOffset);
 });
