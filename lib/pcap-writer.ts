@@ -11,9 +11,10 @@
  * goes to the file with one `fs.writeSync` when it fills, on `flush()` and on
  * `close()`. A writer can also feed a stream (stdout, a socket), which gets
  * each full buffer as one chunk. `writeBatch()` of a pcap writer on a path or
- * descriptor copies nothing in JS: the native side writes each record header
- * and the packet's bytes from where the kernel's ring or the mapped file holds
- * them (writev), as `pktkit capture -w FILE` does.
+ * descriptor copies nothing in JS: the native side gathers each record header
+ * and the packet's bytes, from where the kernel's ring or the mapped file holds
+ * them, into a 256 KiB buffer that it writes whole, as `pktkit capture -w FILE`
+ * does.
  *
  * @example
  * ```ts

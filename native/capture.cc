@@ -502,7 +502,7 @@ void NativeCapture::write_pcap(const Napi::CallbackInfo& info) {
   dump_pcap_records(info[0].As<Napi::Number>().Int32Value(), &run);
   io[0] = run.bytes;
   io[3] = run.next;
-  if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "writev", run.error));
+  if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", run.error));
 }
 
 // drainPcap(fd, snaplen, nano, io): batch after batch, every packet the
@@ -536,7 +536,7 @@ Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
     dump_pcap_records(fd, &run);
     io[0] = run.bytes;
     written += run.next;
-    if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "writev", run.error));
+    if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", run.error));
   }
   return Napi::Number::New(env, written);
 }

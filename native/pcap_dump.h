@@ -1,8 +1,9 @@
-// Classic pcap records written straight from a batch: each packet's 16-byte
-// record header, then its bytes where the kernel's ring or the mapped file
-// holds them, handed to the kernel with writev (no copy in user space). The
-// CLI's `-w FILE` and PcapWriter.writeBatch() use it; the file header and
-// pcapng stay with lib/pcap-writer.ts.
+// Classic pcap records written from a batch: each packet's 16-byte record
+// header, then its bytes from where the kernel's ring or the mapped file holds
+// them, gathered in a 256 KiB buffer per thread and written a buffer at a time
+// (packets longer than the buffer go out with writev). The CLI's `-w FILE` and
+// PcapWriter.writeBatch() use it; the file header and pcapng stay with
+// lib/pcap-writer.ts.
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // PcapWriter.writeBatch(): a capture's batch written natively (record headers
-// plus the bytes where the mapped file or the kernel's ring holds them, no JS
-// copy) must give the very bytes tcpdump -w writes from the same packets, and
+// plus the bytes from where the mapped file or the kernel's ring holds them,
+// no JS per packet) must give the very bytes tcpdump -w writes from the same packets, and
 // the very bytes the packet-by-packet JS path writes; pcapng and streams take
 // the JS path. The CLI's -w uses it (test/cli/rotation*.test.ts, write-native-netns).
 import assert from 'node:assert/strict';
@@ -57,7 +57,7 @@ function tcpdumpCopy(input: string, out: string): void {
   assert.equal(r.status, 0, r.stderr);
 }
 
-/** A pcap of `n` packets of varied sizes (0..1500 bytes of payload), so that runs pass writev's 512-packet chunks. */
+/** A pcap of `n` packets of varied sizes (0..1500 bytes of payload), so that runs fill the 256 KiB staging buffer many times. */
 function bigInput(n: number): string {
   const file = tmp.file(`big-${n}.pcap`);
   const w = new PcapWriter(file, { linkType: 1 });
@@ -87,7 +87,7 @@ describe('writeBatch writes what tcpdump -w writes', () => {
     });
   }
 
-  test('thousands of packets, several batches and writev chunks, stamps in nanoseconds too', async () => {
+  test('thousands of packets, several batches and staging buffers, stamps in nanoseconds too', async () => {
     const input = bigInput(5000);
     const ours = tmp.file('native-big.pcap');
     const theirs = tmp.file('tcpdump-big.pcap');
@@ -101,6 +101,31 @@ describe('writeBatch writes what tcpdump -w writes', () => {
     await writeAll(input, nanoJs, perPacket, { precision: 'nano' });
     assert.ok(fs.readFileSync(nanoNative).equals(fs.readFileSync(nanoJs)));
     assert.equal(fs.readFileSync(nanoNative).readUInt32LE(0), 0xa1b23c4d);
+  });
+
+  test('packets as long as the 256 KiB staging buffer, and around it, among short ones', async () => {
+    // Record lengths (16 + caplen) just under, at and over the buffer, and the longest a file may hold.
+    const sizes = [60, 262_128 - 16, 60, 262_144 - 16, 262_144 - 15, 1514, 262_144, 60, 200_000, 100_000, 60];
+    const input = tmp.file('long.pcap');
+    const w = new PcapWriter(input, { linkType: 1, snaplen: 262_144 });
+    sizes.forEach((n, i) => {
+      const data = new Uint8Array(n);
+      for (let j = 0; j < n; j++) data[j] = (i * 13 + j * 7) & 0xff;
+      w.write(data, { tsSec: 1_700_000_000 + i, tsNsec: i * 1000 });
+    });
+    w.closeSync();
+    const ours = tmp.file('native-long.pcap');
+    const js = tmp.file('js-long.pcap');
+    const theirs = tmp.file('tcpdump-long.pcap');
+    assert.equal(await writeAll(input, ours, native), sizes.length);
+    await writeAll(input, js, perPacket);
+    tcpdumpCopy(input, theirs);
+    assert.deepEqual(
+      readPcap(ours).records.map((r) => r.data.length),
+      sizes,
+    );
+    assert.ok(fs.readFileSync(ours).equals(fs.readFileSync(theirs)), "byte for byte tcpdump's file");
+    assert.ok(fs.readFileSync(ours).equals(fs.readFileSync(js)), 'byte for byte the packet-by-packet writer');
   });
 });
 
@@ -231,7 +256,7 @@ describe('errors', () => {
     const w = new PcapWriter(fd);
     w.flush(); // the file header goes while the descriptor can write
     fs.closeSync(fd);
-    // The same number, now read-only: the batch's writev fails with EBADF.
+    // The same number, now read-only: the batch's write fails with EBADF.
     const readOnly = fs.openSync(file, 'r');
     try {
       assert.equal(readOnly, fd, 'the lowest free descriptor number is reused');
