@@ -337,7 +337,7 @@ function lossTarget(what: string, x: Row | undefined, y: Row | undefined): strin
   const figures = `${x?.driver} lost ${fmt(lx.slice(0, n))}; ${y?.driver} lost ${fmt(ly.slice(0, n))} (per run)`;
   if (clean.length === 0) return `${goal}: not decided: ${y?.driver} lost packets in every run (${figures})`;
   const bad = clean.filter((i) => lx[i] > 0);
-  return `${goal}: ${bad.length === 0 ? 'met' : 'MISSED'} (in ${bad.length} of the ${clean.length} runs where ${y?.driver} lost none; ${figures})`;
+  return `${goal}: ${bad.length === 0 ? 'met' : 'MISSED'} (${x?.driver} lost packets in ${bad.length} of the ${clean.length} runs where ${y?.driver} lost none; ${figures})`;
 }
 
 function cpuTarget(what: string, x: Row | undefined, y: Row | undefined): string {
