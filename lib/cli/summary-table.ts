@@ -37,7 +37,9 @@ export function conversationTable(rows: readonly ConversationSummary[]): string[
     r.opened,
     r.closed,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  // A loop, not Math.max(...column): a capture may hold more connections than a call takes arguments.
+  const widths = header.map((h) => h.length);
+  for (const row of body) row.forEach((cell, i) => (widths[i] = Math.max(widths[i]!, cell.length)));
   // Numbers right-aligned, text left-aligned; the last column is not padded.
   const numeric = new Set([0, 3, 4, 5, 6, 7]);
   const line = (cells: string[]): string =>

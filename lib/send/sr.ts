@@ -419,8 +419,9 @@ export async function srloop(packets: PacketInput, options: SrloopOptions = {}):
     const started = Date.now();
     if (verbose) out('\rsend...\r ');
     const r = await exchange(prepared, captureIface, iface ?? s.iface, s, layer2, false, onAnswer);
-    total.answered.push(...r.answered);
-    total.unanswered.push(...r.unanswered);
+    // One by one: a round may answer more packets than a spread call takes arguments.
+    for (const pair of r.answered) total.answered.push(pair);
+    for (const p of r.unanswered) total.unanswered.push(p);
     r.unanswered.forEach((p) => onUnanswered?.(p));
     if (verbose) out(roundText(r));
     const left = interval - (Date.now() - started);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { liveCounter, statsLines } from '../../lib/cli/stats';
 import { conversationTable } from '../../lib/cli/summary-table';
 import { endpoint, formatTime } from '../../lib/cli/format-line';
-import { ConversationTracker } from '../../lib/tcp/conversations';
+import { type ConversationSummary, ConversationTracker } from '../../lib/tcp/conversations';
 import { TcpScript } from '../tcp/tcp-script';
 
 const stats = {
@@ -62,4 +62,27 @@ test('conversation table: one aligned row per connection', () => {
   const at = lines[1]!.indexOf('server');
   assert.ok(lines.slice(2).every((l) => l.slice(at).match(/^\S/)));
   assert.deepEqual(conversationTable([]), []);
+});
+
+test('conversation table: more connections than a call takes arguments, columns as wide as the widest', () => {
+  const row = (i: number): ConversationSummary => ({
+    stream: i,
+    client: { addr: '198.18.0.1', port: 1024 + (i % 60_000) },
+    server: { addr: '198.19.0.1', port: 80 },
+    clientToServer: { packets: 1, bytes: 60, payloadBytes: 0, retransmissions: 0 },
+    serverToClient: { packets: i === 250_000 ? 1_234_567_890 : 0, bytes: 0, payloadBytes: 0, retransmissions: 0 },
+    start: 0,
+    end: 1,
+    duration: 1,
+    opened: 'SYN unanswered',
+    closed: 'still open',
+  });
+  const rows = Array.from({ length: 300_000 }, (_, i) => row(i));
+  const lines = conversationTable(rows);
+  assert.equal(lines.length, 2 + rows.length);
+  // One row's long count widens its column in every row, the header included.
+  const at = lines[1]!.indexOf('s>c pkts');
+  assert.equal(lines[1]!.slice(at - 2, at), '  ', 'the header is right-aligned to the widest cell');
+  assert.ok(lines[2 + 250_000]!.includes(' 1234567890 '));
+  assert.equal(lines[2]!.indexOf('SYN unanswered'), lines[2 + 250_000]!.indexOf('SYN unanswered'));
 });
