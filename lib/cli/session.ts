@@ -24,6 +24,9 @@ import { conversationTable } from './summary-table';
 import { hexdumpTcpdump } from '../hexdump';
 import { asciiText, checksumText, Clock, interfacePrefix, linkHeaderText, numberColumn } from './tcpdump-style';
 
+/** TCP connections tracked at once for labels and the end table (about 160 MB at most). */
+const CONNECTIONS_KEPT = 100_000;
+
 /** What a session needs besides the parsed options. */
 export interface SessionIO {
   /** Where lines go (stdout). */
@@ -63,7 +66,7 @@ export function writesOnly(opts: CliOptions): boolean {
 /** Runs the packet loop until the capture ends, -c is reached, the pipe breaks, or the capture is closed. */
 export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO): Promise<SessionResult> {
   const { out } = io;
-  const tracker = new ConversationTracker();
+  const tracker = new ConversationTracker({ maxConnections: CONNECTIONS_KEPT });
   const follower = opts.follow ? new StreamFollower() : undefined;
   let writer: RotatingWriter | undefined;
   try {
@@ -178,6 +181,12 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
     if (printPackets && !opts.json && !opts.quiet) {
       const table = conversationTable(tracker.summaries());
       if (table.length > 0) out.write(`\n${table.join('\n')}\n`);
+      const letGo = tracker.connectionsLetGo;
+      if (letGo > 0) {
+        out.write(
+          `(${letGo} more not shown: more connections than ${CONNECTIONS_KEPT} were open at once, and the least recently active were let go)\n`,
+        );
+      }
     }
   }
   await out.end();

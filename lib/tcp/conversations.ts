@@ -11,6 +11,7 @@
  * retransmission by the bytes actually seen, not by timing heuristics.
  */
 import { type TcpSegment, TcpFlag, segmentLength, sequenceLength } from './segment';
+import { argError } from '../args';
 import { SeenRanges } from './seen-ranges';
 import { SeqUnwrapper } from './seq';
 
@@ -122,6 +123,8 @@ interface Direction {
 
 interface Conversation {
   stream: number;
+  /** Its key in `byKey` (both directions of the 4-tuple). */
+  key: string;
   client: Direction;
   server: Direction;
   synSeen: boolean;
@@ -138,15 +141,46 @@ const ACK = TcpFlag.ACK;
 const FIN = TcpFlag.FIN;
 const RST = TcpFlag.RST;
 
+/** Options of a {@link ConversationTracker}. */
+export interface ConversationTrackerOptions {
+  /**
+   * Connections kept at once (default 100,000, about 160 MB). Past it the least recently active
+   * one is let go: it leaves {@link ConversationTracker.summaries}, and a later segment of it
+   * starts a new connection with a new stream number, counted from there as one whose start was
+   * not captured. The segments come off the wire, so their count bounds nothing by itself.
+   */
+  maxConnections?: number;
+}
+
 /** Follows every TCP connection in a sequence of segments given in capture order. */
 export class ConversationTracker {
   private readonly byKey = new Map<string, Conversation>();
-  private readonly all: Conversation[] = [];
+  /** Every connection kept, by stream number, least recently active first. */
+  private readonly kept = new Map<number, Conversation>();
+  private readonly maxConnections: number;
+  private streams = 0;
+  #letGo = 0;
+
+  constructor(options: ConversationTrackerOptions = {}) {
+    const max = options.maxConnections ?? 100_000;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) {
+      throw argError('an integer ≥ 1', 'maxConnections', max);
+    }
+    this.maxConnections = max;
+  }
+
+  /** Connections let go because more than `maxConnections` were kept at once. */
+  get connectionsLetGo(): number {
+    return this.#letGo;
+  }
 
   /** Analyses one segment; call in capture order. */
   add(seg: TcpSegment): SegmentAnalysis {
     const conv = this.conversationFor(seg);
     conv.end = seg.timestamp;
+    // Most recently active last: the first one is the one to let go.
+    this.kept.delete(conv.stream);
+    this.kept.set(conv.stream, conv);
     const fromClient = conv.client.endpoint.addr === seg.src && conv.client.endpoint.port === seg.sport;
     const s = fromClient ? conv.client : conv.server;
     const r = fromClient ? conv.server : conv.client;
@@ -202,9 +236,10 @@ export class ConversationTracker {
     };
   }
 
-  /** The summary of every connection seen, in stream order. */
+  /** The summary of every connection kept (see `maxConnections`), in stream order. */
   summaries(): ConversationSummary[] {
-    return this.all.map((c) => ({
+    const kept = [...this.kept.values()].sort((a, b) => a.stream - b.stream);
+    return kept.map((c) => ({
       stream: c.stream,
       client: { ...c.client.endpoint },
       server: { ...c.server.endpoint },
@@ -347,13 +382,13 @@ export class ConversationTracker {
       if (reused) conv = undefined;
     }
     if (conv === undefined) {
-      conv = this.newConversation(seg);
+      conv = this.newConversation(seg, key);
       this.byKey.set(key, conv);
     }
     return conv;
   }
 
-  private newConversation(seg: TcpSegment): Conversation {
+  private newConversation(seg: TcpSegment, key: string): Conversation {
     const a: Endpoint = { addr: seg.src, port: seg.sport };
     const b: Endpoint = { addr: seg.dst, port: seg.dport };
     const flags = seg.flags;
@@ -363,7 +398,8 @@ export class ConversationTracker {
     else if (seg.sport < 1024 && seg.dport >= 1024) senderIsClient = false;
     else senderIsClient = true;
     const conv: Conversation = {
-      stream: this.all.length,
+      stream: this.streams++,
+      key,
       client: newDirection(senderIsClient ? a : b),
       server: newDirection(senderIsClient ? b : a),
       synSeen: false,
@@ -374,8 +410,17 @@ export class ConversationTracker {
       start: seg.timestamp,
       end: seg.timestamp,
     };
-    this.all.push(conv);
+    this.kept.set(conv.stream, conv);
+    if (this.kept.size > this.maxConnections) this.letGoLeastRecent();
     return conv;
+  }
+
+  private letGoLeastRecent(): void {
+    const oldest = this.kept.values().next().value as Conversation;
+    this.kept.delete(oldest.stream);
+    // A connection that a reused 4-tuple replaced is no longer under its key.
+    if (this.byKey.get(oldest.key) === oldest) this.byKey.delete(oldest.key);
+    this.#letGo++;
   }
 }
 

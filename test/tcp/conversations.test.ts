@@ -222,3 +222,75 @@ test('a SYN nobody answers', () => {
   assert.equal(tracker.summaries()[0]!.opened, 'SYN unanswered');
   assert.equal(tracker.summaries()[0]!.clientToServer.retransmissions, 2);
 });
+
+test('maxConnections: the least recently active connection is let go, not the oldest', () => {
+  const tracker = new ConversationTracker({ maxConnections: 3 });
+  const conn = (port: number, flags: number, seq: number): TcpSegment => ({
+    timestamp: 1_700_000_000 + seq / 1000,
+    src: '198.18.0.1',
+    sport: port,
+    dst: '198.18.0.2',
+    dport: 80,
+    seq,
+    ack: flags & TcpFlag.ACK ? 1 : 0,
+    flags,
+    window: 1000,
+    payload: new Uint8Array(flags & TcpFlag.PSH ? 10 : 0),
+  });
+  const SYN = TcpFlag.SYN;
+  const DATA = TcpFlag.ACK | TcpFlag.PSH;
+  assert.equal(tracker.add(conn(1001, SYN, 100)).stream, 0);
+  assert.equal(tracker.add(conn(1002, SYN, 200)).stream, 1);
+  assert.equal(tracker.add(conn(1003, SYN, 300)).stream, 2);
+  assert.equal(tracker.add(conn(1001, DATA, 101)).stream, 0, 'stream 0 is active again');
+  assert.equal(tracker.add(conn(1004, SYN, 400)).stream, 3);
+  assert.equal(tracker.connectionsLetGo, 1);
+  assert.deepEqual(
+    tracker.summaries().map((s) => [s.stream, s.client.port]),
+    [
+      [0, 1001],
+      [2, 1003],
+      [3, 1004],
+    ],
+    'stream 1 went: it was the least recently active',
+  );
+  // Stream 1 comes back: a new connection, as one whose start was not captured.
+  const back = tracker.add(conn(1002, DATA, 201));
+  assert.equal(back.stream, 4);
+  assert.deepEqual(
+    tracker.summaries().map((s) => s.stream),
+    [0, 3, 4],
+    'and made room by letting stream 2 go, now the least recently active',
+  );
+  assert.equal(tracker.connectionsLetGo, 2);
+});
+
+test('maxConnections bounds a 4-tuple reused with new SYNs, and must be a whole number', () => {
+  const tracker = new ConversationTracker({ maxConnections: 5 });
+  for (let i = 0; i < 50; i++) {
+    tracker.add({
+      timestamp: 1_700_000_000 + i,
+      src: '198.18.0.1',
+      sport: 40000,
+      dst: '198.18.0.2',
+      dport: 80,
+      seq: 1000 * (i + 1),
+      ack: 0,
+      flags: TcpFlag.SYN,
+      window: 1000,
+      payload: new Uint8Array(0),
+    });
+  }
+  assert.equal(tracker.summaries().length, 5);
+  assert.deepEqual(
+    tracker.summaries().map((s) => s.stream),
+    [45, 46, 47, 48, 49],
+  );
+  assert.equal(tracker.connectionsLetGo, 45);
+  for (const bad of [0, -1, 1.5, Number.NaN, '10']) {
+    assert.throws(() => new ConversationTracker({ maxConnections: bad as number }), {
+      name: 'TypeError',
+      message: /Expected an integer ≥ 1 for maxConnections/,
+    });
+  }
+});
