@@ -10,9 +10,10 @@
  * then starts at the lowest sequence number seen.
  *
  * At most {@link MAX_HELD_RANGES} ranges and {@link MAX_HELD_BYTES} bytes wait
- * behind holes. Past either the first hole is given up, reported as missing, and delivery goes on after it,
- * as if the capture had lost that segment: what a sender that scatters its
- * sequence numbers can cost is bounded, per segment and in all.
+ * behind holes. Past either, the first hole is given up, reported as missing,
+ * and delivery goes on after it, as if the capture had lost that segment: what
+ * a sender that scatters its sequence numbers can cost is bounded, per segment
+ * and in all.
  */
 import { type TcpSegment, TcpFlag, segmentLength } from './segment';
 import { SeqUnwrapper } from './seq';
