@@ -159,7 +159,7 @@ export class ConversationTracker {
   private readonly kept = new Map<number, Conversation>();
   private readonly maxConnections: number;
   private streams = 0;
-  #letGo = 0;
+  private letGo = 0;
 
   constructor(options: ConversationTrackerOptions = {}) {
     const max = options.maxConnections ?? 100_000;
@@ -171,7 +171,7 @@ export class ConversationTracker {
 
   /** Connections let go because more than `maxConnections` were kept at once. */
   get connectionsLetGo(): number {
-    return this.#letGo;
+    return this.letGo;
   }
 
   /** Analyses one segment; call in capture order. */
@@ -420,7 +420,7 @@ export class ConversationTracker {
     this.kept.delete(oldest.stream);
     // A connection that a reused 4-tuple replaced is no longer under its key.
     if (this.byKey.get(oldest.key) === oldest) this.byKey.delete(oldest.key);
-    this.#letGo++;
+    this.letGo++;
   }
 }
 
