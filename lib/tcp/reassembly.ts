@@ -17,6 +17,7 @@
  */
 import { type TcpSegment, TcpFlag, segmentLength } from './segment';
 import { SeqUnwrapper } from './seq';
+import { firstNotBefore } from './sorted-search';
 
 /**
  * Held ranges before the first hole is given up. A real receive window (Linux
@@ -199,14 +200,7 @@ export class StreamReassembler {
 
   /** Index of the first held range that ends after `pos` (the count when none does). */
   private firstEndingAfter(pos: number): number {
-    let lo = 0;
-    let hi = this.pending.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.pending[mid]!.end <= pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstNotBefore(this.pending.length, (i) => this.pending[i]!.end <= pos);
   }
 
   private dropBefore(pos: number): void {

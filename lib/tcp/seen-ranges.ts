@@ -11,6 +11,7 @@
  * is taken as seen, so a segment that fills it late is called a
  * retransmission rather than out-of-order. Lookups are binary searches.
  */
+import { firstNotBefore } from './sorted-search';
 
 /** Holes kept per direction; a live connection rarely has more than a few dozen at once. */
 export const MAX_SEEN_RANGES = 64;
@@ -52,13 +53,6 @@ export class SeenRanges {
 
   /** Index of the first range whose end is ≥ pos (the length when none is). */
   private firstEndingFrom(pos: number): number {
-    let lo = 0;
-    let hi = this.ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ends[mid]! < pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstNotBefore(this.ends.length, (i) => this.ends[i]! < pos);
   }
 }
