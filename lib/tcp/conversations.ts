@@ -181,6 +181,7 @@ export class ConversationTracker {
     // Most recently active last: the first one is the one to let go.
     this.kept.delete(conv.stream);
     this.kept.set(conv.stream, conv);
+    if (this.kept.size > this.maxConnections) this.letGoLeastRecent();
     const fromClient = conv.client.endpoint.addr === seg.src && conv.client.endpoint.port === seg.sport;
     const s = fromClient ? conv.client : conv.server;
     const r = fromClient ? conv.server : conv.client;
@@ -410,8 +411,6 @@ export class ConversationTracker {
       start: seg.timestamp,
       end: seg.timestamp,
     };
-    this.kept.set(conv.stream, conv);
-    if (this.kept.size > this.maxConnections) this.letGoLeastRecent();
     return conv;
   }
 
