@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConversationTracker, type SegmentAnalysis } from '../../lib/tcp/conversations';
 import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
-import { TcpScript } from './tcp-script';
+import { segmentWith, TcpScript } from './tcp-script';
 
 function analyse(segs: TcpSegment[]): { out: SegmentAnalysis[]; tracker: ConversationTracker } {
   const tracker = new ConversationTracker();
@@ -225,18 +225,16 @@ test('a SYN nobody answers', () => {
 
 test('maxConnections: the least recently active connection is let go, not the oldest', () => {
   const tracker = new ConversationTracker({ maxConnections: 3 });
-  const conn = (port: number, flags: number, seq: number): TcpSegment => ({
-    timestamp: 1_700_000_000 + seq / 1000,
-    src: '198.18.0.1',
-    sport: port,
-    dst: '198.18.0.2',
-    dport: 80,
-    seq,
-    ack: flags & TcpFlag.ACK ? 1 : 0,
-    flags,
-    window: 1000,
-    payload: new Uint8Array(flags & TcpFlag.PSH ? 10 : 0),
-  });
+  const conn = (port: number, flags: number, seq: number): TcpSegment =>
+    segmentWith({
+      timestamp: 1_700_000_000 + seq / 1000,
+      sport: port,
+      seq,
+      ack: flags & TcpFlag.ACK ? 1 : 0,
+      flags,
+      window: 1000,
+      payload: new Uint8Array(flags & TcpFlag.PSH ? 10 : 0),
+    });
   const SYN = TcpFlag.SYN;
   const DATA = TcpFlag.ACK | TcpFlag.PSH;
   assert.equal(tracker.add(conn(1001, SYN, 100)).stream, 0);
@@ -268,18 +266,9 @@ test('maxConnections: the least recently active connection is let go, not the ol
 test('maxConnections bounds a 4-tuple reused with new SYNs, and must be a whole number', () => {
   const tracker = new ConversationTracker({ maxConnections: 5 });
   for (let i = 0; i < 50; i++) {
-    tracker.add({
-      timestamp: 1_700_000_000 + i,
-      src: '198.18.0.1',
-      sport: 40000,
-      dst: '198.18.0.2',
-      dport: 80,
-      seq: 1000 * (i + 1),
-      ack: 0,
-      flags: TcpFlag.SYN,
-      window: 1000,
-      payload: new Uint8Array(0),
-    });
+    tracker.add(
+      segmentWith({ timestamp: 1_700_000_000 + i, seq: 1000 * (i + 1), ack: 0, flags: TcpFlag.SYN, window: 1000 }),
+    );
   }
   assert.equal(tracker.summaries().length, 5);
   assert.deepEqual(

@@ -6,7 +6,7 @@ import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
 import { seqAdd, seqDiff, SeqUnwrapper } from '../../lib/tcp/seq';
 import { ConversationTracker } from '../../lib/tcp/conversations';
 import { StreamFollower } from '../../lib/tcp/follow';
-import { TcpScript, text } from './tcp-script';
+import { segmentWith, TcpScript, text } from './tcp-script';
 
 function clientSegments(segs: TcpSegment[]): TcpSegment[] {
   return segs.filter((s) => s.sport === 40000);
@@ -193,18 +193,7 @@ const streamByte = (o: number): number => (o * 7 + (o >>> 8)) & 0xff;
 function streamSegment(offset: number, length: number, flags = TcpFlag.ACK | TcpFlag.PSH): TcpSegment {
   const payload = new Uint8Array(length);
   for (let i = 0; i < length; i++) payload[i] = streamByte(offset + i);
-  return {
-    timestamp: 1_700_000_000 + offset / 1e6,
-    src: '198.18.0.1',
-    sport: 40000,
-    dst: '198.18.0.2',
-    dport: 80,
-    seq: (1001 + offset) >>> 0,
-    ack: 5001,
-    flags,
-    window: 64240,
-    payload,
-  };
+  return segmentWith({ timestamp: 1_700_000_000 + offset / 1e6, seq: (1001 + offset) >>> 0, flags, payload });
 }
 
 const synSegment = (): TcpSegment => ({ ...streamSegment(-1, 0, TcpFlag.SYN), seq: 1000 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ConversationTracker } from '../../lib/tcp/conversations';
 import { MAX_SEEN_RANGES, SeenRanges } from '../../lib/tcp/seen-ranges';
 import { type TcpSegment, TcpFlag } from '../../lib/tcp/segment';
+import { segmentWith } from './tcp-script';
 
 /** A byte-by-byte model of the same set, for spans small enough to enumerate. */
 class ByteModel {
@@ -70,18 +71,7 @@ test('seen ranges: scattered segments never hold more than the bound, and the ol
 });
 
 function segment(seq: number, payload: number, flags = TcpFlag.ACK | TcpFlag.PSH): TcpSegment {
-  return {
-    timestamp: 1_700_000_000,
-    src: '198.18.0.1',
-    sport: 40000,
-    dst: '198.18.0.2',
-    dport: 80,
-    seq: seq >>> 0,
-    ack: 5001,
-    flags,
-    window: 64240,
-    payload: new Uint8Array(payload),
-  };
+  return segmentWith({ seq: seq >>> 0, flags, payload: new Uint8Array(payload) });
 }
 
 test('conversations: a sender that scatters its sequence numbers keeps recent holes exact', () => {

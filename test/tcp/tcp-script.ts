@@ -118,3 +118,24 @@ function split(ep: string): [string, number] {
 export function text(chunks: Array<{ data: Uint8Array }>): string {
   return Buffer.concat(chunks.map((c) => c.data)).toString('latin1');
 }
+
+/**
+ * One segment from 198.18.0.1:40000 to 198.18.0.2:80 with every field given a
+ * value (ACK+PSH, no payload), for tests that set sequence numbers by hand
+ * rather than through a TcpScript; `fields` overrides any of them.
+ */
+export function segmentWith(fields: Partial<TcpSegment>): TcpSegment {
+  return {
+    timestamp: 1_700_000_000,
+    src: '198.18.0.1',
+    sport: 40000,
+    dst: '198.18.0.2',
+    dport: 80,
+    seq: 1,
+    ack: 5001,
+    flags: TcpFlag.ACK | TcpFlag.PSH,
+    window: 64240,
+    payload: new Uint8Array(0),
+    ...fields,
+  };
+}
