@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { addon } from '../../lib/binding';
@@ -41,5 +42,28 @@ describe('build', () => {
   it('the addon was built from the same record layout as the TypeScript side', () => {
     assert.equal(addon().layoutHash, LAYOUT_HASH);
     assert.equal(addon().recordSize, RECORD_SIZE);
+  });
+
+  it('a clone loads its source build directly, node-gyp-build only for prebuilds', () => {
+    // node-gyp-build's require and scans cost more than loading the addon (lib/binding.ts).
+    const probe =
+      "const { libpcapVersion } = require('./lib/dissect'); libpcapVersion();" +
+      'const loaded = Object.keys(require.cache);' +
+      "console.log(JSON.stringify([loaded.some((f) => f.endsWith('/build/Release/pktkit.node')), loaded.some((f) => f.includes('/node-gyp-build/'))]));";
+    const run = (env: NodeJS.ProcessEnv): [boolean, boolean] => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], { cwd: ROOT, env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as [boolean, boolean];
+    };
+    const env = { ...process.env };
+    delete env.PKTKIT_ADDON;
+    assert.deepEqual(run(env), [true, false]);
+    // Where node-gyp-build would skip the source build, it still decides (here: no prebuild, so it throws ENOADDON).
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "try { require('./lib/dissect').libpcapVersion() } catch (e) { console.log(e.code) }"],
+      { cwd: ROOT, env: { ...env, PREBUILDS_ONLY: '1' }, encoding: 'utf8' },
+    );
+    assert.equal(r.stdout.trim(), fs.existsSync(path.join(ROOT, 'prebuilds')) ? '' : 'ENOADDON', r.stderr);
   });
 });
