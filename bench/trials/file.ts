@@ -33,7 +33,7 @@ export function fileTrial(ctx: BenchContext): Table[] {
     const mm = medianPps(t, cMmap.name);
     const each = medianPps(t, PKTKIT_FOR_AWAIT);
     t.notes.push(
-      'Timed inside each child from openFile to the last packet (Node start-up and module loading excluded). ' +
+      "Timed inside each child from openFile to the last packet (Node start-up and module loading excluded, pktkit's addon included). " +
         'Fields: addresses as numbers (IPv4 srcInt/dstInt, IPv6 srcWord/dstWord), ports, TCP flags; the text-addresses row ' +
         'formats every address as a string instead. Heap growth is heapUsed after a forced GC at the end minus the same at the start.',
     );
