@@ -66,8 +66,11 @@ export interface NativeCapture {
   /** Classic pcap records of the current batch's packets [from, to) written to `fd` (see Batch.writePcap). */
   writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void;
   /**
-   * Every packet the source has now, batch after batch (at most 32), written to `fd` as classic pcap
-   * records; returns how many. io[0]: the file's bytes so far, updated.
+   * Writes every packet the source has now to `fd` as classic pcap records, and from then on
+   * those of every wake-up, in the addon's poll callback: `onWake` is called only when the source
+   * ended or failed, a write failed, or close() was called. Returns the packets written since the
+   * first call; io[0] (the file's bytes so far, as given to the first call) is updated; a failed
+   * write is thrown by the next call.
    */
   drainPcap(fd: number, snaplen: number, nano: boolean, io: Float64Array): number;
 }

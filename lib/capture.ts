@@ -461,9 +461,10 @@ export class Capture implements AsyncIterable<Packet> {
 
   /**
    * @internal Every packet, written to `fd` as classic pcap records by the addon until the capture
-   * ends (close(), abort, end of file, the interface going away); returns how many. One native call
-   * per wake-up writes all the source has, so no JS runs per batch and V8 has nothing to compile
-   * under traffic. io[0]: the file's bytes so far, updated. PcapWriter.writeThrough calls it.
+   * ends (close(), abort, end of file, the interface going away); returns how many. The addon writes
+   * each wake-up's batches in its poll callback and calls back into JS only at the end, so no JS
+   * runs per batch: V8 has nothing to compile under traffic, and a wake-up costs no call into JS.
+   * io[0]: the file's bytes so far, updated. PcapWriter.writeThrough calls it.
    */
   async writeThrough(fd: number, snaplen: number, nano: boolean, io: Float64Array): Promise<number> {
     this.#claim();
@@ -475,13 +476,14 @@ export class Capture implements AsyncIterable<Packet> {
           if (err === undefined) resolve();
           else reject(err);
         };
-        // One small plain function per wake-up, not an async loop: V8 compiles it in a millisecond or
-        // two, where an async function with a loop took 26 ms of the CPU the first packets needed.
+        // Called at the start, and when the addon stops writing by itself (the source ended or
+        // failed, a write failed) or close() wakes it. Once more after close(): the addon then
+        // writes nothing and only reports what it wrote.
         const step = (): void => {
           try {
-            if (!this.#closed) packets += this.#native.drainPcap(fd, snaplen, nano, io);
+            packets = this.#native.drainPcap(fd, snaplen, nano, io);
             if (this.#closed || this.#native.finished()) return done();
-            this.#afterWake(step);
+            this.#resume = step;
           } catch (err) {
             done(err);
           }

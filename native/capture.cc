@@ -320,7 +320,9 @@ Napi::Value NativeCapture::acquire(const Napi::CallbackInfo& info) {
 // poll each time would cost two epoll_ctl calls per wait. It is stopped when
 // it fires while JS is not waiting (JS is reading, and lets the event loop
 // turn), so that a readable descriptor does not spin the loop.
-void NativeCapture::wait(const Napi::CallbackInfo& info) {
+void NativeCapture::wait(const Napi::CallbackInfo& info) { arm_wait(info.Env()); }
+
+void NativeCapture::arm_wait(Napi::Env env) {
   if (shut_down_ || finished_ || !source_) return;
   if (!poller_) {
     poller_ = new Poller();
@@ -338,7 +340,7 @@ void NativeCapture::wait(const Napi::CallbackInfo& info) {
       if (uv_timer_init(loop, &poller->timer) != 0) {
         ErrorFacts f{ErrorKind::Pcap, "EPCAP", "wake"};
         f.op = "uv_timer_init";
-        throw make_error(info.Env(), f);
+        throw make_error(env, f);
       }
       poller->timer_ready = true;
       ++poller->open_handles;
@@ -351,7 +353,7 @@ void NativeCapture::wait(const Napi::CallbackInfo& info) {
     if (uv_poll_init(loop, &poller->handle, fd) != 0) {
       ErrorFacts f{ErrorKind::Pcap, "EPCAP", "watch"};
       f.op = "uv_poll_init";
-      throw make_error(info.Env(), f);
+      throw make_error(env, f);
     }
     poller->poll_ready = true;
     ++poller->open_handles;
@@ -389,12 +391,18 @@ void NativeCapture::on_readable(uv_poll_t* handle, int status, int events) {
     poller->started = false;
     return;
   }
+  if (poller->owner != nullptr && poller->owner->drain_between_wakes(status)) return;  // still armed
   wake(poller);
 }
 
 void NativeCapture::on_timer(uv_timer_t* handle) {
   auto* poller = static_cast<Poller*>(handle->data);
-  if (poller->waiting) wake(poller);
+  if (!poller->waiting) return;
+  if (poller->owner != nullptr && poller->owner->drain_between_wakes(0)) {
+    uv_timer_start(handle, on_timer, 0, 0);  // a file: the next batches on the loop's next turn
+    return;
+  }
+  wake(poller);
 }
 
 void NativeCapture::wake(Poller* poller) {
@@ -505,22 +513,48 @@ void NativeCapture::write_pcap(const Napi::CallbackInfo& info) {
   if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", run.error));
 }
 
-// drainPcap(fd, snaplen, nano, io): batch after batch, every packet the
-// source has now, written to `fd` as classic pcap records; returns how many.
-// `pktkit -w FILE` with nothing else to do: no JS runs per batch, so V8 has
-// nothing to compile while the first packets arrive (bench/LIVE-LOSS.md).
-// io[0]: the file's bytes so far, updated. Stops when the source has nothing
-// ready or has ended, or after kDrainBatches batches, so that a file source
-// hands the event loop back between calls.
+// drainPcap(fd, snaplen, nano, io): every packet the source has now, written
+// to `fd` as classic pcap records, and from then on the packets of every
+// wake-up, written here in the poll's callback without calling JS: onWake runs
+// only when the source has ended or failed, a write failed, or JS closed the
+// capture. Each call returns the packets written since the first, sets io[0]
+// to the file's bytes so far (io[0] as given to the first call, plus what
+// went since), and throws a write error it has kept. `pktkit -w FILE` with
+// nothing else to do: no JS per batch, so V8 has nothing to compile while the
+// first packets arrive (bench/LIVE-LOSS.md), and a wake-up costs no call into
+// JS (bench/LIVE-LOSS.md, "the rest of a live packet's CPU is per wake-up").
 Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
-  constexpr int kDrainBatches = 32;
   Napi::Env env = info.Env();
-  const int fd = info[0].As<Napi::Number>().Int32Value();
-  const u32 snaplen = info[1].As<Napi::Number>().Uint32Value();
-  const bool nano = info[2].As<Napi::Boolean>().Value();
   Napi::Float64Array io = info[3].As<Napi::Float64Array>();
-  double written = 0;
-  for (int batch = 0; batch < kDrainBatches; ++batch) {
+  if (!drain_.active) {
+    drain_.active = true;
+    drain_.fd = info[0].As<Napi::Number>().Int32Value();
+    drain_.snaplen = info[1].As<Napi::Number>().Uint32Value();
+    drain_.nano = info[2].As<Napi::Boolean>().Value();
+    drain_.bytes = io[0];
+    drain_.packets = 0;
+    drain_.error = 0;
+  }
+  drain_ready();
+  io[0] = drain_.bytes;
+  if (drain_.error != 0) {
+    const int err = drain_.error;
+    drain_.active = false;
+    throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", err));
+  }
+  if (shut_down_ || finished_ || !source_) {
+    drain_.active = false;
+  } else {
+    arm_wait(env);
+  }
+  return Napi::Number::New(env, drain_.packets);
+}
+
+// Writes the batches the source has now (at most kDrainBatches, so that a file
+// source or a busy link hands the event loop back between calls).
+void NativeCapture::drain_ready() {
+  constexpr int kDrainBatches = 32;
+  for (int batch = 0; batch < kDrainBatches && drain_.error == 0; ++batch) {
     const u32 count = fill_next();  // the batch before this one is written: hand it back
     if (count == 0) break;
     PcapDumpRun run;
@@ -530,15 +564,24 @@ Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
     ByteBuffer buffer = source_->buffer();  // the records point into it, in both builds
     run.base = buffer.data;
     run.size = buffer.size;
-    run.snaplen = snaplen;
-    run.nano = nano;
-    run.bytes = io[0];
-    dump_pcap_records(fd, &run);
-    io[0] = run.bytes;
-    written += run.next;
-    if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", run.error));
+    run.snaplen = drain_.snaplen;
+    run.nano = drain_.nano;
+    run.bytes = drain_.bytes;
+    dump_pcap_records(drain_.fd, &run);
+    drain_.bytes = run.bytes;
+    drain_.packets += run.next;
+    drain_.error = run.error;
   }
-  return Napi::Number::New(env, written);
+}
+
+// The poll fired (or a file's timer) while drainPcap() writes by itself: writes what is there.
+// True when the wake-up stays armed with no call into JS; false when JS must hear of it (the
+// source ended or failed, a write failed, or the poll reported an error).
+bool NativeCapture::drain_between_wakes(int poll_status) {
+  if (!drain_.active || shut_down_) return false;
+  turn_given_ = true;  // the loop has turned
+  drain_ready();
+  return drain_.error == 0 && !finished_ && poll_status >= 0;
 }
 
 Napi::Value NativeCapture::close(const Napi::CallbackInfo& info) {

@@ -39,6 +39,9 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value close(const Napi::CallbackInfo& info);
   void write_pcap(const Napi::CallbackInfo& info);
   Napi::Value drain_pcap(const Napi::CallbackInfo& info);
+  void drain_ready();
+  bool drain_between_wakes(int poll_status);
+  void arm_wait(Napi::Env env);
 
   u32 fill_next();
   bool turn_due();
@@ -77,6 +80,18 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   bool cleanup_hook_added_ = false;
   bool shut_down_ = false;
   bool wake_held_ = false;  // on_wake_ is strong: JS awaits a wake-up
+  // The pcap file drainPcap() writes to, by itself on every wake-up until the source ends or a
+  // write fails: only then is JS woken (`pktkit -w FILE` runs no JS per batch).
+  struct Drain {
+    bool active = false;
+    int fd = -1;
+    u32 snaplen = 0;
+    bool nano = false;
+    double bytes = 0;    // the file's bytes so far
+    double packets = 0;  // written since drainPcap() was first called
+    int error = 0;       // errno of a failed write, thrown by the next drainPcap()
+  };
+  Drain drain_;
   SourceCounters final_{};
 };
 

@@ -173,3 +173,41 @@ test(
     assert.equal((await running).code, 0);
   },
 );
+
+test(
+  '-w onto a file system that fills up mid-capture: one line naming the file, exit 1',
+  { skip: !isRoot && 'needs root to capture and to mount a tmpfs' },
+  async (t) => {
+    // The file lives on a 64 KiB tmpfs in a mount namespace of the CLI's own: the 24-byte header
+    // fits, the packets that follow do not. The addon writes them between wake-ups without JS
+    // (Capture.writeThrough), so its write error has to come back to JS to end the capture.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-full-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'live.pcap');
+    const port = await freePort('udp');
+    const cli = cliCommand(['capture', '-i', 'lo', '-w', file, `udp port ${port}`]);
+    const script = 'mount -t tmpfs -o size=64k pktkit-full "$1" && shift && exec "$@"';
+    const child = spawn('unshare', ['-m', 'bash', '-c', script, 'bash', dir, ...cli], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    t.after(() => child.exitCode === null && child.kill('SIGKILL'));
+    await whenListening(() => stderr);
+    // 200 KB in 200 datagrams, more than the tmpfs holds; bounded in count.
+    await sendUdpLoopback(
+      port,
+      Array.from({ length: 200 }, () => Buffer.alloc(1000, 0x61)),
+    );
+    const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
+    assert.equal(code, 1, stderr);
+    const lines = stderr.split('\n').filter((l) => l !== '' && !/listening on/.test(l));
+    assert.equal(lines.length, 1, stderr);
+    assert.match(
+      lines[0]!,
+      new RegExp(`cannot write to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*no space left on device`, 'i'),
+    );
+  },
+);
