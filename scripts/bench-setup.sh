@@ -14,6 +14,7 @@ say() { echo "bench-setup: $*" >&2; }
 debs=(
   "tcpdump:tcpdump"
   "tshark:tshark"
+  "clickhouse-client:clickhouse-client"
   "tcpreplay:tcpreplay"
   "taskset:util-linux"
   "ip:iproute2"
