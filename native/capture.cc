@@ -580,7 +580,13 @@ void NativeCapture::drain_ready() {
 bool NativeCapture::drain_between_wakes(int poll_status) {
   if (!drain_.active || shut_down_) return false;
   turn_given_ = true;  // the loop has turned
-  drain_ready();
+  try {
+    drain_ready();
+  } catch (...) {
+    // Nothing may leave a libuv callback. A source that throws (it allocates only on its error
+    // paths) is left for JS's next drainPcap() call, where node-addon-api turns it into a JS error.
+    return false;
+  }
   return drain_.error == 0 && !finished_ && poll_status >= 0;
 }
 
