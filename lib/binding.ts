@@ -67,12 +67,12 @@ export interface NativeCapture {
   writePcap(fd: number, from: number, to: number, snaplen: number, nano: boolean, io: Float64Array): void;
   /**
    * Writes every packet the source has now to `fd` as classic pcap records, and from then on
-   * those of every wake-up, in the addon's poll callback: `onWake` is called only when the source
-   * ended or failed, a write failed, or close() was called. Returns the packets written since the
-   * first call; io[0] (the file's bytes so far, as given to the first call) is updated; a failed
-   * write is thrown by the next call.
+   * those of every wake-up, in the addon's poll callback: `onWake` is called only when `limit`
+   * packets are written (negative: no limit), the source ended or failed, a write failed, or
+   * close() was called. Returns the packets written since the first call; io[0] (the file's bytes
+   * so far, as given to the first call) is updated; a failed write is thrown by the next call.
    */
-  drainPcap(fd: number, snaplen: number, nano: boolean, io: Float64Array): number;
+  drainPcap(fd: number, snaplen: number, nano: boolean, io: Float64Array, limit: number): number;
 }
 
 /** A network interface as libpcap lists it. */

@@ -461,12 +461,13 @@ export class Capture implements AsyncIterable<Packet> {
 
   /**
    * @internal Every packet, written to `fd` as classic pcap records by the addon until the capture
-   * ends (close(), abort, end of file, the interface going away); returns how many. The addon writes
+   * ends (close(), abort, end of file, the interface going away) or `limit` packets are written
+   * (then it closes); returns how many. The addon writes
    * each wake-up's batches in its poll callback and calls back into JS only at the end, so no JS
    * runs per batch: V8 has nothing to compile under traffic, and a wake-up costs no call into JS.
    * io[0]: the file's bytes so far, updated. PcapWriter.writeThrough calls it.
    */
-  async writeThrough(fd: number, snaplen: number, nano: boolean, io: Float64Array): Promise<number> {
+  async writeThrough(fd: number, snaplen: number, nano: boolean, io: Float64Array, limit = -1): Promise<number> {
     this.#claim();
     let packets = 0;
     try {
@@ -481,8 +482,8 @@ export class Capture implements AsyncIterable<Packet> {
         // writes nothing and only reports what it wrote.
         const step = (): void => {
           try {
-            packets = this.#native.drainPcap(fd, snaplen, nano, io);
-            if (this.#closed || this.#native.finished()) return done();
+            packets = this.#native.drainPcap(fd, snaplen, nano, io, limit);
+            if (this.#closed || this.#native.finished() || (limit >= 0 && packets >= limit)) return done();
             this.#resume = step;
           } catch (err) {
             done(err);

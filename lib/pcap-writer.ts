@@ -392,24 +392,25 @@ export class PcapWriter extends BufferedWriter {
   }
 
   /**
-   * @internal Every packet of `capture`, written natively until the capture ends, with no JS per
-   * batch (Capture.writeThrough); returns how many. For a file on a path; undefined otherwise (the
-   * caller then writes batch by batch). The CLI's `-w FILE` with nothing else to do uses it.
+   * @internal Every packet of `capture`, written natively until the capture ends or `limit` packets
+   * are written, with no JS per batch (Capture.writeThrough); returns how many. For a file on a
+   * path; undefined otherwise (the caller then writes batch by batch). The CLI's `-w FILE` with
+   * nothing else to do uses it.
    */
-  writeThrough(capture: Capture): Promise<number> | undefined {
+  writeThrough(capture: Capture, limit?: number): Promise<number> | undefined {
     const fd = this.fd;
     if (fd === undefined || this.closed) return undefined;
     this.flush();
-    return this.#writeThrough(capture, fd);
+    return this.#writeThrough(capture, fd, limit);
   }
 
-  async #writeThrough(capture: Capture, fd: number): Promise<number> {
+  async #writeThrough(capture: Capture, fd: number, limit: number | undefined): Promise<number> {
     const io = this.#io;
     const before = this.bytes;
     io[0] = before;
     let packets = 0;
     try {
-      packets = await capture.writeThrough(fd, this.snaplen, this.precision === 'nano', io);
+      packets = await capture.writeThrough(fd, this.snaplen, this.precision === 'nano', io, limit);
     } catch (err) {
       if (err instanceof FileError)
         throw new FileError(`cannot write to ${this.targetName}: ${err.message}`, { code: err.code });

@@ -513,16 +513,17 @@ void NativeCapture::write_pcap(const Napi::CallbackInfo& info) {
   if (run.error != 0) throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", run.error));
 }
 
-// drainPcap(fd, snaplen, nano, io): every packet the source has now, written
-// to `fd` as classic pcap records, and from then on the packets of every
-// wake-up, written here in the poll's callback without calling JS: onWake runs
-// only when the source has ended or failed, a write failed, or JS closed the
-// capture. Each call returns the packets written since the first, sets io[0]
-// to the file's bytes so far (io[0] as given to the first call, plus what
-// went since), and throws a write error it has kept. `pktkit -w FILE` with
-// nothing else to do: no JS per batch, so V8 has nothing to compile while the
-// first packets arrive (bench/LIVE-LOSS.md), and a wake-up costs no call into
-// JS (bench/LIVE-LOSS.md, "the rest of a live packet's CPU is per wake-up").
+// drainPcap(fd, snaplen, nano, io, limit): every packet the source has now,
+// written to `fd` as classic pcap records, and from then on the packets of
+// every wake-up, written here in the poll's callback without calling JS: onWake
+// runs only when `limit` packets are written (negative: no limit), the source
+// has ended or failed, a write failed, or JS closed the capture. Each call
+// returns the packets written since the first, sets io[0] to the file's bytes
+// so far (io[0] as given to the first call, plus what went since), and throws a
+// write error it has kept. `pktkit -w FILE` with nothing else to do: no JS per
+// batch, so V8 has nothing to compile while the first packets arrive
+// (bench/LIVE-LOSS.md), and a wake-up costs no call into JS (bench/LIVE-LOSS.md,
+// "the rest of a live packet's CPU is per wake-up").
 Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Float64Array io = info[3].As<Napi::Float64Array>();
@@ -531,6 +532,7 @@ Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
     drain_.fd = info[0].As<Napi::Number>().Int32Value();
     drain_.snaplen = info[1].As<Napi::Number>().Uint32Value();
     drain_.nano = info[2].As<Napi::Boolean>().Value();
+    drain_.limit = info[4].As<Napi::Number>().DoubleValue();
     drain_.bytes = io[0];
     drain_.packets = 0;
     drain_.error = 0;
@@ -542,7 +544,7 @@ Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
     drain_.active = false;
     throw make_error(env, errno_facts(ErrorKind::File, "write-pcap", "", "write", err));
   }
-  if (shut_down_ || finished_ || !source_) {
+  if (shut_down_ || finished_ || !source_ || drain_done()) {
     drain_.active = false;
   } else {
     arm_wait(env);
@@ -554,13 +556,16 @@ Napi::Value NativeCapture::drain_pcap(const Napi::CallbackInfo& info) {
 // source or a busy link hands the event loop back between calls).
 void NativeCapture::drain_ready() {
   constexpr int kDrainBatches = 32;
-  for (int batch = 0; batch < kDrainBatches && drain_.error == 0; ++batch) {
+  for (int batch = 0; batch < kDrainBatches && drain_.error == 0 && !drain_done(); ++batch) {
     const u32 count = fill_next();  // the batch before this one is written: hand it back
     if (count == 0) break;
     PcapDumpRun run;
     run.slots = slots_->data;
     run.from = 0;
-    run.to = count;
+    // -c: the batch's packets past the limit are not written, as tcpdump -c writes none past it.
+    run.to = drain_.limit >= 0 && drain_.packets + count > drain_.limit
+                 ? static_cast<u32>(drain_.limit - drain_.packets)
+                 : count;
     ByteBuffer buffer = source_->buffer();  // the records point into it, in both builds
     run.base = buffer.data;
     run.size = buffer.size;
@@ -587,8 +592,10 @@ bool NativeCapture::drain_between_wakes(int poll_status) {
     // paths) is left for JS's next drainPcap() call, where node-addon-api turns it into a JS error.
     return false;
   }
-  return drain_.error == 0 && !finished_ && poll_status >= 0;
+  return drain_.error == 0 && !finished_ && !drain_done() && poll_status >= 0;
 }
+
+bool NativeCapture::drain_done() const { return drain_.limit >= 0 && drain_.packets >= drain_.limit; }
 
 Napi::Value NativeCapture::close(const Napi::CallbackInfo& info) {
   shut_down();

@@ -41,6 +41,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   Napi::Value drain_pcap(const Napi::CallbackInfo& info);
   void drain_ready();
   bool drain_between_wakes(int poll_status);
+  bool drain_done() const;
   void arm_wait(Napi::Env env);
 
   u32 fill_next();
@@ -89,6 +90,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
     bool nano = false;
     double bytes = 0;    // the file's bytes so far
     double packets = 0;  // written since drainPcap() was first called
+    double limit = -1;   // stop after this many packets (-c); negative: no limit
     int error = 0;       // errno of a failed write, thrown by the next drainPcap()
   };
   Drain drain_;

@@ -117,14 +117,15 @@ export class RotatingWriter {
   }
 
   /**
-   * Writes every packet of a live `capture` natively until it ends, when the output is one plain
-   * pcap file (no -C, -G or -W): no JS per batch. Returns how many, or undefined when this output
-   * cannot be written that way (the caller then writes batch by batch).
+   * Writes every packet of a live `capture` natively until it ends or `count` packets are written
+   * (-c), when the output is one plain pcap file (no -C, -G or -W): no JS per batch. Returns how
+   * many, or undefined when this output cannot be written that way (the caller then writes batch by
+   * batch).
    */
-  writeThrough(capture: Capture): Promise<number> | undefined {
+  writeThrough(capture: Capture, count?: number): Promise<number> | undefined {
     if (this.limit !== undefined || this.opts.rotateSeconds !== undefined) return undefined;
     const writer = this.writer;
-    const through = writer instanceof PcapWriter ? writer.writeThrough(capture) : undefined;
+    const through = writer instanceof PcapWriter ? writer.writeThrough(capture, count) : undefined;
     return through?.then((n) => ((this.packets += n), n));
   }
 

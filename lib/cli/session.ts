@@ -100,7 +100,9 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   let packets = 0;
   let writingThrough = false;
   // Written so far: counted here, or by the addon when it writes on its own.
-  const packetsSoFar = (): number => (writingThrough ? cap.stats().delivered : packets);
+  // (The addon's last batch may go past -c: it writes only up to it.)
+  const packetsSoFar = (): number =>
+    writingThrough ? Math.min(cap.stats().delivered, opts.count ?? Infinity) : packets;
   let tick: NodeJS.Timeout | undefined;
   const showCounter = writer !== undefined && io.live && io.err.isTTY === true;
   if (writer !== undefined && io.live) {
@@ -114,13 +116,11 @@ export async function runSession(cap: Capture, opts: CliOptions, io: SessionIO):
   }
 
   try {
-    // A live capture into one plain pcap file, to the end: the addon writes each batch as it comes,
+    // A live capture into one plain pcap file, to the end or -c: the addon writes each batch as it comes,
     // with no JS per batch (bench/LIVE-LOSS.md: V8 compiling a per-batch loop under the first
     // burst cost packets that tcpdump -w kept).
     const through =
-      writer !== undefined && writesOnly(opts) && io.live && opts.count === undefined
-        ? writer.writeThrough(cap)
-        : undefined;
+      writer !== undefined && writesOnly(opts) && io.live ? writer.writeThrough(cap, opts.count) : undefined;
     if (through !== undefined) {
       writingThrough = true;
       packets = await through;
