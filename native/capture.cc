@@ -580,8 +580,8 @@ void NativeCapture::drain_ready() {
 }
 
 // The poll fired (or a file's timer) while drainPcap() writes by itself: writes what is there.
-// True when the wake-up stays armed with no call into JS; false when JS must hear of it (the
-// source ended or failed, a write failed, or the poll reported an error).
+// True when the wake-up stays armed with no call into JS; false when JS must hear of it (-c's
+// count is written, the source ended or failed, a write failed, or the poll reported an error).
 bool NativeCapture::drain_between_wakes(int poll_status) {
   if (!drain_.active || shut_down_) return false;
   turn_given_ = true;  // the loop has turned
