@@ -3,7 +3,7 @@
  * ends cleanly with tcpdump's counters, -w on a terminal shows a live counter,
  * and without -i the interface is the one tcpdump would pick (opened with -p and never sent on: it only listens).
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,13 +13,38 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, sendUdpLoopback } from '../helpers/loopback';
 import { countPcapRecords } from '../helpers/pcap-file';
 import { runOk } from '../helpers/processes';
-import { cliCommand, ROOT, runCli } from './run-cli';
+import { cliCommand, ROOT, runCli, type CliResult, type RunCliOptions } from './run-cli';
 
 const isRoot = process.getuid?.() === 0;
 
 async function whenListening(getStderr: () => string): Promise<void> {
   for (let i = 0; i < 200 && !/listening on/.test(getStderr()); i++) await sleep(50);
   assert.match(getStderr(), /listening on/);
+}
+
+/** A directory removed after the test, the capture file in it, and a free UDP port to send to. */
+async function captureFileSetup(t: TestContext, tag: string): Promise<{ file: string; port: number }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pktkit-${tag}-`));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return { file: path.join(dir, 'live.pcap'), port: await freePort('udp') };
+}
+
+/** `pktkit ...args` started, once it says it is listening: its result, stderr so far, and the process. */
+async function listeningCli(
+  args: readonly string[],
+  options: RunCliOptions = {},
+): Promise<{ running: Promise<CliResult>; stderr: () => string; child: ChildProcess }> {
+  let child: ChildProcess | undefined;
+  let stderr = '';
+  const running = runCli(args, {
+    ...options,
+    onSpawn: (c) => {
+      child = c;
+      c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    },
+  });
+  await whenListening(() => stderr);
+  return { running, stderr: () => stderr, child: child! };
 }
 
 test(
@@ -153,23 +178,12 @@ test(
   '-w hands packets to the file within about a second, while still capturing',
   { skip: !isRoot && 'needs root to capture' },
   async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-flush-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'live.pcap');
-    const port = await freePort('udp');
-    let child: ChildProcess | undefined;
-    let stderr = '';
-    const running = runCli(['capture', '-i', 'lo', '-w', file, `udp port ${port}`], {
-      onSpawn: (c) => {
-        child = c;
-        c.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-      },
-    });
-    await whenListening(() => stderr);
+    const { file, port } = await captureFileSetup(t, 'flush');
+    const { running, child } = await listeningCli(['capture', '-i', 'lo', '-w', file, `udp port ${port}`]);
     await sendUdpLoopback(port, [Buffer.from('x'), Buffer.from('y')]);
     await sleep(1500);
     assert.equal(countPcapRecords(file), 2, 'both packets are in the file before the capture ends');
-    child!.kill('SIGTERM');
+    child.kill('SIGTERM');
     assert.equal((await running).code, 0);
   },
 );
@@ -181,13 +195,10 @@ test(
     // The file lives on a 64 KiB tmpfs in a mount namespace of the CLI's own: the 24-byte header
     // fits, the packets that follow do not. The addon writes them between wake-ups without JS
     // (Capture.writeThrough), so its write error has to come back to JS to end the capture.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-full-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'live.pcap');
-    const port = await freePort('udp');
+    const { file, port } = await captureFileSetup(t, 'full');
     const cli = cliCommand(['capture', '-i', 'lo', '-w', file, `udp port ${port}`]);
     const script = 'mount -t tmpfs -o size=64k pktkit-full "$1" && shift && exec "$@"';
-    const child = spawn('unshare', ['-m', 'bash', '-c', script, 'bash', dir, ...cli], {
+    const child = spawn('unshare', ['-m', 'bash', '-c', script, 'bash', path.dirname(file), ...cli], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -216,16 +227,10 @@ test(
   '-w with -c: exactly COUNT packets in the file, though more came in the same block, and it ends by itself',
   { skip: !isRoot && 'needs root to capture' },
   async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-count-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'live.pcap');
-    const port = await freePort('udp');
-    let stderr = '';
-    const running = runCli(['capture', '-i', 'lo', '-c', '3', '-w', file, `udp port ${port}`], {
-      onSpawn: (c) => c.stderr!.on('data', (b: Buffer) => (stderr += b.toString())),
+    const { file, port } = await captureFileSetup(t, 'count');
+    const { running } = await listeningCli(['capture', '-i', 'lo', '-c', '3', '-w', file, `udp port ${port}`], {
       timeoutMs: 20_000,
     });
-    await whenListening(() => stderr);
     // Sent back to back they usually share one block of the ring; either way only the first three go to the file.
     await sendUdpLoopback(
       port,
