@@ -6,7 +6,8 @@
  * tag veth took out (put back in the file, as tcpdump does) and a few thousand
  * UDP datagrams of many sizes. The file must hold the packets tcpdump -w wrote
  * on the same interface, byte for byte, with the same file header; tshark
- * must read it; `-c N` must end after exactly the first N.
+ * must read it; `-c N` must end after exactly the first N; an interface that
+ * goes down ends it with one line, keeping what came before.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,5 +123,35 @@ test(
       '-c keeps the first packets',
     );
     assert.match(first.stderr(), /^1000 packets captured$/m);
+  },
+);
+
+test(
+  'capture -w on an interface that goes down: what came before is in the file, then one line and exit 1',
+  { skip: !canCreateNamespaces() && 'needs root (network namespaces)' },
+  async (t) => {
+    // The addon writes between wake-ups without JS (Capture.writeThrough): the socket's error has
+    // to reach JS through the poll, end the capture, and be said once, as for a batch loop.
+    const net = await createNetPair({ t, prefix: 'wdown', ipv6: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-wdown-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'down.pcap');
+    const cli = await startCli(net, ['-w', file]);
+    await net.execOk(net.nsB, process.execPath, [
+      '-e',
+      `const u = require('dgram').createSocket('udp4'); let n = 0;
+     const next = () => (n++ < 20 ? u.send(Buffer.alloc(100), ${PORT}, '${net.ipA}', next) : u.close());
+     next();`,
+    ]);
+    await sleep(500); // the ring's block timeout (100 ms) hands the datagrams over
+    await net.execOk(net.nsA, 'ip', ['link', 'set', net.ifA, 'down']);
+    const code = await Promise.race([cli.closed, sleep(20_000).then(() => 'timeout' as const)]);
+    assert.equal(code, 1, cli.stderr());
+    const lines = cli
+      .stderr()
+      .split('\n')
+      .filter((l) => l !== '' && !/listening on/.test(l));
+    assert.deepEqual(lines, ['pktkit: capture stopped: The interface went down'], cli.stderr());
+    assert.equal(readPcap(file).records.length, 20, 'the datagrams sent before it went down');
   },
 );
