@@ -1,7 +1,7 @@
 /**
  * `pktkit capture -w FILE`, which writes whole batches natively (record
  * headers plus the bytes where the kernel's ring holds them, no JS copy; with
- * no -c, -C or -G the addon writes each batch on its own, no JS per batch), on
+ * no -C or -G the addon writes each batch on its own, no JS per batch), on
  * real traffic between this test's own namespaces: VLAN-tagged frames whose
  * tag veth took out (put back in the file, as tcpdump does) and a few thousand
  * UDP datagrams of many sizes. The file must hold the packets tcpdump -w wrote
@@ -101,7 +101,7 @@ test(
     assert.equal(differ, -1, `record ${differ} differs from tcpdump's`);
     const tagBack = b.records.filter((r) => r.data.readUInt16BE(12) === 0x8100).length;
     assert.equal(tagBack, TAGGED, 'the VLAN tags veth took out are back in the file');
-    // Without -c the addon writes on its own (Capture.writeThrough): its count is the file's.
+    // The addon writes on its own (Capture.writeThrough): its count is the file's.
     assert.match(all.stderr(), new RegExp(`^${b.records.length} packets captured$`, 'm'));
     // Stamps: from the kernel, in order, within a second's microseconds.
     b.records.forEach((r, i) => {
