@@ -462,10 +462,10 @@ export class Capture implements AsyncIterable<Packet> {
   /**
    * @internal Every packet, written to `fd` as classic pcap records by the addon until the capture
    * ends (close(), abort, end of file, the interface going away) or `limit` packets are written
-   * (then it closes); returns how many. The addon writes
-   * each wake-up's batches in its poll callback and calls back into JS only at the end, so no JS
-   * runs per batch: V8 has nothing to compile under traffic, and a wake-up costs no call into JS.
-   * io[0]: the file's bytes so far, updated. PcapWriter.writeThrough calls it.
+   * (then it closes); returns how many. The addon writes each wake-up's batches in its poll
+   * callback and calls back into JS only at the end, so no JS runs per batch: V8 has nothing to
+   * compile under traffic, and a wake-up costs no call into JS. io[0]: the file's bytes so far,
+   * updated. PcapWriter.writeThrough calls it.
    */
   async writeThrough(fd: number, snaplen: number, nano: boolean, io: Float64Array, limit = -1): Promise<number> {
     this.#claim();
@@ -477,9 +477,9 @@ export class Capture implements AsyncIterable<Packet> {
           if (err === undefined) resolve();
           else reject(err);
         };
-        // Called at the start, and when the addon stops writing by itself (the source ended or
-        // failed, a write failed) or close() wakes it. Once more after close(): the addon then
-        // writes nothing and only reports what it wrote.
+        // Called at the start, and when the addon stops writing by itself (`limit` reached, the
+        // source ended or failed, a write failed) or close() wakes it. Once more after close():
+        // the addon then writes nothing and only reports what it wrote.
         const step = (): void => {
           try {
             packets = this.#native.drainPcap(fd, snaplen, nano, io, limit);

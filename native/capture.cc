@@ -584,7 +584,6 @@ void NativeCapture::drain_ready() {
 // count is written, the source ended or failed, a write failed, or the poll reported an error).
 bool NativeCapture::drain_between_wakes(int poll_status) {
   if (!drain_.active || shut_down_) return false;
-  turn_given_ = true;  // the loop has turned
   try {
     drain_ready();
   } catch (...) {

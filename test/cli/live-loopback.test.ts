@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, sendUdpLoopback } from '../helpers/loopback';
+import { freePort, makeTempDir, sendUdpLoopback } from '../helpers/loopback';
 import { countPcapRecords } from '../helpers/pcap-file';
 import { runOk } from '../helpers/processes';
 import { cliCommand, ROOT, runCli, type CliResult, type RunCliOptions } from './run-cli';
@@ -24,9 +24,9 @@ async function whenListening(getStderr: () => string): Promise<void> {
 
 /** A directory removed after the test, the capture file in it, and a free UDP port to send to. */
 async function captureFileSetup(t: TestContext, tag: string): Promise<{ file: string; port: number }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pktkit-${tag}-`));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return { file: path.join(dir, 'live.pcap'), port: await freePort('udp') };
+  const dir = makeTempDir(tag);
+  t.after(dir.remove);
+  return { file: dir.file('live.pcap'), port: await freePort('udp') };
 }
 
 /** `pktkit ...args` started, once it says it is listening: its result, stderr so far, and the process. */

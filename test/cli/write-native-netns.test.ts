@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { makeTempDir } from '../helpers/loopback';
 import { canCreateNamespaces, createNetPair, type NetPair } from '../helpers/netns';
 import { runNodeInNs } from '../helpers/node-in-ns';
 import { readPcap } from '../helpers/pcap-file';
@@ -133,9 +134,9 @@ test(
     // The addon writes between wake-ups without JS (Capture.writeThrough): the socket's error has
     // to reach JS through the poll, end the capture, and be said once, as for a batch loop.
     const net = await createNetPair({ t, prefix: 'wdown', ipv6: false });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pktkit-wdown-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'down.pcap');
+    const dir = makeTempDir('wdown');
+    t.after(dir.remove);
+    const file = dir.file('down.pcap');
     const cli = await startCli(net, ['-w', file]);
     await net.execOk(net.nsB, process.execPath, [
       '-e',
