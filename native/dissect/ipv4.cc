@@ -27,21 +27,29 @@ void dissect_ipv4(Cursor& cur, u32 off) {
     cur.stop(rec::FLAG_MALFORMED, rec::LAYER_IPV4);
     return;
   }
-  if (!cur.need(off, kIpv4FixedLen, rec::LAYER_IPV4)) return;
+  const auto h = cur.header<kIpv4FixedLen>(off, rec::LAYER_IPV4);
+  if (!h) return;
 
-  u32 total_len = cur.be16(off + 2);
-  const u16 frag = cur.be16(off + 6);
-  const u8 proto = cur.get8(off + 9);
+  // version/IHL(1) TOS(1) total length(2) | id(2) flags/fragment offset(2) | TTL(1) protocol(1)
+  // checksum(2) | source(4) | destination(4)
+  u32 total_len = h.be16<2>();
+  const u8 tos = h.get8<1>();
+  const u16 id = h.be16<4>();
+  const u16 frag = h.be16<6>();
+  const u8 ttl = h.get8<8>();
+  const u8 proto = h.get8<9>();
+  const u32 src = h.raw32<12>();
+  const u32 dst = h.raw32<16>();
   rec::put8(r, rec::ipVersion, 4);
-  rec::put8(r, rec::ipTos, cur.get8(off + 1));
+  rec::put8(r, rec::ipTos, tos);
   rec::put16(r, rec::ipTotalLen, static_cast<u16>(total_len));
-  rec::put16(r, rec::ipId, cur.be16(off + 4));
+  rec::put16(r, rec::ipId, id);
   rec::put16(r, rec::ipFrag, frag);
-  rec::put8(r, rec::ipTtl, cur.get8(off + 8));
+  rec::put8(r, rec::ipTtl, ttl);
   rec::put8(r, rec::ipProto, proto);
   rec::put8(r, rec::ipHdrLen, static_cast<u8>(hdr_len));
-  cur.copy_to_record(off + 12, 4, rec::ipSrc);
-  cur.copy_to_record(off + 16, 4, rec::ipDst);
+  rec::put32(r, rec::ipSrc, src);  // the address's bytes in packet order, as copied
+  rec::put32(r, rec::ipDst, dst);
   cur.add_layer(rec::LAYER_IPV4);
   if (hdr_len > kIpv4FixedLen) {
     cur.flag(rec::FLAG_IP_OPTIONS);

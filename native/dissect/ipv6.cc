@@ -43,21 +43,25 @@ void dissect_ipv6(Cursor& cur, u32 off) {
     cur.stop(rec::FLAG_MALFORMED, rec::LAYER_IPV6);
     return;
   }
-  if (!cur.need(off, kIpv6FixedLen, rec::LAYER_IPV6)) return;
+  const auto h = cur.header<kIpv6FixedLen>(off, rec::LAYER_IPV6);
+  if (!h) return;
 
-  const u32 vtcfl = cur.be32(off);
-  u32 payload_len = cur.be16(off + 4);
-  u8 next = cur.get8(off + 6);
+  // version(4) traffic class(8) flow label(20) | payload length(2) next header(1) hop limit(1) |
+  // source(16) | destination(16)
+  const u32 vtcfl = h.be32<0>();
+  u32 payload_len = h.be16<4>();
+  u8 next = h.get8<6>();
+  const u8 hop_limit = h.get8<7>();
   rec::put8(r, rec::ipVersion, 6);
   rec::put8(r, rec::ipTos, static_cast<u8>(vtcfl >> 20));
-  rec::put8(r, rec::ipTtl, cur.get8(off + 7));
+  rec::put8(r, rec::ipTtl, hop_limit);
   rec::put8(r, rec::ipProto, next);
   rec::put8(r, rec::ipHdrLen, kIpv6FixedLen);
   // 40 + 65535 does not fit the u16; such a packet saturates it.
   const u32 total = kIpv6FixedLen + payload_len;
   rec::put16(r, rec::ipTotalLen, static_cast<u16>(total > 0xffff ? 0xffff : total));
-  cur.copy_to_record(off + 8, 16, rec::ipSrc);
-  cur.copy_to_record(off + 24, 16, rec::ipDst);
+  rec::put_bytes(r, rec::ipSrc, h.span<8, 16>(), 16);
+  rec::put_bytes(r, rec::ipDst, h.span<24, 16>(), 16);
   cur.add_layer(rec::LAYER_IPV6);
 
   const u32 on_wire = cur.wirelen() - off - kIpv6FixedLen;  // off + 40 <= caplen <= wirelen

@@ -25,8 +25,9 @@ bool finish_link(Cursor& cur, u32 layer, u32 header_len, u16 ether_type) {
 }  // namespace
 
 void dissect_ethernet(Cursor& cur) {
-  if (!cur.need(0, kEthernetLen, rec::LAYER_ETHERNET)) return;
-  const u16 type = cur.be16(12);
+  const auto h = cur.header<kEthernetLen>(0, rec::LAYER_ETHERNET);
+  if (!h) return;
+  const u16 type = h.be16<12>();
   if (!finish_link(cur, rec::LAYER_ETHERNET, kEthernetLen, type)) return;
   dissect_ethertype(cur, kEthernetLen, type);
 }

@@ -22,16 +22,22 @@ void dissect_tcp(Cursor& cur, u32 off, u32 avail, bool fragment) {
     cur.stop(rec::FLAG_MALFORMED, rec::LAYER_TCP);
     return;
   }
-  if (!cur.need(off, kTcpFixedLen, rec::LAYER_TCP)) return;
+  const auto h = cur.header<kTcpFixedLen>(off, rec::LAYER_TCP);
+  if (!h) return;
+  const u16 sport = h.be16<0>();
+  const u16 dport = h.be16<2>();
+  const u32 seq = h.be32<4>();
+  const u32 ack = h.be32<8>();
   // data offset(4) reserved(3) NS/AE(1) | CWR ECE URG ACK PSH RST SYN FIN
-  const u16 off_flags = cur.be16(off + 12);
+  const u16 off_flags = h.be16<12>();
+  const u16 window = h.be16<14>();
   const u32 hdr_len = (off_flags >> 12) * 4u;
-  rec::put16(r, rec::sport, cur.be16(off));
-  rec::put16(r, rec::dport, cur.be16(off + 2));
-  rec::put32(r, rec::tcpSeq, cur.be32(off + 4));
-  rec::put32(r, rec::tcpAck, cur.be32(off + 8));
+  rec::put16(r, rec::sport, sport);
+  rec::put16(r, rec::dport, dport);
+  rec::put32(r, rec::tcpSeq, seq);
+  rec::put32(r, rec::tcpAck, ack);
   rec::put16(r, rec::tcpFlags, off_flags & 0x0fff);
-  rec::put16(r, rec::tcpWindow, cur.be16(off + 14));
+  rec::put16(r, rec::tcpWindow, window);
   rec::put8(r, rec::tcpHdrLen, static_cast<u8>(hdr_len));
   cur.add_layer(rec::LAYER_TCP);
   if (hdr_len < kTcpFixedLen) {

@@ -20,10 +20,13 @@ void dissect_udp(Cursor& cur, u32 off, u32 avail, bool fragment) {
     cur.stop(rec::FLAG_MALFORMED, rec::LAYER_UDP);
     return;
   }
-  if (!cur.need(off, kUdpHeaderLen, rec::LAYER_UDP)) return;
-  const u16 udp_len = cur.be16(off + 4);
-  rec::put16(r, rec::sport, cur.be16(off));
-  rec::put16(r, rec::dport, cur.be16(off + 2));
+  const auto h = cur.header<kUdpHeaderLen>(off, rec::LAYER_UDP);
+  if (!h) return;
+  const u16 sport = h.be16<0>();
+  const u16 dport = h.be16<2>();
+  const u16 udp_len = h.be16<4>();
+  rec::put16(r, rec::sport, sport);
+  rec::put16(r, rec::dport, dport);
   rec::put16(r, rec::udpLen, udp_len);
   cur.add_layer(rec::LAYER_UDP);
   // A first fragment carries only part of the datagram its length describes.

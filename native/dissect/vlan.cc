@@ -24,9 +24,10 @@ void dissect_ethertype(Cursor& cur, u32 off, u16 ether_type) {
       cur.stop(rec::FLAG_TOO_DEEP, rec::LAYER_VLAN);
       return;
     }
-    if (!cur.need(off, kTagLen, rec::LAYER_VLAN)) return;
-    const u16 tci = cur.be16(off);
-    ether_type = cur.be16(off + 2);
+    const auto tag = cur.header<kTagLen>(off, rec::LAYER_VLAN);
+    if (!tag) return;
+    const u16 tci = tag.be16<0>();
+    ether_type = tag.be16<2>();
     if (count == 0) rec::put16(r, rec::vlanTci0, tci);
     if (count == 1) rec::put16(r, rec::vlanTci1, tci);
     ++count;
