@@ -87,7 +87,12 @@ void start_record(u32 caplen, u32 wirelen, int linktype, u8* rec) {
   rec::put16(rec, rec::linkType, static_cast<u16>(linktype));
 }
 
-void dissect_packet(const u8* data, u32 caplen, u32 wirelen, int linktype, u8* rec) {
+// Flattened: every decoder is inlined into this one function (across files, with the link-time
+// optimisation binding.gyp asks for), so the Cursor stays in registers. Passed by reference to
+// decoders that were calls of their own, it lived in memory, and every write into the record
+// (bytes, which may alias anything) made the compiler load its fields again. About a fifth faster
+// on the mix in the addon's dissectLoop.
+__attribute__((flatten)) void dissect_packet(const u8* data, u32 caplen, u32 wirelen, int linktype, u8* rec) {
   start_record(caplen, wirelen, linktype, rec);
 
   Cursor cur(data, caplen, wirelen, rec);
