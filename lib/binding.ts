@@ -58,6 +58,8 @@ export interface NativeCapture {
   turnDue(): boolean;
   /** Calls onWake once when the source may have packets again. */
   wait(): void;
+  /** From now on the sink writes the native columns, and it writes them now for the batch JS holds. */
+  wantColumns(): void;
   stats(): CaptureStats;
   finished(): boolean;
   /** The error that ended the capture, once (then undefined). */

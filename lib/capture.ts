@@ -254,7 +254,7 @@ export class Batch implements Iterable<Packet> {
   /** @internal */
   constructor(mem: RecordMemory, native?: NativeCapture) {
     this.#packet = new Packet(mem, 0, EMPTY);
-    this.#columns = new ColumnGatherer(mem, native?.columns);
+    this.#columns = new ColumnGatherer(mem, native?.columns, native && (() => native.wantColumns()));
     this.#native = native;
   }
 

@@ -3,9 +3,9 @@
  * analytics that sum, count or histogram a field over millions of packets
  * without a Packet view per packet. The hottest fields (frame.len, ip.proto,
  * TCP and UDP ports, tcp.flags) are written by the native dissector into
- * arrays of their own as it decodes (native/engine/columns.h): their column is
- * a view of those values, no copy. The others are gathered from the record
- * slots. Names follow Wireshark's display filter
+ * arrays of their own as it decodes (native/engine/columns.h), from the first
+ * batch whose column is asked for on: their column is a view of those values,
+ * no copy. The others are gathered from the record slots. Names follow Wireshark's display filter
  * fields where one exists (`tcp.dport`, `ip.ttl`, `frame.len`); a protocol's
  * column holds 0 for packets without that protocol. Every record field is also
  * a column under its record.def name (`wireLen`, `tcpFlags`, ...).
@@ -91,9 +91,12 @@ export class ColumnGatherer {
   readonly #arrays = new Map<string, Column>();
   /** Every name (aliases and record field names included) that a native column serves. */
   readonly #native = new Map<string, NativeColumn>();
+  /** Asks the capture to write its native columns (for the batch it holds and every later one). */
+  #wantColumns: (() => void) | undefined;
 
-  constructor(mem: RecordMemory, native: NativeColumns = {}) {
+  constructor(mem: RecordMemory, native: NativeColumns = {}, wantColumns?: () => void) {
     this.#mem = mem;
+    this.#wantColumns = wantColumns;
     const buffer = mem.u8.buffer;
     const served: { spec: ColumnSpec; array: NativeColumn }[] = [];
     for (const [name, [offset, width]] of Object.entries(native)) {
@@ -119,7 +122,12 @@ export class ColumnGatherer {
   /** The column `name` of the first `count` records: a view of a native column, or gathered. */
   column(name: string, count: number): Column {
     const native = this.#native.get(name);
-    return native !== undefined ? native.subarray(0, count) : this.gather(name, count);
+    if (native === undefined) return this.gather(name, count);
+    if (this.#wantColumns !== undefined) {
+      this.#wantColumns();
+      this.#wantColumns = undefined;
+    }
+    return native.subarray(0, count);
   }
 
   /** The column gathered from the record slots, whether or not the native side writes it. */

@@ -118,6 +118,7 @@ Napi::Function NativeCapture::define_class(Napi::Env env) {
                          InstanceMethod<&NativeCapture::wait>("wait"),
                          InstanceMethod<&NativeCapture::stats>("stats"),
                          InstanceMethod<&NativeCapture::finished>("finished"),
+                         InstanceMethod<&NativeCapture::want_columns>("wantColumns"),
                          InstanceMethod<&NativeCapture::take_error>("takeError"),
                          InstanceMethod<&NativeCapture::close>("close"),
                          InstanceMethod<&NativeCapture::write_pcap>("writePcap"),
@@ -439,6 +440,19 @@ void NativeCapture::wake(Poller* poller) {
 
 Napi::Value NativeCapture::finished(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), shut_down_ || finished_);
+}
+
+// A reader asked for a native column: the sink writes them from now on, and for the batch JS holds.
+void NativeCapture::want_columns(const Napi::CallbackInfo& info) {
+  if (!sink_) return;
+  sink_->write_columns();
+#ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
+  // JS reads its own copy of the columns, made when the batch was handed over.
+  if (lent_) {
+    u8* js = static_cast<u8*>(records_.Value().Data());
+    std::memcpy(js + kSlotBytes, slots_->data + kSlotBytes, columns::total_bytes(kSlots));
+  }
+#endif
 }
 
 Napi::Object NativeCapture::stats_object(Napi::Env env) {

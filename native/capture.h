@@ -35,6 +35,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   void wait(const Napi::CallbackInfo& info);
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value finished(const Napi::CallbackInfo& info);
+  void want_columns(const Napi::CallbackInfo& info);
   Napi::Value take_error(const Napi::CallbackInfo& info);
   Napi::Value close(const Napi::CallbackInfo& info);
   void write_pcap(const Napi::CallbackInfo& info);
