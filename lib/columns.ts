@@ -3,12 +3,13 @@
  * analytics that sum, count or histogram a field over millions of packets
  * without a Packet view per packet. The hottest fields (frame.len, ip.proto,
  * TCP and UDP ports, tcp.flags) are written by the native dissector into
- * arrays of their own as it decodes (native/engine/columns.h), from the first
- * batch whose column is asked for on: their column is a view of those values,
- * no copy. The others are gathered from the record slots. Names follow Wireshark's display filter
- * fields where one exists (`tcp.dport`, `ip.ttl`, `frame.len`); a protocol's
- * column holds 0 for packets without that protocol. Every record field is also
- * a column under its record.def name (`wireLen`, `tcpFlags`, ...).
+ * arrays of their own as it decodes (native/engine/columns.h), from the batch
+ * in which one of them is first asked for: their column is a view of those
+ * values, no copy. The others are gathered from the record slots. Names follow
+ * Wireshark's display filter fields where one exists (`tcp.dport`, `ip.ttl`,
+ * `frame.len`); a protocol's column holds 0 for packets without that protocol.
+ * Every record field is also a column under its record.def name (`wireLen`,
+ * `tcpFlags`, ...).
  */
 import {
   Field,
