@@ -166,6 +166,9 @@ class Reader : public FileReader {
   virtual Refill refill(size_t need) = 0;
   // Called before each walk from the cursor: a mapped file gets the pages ahead ready.
   virtual void ahead() {}
+  // True when the input has bytes past those present (refill() said kEof without reading them,
+  // because the record at the cursor cannot be whole): the input then ends inside a record.
+  virtual bool unread_bytes_left() const { return false; }
 
   std::shared_ptr<ByteWindow> window_;
   const u8* base_ = nullptr;
@@ -195,10 +198,11 @@ class Reader : public FileReader {
   }
 
   Status at_eof() {
+    const bool nothing_left = fill_ == cur_ && !unread_bytes_left();
     if (!format_) {
       set_error(&error_, "EFORMAT",
-                fill_ == cur_ ? "empty input: not a pcap or pcapng file" : "not a pcap or pcapng file");
-    } else if (fill_ == cur_ && format_->header_parsed()) {
+                nothing_left ? "empty input: not a pcap or pcapng file" : "not a pcap or pcapng file");
+    } else if (nothing_left && format_->header_parsed()) {
       state_ = State::kEnded;
       return Status::kEnd;
     } else {
@@ -224,6 +228,9 @@ class RegionReader : public Reader {
 
   // Sets window_ to [start, start + len) of the region; false (error_ set) if it cannot.
   virtual bool map(uint64_t start, size_t len) = 0;
+
+  // A window that ends where a record does may leave the region's last bytes outside it.
+  bool unread_bytes_left() const override { return win_start_ + fill_ < end_; }
 
   Refill refill(size_t need) override {
     const uint64_t at = win_start_ + cur_;
@@ -332,9 +339,12 @@ class ChunkedFileReader final : public Reader {
   Access access() const override { return Access::kRead; }
 
  private:
+  bool unread_bytes_left() const override { return pos_ < end_; }
+
   Refill refill(size_t need) override {
     const size_t carried = fill_ - cur_;
     // The file ends before the record at the cursor does (pos_ is where the bytes present end).
+    // What is left is not read: it may be large, and it cannot make the record whole.
     if (need - carried > end_ - pos_) return Refill::kEof;
     const size_t usual = chunk_;
     const size_t cap = need > usual ? (need + 4095) & ~size_t{4095} : usual;

@@ -4,6 +4,7 @@
  * same files with tshark, so the reader can be compared field by field with a tool nobody here wrote.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { run, runOk } from '../helpers/processes';
 
@@ -221,6 +222,9 @@ export async function readWithTshark(file: string): Promise<TsharkRead> {
   return out;
 }
 
+/** Where libFuzzer writes an input that failed (crash-<sha1>), to replay: file_reader_fuzz FILE. */
+export const FUZZ_ARTIFACTS = path.join(os.tmpdir(), 'pktkit-fuzz-artifacts');
+
 /** Runs the fuzzer over a corpus directory for `seconds`; rejects with its report if it finds anything. */
 export async function runReaderFuzzer(
   exe: string,
@@ -228,12 +232,16 @@ export async function runReaderFuzzer(
   seconds: number,
   seed: number,
 ): Promise<{ runs: number; output: string }> {
+  fs.mkdirSync(FUZZ_ARTIFACTS, { recursive: true });
   const r = await run(
     null,
     exe,
     [
       `-max_total_time=${seconds}`,
       `-seed=${seed}`,
+      // A crashing input goes where it outlives the test's temp dir, not into the working directory
+      // (the repository, whose copies the install tests then pack).
+      `-artifact_prefix=${FUZZ_ARTIFACTS}${path.sep}`,
       '-timeout=10',
       '-rss_limit_mb=2048',
       '-print_final_stats=1',

@@ -309,6 +309,40 @@ describe('cut files', () => {
   });
 });
 
+describe('a file cut just past a window or chunk', () => {
+  // Found by libFuzzer (file_reader_fuzz): the last whole record ends exactly where a one-page read
+  // buffer (or mapped window) ends, and the file has 15 more bytes, too few for a record header.
+  // Read in chunks (and through one-page windows) this was a clean end: the reader gave up on the
+  // tail without reading it, then saw nothing left in its buffer.
+  test('every whole packet, then ETRUNCATED, however the file is read', async () => {
+    const rand = seededRandom(977);
+    const records: PcapRecord[] = [110, 42, 98].map((n, i) => ({
+      sec: 1_700_000_000 + i,
+      frac: i,
+      data: randomBytes(rand, n),
+    }));
+    const used = 24 + records.reduce((n, r) => n + 16 + r.data.length, 0);
+    // The last whole record fills the first 4096 bytes; then 15 bytes of a record header.
+    records.push({ sec: 1_700_000_010, frac: 0, data: randomBytes(rand, 4096 - used - 16) });
+    const file = dir.file('cut-at-a-page.pcap');
+    fs.writeFileSync(file, Buffer.concat([pcapFile({}, records), randomBytes(rand, 15)]));
+    const reads = await Promise.all([
+      readWithHarness(exe, file, { access: 'map' }),
+      readWithHarness(exe, file, { access: 'map', window: 4096 }),
+      readWithHarness(exe, file, { access: 'read', chunk: 4096 }),
+      readWithHarness(exe, file, { access: 'read', chunk: 4096, max: 1 }),
+    ]);
+    for (const [i, read] of reads.entries()) {
+      assert.equal(read.packets.length, 4, `read ${i}: every whole packet`);
+      assert.equal(read.end, 'ETRUNCATED', `read ${i}: ${read.end} ${read.message ?? ''}`);
+      assert.deepEqual(read.packets, reads[0].packets, `read ${i}: the same packets`);
+    }
+    const lp = await readWithLibpcap(exe, file);
+    assert.deepEqual(lp.packets, reads[0].packets, 'as libpcap reads them');
+    assert.notEqual(lp.end, 'end', 'libpcap also fails');
+  });
+});
+
 describe('pipes and FIFOs', () => {
   /** A pcap of ~3 MiB with frames up to 9000 bytes, so records straddle the 1 MiB chunks. */
   function bigPcap(): string {
