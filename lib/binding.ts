@@ -30,6 +30,8 @@ export interface NativeCaptureOptions {
   fanoutMode?: number;
   /** false: records without layers (RecordSink::set_decode). */
   decode?: boolean;
+  /** Live: microseconds acquire() may wait in place for the next batch (NativeCapture::wait_in_place); 0 or unset never. */
+  waitInPlaceUs?: number;
   /** Files: how a regular file is read (FileReader::Access); unset is 'auto'. */
   access?: 'auto' | 'map' | 'read';
   onWake: () => void;

@@ -85,6 +85,16 @@ export interface LiveOptions {
    * capture that only writes files (`pktkit capture -w` does so), which then skips the dissector.
    */
   decode?: boolean;
+  /**
+   * Milliseconds a read of a busy capture may wait in place for the next block, 0..20 (default 4;
+   * 0 never). When the ring is empty after a batch, the next one is usually a millisecond or two
+   * away under load, and waiting for it in one system call costs less CPU than going back to the
+   * event loop to be woken (bench/LIVE-LOSS.md). The wait ends at once when anything else the event
+   * loop watches is ready (I/O, a signal, a worker's message) and before its next timer is due;
+   * promise callbacks queued before the read run after it. Event-loop utilization counts the wait
+   * as busy time.
+   */
+  waitInPlace?: number;
   /** Aborting closes the capture; iteration then ends. */
   signal?: AbortSignal;
 }
@@ -164,12 +174,14 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
     'engine',
     'fanout',
     'decode',
+    'waitInPlace',
     'signal',
   ]);
   const snaplen = numberOption('', 'snaplen', options.snaplen, 262144, 1, 262144, true);
   const timeout = numberOption('', 'timeout', options.timeout, 100, 0, 60_000, true);
   const bufferSize = numberOption('', 'bufferSize', options.bufferSize, 0, 0, 2 ** 31 - 1, true);
   const ringSize = numberOption('', 'ringSize', options.ringSize, 32 << 20, 1 << 16, 2 ** 31, true);
+  const waitInPlace = numberOption('', 'waitInPlace', options.waitInPlace, 4, 0, 20, false);
   booleanOption('', 'promisc', options.promisc, true);
   booleanOption('', 'immediate', options.immediate, false);
   booleanOption('', 'decode', options.decode, true);
@@ -207,6 +219,7 @@ export function openLive(device: string, options: LiveOptions = {}): Capture {
         fanoutGroup: fanout?.group,
         fanoutMode: fanout ? FANOUT_MODES[fanout.mode ?? 'hash'] : undefined,
         decode: options.decode ?? true,
+        waitInPlaceUs: Math.round(waitInPlace * 1000),
         onWake,
       }),
     { device },

@@ -46,6 +46,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   void arm_wait(Napi::Env env);
 
   u32 fill_next();
+  bool wait_in_place();
   bool turn_due();
   void open(const Napi::CallbackInfo& info);
   static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);
@@ -73,6 +74,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   std::shared_ptr<Slots> slots_;
   std::unique_ptr<RecordSink> sink_;
   const void* buffer_id_ = nullptr;
+  uint64_t wait_in_place_ns_ = 0;  // a live capture's `waitInPlace`; 0: never (and files)
   Poller* poller_ = nullptr;
   Napi::FunctionReference on_wake_;  // weak (the JS facade owns it), strong while JS awaits it
   napi_async_context async_context_ = nullptr;

@@ -71,6 +71,10 @@ describe('capture errors', () => {
     );
     assert.throws(() => openLive('lo', { direction: 'up' as never }), /Expected 'in', 'out' or 'inout' for direction/);
     assert.throws(() => openLive('lo', { promisc: 'yes' as never }), /Expected a boolean for promisc/);
+    assert.throws(
+      () => openLive('lo', { waitInPlace: 21 }),
+      /Expected a number 0\.\.20 for waitInPlace but received 21/,
+    );
     assert.throws(() => openLive('lo', { nosuch: 1 } as never), /Unknown option 'nosuch'/);
     assert.throws(() => openLive(''), TypeError);
     assert.throws(() => openFile('x.pcap', { ringSize: 10 }), /ringSize/);
