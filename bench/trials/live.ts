@@ -1,7 +1,7 @@
 /**
  * Trial 4, live: two senders in turn (tcpreplay --topspeed, and the sendmmsg
  * sender of bench/c) offer the mix on one end of the benchmark's own veth;
- * capturers take turns on the other end: pktkit openLive + batches(), the
+ * capturers take turns on the other end: pktkit openLive + batches() (also with waitInPlace 0), the
  * pktkit CLI writing a file, tcpdump -w /dev/null, tcpdump -w FILE, pktkit
  * on its libpcap engine, node cap.
  * The sender is pinned to CPU 0 and the capturer to CPU 1 (taskset), and every
@@ -142,6 +142,17 @@ const PKTKIT_LIBPCAP: Capturer = {
   ...PKTKIT,
   name: "pktkit openLive + batches(), engine 'libpcap'",
   command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024), 'libpcap']),
+  parse: (stdout) => resultLine(stdout),
+};
+
+/**
+ * The same without waiting in place (`waitInPlace: 0`): every block wakes JS through the event
+ * loop, as before e1b1098. Beside the default row, it shows what the wait saves in this run.
+ */
+const PKTKIT_NO_WAIT: Capturer = {
+  ...PKTKIT,
+  name: 'pktkit openLive + batches(), waitInPlace 0',
+  command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024), 'auto', '0']),
   parse: (stdout) => resultLine(stdout),
 };
 
@@ -351,7 +362,7 @@ function cpuTarget(what: string, x: Row | undefined, y: Row | undefined): string
 export async function liveTrial(ctx: BenchContext): Promise<Table[]> {
   const input = ctx.input('mix');
   const tables: Table[] = [];
-  const capturers = [PKTKIT, TCPDUMP, PKTKIT_CLI, TCPDUMP_FILE, PKTKIT_LIBPCAP, CAP];
+  const capturers = [PKTKIT, TCPDUMP, PKTKIT_CLI, TCPDUMP_FILE, PKTKIT_LIBPCAP, PKTKIT_NO_WAIT, CAP];
   for (const [letter, sender] of [
     ['a', TCPREPLAY],
     ['b', SENDMMSG],
@@ -386,6 +397,13 @@ export async function liveTrial(ctx: BenchContext): Promise<Table[]> {
     if (engines.size > 0)
       t.notes.push(
         `pktkit's engine (openLive's default, 'auto'): ${[...engines].join(', ')}; the libpcap row forces the fallback engine.`,
+      );
+    const waiting = row(PKTKIT)?.metrics.cpuNsPerPacket?.median;
+    const notWaiting = row(PKTKIT_NO_WAIT)?.metrics.cpuNsPerPacket?.median;
+    if (waiting !== undefined && notWaiting !== undefined)
+      t.notes.push(
+        `Waiting in place for the next block (openLive's default, waitInPlace 4 ms): ${num(waiting)} ns/packet of CPU ` +
+          `against ${num(notWaiting)} with waitInPlace 0 (${(waiting / notWaiting).toFixed(2)}×).`,
       );
     t.notes.push(
       lossTarget(
