@@ -290,9 +290,15 @@ bool NativeCapture::turn_due() {
     last_turn_ns_ = now;
     return false;
   }
-  if (now - last_turn_ns_ < kTurnEveryMs * 1000000) return false;
+  if (ns_until_turn(now) > 0) return false;
   turn_given_ = true;
   return true;
+}
+
+// How long JS may still keep the event loop before the loop is due its turn (0: it is due).
+uint64_t NativeCapture::ns_until_turn(uint64_t now) const {
+  const uint64_t since = now - last_turn_ns_;
+  return since < kTurnEveryMs * 1000000 ? kTurnEveryMs * 1000000 - since : 0;
 }
 
 Napi::Value NativeCapture::turn_due_js(const Napi::CallbackInfo& info) {
@@ -336,10 +342,9 @@ bool NativeCapture::wait_in_place() {
   const int loop_fd = uv_backend_fd(loop);
   if (timeout_ms == 0 || loop_fd < 0) return false;
   const uint64_t now = uv_hrtime();
-  uint64_t budget = wait_in_place_ns_;
-  const uint64_t since_turn = now - last_turn_ns_;
-  if (since_turn >= kTurnEveryMs * 1000000) return false;
-  budget = std::min(budget, kTurnEveryMs * 1000000 - since_turn);
+  const uint64_t until_turn = ns_until_turn(now);
+  if (until_turn == 0) return false;
+  uint64_t budget = std::min(wait_in_place_ns_, until_turn);
   if (timeout_ms > 0) {
     // The loop's clock is as old as its last turn: the timer is that much nearer than it says.
     const uint64_t timer_at = (uv_now(loop) + static_cast<uint64_t>(timeout_ms)) * 1000000;

@@ -48,6 +48,7 @@ class NativeCapture : public Napi::ObjectWrap<NativeCapture> {
   u32 fill_next();
   bool wait_in_place();
   bool turn_due();
+  uint64_t ns_until_turn(uint64_t now) const;
   void open(const Napi::CallbackInfo& info);
   static Napi::ArrayBuffer js_buffer(Napi::Env env, const ByteBuffer& memory);
 #ifdef NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED
