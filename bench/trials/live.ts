@@ -137,24 +137,24 @@ export const PKTKIT: Capturer = {
   },
 };
 
+/** The same child with other arguments after IFACE and BUFFER_BYTES; only the default row names the engine. */
+function pktkitWith(name: string, args: string[]): Capturer {
+  return {
+    ...PKTKIT,
+    name,
+    command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024), ...args]),
+    parse: (stdout) => resultLine(stdout),
+  };
+}
+
 /** The same through libpcap (engine: 'libpcap'): the fallback engine, which copies each packet. */
-const PKTKIT_LIBPCAP: Capturer = {
-  ...PKTKIT,
-  name: "pktkit openLive + batches(), engine 'libpcap'",
-  command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024), 'libpcap']),
-  parse: (stdout) => resultLine(stdout),
-};
+const PKTKIT_LIBPCAP = pktkitWith("pktkit openLive + batches(), engine 'libpcap'", ['libpcap']);
 
 /**
  * The same without waiting in place (`waitInPlace: 0`): every block wakes JS through the event
  * loop, as before e1b1098. Beside the default row, it shows what the wait saves in this run.
  */
-const PKTKIT_NO_WAIT: Capturer = {
-  ...PKTKIT,
-  name: 'pktkit openLive + batches(), waitInPlace 0',
-  command: (ctx, iface) => nodeChild(ctx, 'pktkit-live', [iface, String(BUFFER_KIB * 1024), 'auto', '0']),
-  parse: (stdout) => resultLine(stdout),
-};
+const PKTKIT_NO_WAIT = pktkitWith('pktkit openLive + batches(), waitInPlace 0', ['auto', '0']);
 
 /** pktkit capture -w FILE: the CLI's write-only path (native writev from the ring). */
 export const PKTKIT_CLI: Capturer = {
