@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "../../native/dissect/dissect.h"
+#include "record_invariants.h"
 
 using namespace pktkit;
 
@@ -108,7 +109,6 @@ struct Rng {
   u32 below(u32 n) { return n ? static_cast<u32>(next() % n) : 0; }
 };
 
-const int kLinkTypes[] = {0, 1, 12, 101, 108, 113, 228, 229, 276, 147 /* unknown */};
 const u8 kInteresting8[] = {0x00, 0xff, 0x7f, 0x80, 0x01, 0x05, 0x06, 0x0f, 0x11, 0x2c, 0x3a,
                             0x3b, 0x32, 0x33, 0x2b, 0x3c, 0x45, 0x4f, 0x46, 0x60, 0x50, 0xf0};
 const u16 kInteresting16[] = {0x0000, 0xffff, 0x8100, 0x88a8, 0x9100, 0x0800, 0x86dd, 0x0806,
@@ -174,37 +174,6 @@ void mutate(Rng& rng, std::vector<u8>& b) {
   std::abort();
 }
 
-// What any record must satisfy, whatever the bytes were.
-const char* check_invariants(const u8* r, u32 caplen, u32 wirelen, int linktype) {
-  const u32 flags = rec::get32(r, rec::flags);
-  const u32 stop = r[rec::stopLayer];
-  const u32 stops = rec::FLAG_TRUNCATED | rec::FLAG_MALFORMED | rec::FLAG_TOO_DEEP;
-  if (rec::get32(r, rec::capLen) != caplen || rec::get32(r, rec::wireLen) != wirelen ||
-      rec::get16(r, rec::linkType) != static_cast<u16>(linktype))
-    return "capLen/wireLen/linkType not copied";
-  // TRUNCATED without stopLayer means a decoder read without asking need()
-  // first and only the Cursor's backstop saved it.
-  if ((flags & stops) != 0 && stop == rec::LAYER_NONE) return "stopped without stopLayer";
-  if ((flags & stops) == 0 && stop != rec::LAYER_NONE) return "stopLayer without a reason";
-  const u32 offs[] = {rec::l2Off, rec::l3Off, rec::l4Off, rec::payloadOff};
-  u32 prev = 0;
-  for (u32 f : offs) {
-    const u32 v = rec::get16(r, f);
-    if (v == rec::OFFSET_ABSENT) continue;
-    if (v > caplen) return "offset past caplen";
-    if (v < prev) return "offsets out of order";
-    prev = v;
-  }
-  const u32 pay = rec::get16(r, rec::payloadOff);
-  const u32 wire = wirelen < caplen ? caplen : wirelen;
-  if (pay != rec::OFFSET_ABSENT && !(flags & rec::FLAG_FRAGMENT) &&
-      static_cast<uint64_t>(pay) + rec::get32(r, rec::payloadLen) > wire)
-    return "payload past the wire length";
-  if ((flags & rec::FLAG_UNKNOWN_LINK) && rec::get32(r, rec::layers) != 0) return "decoded an unknown link";
-  if (r[rec::vlanCount] > 8) return "vlanCount above the limit";
-  return nullptr;
-}
-
 int fuzz(uint64_t seed, uint64_t iterations, int nfiles, char** files) {
   std::vector<Sample> samples;
   for (int i = 0; i < nfiles; ++i)
@@ -225,7 +194,7 @@ int fuzz(uint64_t seed, uint64_t iterations, int nfiles, char** files) {
     int linktype = s.linktype;
     // One in ten is passed through unmutated, so the seeds' own paths stay covered.
     if (rng.below(10) != 0) mutate(rng, work);
-    if (rng.below(8) == 0) linktype = kLinkTypes[rng.below(sizeof kLinkTypes / sizeof kLinkTypes[0])];
+    if (rng.below(8) == 0) linktype = kFuzzLinkTypes[rng.below(sizeof kFuzzLinkTypes / sizeof kFuzzLinkTypes[0])];
     const u32 caplen = static_cast<u32>(work.size());
     u32 wirelen = caplen;
     switch (rng.below(10)) {

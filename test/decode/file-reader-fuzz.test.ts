@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
-import { buildReaderFuzzer, runReaderFuzzer } from './file-reader-harness';
+import { buildReaderFuzzer } from './file-reader-harness';
+import { runLibFuzzer } from './libfuzzer';
 import { baseCaptures } from './mutated-captures';
 
 const SECONDS = 30;
@@ -32,7 +33,7 @@ before(async () => {
 after(() => dir?.remove());
 
 test(`libFuzzer over the file reader for ${SECONDS} s finds nothing`, async () => {
-  const r = await runReaderFuzzer(exe, corpus, SECONDS, 20261202);
+  const r = await runLibFuzzer(exe, corpus, SECONDS, 20261202);
   // A fuzzer that ran a handful of inputs proves nothing: it must have run many.
   assert.ok(r.runs > 20_000, `only ${r.runs} inputs run`);
 });

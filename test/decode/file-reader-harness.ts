@@ -4,9 +4,9 @@
  * same files with tshark, so the reader can be compared field by field with a tool nobody here wrote.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { run, runOk } from '../helpers/processes';
+import { buildLibFuzzer } from './libfuzzer';
 
 const root = path.join(__dirname, '..', '..');
 const readerSources = ['file_reader.cc', 'access_probe.cc', 'pcap_format.cc', 'pcapng_format.cc'].map((f) =>
@@ -72,28 +72,12 @@ export async function buildReaderHarness(dir: string, { sanitize = true } = {}):
   return exe;
 }
 
-/** Compiles the libFuzzer target into `dir` with clang++ (ASan + UBSan); returns the executable. */
-export async function buildReaderFuzzer(dir: string): Promise<string> {
-  const exe = path.join(dir, 'file_reader_fuzz');
-  await runOk(
-    null,
-    'clang++',
-    [
-      '-std=c++17',
-      '-O1',
-      '-g',
-      '-fsanitize=fuzzer,address,undefined',
-      '-fno-sanitize-recover=all',
-      '-Wall',
-      '-Wextra',
-      path.join(root, 'test', 'decode', 'file_reader_fuzz.cc'),
-      ...readerSources,
-      '-o',
-      exe,
-    ],
-    { timeoutMs: 240_000 },
-  );
-  return exe;
+/** Compiles the file reader's libFuzzer target into `dir`; returns the executable. */
+export function buildReaderFuzzer(dir: string): Promise<string> {
+  return buildLibFuzzer(dir, 'file_reader_fuzz', [
+    path.join(root, 'test', 'decode', 'file_reader_fuzz.cc'),
+    ...readerSources,
+  ]);
 }
 
 /** Options for {@link readWithHarness}. */
@@ -220,38 +204,6 @@ export async function readWithTshark(file: string): Promise<TsharkRead> {
     });
   }
   return out;
-}
-
-/** Where libFuzzer writes an input that failed (crash-<sha1>), to replay: file_reader_fuzz FILE. */
-export const FUZZ_ARTIFACTS = path.join(os.tmpdir(), 'pktkit-fuzz-artifacts');
-
-/** Runs the fuzzer over a corpus directory for `seconds`; rejects with its report if it finds anything. */
-export async function runReaderFuzzer(
-  exe: string,
-  corpus: string,
-  seconds: number,
-  seed: number,
-): Promise<{ runs: number; output: string }> {
-  fs.mkdirSync(FUZZ_ARTIFACTS, { recursive: true });
-  const r = await run(
-    null,
-    exe,
-    [
-      `-max_total_time=${seconds}`,
-      `-seed=${seed}`,
-      // A crashing input goes where it outlives the test's temp dir, not into the working directory
-      // (the repository, whose copies the install tests then pack).
-      `-artifact_prefix=${FUZZ_ARTIFACTS}${path.sep}`,
-      '-timeout=10',
-      '-rss_limit_mb=2048',
-      '-print_final_stats=1',
-      corpus,
-    ],
-    { timeoutMs: (seconds + 120) * 1000 },
-  );
-  if (r.code !== 0) throw new Error(`file_reader_fuzz exited ${r.code ?? r.signal}:\n${r.stderr.slice(-6000)}`);
-  const m = /stat::number_of_executed_units:\s*(\d+)/.exec(r.stderr);
-  return { runs: m ? Number(m[1]) : 0, output: r.stderr };
 }
 
 /** Writes `files` (name -> bytes) into `dir`; returns their paths. */
