@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTempDir, type TempDir } from '../helpers/loopback';
 import { writeCraftedCaptures } from './crafted-captures';
+import { dissectorSources } from './harness';
 import { buildLibFuzzer, runLibFuzzer } from './libfuzzer';
 
 const SECONDS = 30;
@@ -29,18 +30,12 @@ let seeds = 0;
 
 before(async () => {
   dir = makeTempDir('dissect-libfuzzer');
-  const dissectDir = path.join(root, 'native', 'dissect');
-  const sources = fs
-    .readdirSync(dissectDir)
-    .filter((f) => f.endsWith('.cc'))
-    .sort()
-    .map((f) => path.join(dissectDir, f));
   exe = await buildLibFuzzer(
     dir.path,
     'dissect_fuzz',
     [
       path.join(root, 'test', 'decode', 'dissect_fuzz.cc'),
-      ...sources,
+      ...dissectorSources(),
       path.join(root, 'native', 'engine', 'packet_filter.cc'),
     ],
     ['-lpcap'],

@@ -30,18 +30,23 @@ export interface FuzzSummary {
   flags: number[];
 }
 
+/** native/dissect/*.cc, sorted: the dissector's sources, which every harness compiles. */
+export function dissectorSources(): string[] {
+  const dissectDir = path.join(root, 'native', 'dissect');
+  return fs
+    .readdirSync(dissectDir)
+    .filter((f) => f.endsWith('.cc'))
+    .sort()
+    .map((f) => path.join(dissectDir, f));
+}
+
 /**
  * Compiles the harness and all of native/dissect/*.cc into `dir` with g++ and
  * the sanitizers; returns the executable's path. Rejects with the compiler's
  * output on failure.
  */
 export async function buildHarness(dir: string): Promise<string> {
-  const dissectDir = path.join(root, 'native', 'dissect');
-  const sources = fs
-    .readdirSync(dissectDir)
-    .filter((f) => f.endsWith('.cc'))
-    .sort()
-    .map((f) => path.join(dissectDir, f));
+  const sources = dissectorSources();
   const exe = path.join(dir, 'dissect_harness');
   await runOk(
     null,
