@@ -20,8 +20,22 @@ import { buildLibFuzzer, runLibFuzzer } from './libfuzzer';
 
 const SECONDS = 30;
 const root = path.join(__dirname, '..', '..');
-// The order of test/decode/record_invariants.h's kFuzzLinkTypes: an input's first byte indexes it.
-const FUZZ_LINK_TYPES = [0, 1, 12, 101, 108, 113, 228, 229, 276, 147];
+
+/** record_invariants.h's kFuzzLinkTypes, read from its one declaration: an input's first byte indexes it. */
+function fuzzLinkTypes(): number[] {
+  const header = fs.readFileSync(path.join(root, 'test', 'decode', 'record_invariants.h'), 'utf8');
+  const list = /kFuzzLinkTypes\[\] = \{([^}]*)\}/.exec(header);
+  assert.ok(list, 'kFuzzLinkTypes in record_invariants.h');
+  const linkTypes = list[1]
+    .replace(/\/\*.*?\*\//g, '')
+    .split(',')
+    .map((v) => Number(v.trim()));
+  assert.ok(
+    linkTypes.length > 1 && linkTypes.every(Number.isInteger),
+    `kFuzzLinkTypes read as ${linkTypes.join(', ')}`,
+  );
+  return linkTypes;
+}
 
 let dir: TempDir;
 let exe: string;
@@ -42,8 +56,9 @@ before(async () => {
   );
   corpus = dir.file('corpus');
   fs.mkdirSync(corpus);
+  const linkTypes = fuzzLinkTypes();
   for (const capture of writeCraftedCaptures(dir.path)) {
-    const index = FUZZ_LINK_TYPES.indexOf(capture.linktype);
+    const index = linkTypes.indexOf(capture.linktype);
     assert.ok(index >= 0, `${capture.file}: link type ${capture.linktype} is not one the fuzzer hands out`);
     for (const [n, packet] of capture.packets.entries()) {
       const bytes = packet.snap === undefined ? packet.bytes : packet.bytes.subarray(0, packet.snap);
